@@ -1,0 +1,31 @@
+"""The interface every sound source implements: one ``Layer`` in, one mono signal out."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+import numpy as np
+
+from pipeline.records import Environment, Layer
+
+
+class SoundSource(ABC):
+    """Renders the dry, mono signal of one layer, timed to its events and track."""
+
+    NAME: ClassVar[str] = ""
+
+    @abstractmethod
+    def __call__(self, layer: Layer, *, duration_s: float, sample_rate: int,
+                 environment: Environment | None = None) -> np.ndarray:
+        """Return float32 mono samples, exactly ``round(duration_s * sample_rate)`` long.
+
+        Event ``t_s`` lands at sample ``round(t_s * sample_rate)``.
+        """
+
+    def sounds(self) -> dict[str, str]:
+        """The sound keys this source understands, each with a one-line description."""
+        return {}
+
+    def config(self) -> dict[str, object]:
+        return {}

@@ -1,0 +1,35 @@
+"""The exception tree users see as one line; the CLI maps each class to an exit code."""
+
+from __future__ import annotations
+
+
+class VidfoleyError(Exception):
+    """Base of every error vidfoley raises on purpose; ``exit_code`` is what the CLI returns."""
+
+    exit_code = 2
+
+
+class UsageError(VidfoleyError):
+    """A bad argument or option combination (the fix is in the message)."""
+
+
+class MediaError(VidfoleyError):
+    """A file that cannot be read, probed, decoded or written as media."""
+
+
+class PlanError(VidfoleyError):
+    """A sound plan that does not validate or refers to something unknown."""
+
+
+class ModelUnavailableError(VidfoleyError):
+    """A neural model that is neither cached, nor in a local folder, nor reachable."""
+
+
+class RenderError(VidfoleyError):
+    """Rendering failed as a whole (a single failing layer is reported, not raised)."""
+
+    exit_code = 1
+
+
+class LimitError(VidfoleyError):
+    """An input beyond a resource guard (duration, resolution, layer count)."""

@@ -1,0 +1,38 @@
+"""Atomic file writes: write to a hidden temporary name beside the target, then rename."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from pipeline.errors import MediaError
+
+
+def partial_name(path: Path) -> Path:
+    """The temporary name a write to ``path`` uses (same folder, so rename is atomic)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.partial{path.suffix}")
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path; rename it to ``path`` only if the block succeeds.
+
+    On any exception (Ctrl-C included) the temporary file is removed, so a failed
+    write never leaves a half-written output behind.
+    """
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise MediaError(f"{path}: output folder {path.parent} does not exist")
+    if not os.access(path.parent, os.W_OK):
+        raise MediaError(f"{path}: output folder {path.parent} is not writable")
+    tmp = partial_name(path)
+    try:
+        yield tmp
+        if not tmp.exists():
+            raise MediaError(f"{path}: nothing was written")
+        tmp.replace(path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()

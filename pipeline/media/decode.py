@@ -1,0 +1,127 @@
+"""Streaming decode: frames at an analysis size and rate, and the original audio track."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.errors import MediaError
+from pipeline.media.probe import _reason, open_container, probe
+from pipeline.records import Frame, Video
+
+
+def open_video(path: str | Path) -> Video:
+    """Probe ``path`` and attach a streaming frame reader to the returned ``Video``."""
+    video = probe(path)
+    video.frame_reader = lambda width, max_fps: iter_frames(video, width=width, max_fps=max_fps)
+    return video
+
+
+def analysis_size(video: Video, width: int) -> tuple[int, int]:
+    """Display-oriented analysis size ``(w, h)`` for ``width`` px wide, both even."""
+    disp_w, disp_h = video.display_size
+    width = max(2, min(width, disp_w))
+    height = max(2, round(disp_h * width / disp_w))
+    return width - width % 2, height - height % 2
+
+
+def iter_frames(video: Video, *, width: int = 256,
+                max_fps: float | None = None) -> Iterator[Frame]:
+    """Yield RGB frames ``width`` px wide, at most ``max_fps`` a second, one at a time.
+
+    Times come from the container (relative to the first frame), never from a nominal
+    fps, so variable-frame-rate clips stay in sync. Memory is one frame, whatever the length.
+    """
+    import av
+
+    out_w, out_h = analysis_size(video, width)
+    rotation = video.rotation_deg % 360
+    # Decode at the pre-rotation size; rotating afterwards is a cheap array view.
+    dec_w, dec_h = (out_h, out_w) if rotation in (90, 270) else (out_w, out_h)
+    min_step = 1.0 / max_fps if max_fps else 0.0
+    with open_container(Path(video.path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        tb = stream.time_base or Fraction(1, 90_000)
+        first_pts: int | None = None
+        next_t = 0.0
+        index = 0
+        try:
+            for frame in container.decode(stream):
+                if frame.pts is None:
+                    continue
+                if first_pts is None:
+                    first_pts = frame.pts
+                t = float((frame.pts - first_pts) * tb)
+                if min_step and t + 1e-6 < next_t:
+                    index += 1
+                    continue
+                next_t = t + min_step if min_step else t
+                image = frame.reformat(width=dec_w, height=dec_h, format="rgb24").to_ndarray()
+                if rotation:
+                    image = np.ascontiguousarray(np.rot90(image, k=rotation // 90))
+                yield Frame(index=index, t_s=t, image=image)
+                index += 1
+        except (av.FFmpegError, ValueError) as exc:
+            if index == 0:
+                raise MediaError(f"{video.path}: cannot decode video ({_reason(exc)})") from exc
+            # A damaged tail after good frames: stop where the picture stops.
+
+
+def decode_audio(path: str | Path, *, sample_rate: int = 48_000,
+                 channels: int = 2) -> np.ndarray:
+    """The clip's first audio track as float32 ``(n, channels)`` at ``sample_rate``.
+
+    Times are relative to the first video frame, like every other time in vidfoley.
+    """
+    import av
+
+    path = Path(path)
+    layout = {1: "mono", 2: "stereo"}.get(channels)
+    if layout is None:
+        raise MediaError(f"{path}: can only decode the original audio to 1 or 2 channels")
+    with open_container(path) as container:
+        if not container.streams.audio:
+            return np.zeros((0, channels), np.float32)
+        video_start = _video_start_s(container)
+        stream = container.streams.audio[0]
+        resampler = av.AudioResampler(format="flt", layout=layout, rate=sample_rate)
+        chunks: list[np.ndarray] = []
+        first_t: float | None = None
+        try:
+            for frame in container.decode(stream):
+                if first_t is None and frame.time is not None:
+                    first_t = frame.time
+                for out in resampler.resample(frame):
+                    chunks.append(out.to_ndarray().reshape(-1, channels))
+            for out in resampler.resample(None):
+                chunks.append(out.to_ndarray().reshape(-1, channels))
+        except (av.FFmpegError, ValueError) as exc:
+            if not chunks:
+                raise MediaError(f"{path}: cannot decode audio ({_reason(exc)})") from exc
+    audio = np.concatenate(chunks) if chunks else np.zeros((0, channels), np.float32)
+    offset = round(((first_t or 0.0) - video_start) * sample_rate)
+    if offset > 0:
+        audio = np.concatenate([np.zeros((offset, channels), np.float32), audio])
+    elif offset < 0:
+        audio = audio[-offset:]
+    return audio.astype(np.float32, copy=False)
+
+
+def _video_start_s(container) -> float:
+    stream = container.streams.video[0] if container.streams.video else None
+    if stream is None or stream.start_time is None:
+        return 0.0
+    return float(stream.start_time * stream.time_base)
+
+
+def fit_length(audio: np.ndarray, n: int) -> np.ndarray:
+    """Pad with silence or cut so ``audio`` is exactly ``n`` samples long."""
+    if audio.shape[0] >= n:
+        return audio[:n]
+    pad = np.zeros((n - audio.shape[0], *audio.shape[1:]), audio.dtype)
+    return np.concatenate([audio, pad])
+

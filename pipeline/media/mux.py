@@ -1,0 +1,120 @@
+"""Mux a soundtrack into a clip: the video stream is copied bit for bit, audio is AAC.
+
+The new audio starts exactly at the first video frame, so sample ``round(t * sr)`` of the
+soundtrack plays with the frame shown at ``t`` whatever the container's start offset.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.errors import MediaError, UsageError
+from pipeline.media.atomic import atomic_output
+from pipeline.media.probe import _reason, open_container
+
+CONTAINERS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska"}
+ORIGINAL_MODES = ("replace", "mix", "keep-as-track")
+_LAYOUTS = {1: "mono", 2: "stereo", 4: "quad"}
+# How far ahead of the video the audio is written, so the muxer interleaves cheaply.
+_LEAD_S = 0.5
+_CHUNK = 4096
+
+
+def container_format(path: Path) -> str:
+    """The muxer name for ``path``'s extension, or a ``UsageError`` naming the choices."""
+    fmt = CONTAINERS.get(path.suffix.lower())
+    if fmt is None:
+        raise UsageError(f"{path}: unsupported output extension {path.suffix or '(none)'!r}; "
+                         f"use one of {', '.join(sorted(CONTAINERS))}")
+    return fmt
+
+
+def mux(video_path: str | Path, audio: np.ndarray, sample_rate: int, out_path: str | Path, *,
+        keep_original_track: bool = False, bitrate: int = 192_000) -> Path:
+    """Write ``out_path``: ``video_path``'s video packets untouched plus ``audio`` as AAC.
+
+    Args:
+        video_path: the source clip (its video stream is stream-copied).
+        audio: float32 samples ``(n,)`` or ``(n, channels)`` with 1, 2 or 4 channels.
+        sample_rate: samples per second of ``audio``.
+        out_path: where to write (atomically: temporary name, then rename).
+        keep_original_track: also copy the source's first audio track, as a second track.
+        bitrate: AAC bit rate per stream.
+    """
+    import av
+
+    video_path, out_path = Path(video_path), Path(out_path)
+    fmt = container_format(out_path)
+    audio = np.asarray(audio, np.float32)
+    if audio.ndim == 1:
+        audio = audio[:, None]
+    channels = audio.shape[1]
+    if channels not in _LAYOUTS:
+        raise UsageError(f"{out_path}: cannot write {channels}-channel audio; use 1, 2 or 4")
+    audio = np.ascontiguousarray(np.clip(audio, -1.0, 1.0).T)
+    with atomic_output(out_path) as tmp:
+        try:
+            _write(video_path, audio, sample_rate, tmp, fmt, keep_original_track, bitrate)
+        except av.FFmpegError as exc:
+            raise MediaError(f"{out_path}: could not write ({_reason(exc)})") from exc
+    return out_path
+
+
+def _write(src: Path, audio: np.ndarray, sr: int, tmp: Path, fmt: str,
+           keep_original: bool, bitrate: int) -> None:
+    import av
+
+    with open_container(src) as inp, av.open(str(tmp), "w", format=fmt) as out:
+        vin = inp.streams.video[0]
+        vout = out.add_stream_from_template(vin)
+        copied = [vin]
+        if keep_original and inp.streams.audio:
+            ain = inp.streams.audio[0]
+            out.add_stream_from_template(ain)
+            copied.append(ain)
+        aout = out.add_stream("aac", rate=sr, layout=_LAYOUTS[audio.shape[0]])
+        aout.bit_rate = bitrate
+        aout.time_base = Fraction(1, sr)
+        start_s = float(vin.start_time * vin.time_base) if vin.start_time is not None else 0.0
+        writer = _AudioWriter(out, aout, audio, sr, start_s)
+        for packet in inp.demux(*copied):
+            if packet.dts is None:
+                continue
+            is_video = packet.stream is vin
+            if is_video and packet.time_base is not None:
+                writer.write_until(float(packet.dts * packet.time_base) + _LEAD_S)
+            packet.stream = vout if is_video else out.streams[1]
+            out.mux(packet)
+        writer.finish()
+
+
+class _AudioWriter:
+    """Encodes the soundtrack in chunks, just ahead of the video, with exact timestamps."""
+
+    def __init__(self, out, stream, audio: np.ndarray, sr: int, start_s: float) -> None:
+        self.out, self.stream, self.audio, self.sr = out, stream, audio, sr
+        self.start = round(start_s * sr)
+        self.pos = 0
+
+    def write_until(self, t_s: float) -> None:
+        import av
+
+        total = self.audio.shape[1]
+        end = total if t_s == float("inf") else min(total, max(0, round(t_s * self.sr) - self.start))
+        layout = self.stream.layout.name
+        while self.pos < end:
+            stop = min(end, self.pos + _CHUNK)
+            frame = av.AudioFrame.from_ndarray(
+                np.ascontiguousarray(self.audio[:, self.pos:stop]), format="fltp", layout=layout)
+            frame.sample_rate = self.sr
+            frame.pts = self.start + self.pos
+            frame.time_base = Fraction(1, self.sr)
+            self.out.mux(self.stream.encode(frame))
+            self.pos = stop
+
+    def finish(self) -> None:
+        self.write_until(float("inf"))
+        self.out.mux(self.stream.encode(None))

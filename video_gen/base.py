@@ -1,0 +1,27 @@
+"""The interface every text-to-video generator implements: a prompt in, an MP4 on disk out."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from pipeline.records import Video
+
+Progress = Callable[[int, int, str], None]
+
+
+class VideoGenerator(ABC):
+    """Makes a silent clip from text; the pipeline then dubs it."""
+
+    NAME: ClassVar[str] = ""
+
+    @abstractmethod
+    def __call__(self, prompt: str, out_path: str | Path, *, seconds: float = 5.0,
+                 fps: float | None = None, seed: int = 0,
+                 progress: Progress | None = None) -> Video:
+        """Generate a clip for ``prompt``, write it to ``out_path`` (MP4), describe it."""
+
+    def config(self) -> dict[str, object]:
+        return {}
