@@ -1,0 +1,84 @@
+"""Loading helpers for the neural video generator: device and dtype choice, one-line offline errors.
+
+Each stage package keeps its own copy of these few lines (stages never import each other).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pipeline.errors import ModelUnavailableError
+
+T = TypeVar("T")
+
+FALLBACK_HINT = "to dub an existing clip instead, `vidfoley dub CLIP` needs no video model"
+
+
+def resolve_device(device: str | None) -> str:
+    """``device`` as given, else the best available: cuda, then mps, then cpu."""
+    if device:
+        return device
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda"
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def resolve_dtype(torch_dtype: Any, device: str) -> Any:
+    """A ``torch.dtype`` from a dtype, a name (``"bf16"``, ``"float16"``) or None (bf16 on
+    CUDA, fp32 elsewhere)."""
+    import torch
+
+    if torch_dtype is None:
+        return torch.bfloat16 if device.startswith("cuda") else torch.float32
+    if isinstance(torch_dtype, torch.dtype):
+        return torch_dtype
+    names = {"bf16": "bfloat16", "fp16": "float16", "half": "float16", "fp32": "float32"}
+    name = names.get(str(torch_dtype), str(torch_dtype)).removeprefix("torch.")
+    dtype = getattr(torch, name, None)
+    if not isinstance(dtype, torch.dtype):
+        raise ModelUnavailableError(
+            f"torch_dtype {torch_dtype!r} is not a torch dtype; pass bf16, fp16 or fp32")
+    return dtype
+
+
+def hub_cache_dir(cache_dir: str | Path | None = None) -> str:
+    """Where the Hugging Face hub cache is, read from the environment at call time."""
+    if cache_dir:
+        return str(cache_dir)
+    if os.environ.get("HF_HUB_CACHE"):
+        return os.environ["HF_HUB_CACHE"]
+    home = os.environ.get("HF_HOME") or os.path.join(Path.home(), ".cache", "huggingface")
+    return os.path.join(home, "hub")
+
+
+def unavailable(model_id: str, exc: BaseException, *, what: str, option: str,
+                cache_dir: str | Path | None = None) -> ModelUnavailableError:
+    """The one-line error for a model that is neither a folder, nor cached, nor reachable."""
+    if Path(model_id).expanduser().exists():
+        where = f"the local folder {model_id} (not a complete {what} folder)"
+    else:
+        offline = os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes", "on"}
+        hub = "the hub is off (HF_HUB_OFFLINE=1)" if offline else "the hub was not reachable"
+        where = f"the cache {hub_cache_dir(cache_dir)}; {hub}"
+    cause = " ".join(str(exc).split())[:120]
+    return ModelUnavailableError(
+        f"{what} model {model_id!r} is unavailable (looked in {where}; {type(exc).__name__}: "
+        f"{cause}). Download it once, or pass a local folder with {option} DIR; {FALLBACK_HINT}.")
+
+
+def load_or_explain(load: Callable[[], T], model_id: str, *, what: str, option: str,
+                    cache_dir: str | Path | None = None) -> T:
+    """Run ``load()``; turn hub/file errors into :class:`ModelUnavailableError`."""
+    try:
+        return load()
+    except (OSError, ValueError) as exc:
+        raise unavailable(model_id, exc, what=what, option=option,
+                          cache_dir=cache_dir) from exc
