@@ -540,9 +540,17 @@ class DubResult:
     layers: int = 0
     loudness_lufs: float = float("nan")
     layer_errors: dict[str, str] = field(default_factory=dict)
+    plan: SoundPlan | None = field(default=None, repr=False, compare=False)
+    scene: SceneAnalysis | None = field(default=None, repr=False, compare=False)
+    soundtrack: Soundtrack | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        data = _plain(asdict(self))
+        """The paths and summary (the in-memory plan, scene and audio are left out)."""
+        data = {k: getattr(self, k) for k in ("video_path", "plan_path", "stems_dir",
+                                              "timeline_path", "mix_path", "duration_s",
+                                              "events", "layers", "loudness_lufs",
+                                              "layer_errors")}
+        data = _plain(data)
         if isinstance(self.loudness_lufs, float) and not math.isfinite(self.loudness_lufs):
             data["loudness_lufs"] = None
         return data

@@ -103,7 +103,10 @@ class _AudioWriter:
         import av
 
         total = self.audio.shape[1]
-        end = total if t_s == float("inf") else min(total, max(0, round(t_s * self.sr) - self.start))
+        if t_s == float("inf"):
+            end = total
+        else:
+            end = min(total, max(0, round(t_s * self.sr) - self.start))
         layout = self.stream.layout.name
         while self.pos < end:
             stop = min(end, self.pos + _CHUNK)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from fractions import Fraction
 from pathlib import Path
@@ -107,7 +108,7 @@ def _rate(stream, times: list[float]) -> Fraction:
 def _is_vfr(times: list[float]) -> bool:
     if len(times) < 3:
         return False
-    steps = sorted(b - a for a, b in zip(times, times[1:], strict=False))
+    steps = sorted(b - a for a, b in itertools.pairwise(times))
     median = steps[len(steps) // 2]
     return median > 0 and (steps[-1] - steps[0]) > _VFR_TOLERANCE * 2 * median + 1e-4
 
@@ -125,7 +126,7 @@ def _rotation(container, stream) -> int:
     try:
         container.seek(0, stream=stream)
         for frame in container.decode(stream):
-            return int(round(-frame.rotation)) % 360 if frame.rotation else 0
+            return round(-frame.rotation) % 360 if frame.rotation else 0
     except (av.FFmpegError, ValueError):
         return 0
     return 0

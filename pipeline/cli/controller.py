@@ -1,0 +1,111 @@
+"""What each CLI command does, through the public API only (``FoleyPipeline``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from pipeline.cli.progress_display import progress_display
+from pipeline.errors import PlanError, UsageError
+from pipeline.foley_pipeline import DubOptions, FoleyPipeline
+from pipeline.guards import Limits
+from pipeline.records import RecordError, SoundPlan
+
+
+def make_pipeline(args: argparse.Namespace) -> FoleyPipeline:
+    """A pipeline configured from the stage and limit flags."""
+    limits = Limits(max_duration_s=args.max_duration, max_layers=args.max_layers)
+    return FoleyPipeline(perception=getattr(args, "perception", "motion"),
+                         perception_model=getattr(args, "perception_model", None),
+                         audio=getattr(args, "audio", "procedural"),
+                         audio_model=getattr(args, "audio_model", None),
+                         video_model=getattr(args, "video_model", None), limits=limits)
+
+
+def dub_options(args: argparse.Namespace) -> DubOptions:
+    return DubOptions(format=args.format, seed=args.seed, loudness_lufs=args.loudness,
+                      original=getattr(args, "original", "replace"))
+
+
+def load_plan(path: str) -> SoundPlan:
+    """Read a plan JSON, turning any problem into a one-line ``PlanError`` naming the file."""
+    try:
+        return SoundPlan.load(path)
+    except FileNotFoundError as exc:
+        raise UsageError(f"{path}: no such plan file") from exc
+    except IsADirectoryError as exc:
+        raise UsageError(f"{path}: is a folder, expected a plan JSON file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read plan ({exc})") from exc
+    except RecordError as exc:
+        raise PlanError(f"{path}: {exc}") from exc
+
+
+def dub(args: argparse.Namespace) -> int:
+    pipe = make_pipeline(args)
+    plan = load_plan(args.plan) if args.plan else None
+    with progress_display(not args.quiet, "dub") as progress:
+        result = pipe.dub(args.input, args.output, args.prompt, plan=plan,
+                          options=dub_options(args), stems_dir=args.stems,
+                          plan_out=args.plan_out, timeline=args.timeline,
+                          overwrite=args.overwrite, progress=progress)
+    return report(args, result.to_dict(), f"wrote {result.video_path}")
+
+
+def plan(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    if out.exists() and not args.overwrite:
+        raise UsageError(f"{out}: already exists; pass --overwrite to replace it")
+    pipe = make_pipeline(args)
+    options = DubOptions(format=args.format, seed=args.seed, loudness_lufs=args.loudness)
+    with progress_display(not args.quiet, "plan"):
+        sound_plan = pipe.plan(args.input, args.prompt, options=options)
+    sound_plan.save(out)
+    summary = {"plan_path": str(out), "layers": len(sound_plan.layers),
+               "events": sum(len(la.events) for la in sound_plan.layers)}
+    return report(args, summary, f"wrote {out} ({summary['layers']} layers, "
+                                 f"{summary['events']} events)")
+
+
+def render(args: argparse.Namespace) -> int:
+    sound_plan = load_plan(args.plan)
+    pipe = FoleyPipeline(limits=Limits(max_duration_s=args.max_duration,
+                                       max_layers=args.max_layers))
+    options = DubOptions(format=sound_plan.format, seed=sound_plan.seed,
+                         loudness_lufs=sound_plan.loudness_lufs, original=args.original)
+    with progress_display(not args.quiet, "render") as progress:
+        result = pipe.dub(args.video, args.output, plan=sound_plan, options=options,
+                          stems_dir=args.stems, overwrite=args.overwrite, progress=progress)
+    return report(args, result.to_dict(), f"wrote {result.video_path}")
+
+
+def generate(args: argparse.Namespace) -> int:
+    pipe = make_pipeline(args)
+    extra: dict[str, Any] = {"steps": args.steps} if args.steps else {}
+    with progress_display(not args.quiet, "generate") as progress:
+        result = pipe.generate(args.prompt, args.output, seconds=args.seconds, seed=args.seed,
+                               options=dub_options(args), overwrite=args.overwrite,
+                               progress=progress, **extra)
+    return report(args, result.to_dict(), f"wrote {result.video_path}")
+
+
+def example(args: argparse.Namespace) -> int:
+    from pipeline.example import example_clip, write_example
+
+    path = write_example(args.output) if args.output else example_clip()
+    return report(args, {"path": str(path)}, str(path))
+
+
+def report(args: argparse.Namespace, summary: dict[str, Any], line: str) -> int:
+    """Print the JSON summary (``--json``) or one human line on stdout."""
+    if getattr(args, "json", False):
+        print(json.dumps(summary))
+    else:
+        print(line)
+        errors = summary.get("layer_errors") or {}
+        for layer_id, message in errors.items():
+            print(f"vidfoley: warning: layer {layer_id!r} failed: {message}", file=sys.stderr)
+    return 0

@@ -1,0 +1,81 @@
+"""``vidfoley`` command line: parse, hand off to a controller, map errors to exit codes.
+
+Exit codes: 0 ok, 2 bad input or usage (one line on stderr), 1 internal error,
+3 a batch finished with failures, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from pipeline.cli import commands
+from pipeline.errors import VidfoleyError
+
+EPILOG = """examples:
+  vidfoley example -o ball.mp4                     # write the bundled example clip
+  vidfoley dub ball.mp4 -o dubbed.mp4 --prompt "a rubber ball bouncing on a wooden floor"
+  vidfoley dub clip.mp4 -o out.mp4 --format binaural --stems stems/ --timeline t.png
+  vidfoley plan clip.mp4 -o plan.json              # edit plan.json, then:
+  vidfoley render plan.json --video clip.mp4 -o out.mp4
+  vidfoley sounds list
+  vidfoley generate "rain on a tin roof" -o rain.mp4 --video-model Wan-AI/Wan2.1-T2V-1.3B-Diffusers
+"""
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("vidfoley")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vidfoley", description="Give video its sound: dub clips with timed, spatial "
+        "foley, or generate clips with sound from text.", epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"vidfoley {version()}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    common.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    common.add_argument("--debug", action="store_true", help="show full tracebacks")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands.add_parsers(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``vidfoley`` script; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except VidfoleyError as exc:
+        if args.debug:
+            raise
+        print(f"vidfoley: error: {_one_line(exc)}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("vidfoley: interrupted; no partial output was kept", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"vidfoley: internal error: {type(exc).__name__}: {_one_line(exc)} "
+              "(rerun with --debug for details, and please report it)", file=sys.stderr)
+        return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,302 @@
+"""``FoleyPipeline``: the public API that wires perception, planning, sound and muxing.
+
+Example:
+    >>> from pipeline.foley_pipeline import FoleyPipeline
+    >>> from pipeline.example import example_clip
+    >>> result = FoleyPipeline().dub(example_clip(), "dubbed.mp4", overwrite=True)
+    >>> result.video_path
+    'dubbed.mp4'
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline import components
+from pipeline.errors import UsageError
+from pipeline.guards import Limits
+from pipeline.media import decode_audio, fit_length, mux, open_video
+from pipeline.media.mux import ORIGINAL_MODES, container_format
+from pipeline.outputs import write_stems
+from pipeline.plan_checks import check_plan
+from pipeline.planner import Planner
+from pipeline.progress import Progress, no_progress
+from pipeline.records import AUDIO_FORMATS, DubResult, SceneAnalysis, SoundPlan, Soundtrack, Video
+
+PIPELINE_FILE = "pipeline.json"
+# The original sound's level under the foley when ``original="mix"`` (linear gain).
+ORIGINAL_MIX_GAIN = 0.7
+
+
+@dataclass
+class DubOptions:
+    """Output settings of one dub; each has a CLI flag of the same name."""
+
+    format: str = "stereo"
+    seed: int = 0
+    loudness_lufs: float = -14.0
+    original: str = "replace"
+    sample_rate: int = 48_000
+
+    def check(self) -> None:
+        if self.format not in AUDIO_FORMATS:
+            raise UsageError(f"format must be one of {', '.join(AUDIO_FORMATS)}, "
+                             f"got {self.format!r}")
+        if self.original not in ORIGINAL_MODES:
+            raise UsageError(f"original must be one of {', '.join(ORIGINAL_MODES)}, "
+                             f"got {self.original!r}")
+        if not -70 <= self.loudness_lufs <= 0:
+            raise UsageError(f"loudness must be between -70 and 0 LUFS, got "
+                             f"{self.loudness_lufs}; use -14 for web or -23 for broadcast")
+        if self.seed < 0:
+            raise UsageError(f"seed must be >= 0, got {self.seed}")
+
+
+@dataclass
+class FoleyPipeline:
+    """Video in, soundtrack out: perception → planner → sound sources → spatial mix → mux.
+
+    Every component is a public attribute and can be swapped: ``perceiver`` (a
+    ``Perceiver``), ``planner``, ``sources`` (backend name → ``SoundSource``), and
+    ``video_generator`` (built on first use from ``video_model``, never when only dubbing).
+
+    Args:
+        perception: registry name of the perceiver (``motion`` needs no weights).
+        audio: registry name of the default sound backend for object layers.
+        perception_model / audio_model / video_model: model id or local folder.
+        limits: resource guards (duration, resolution, layer count).
+    """
+
+    perception: str = "motion"
+    audio: str = "procedural"
+    perception_model: str | None = None
+    audio_model: str | None = None
+    video_model: str | None = None
+    limits: Limits = field(default_factory=Limits)
+    planner: Planner = field(default_factory=Planner)
+    perceiver: Any = None
+    sources: dict[str, Any] = field(default_factory=dict)
+    video_generator: Any = None
+
+    # ------------------------------------------------------------------ components
+    def get_perceiver(self) -> Any:
+        if self.perceiver is None:
+            self.perceiver = components.build("perception", self.perception,
+                                              self.perception_model)
+        return self.perceiver
+
+    def get_source(self, backend: str) -> Any:
+        """The sound source for ``backend``, built once (lazily) and cached."""
+        if backend not in self.sources:
+            model = self.audio_model if backend == self.audio else None
+            self.sources[backend] = components.build("audio", backend, model)
+        return self.sources[backend]
+
+    def get_video_generator(self) -> Any:
+        if self.video_generator is None:
+            if not self.video_model:
+                from pipeline.errors import ModelUnavailableError
+
+                raise ModelUnavailableError(
+                    "text-to-video needs a video model: pass --video-model ID_OR_FOLDER "
+                    "(e.g. Wan-AI/Wan2.1-T2V-1.3B-Diffusers, with the 'neural' extra and a "
+                    "GPU), or dub an existing clip with `vidfoley dub CLIP -o OUT`")
+            self.video_generator = components.build("video", "diffusers", self.video_model)
+        return self.video_generator
+
+    def save_pretrained(self, folder: str | Path) -> Path:
+        """Write ``pipeline.json`` naming each component and its options."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        data = {"perception": self.perception, "audio": self.audio,
+                "perception_model": self.perception_model, "audio_model": self.audio_model,
+                "video_model": self.video_model, "limits": self.limits.to_dict(),
+                "planner": {"ambience_gain_db": self.planner.ambience_gain_db,
+                            "generic_sound": self.planner.generic_sound}}
+        path = folder / PIPELINE_FILE
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        return path
+
+    @classmethod
+    def from_pretrained(cls, folder: str | Path) -> FoleyPipeline:
+        """Rebuild a pipeline saved by :meth:`save_pretrained`."""
+        path = Path(folder) / PIPELINE_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise UsageError(f"{path}: cannot read pipeline config ({exc})") from exc
+        return cls(perception=data.get("perception", "motion"),
+                   audio=data.get("audio", "procedural"),
+                   perception_model=data.get("perception_model"),
+                   audio_model=data.get("audio_model"), video_model=data.get("video_model"),
+                   limits=Limits.from_dict(data.get("limits", {})),
+                   planner=Planner(**data.get("planner", {})))
+
+    # ------------------------------------------------------------------ stages
+    def analyse(self, video: Video | str | Path, prompt: str | None = None, *,
+                progress: Progress | None = None) -> SceneAnalysis:
+        """Run perception on a clip (a path or an opened ``Video``)."""
+        video = self._open(video)
+        return self.get_perceiver()(video, prompt=prompt, progress=progress)
+
+    def plan(self, video: Video | str | Path, prompt: str | None = None, *,
+             options: DubOptions | None = None,
+             progress: Progress | None = None) -> SoundPlan:
+        """Analyse ``video`` and turn what was seen into an editable ``SoundPlan``."""
+        options = options or DubOptions()
+        options.check()
+        video = self._open(video)
+        scene = self.analyse(video, prompt, progress=progress)
+        return self._plan_from_scene(scene, video, options)
+
+    def render(self, plan: SoundPlan, video: Video | None = None, *,
+               progress: Progress | None = None) -> Soundtrack:
+        """Render ``plan`` to a mastered ``Soundtrack`` (as long as ``video`` when given)."""
+        from audio_gen.mixer import SoundtrackRenderer
+
+        if video is not None:
+            plan = replace(plan, duration_s=video.duration_s)
+        check_plan(plan, self.limits, known_sounds=self._known_sounds(plan))
+        sources = {name: self.get_source(name) for name in {la.backend for la in plan.layers}}
+        return SoundtrackRenderer(sources=sources)(plan, progress=progress)
+
+    # ------------------------------------------------------------------ whole jobs
+    def dub(self, path: str | Path, out: str | Path, prompt: str | None = None, *,
+            plan: SoundPlan | None = None, options: DubOptions | None = None,
+            stems_dir: str | Path | None = None, plan_out: str | Path | None = None,
+            timeline: str | Path | None = None, overwrite: bool = False,
+            progress: Progress | None = None) -> DubResult:
+        """Give the clip at ``path`` a soundtrack and write it to ``out``.
+
+        The video stream is copied bit for bit; the audio is exactly as long as the video.
+        With ``plan`` (e.g. an edited plan JSON) analysis is skipped and the plan rendered.
+        """
+        options = options or DubOptions()
+        progress = progress or no_progress
+        # 1. Check every input before any work, so a mistake costs nothing.
+        options.check()
+        path, out = Path(path), Path(out)
+        self._check_output(path, out, overwrite)
+        for extra in (stems_dir, plan_out, timeline):
+            if extra is not None and Path(extra).resolve() == path.resolve():
+                raise UsageError(f"{extra}: output would overwrite the input clip")
+        # 2. Probe.
+        progress(0, 5, "probe")
+        video = self._open(path)
+        # 3. Analyse and plan (or take the given plan).
+        progress(1, 5, "analyse")
+        scene = None
+        if plan is None:
+            scene = self.analyse(video, prompt)
+            plan = self._plan_from_scene(scene, video, options)
+        # 4. Render.
+        progress(2, 5, "render")
+        soundtrack = self.render(plan, video)
+        audio = self._with_original(soundtrack, video, options.original)
+        # 5. Mux, then the side outputs.
+        progress(3, 5, "mux")
+        mux(video.path, audio, soundtrack.sample_rate, out,
+            keep_original_track=options.original == "keep-as-track")
+        progress(4, 5, "outputs")
+        result = DubResult(video_path=str(out), duration_s=soundtrack.duration_s,
+                           events=sum(len(la.events) for la in plan.layers),
+                           layers=len(plan.layers), loudness_lufs=soundtrack.loudness_lufs,
+                           layer_errors=dict(soundtrack.layer_errors), plan=plan, scene=scene,
+                           soundtrack=soundtrack)
+        if stems_dir is not None:
+            result.stems_dir, result.mix_path = write_stems(soundtrack, plan, stems_dir)
+        if plan_out is not None:
+            result.plan_path = str(plan.save(plan_out))
+        if timeline is not None:
+            result.timeline_path = str(self._timeline(scene, plan, video, timeline))
+        progress(5, 5, "done")
+        return result
+
+    def generate(self, prompt: str, out: str | Path, *, seconds: float = 5.0, seed: int = 0,
+                 options: DubOptions | None = None, overwrite: bool = False,
+                 progress: Progress | None = None, **generator_options: Any) -> DubResult:
+        """Text → clip with sound: generate a silent clip, then dub it with the prompt."""
+        import tempfile
+
+        out = Path(out)
+        self._check_output(None, out, overwrite)
+        if not prompt or not prompt.strip():
+            raise UsageError("prompt is empty; describe the clip to generate")
+        generator = self.get_video_generator()
+        with tempfile.TemporaryDirectory(prefix="vidfoley-gen-") as tmp:
+            silent = Path(tmp) / "generated.mp4"
+            generator(prompt, silent, seconds=seconds, seed=seed, progress=progress,
+                      **generator_options)
+            return self.dub(silent, out, prompt, options=options or DubOptions(seed=seed),
+                            overwrite=overwrite, progress=progress)
+
+    # ------------------------------------------------------------------ helpers
+    def _open(self, video: Video | str | Path) -> Video:
+        if isinstance(video, Video):
+            if video.frame_reader is None:
+                video = open_video(video.path)
+        else:
+            video = open_video(video)
+        self.limits.check_video(video)
+        return video
+
+    def _plan_from_scene(self, scene: SceneAnalysis, video: Video,
+                         options: DubOptions) -> SoundPlan:
+        plan = self.planner(scene, seed=options.seed, format=options.format,
+                            sample_rate=options.sample_rate,
+                            loudness_lufs=options.loudness_lufs, source=video.path)
+        if self.audio != "procedural":
+            for layer in plan.layers:
+                layer.backend = self.audio
+        plan.duration_s = video.duration_s
+        return plan
+
+    def _known_sounds(self, plan: SoundPlan) -> dict[str, set[str] | None]:
+        """Per backend, the sound keys it knows (None: free text is fine)."""
+        known: dict[str, set[str] | None] = {}
+        for backend in {layer.backend for layer in plan.layers}:
+            sounds = self.get_source(backend).sounds()
+            known[backend] = set(sounds) if backend == "procedural" else None
+        return known
+
+    @staticmethod
+    def _check_output(src: Path | None, out: Path, overwrite: bool) -> None:
+        container_format(out)
+        if src is not None and out.resolve() == src.resolve():
+            raise UsageError(f"{out}: output is the input clip; choose another output path")
+        if out.exists() and not overwrite:
+            raise UsageError(f"{out}: already exists; pass --overwrite to replace it")
+        if out.is_dir():
+            raise UsageError(f"{out}: is a folder; give a file name such as {out / 'dub.mp4'}")
+
+    @staticmethod
+    def _with_original(soundtrack: Soundtrack, video: Video, mode: str) -> np.ndarray:
+        audio = soundtrack.samples
+        if mode != "mix" or not video.has_audio:
+            return audio
+        channels = soundtrack.channels
+        original = decode_audio(video.path, sample_rate=soundtrack.sample_rate,
+                                channels=1 if channels != 2 else 2)
+        original = fit_length(original, audio.shape[0])
+        mixed = audio.copy() if audio.ndim > 1 else audio[:, None].copy()
+        mixed[:, : original.shape[1]] += ORIGINAL_MIX_GAIN * original
+        peak = float(np.max(np.abs(mixed))) if mixed.size else 0.0
+        return mixed / peak * 0.98 if peak > 0.98 else mixed
+
+    @staticmethod
+    def _timeline(scene: SceneAnalysis | None, plan: SoundPlan, video: Video,
+                  out: str | Path) -> Path:
+        from pipeline.timeline import draw_timeline
+
+        if scene is None:
+            scene = SceneAnalysis(duration_s=plan.duration_s, environment=plan.environment)
+        original = None
+        if video.has_audio:
+            original = decode_audio(video.path, sample_rate=plan.sample_rate, channels=1)[:, 0]
+        return draw_timeline(scene, plan, out, original_audio=original,
+                             sample_rate=plan.sample_rate)

@@ -1,0 +1,98 @@
+"""Rules from what perception saw (``SceneAnalysis``) to what a person edits (``SoundPlan``).
+
+One layer per sounding object carrying that object's events and track, one layer per
+ambience bed of the environment, and one layer for events no object claimed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.records import (
+    Layer,
+    LayerEvent,
+    SceneAnalysis,
+    SceneObject,
+    SoundPlan,
+    VisualEvent,
+)
+
+# Families that sound for as long as their object moves, rather than once per event.
+CONTINUOUS_FAMILIES = ("engine", "motor", "tyres", "scrape", "roll", "bed")
+# Event kinds that trigger a one-shot sound; start/stop/cut only shape continuous layers.
+TRIGGER_KINDS = ("impact", "flash", "contact")
+MAX_AMBIENCE_LAYERS = 3
+
+
+def is_continuous(sound: str) -> bool:
+    """Whether a taxonomy key plays over time (an engine, a bed) instead of per event."""
+    return sound.split("/", 1)[0] in CONTINUOUS_FAMILIES
+
+
+def layer_seed(plan_seed: int, index: int) -> int:
+    """A stable per-layer seed, so editing one layer never changes another's samples."""
+    return (plan_seed * 1_000_003 + index * 7_919) % (2**31 - 1)
+
+
+@dataclass
+class Planner:
+    """Turns a ``SceneAnalysis`` into an editable ``SoundPlan``.
+
+    Args:
+        ambience_gain_db: level of environment beds relative to object layers.
+        generic_sound: sound key for events that no object claims, when the prompt gave none.
+    """
+
+    ambience_gain_db: float = -8.0
+    generic_sound: str = "impact/generic"
+
+    def __call__(self, scene: SceneAnalysis, *, seed: int = 0, format: str = "stereo",
+                 sample_rate: int = 48_000, loudness_lufs: float = -14.0,
+                 source: str | None = None) -> SoundPlan:
+        layers: list[Layer] = []
+        claimed: set[int] = set()
+        for obj in scene.objects:
+            events = [(i, e) for i, e in enumerate(scene.events) if e.object_id == obj.id]
+            layer = self._object_layer(obj, [e for _, e in events], seed, len(layers))
+            if layer is not None:
+                layers.append(layer)
+                claimed.update(i for i, _ in events)
+        loose = [e for i, e in enumerate(scene.events)
+                 if i not in claimed and e.kind in TRIGGER_KINDS]
+        if loose:
+            layers.append(Layer(
+                id="hits", kind="object", sound=self.generic_sound,
+                seed=layer_seed(seed, len(layers)), spatial=False,
+                events=[_layer_event(e) for e in loose]))
+        for key in scene.environment.ambience[:MAX_AMBIENCE_LAYERS]:
+            layers.append(Layer(
+                id=f"ambience-{key.split('/')[-1]}", kind="ambience", sound=key,
+                gain_db=self.ambience_gain_db, spatial=False, reverb_send=0.2,
+                seed=layer_seed(seed, len(layers))))
+        notes = list(scene.notes)
+        if not layers:
+            notes.append("nothing moved and no ambience was found: the plan is empty")
+        return SoundPlan(
+            duration_s=scene.duration_s, layers=layers, sample_rate=sample_rate,
+            format=format, loudness_lufs=loudness_lufs, environment=scene.environment,
+            camera_hfov_deg=scene.camera_hfov_deg, seed=seed, source=source,
+            prompt=scene.prompt, notes=notes)
+
+    def _object_layer(self, obj: SceneObject, events: list[VisualEvent], seed: int,
+                      index: int) -> Layer | None:
+        sound = obj.sound or self.generic_sound
+        continuous = is_continuous(sound)
+        kinds = None if continuous else TRIGGER_KINDS
+        layer_events = [_layer_event(e) for e in events if kinds is None or e.kind in kinds]
+        if not continuous and not layer_events:
+            return None  # a silent mover: nothing to hit, nothing to drive
+        params: dict[str, float | str] = {"label": obj.label, "material": obj.material,
+                                          "size_m": round(obj.size_m, 4)}
+        return Layer(id=obj.id, kind="object", sound=sound, object_id=obj.id,
+                     seed=layer_seed(seed, index), params=params, events=layer_events,
+                     track=list(obj.track))
+
+
+def _layer_event(event: VisualEvent) -> LayerEvent:
+    return LayerEvent(t_s=event.t_s, strength=event.strength, duration_s=event.duration_s,
+                      kind=event.kind)
