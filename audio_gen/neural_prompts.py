@@ -1,0 +1,94 @@
+"""Text prompts for text-to-audio models, composed from a layer and the scene's environment.
+
+``impact/metal`` + label "hammer" + a close track → "a metal hammer struck, a single hit,
+close, dry"; ambience layers describe the place, its weather and its ambience tags.
+"""
+
+from __future__ import annotations
+
+from pipeline.records import Environment, Layer
+
+# Families whose sound runs over time (a bed shaped by activity) rather than per event.
+CONTINUOUS_FAMILIES = frozenset(
+    {"scrape", "roll", "engine", "motor", "tyres", "bed", "ambience", "texture", "room",
+     "rain", "wind", "water", "fire", "traffic", "crowd", "birds"})
+
+_FAMILY_WORDS = {
+    "impact": "{material}{label} struck, a single hit",
+    "footsteps": "footsteps on {variant}",
+    "scrape": "{material}{label} scraping on a surface",
+    "roll": "{material}{label} rolling",
+    "engine": "a {variant} engine running",
+    "motor": "an electric motor whirring",
+    "tyres": "tyres rolling on a road",
+    "swish": "a {variant} swishing through the air",
+    "gunshot": "a {variant} gunshot",
+    "explosion": "an explosion",
+    "door": "a door {variant}",
+    "glass": "glass {variant}",
+    "click": "a click",
+    "bed": "{variant} ambience",
+}
+
+
+def is_free_text(sound: str) -> bool:
+    """True when ``sound`` is a description rather than a ``family/variant`` key."""
+    return " " in sound.strip() or "/" not in sound
+
+
+def is_continuous(layer: Layer) -> bool:
+    """True for beds and textures: ambience layers, continuous families, or no events."""
+    if layer.kind == "ambience" or not layer.events:
+        return True
+    if is_free_text(layer.sound):
+        return False
+    return layer.sound.split("/", 1)[0] in CONTINUOUS_FAMILIES
+
+
+def _distance_words(layer: Layer) -> str:
+    if not layer.track:
+        return ""
+    depth = sorted(p.depth_m for p in layer.track)[len(layer.track) // 2]
+    if depth < 2.0:
+        return "close"
+    return "distant" if depth > 10.0 else ""
+
+
+def key_words(sound: str, label: str, material: str) -> str:
+    """Words for a taxonomy key such as ``impact/metal`` (label/material fill the gaps)."""
+    family, _, variant = sound.partition("/")
+    variant = variant.replace("/", " ").replace("_", " ")
+    if family == "impact" and not material and variant and variant != "generic":
+        material = variant
+    mat = f"{material} " if material and material != "generic" else ""
+    noun = label if label and label not in {"object", "generic"} else "object"
+    template = _FAMILY_WORDS.get(family, "{variant} {family}")
+    text = template.format(material=mat, label=noun, variant=variant or family, family=family)
+    if template.startswith("{material}"):
+        text = ("an " if text[:1] in "aeiou" else "a ") + text
+    return " ".join(text.split())
+
+
+def compose_prompt(layer: Layer, environment: Environment | None = None) -> str:
+    """The prompt for ``layer``: its sound words, distance, and the place it is heard in."""
+    label = str(layer.params.get("label", "") or "")
+    material = str(layer.params.get("material", "") or "")
+    env = environment or Environment()
+    if is_free_text(layer.sound):
+        parts = [layer.sound.strip()]
+    else:
+        parts = [key_words(layer.sound, label, material)]
+    if layer.kind == "ambience":
+        place = env.label if env.label and env.label != "generic" else ""
+        if place:
+            parts.append(f"{'inside' if env.indoor else 'outdoors at'} a {place}")
+        parts.extend(tag for tag in env.ambience if tag not in parts[0])
+        if env.weather and env.weather != "clear":
+            parts.append(env.weather)
+        parts.append("ambience, no voices")
+    else:
+        distance = _distance_words(layer)
+        if distance:
+            parts.append(distance)
+        parts.append("dry")  # the spatial stage adds the room
+    return ", ".join(p for p in parts if p)
