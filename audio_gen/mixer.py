@@ -1,0 +1,171 @@
+"""``SoundtrackRenderer``: a ``SoundPlan`` in, a mastered spatial ``Soundtrack`` out.
+
+Per layer: dry mono from its sound source → gain → distance cues along the track's
+trajectory → spatial renderer (or a diffuse placement for ambience) → room send; then the
+sum is mastered and the stems are scaled by the same per-sample gain, so they sum to the mix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from audio_gen.base import SoundSource
+from audio_gen.master import Master
+from audio_gen.spatial import RENDERERS
+from audio_gen.spatial.base import SpatialRenderer
+from audio_gen.spatial.distance import DistanceModel
+from audio_gen.spatial.room import RoomFilter, RoomModel
+from audio_gen.spatial.trajectory import Trajectory
+from pipeline.errors import PlanError
+from pipeline.progress import Progress
+from pipeline.records import Layer, SoundPlan, Soundtrack
+
+LENGTH_TOLERANCE = 0.01  # a source may be off by 1 % in length (rounding); more is an error
+
+
+class SoundtrackRenderer:
+    """Renders a :class:`SoundPlan` to a :class:`Soundtrack` in the plan's ``format``.
+
+    Args:
+        sources: backend name (``Layer.backend``) → sound source.
+        stems: keep per-layer stems (each with its own reverb, so stems sum to the mix);
+            False renders the room once on a shared bus and leaves the stem dicts empty.
+        room: add the environment's reverb.
+        distance: distance model (gain, air absorption, Doppler); default settings if None.
+        master: mastering stage; default :class:`Master` if None.
+        aspect: picture width/height, for elevation from the track's y.
+
+    Example:
+        >>> from pipeline.records import SoundPlan
+        >>> SoundtrackRenderer(sources={})(SoundPlan(duration_s=0.5)).samples.shape
+        (24000, 2)
+    """
+
+    def __init__(self, sources: Mapping[str, SoundSource], *, stems: bool = True,
+                 room: bool = True, distance: DistanceModel | None = None,
+                 master: Master | None = None, aspect: float = 16 / 9) -> None:
+        self.sources = dict(sources)
+        self.stems = stems
+        self.room = room
+        self.distance = distance or DistanceModel()
+        self.master = master or Master()
+        self.aspect = aspect
+
+    @staticmethod
+    def formats() -> list[str]:
+        """The output formats (``--format`` choices)."""
+        return sorted(RENDERERS)
+
+    def check_inputs(self, plan: SoundPlan) -> None:
+        """Raise :class:`PlanError` for a plan this renderer cannot render."""
+        if plan.format not in RENDERERS:
+            raise PlanError(f"format must be one of {', '.join(self.formats())}, got "
+                            f"{plan.format!r}; fix the plan's format or pass --format")
+        if plan.sample_rate < 8000:
+            raise PlanError(f"sample_rate must be >= 8000, got {plan.sample_rate}; use 48000")
+        if not plan.duration_s >= 0:
+            raise PlanError(f"duration_s must be >= 0, got {plan.duration_s}")
+
+    def __call__(self, plan: SoundPlan, *, progress: Progress | None = None) -> Soundtrack:
+        """Render ``plan``; a failing layer lands in ``layer_errors``, the rest still renders."""
+        self.check_inputs(plan)
+        renderer = RENDERERS[plan.format]()
+        sr = plan.sample_rate
+        n = round(plan.duration_s * sr)
+        channels = renderer.CHANNELS
+        mix = np.zeros((n, channels), dtype=np.float32)
+        bus = np.zeros(n, dtype=np.float32)
+        room = self._room(plan, renderer, n) if self.room and n else None
+        stems: dict[str, np.ndarray] = {}
+        dry_stems: dict[str, np.ndarray] = {}
+        errors: dict[str, str] = {}
+        active = [layer for layer in plan.layers if not layer.mute]
+        total = len(active) + 1
+        for step, layer in enumerate(active):
+            if progress is not None:
+                progress(step, total, f"mixing {layer.id}")
+            dry = self._dry(layer, plan, n, errors)
+            if dry is None:
+                continue
+            direct, send = self._place(layer, dry, plan, renderer)
+            if self.stems:
+                stem = direct
+                if room is not None and send is not None:
+                    stem = direct + room(send)
+                stems[layer.id] = stem
+                dry_stems[layer.id] = dry
+                mix += stem
+            else:
+                mix += direct
+                if send is not None:
+                    bus += send
+        if room is not None and not self.stems and np.any(bus):
+            mix += room(bus)
+        if progress is not None:
+            progress(total - 1, total, "mastering")
+        mastered = self.master(mix, sr, target_lufs=plan.loudness_lufs,
+                               ceiling_dbtp=plan.true_peak_dbtp, fmt=plan.format)
+        for key, stem in stems.items():
+            stem *= mastered.gain[:, None]
+            stems[key] = stem
+        if progress is not None:
+            progress(total, total, "done")
+        return Soundtrack(samples=mastered.samples, sample_rate=sr, format=plan.format,
+                          stems=stems, dry_stems=dry_stems,
+                          loudness_lufs=mastered.loudness_lufs,
+                          true_peak_dbtp=mastered.true_peak_dbtp, layer_errors=errors)
+
+    def _room(self, plan: SoundPlan, renderer: SpatialRenderer, n: int) -> RoomFilter:
+        return RoomModel().filter(plan.environment, renderer, n_samples=n,
+                                  sample_rate=plan.sample_rate, seed=plan.seed)
+
+    def _dry(self, layer: Layer, plan: SoundPlan, n: int,
+             errors: dict[str, str]) -> np.ndarray | None:
+        """The layer's dry mono signal with its gain, or None (and an error) if it failed."""
+        source = self.sources.get(layer.backend)
+        if source is None:
+            errors[layer.id] = (f"unknown backend {layer.backend!r}; available: "
+                                f"{', '.join(sorted(self.sources)) or 'none'}")
+            return None
+        try:
+            signal = source(layer, duration_s=plan.duration_s, sample_rate=plan.sample_rate,
+                            environment=plan.environment)
+        except Exception as exc:  # a failing layer is reported, the rest renders
+            message = str(exc).splitlines()[0] if str(exc) else ""
+            errors[layer.id] = f"{type(exc).__name__}: {message}"[:300]
+            return None
+        signal = np.asarray(signal, dtype=np.float32)
+        if signal.ndim != 1:
+            errors[layer.id] = (f"backend {layer.backend!r} returned shape {signal.shape}; "
+                                "expected mono samples (n,)")
+            return None
+        if abs(signal.shape[0] - n) > max(1, LENGTH_TOLERANCE * n):
+            errors[layer.id] = (f"backend {layer.backend!r} returned {signal.shape[0]} samples; "
+                                f"expected {n}")
+            return None
+        if not np.all(np.isfinite(signal)):
+            errors[layer.id] = f"backend {layer.backend!r} returned NaN or infinite samples"
+            return None
+        out = np.zeros(n, dtype=np.float32)
+        m = min(n, signal.shape[0])
+        out[:m] = signal[:m] * np.float32(10 ** (layer.gain_db / 20))
+        return out
+
+    def _place(self, layer: Layer, dry: np.ndarray, plan: SoundPlan,
+               renderer: SpatialRenderer) -> tuple[np.ndarray, np.ndarray | None]:
+        """(spatialised direct sound ``(n, C)``, mono room send or None)."""
+        sr = plan.sample_rate
+        n = dry.shape[0]
+        send = dry * np.float32(layer.reverb_send) if layer.reverb_send > 0 else None
+        if layer.kind == "ambience":
+            return renderer.diffuse(dry, seed=layer.seed, sample_rate=sr), send
+        if layer.spatial and layer.track:
+            path = Trajectory.from_track(layer.track, n_samples=n, sample_rate=sr,
+                                         hfov_deg=plan.camera_hfov_deg, aspect=self.aspect)
+            signal, delay = self.distance.apply(dry, path, sample_rate=sr,
+                                                outdoor=not plan.environment.indoor)
+            return renderer.point(signal, path, sample_rate=sr, delay_samples=delay), send
+        centre = Trajectory.fixed(n, distance_m=self.distance.reference_m)
+        return renderer.point(dry, centre, sample_rate=sr), send

@@ -1,0 +1,125 @@
+"""Where a layer's sound comes from over time: direction and distance at audio control rate.
+
+A :class:`Trajectory` holds azimuth, elevation and distance every ``block`` samples; the
+renderers turn those control points into per-sample gains and delays with :func:`ramp`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.errors import PlanError
+from pipeline.records import TrackPoint
+
+# Speed of sound in air at 20 °C, 1 atm (ISO 9613-1:1993 reference atmosphere).
+SPEED_OF_SOUND_M_S = 343.0
+CONTROL_BLOCK = 64  # samples per control point: 1.3 ms at 48 kHz
+MIN_DISTANCE_M = 0.1
+
+
+def ramp(values: np.ndarray, block: int, n_samples: int) -> np.ndarray:
+    """Linear interpolation of control points (one every ``block`` samples) to every sample."""
+    values = np.asarray(values, dtype=np.float32)
+    frac = (np.arange(block, dtype=np.float32) / np.float32(block))[None, :]
+    steps = values[1:] - values[:-1]
+    out = (values[:-1, None] + steps[:, None] * frac).ravel()
+    return out[:n_samples]
+
+
+def control_points(n_samples: int, block: int) -> int:
+    """Number of control points needed to cover ``n_samples`` (one past the last block)."""
+    return -(-n_samples // block) + 1
+
+
+@dataclass
+class Trajectory:
+    """Direction and distance of one source at control rate.
+
+    Attributes:
+        azimuth_rad: 0 straight ahead, positive to the listener's RIGHT (as a viewer reads
+            the picture); renderers convert to their own convention (AmbiX is left-positive).
+        elevation_rad: positive up.
+        distance_m: source-to-camera distance, clamped to >= 0.1 m.
+        block: samples between control points; point ``k`` sits at sample ``k * block``.
+        n_samples: length of the signal this trajectory drives.
+    """
+
+    azimuth_rad: np.ndarray
+    elevation_rad: np.ndarray
+    distance_m: np.ndarray
+    block: int
+    n_samples: int
+
+    @classmethod
+    def fixed(cls, n_samples: int, *, azimuth_deg: float = 0.0, elevation_deg: float = 0.0,
+              distance_m: float = 3.0, block: int = CONTROL_BLOCK) -> Trajectory:
+        """A source that does not move (``azimuth_deg`` positive to the right)."""
+        k = control_points(n_samples, block)
+        return cls(np.full(k, math.radians(azimuth_deg)), np.full(k, math.radians(elevation_deg)),
+                   np.full(k, max(distance_m, MIN_DISTANCE_M)), block, n_samples)
+
+    @classmethod
+    def from_track(cls, track: Sequence[TrackPoint], *, n_samples: int, sample_rate: int,
+                   hfov_deg: float = 60.0, aspect: float = 16 / 9, smooth_s: float = 0.05,
+                   block: int = CONTROL_BLOCK) -> Trajectory:
+        """Derive a trajectory from an object's track.
+
+        Azimuth follows the issue's pinhole formula az = atan((x − 0.5)·2·tan(hfov/2));
+        elevation the same with the vertical field of view from ``aspect`` (y grows down);
+        distance is the Euclidean range of a point at depth ``depth_m`` on that ray. Values
+        are held before the first and after the last point, and smoothed with a Gaussian of
+        ``smooth_s`` seconds so tracking jitter does not turn into Doppler wobble.
+
+        Raises:
+            PlanError: empty track, or a field of view outside (0, 180).
+        """
+        if not track:
+            raise PlanError("track is empty; give the layer track points or set spatial=false")
+        if not 0.0 < hfov_deg < 180.0:
+            raise PlanError(f"camera_hfov_deg must be in (0, 180), got {hfov_deg}; "
+                            "fix the plan's camera_hfov_deg")
+        points = sorted(track, key=lambda p: p.t_s)
+        ts = np.array([p.t_s for p in points])
+        k = control_points(n_samples, block)
+        t = np.arange(k) * (block / sample_rate)
+        x = np.interp(t, ts, [p.x for p in points])
+        y = np.interp(t, ts, [p.y for p in points])
+        depth = np.interp(t, ts, [p.depth_m for p in points])
+        sigma = smooth_s * sample_rate / block
+        if sigma > 0.5 and k > 1:
+            from scipy.ndimage import gaussian_filter1d
+
+            x, y, depth = (gaussian_filter1d(v, sigma, mode="nearest") for v in (x, y, depth))
+        tan_h = math.tan(math.radians(hfov_deg) / 2)
+        tan_v = tan_h / max(aspect, 1e-3)
+        tx = (x - 0.5) * 2 * tan_h
+        ty = (0.5 - y) * 2 * tan_v
+        azimuth = np.arctan(tx)
+        elevation = np.arctan2(ty, np.sqrt(1 + tx * tx))
+        distance = np.maximum(depth, MIN_DISTANCE_M) * np.sqrt(1 + tx * tx + ty * ty)
+        return cls(azimuth, elevation, distance, block, n_samples)
+
+    def per_sample(self, values: np.ndarray) -> np.ndarray:
+        """Control-rate ``values`` interpolated to every sample (float32)."""
+        return ramp(values, self.block, self.n_samples)
+
+    def varying(self, values: np.ndarray) -> np.ndarray | np.float32:
+        """Per-sample ``values``, or one float32 scalar when they are constant (cheaper)."""
+        values = np.asarray(values)
+        if values.size and float(np.ptp(values)) <= 1e-7 * max(1.0, float(np.max(np.abs(values)))):
+            return np.float32(values[0])
+        return self.per_sample(values)
+
+    def lateral_rad(self) -> np.ndarray:
+        """Angle off the median plane, positive right: asin(sin az · cos el)."""
+        return np.arcsin(np.clip(np.sin(self.azimuth_rad) * np.cos(self.elevation_rad), -1, 1))
+
+    def radial_speed_m_s(self, sample_rate: int) -> np.ndarray:
+        """d(distance)/dt at control rate (positive = receding)."""
+        if len(self.distance_m) < 2:
+            return np.zeros_like(self.distance_m)
+        return np.gradient(self.distance_m) * (sample_rate / self.block)
