@@ -1,0 +1,160 @@
+"""``ProceduralEngine``: the weight-free physics sound source (impacts, textures, motors, beds).
+
+Example:
+    >>> from pipeline.records import Layer, LayerEvent
+    >>> engine = ProceduralEngine()
+    >>> layer = Layer(id="hit", sound="impact/wood", events=[LayerEvent(t_s=0.5)])
+    >>> engine(layer, duration_s=1.0, sample_rate=48000).shape
+    (48000,)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from typing import ClassVar
+
+import numpy as np
+
+from audio_gen.base import SoundSource
+from audio_gen.procedural import beds, engines, footsteps, textures, transients
+from audio_gen.procedural.modal import build_model, render_impacts
+from audio_gen.procedural.request import RenderRequest
+from audio_gen.procedural.taxonomy import TAXONOMY, lookup
+from pipeline.errors import PlanError, RenderError
+from pipeline.records import Environment, Layer, LayerEvent, TrackPoint
+
+
+def _render_modal(req: RenderRequest) -> np.ndarray:
+    model = build_model(req.row, material=req.layer.params.get("material"),  # type: ignore[arg-type]
+                        size_m=_opt_float(req.layer.params.get("size_m")),
+                        sample_rate=req.sample_rate, seed=req.seed)
+    return render_impacts(model, req.hits(), req.n, req.sample_rate, req.seed,
+                          noise=req.row.get("noise"))
+
+
+RENDERERS: dict[str, Callable[[RenderRequest], np.ndarray]] = {
+    "modal": _render_modal,
+    "transient": transients.render,
+    "swish": textures.render_swish,
+    "footsteps": footsteps.render,
+    "texture": textures.render_texture,
+    "engine": engines.render_engine,
+    "tyres": engines.render_tyres,
+    "bed": beds.render,
+}
+
+
+class ProceduralEngine(SoundSource):
+    """Renders taxonomy keys (``impact/metal``, ``bed/rain`` …) from physics, no weights.
+
+    Same layer (including ``layer.seed``) → identical samples. Impacts start exactly at
+    ``round(t_s * sample_rate)``; continuous sounds cover the whole clip.
+    """
+
+    NAME: ClassVar[str] = "procedural"
+
+    def __call__(self, layer: Layer, *, duration_s: float, sample_rate: int,
+                 environment: Environment | None = None) -> np.ndarray:
+        """Render ``layer`` as float32 mono, exactly ``round(duration_s * sample_rate)`` long.
+
+        Raises:
+            PlanError: unknown sound key (with close matches), bad duration or sample rate.
+            RenderError: the synthesis produced non-finite samples.
+        """
+        req = self._request(layer, duration_s, sample_rate, environment)
+        if req.n == 0:
+            return np.zeros(0, dtype=np.float32)
+        out = RENDERERS[req.row["kind"]](req)
+        return _finish(out, req)
+
+    def stream(self, layer: Layer, *, duration_s: float, sample_rate: int,
+               environment: Environment | None = None) -> Iterator[np.ndarray]:
+        """Yield a bed layer in ~1 s blocks with flat memory (any other key: one block)."""
+        req = self._request(layer, duration_s, sample_rate, environment)
+        if req.row["kind"] == "bed":
+            yield from beds.stream(req)
+        else:
+            yield self(layer, duration_s=duration_s, sample_rate=sample_rate,
+                       environment=environment)
+
+    def sounds(self) -> dict[str, str]:
+        """Every key this engine renders, with its one-line description."""
+        return {key: row["description"] for key, row in sorted(TAXONOMY.items())}
+
+    def config(self) -> dict[str, object]:
+        return {"name": self.NAME}
+
+    def render_key(self, key: str, *, seconds: float, sample_rate: int = 48_000,
+                   material: str | None = None, size_m: float | None = None,
+                   speed_m_s: float | None = None, seed: int = 0) -> np.ndarray:
+        """Audition one sound: a hit at t=0 (steps every 0.55 s) or ``seconds`` of a texture.
+
+        Without ``speed_m_s`` a motor ramps from standstill to its default speed, so the
+        audition covers its range (and gear shifts).
+        """
+        row = lookup(key)
+        params: dict[str, float | str] = {}
+        if material is not None:
+            params["material"] = material
+        if size_m is not None:
+            params["size_m"] = float(size_m)
+        if speed_m_s is not None:
+            params["speed_m_s"] = float(speed_m_s)
+        events: list[LayerEvent] = []
+        track: list[TrackPoint] = []
+        kind = row["kind"]
+        if kind == "footsteps":
+            events = [LayerEvent(t_s=round(0.05 + 0.55 * i, 6))
+                      for i in range(max(1, int((seconds - 0.05) / 0.55) + 1))]
+        elif kind in ("modal", "transient", "swish"):
+            events = [LayerEvent(t_s=0.0)]
+        elif kind in ("engine", "tyres") and speed_m_s is None:
+            track = _ramp_track(float(row.get("speed_m_s", 10.0)), seconds)
+        layer = Layer(id=key, sound=key, seed=seed, params=params, events=events, track=track)
+        return self(layer, duration_s=seconds, sample_rate=sample_rate)
+
+    @staticmethod
+    def _request(layer: Layer, duration_s: float, sample_rate: int,
+                 environment: Environment | None) -> RenderRequest:
+        if not (isinstance(duration_s, int | float) and math.isfinite(duration_s)
+                and duration_s >= 0):
+            raise PlanError(f"duration_s must be a finite number >= 0, got {duration_s!r}")
+        if not (isinstance(sample_rate, int) and 8000 <= sample_rate <= 384_000):
+            raise PlanError(f"sample_rate must be an integer 8000..384000, got {sample_rate!r}")
+        row = lookup(layer.sound)
+        return RenderRequest(key=layer.sound, row=row, layer=layer,
+                             n=round(duration_s * sample_rate), sample_rate=sample_rate,
+                             environment=environment)
+
+
+def _opt_float(value: float | str | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _ramp_track(top_m_s: float, seconds: float, width_m: float = 10.0) -> list[TrackPoint]:
+    """A track accelerating uniformly from rest to ``top_m_s`` (x in normalised units)."""
+    times = np.linspace(0.0, max(seconds, 0.1), 41)
+    accel = top_m_s / max(seconds, 0.1)
+    xs = 0.5 * accel * times**2 / width_m
+    return [TrackPoint(t_s=float(t), x=float(x), y=0.5, w=0.1, h=0.1)
+            for t, x in zip(times, xs, strict=True)]
+
+
+def _finish(out: np.ndarray, req: RenderRequest) -> np.ndarray:
+    """Exact length, float32, finite, DC-free and peak ≤ 0.99 (scaled down only if needed)."""
+    out = np.asarray(out, dtype=np.float32)
+    if out.size != req.n:
+        fixed = np.zeros(req.n, dtype=np.float32)
+        fixed[: min(req.n, out.size)] = out[: req.n]
+        out = fixed
+    if not np.all(np.isfinite(out)):
+        raise RenderError(f"layer {req.layer.id!r} ({req.key}) produced non-finite samples; "
+                          "report this with the plan and seed")
+    mean = float(out.mean(dtype=np.float64))
+    if abs(mean) > 1e-4 and req.row["kind"] in ("texture", "engine", "tyres", "bed"):
+        out -= np.float32(mean)
+    peak = float(np.max(np.abs(out)))
+    if peak > 0.99:
+        out *= np.float32(0.99 / peak)
+    return out

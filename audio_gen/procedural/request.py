@@ -1,0 +1,47 @@
+"""The one argument every procedural renderer takes: the row, the layer and the output size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.records import Environment, Layer
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    """What to render: a taxonomy ``row`` for ``layer``, ``n`` samples at ``sample_rate``.
+
+    ``material``/``size_m``/``speed_m_s`` are the layer's overrides (``None`` = row default).
+    """
+
+    key: str
+    row: dict[str, Any]
+    layer: Layer
+    n: int
+    sample_rate: int
+    environment: Environment | None = None
+
+    @property
+    def seed(self) -> int:
+        return int(self.layer.seed)
+
+    @property
+    def duration_s(self) -> float:
+        return self.n / self.sample_rate
+
+    def param(self, name: str, default: Any = None) -> Any:
+        """A layer parameter, else the row's value, else ``default``."""
+        if name in self.layer.params:
+            return self.layer.params[name]
+        return self.row.get(name, default)
+
+    def number(self, name: str, default: float) -> float:
+        return float(self.param(name, default))
+
+    def hits(self) -> list[tuple[int, float, float]]:
+        """``(sample, strength, speed_m_s)`` per event, sorted, at round(t_s × sample_rate)."""
+        speed = self.number("speed_m_s", 3.0)
+        out = [(round(e.t_s * self.sample_rate), float(e.strength), speed)
+               for e in self.layer.events]
+        return sorted(h for h in out if h[0] < self.n)
