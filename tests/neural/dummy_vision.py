@@ -14,7 +14,10 @@ IMAGE_SIZE = 64
 
 
 def _text_config(vocab_size: int, hidden: int) -> dict[str, object]:
+    # The tokenizer puts <|startoftext|>, <|endoftext|> at the two largest ids.
     return {"vocab_size": vocab_size, "hidden_size": hidden, "intermediate_size": 37,
+            "bos_token_id": vocab_size - 2, "eos_token_id": vocab_size - 1,
+            "pad_token_id": vocab_size - 1,
             "num_hidden_layers": 1, "num_attention_heads": 2, "max_position_embeddings": 16}
 
 
@@ -38,6 +41,8 @@ def save_tiny_owlv2(folder: Path) -> Path:
     config = Owlv2Config(text_config=_text_config(len(tokenizer), 16),
                          vision_config=_vision_config(16), projection_dim=16)
     model = Owlv2ForObjectDetection(config).eval()
+    with torch.no_grad():  # random box heads saturate the sigmoid; keep boxes near the grid
+        model.box_head.dense2.weight.mul_(0.01)
     image_processor = Owlv2ImageProcessor(size={"height": IMAGE_SIZE, "width": IMAGE_SIZE})
     processor = Owlv2Processor(image_processor=image_processor, tokenizer=tokenizer)
     model.save_pretrained(folder)

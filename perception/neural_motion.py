@@ -1,0 +1,92 @@
+"""Motion analysis restricted to detected objects: foreground centroids inside each track's
+box, and events from them (reversal/sharp stop = impact, onset/offset = start/stop, global
+brightness jump = flash). Self-contained and deterministic."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from perception.neural_tracks import Track
+from pipeline.records import VisualEvent
+
+
+def background(gray: list[np.ndarray]) -> np.ndarray:
+    """Per-pixel median of up to 60 evenly spaced frames."""
+    idx = np.linspace(0, len(gray) - 1, min(len(gray), 60)).round().astype(int)
+    return np.median(np.stack([gray[i] for i in idx]), axis=0).astype(np.float32)
+
+
+def centroids(gray: list[np.ndarray], times: list[float], track: Track, bg: np.ndarray,
+              *, thresh: float = 25.0, grow: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """Per frame: the foreground centroid (normalised x, y; NaN when nothing moves) inside
+    the track's box grown by ``grow``, and the foreground fraction there."""
+    h, w = bg.shape
+    cents = np.full((len(gray), 2), np.nan)
+    amount = np.zeros(len(gray))
+    for i, (img, t) in enumerate(zip(gray, times, strict=True)):
+        x0, y0, x1, y1 = track.box_at(t)
+        gx, gy = grow * (x1 - x0), grow * (y1 - y0)
+        c0, c1 = int(max(0, (x0 - gx) * w)), int(min(w, np.ceil((x1 + gx) * w)))
+        r0, r1 = int(max(0, (y0 - gy) * h)), int(min(h, np.ceil((y1 + gy) * h)))
+        if c1 <= c0 or r1 <= r0:
+            continue
+        mask = np.abs(img[r0:r1, c0:c1] - bg[r0:r1, c0:c1]) > thresh
+        amount[i] = float(mask.mean())
+        if mask.sum() >= 3:
+            ys, xs = np.nonzero(mask)
+            cents[i] = ((xs.mean() + c0 + 0.5) / w, (ys.mean() + r0 + 0.5) / h)
+    return cents, amount
+
+
+def object_events(cents: np.ndarray, amount: np.ndarray, times: list[float], object_id: str,
+                  *, min_speed: float = 0.15, spike: float = 3.0) -> list[VisualEvent]:
+    """Impacts where the centroid's velocity change spikes (a bounce or a sudden stop, not
+    the steady turn of a thrown arc's apex); start/stop at motion onset/offset.
+    ``min_speed`` is in image widths per second."""
+    events: list[VisualEvent] = []
+    t = np.asarray(times, dtype=np.float64)
+    dt = np.maximum(np.diff(t), 1e-6)
+    vel = np.diff(cents, axis=0) / dt[:, None]  # vel[i]: frames i → i+1
+    dv = np.full(len(t), np.nan)
+    dv[1:-1] = np.linalg.norm(vel[1:] - vel[:-1], axis=1)
+    for i in range(1, len(t) - 1):
+        if np.isnan(dv[i]):
+            continue
+        s_in = float(np.linalg.norm(vel[i - 1]))
+        around = np.concatenate([dv[max(0, i - 3) : i], dv[i + 1 : i + 4]])
+        around = around[~np.isnan(around)]
+        local_max = around.size == 0 or dv[i] >= around.max()
+        baseline = float(np.median(around)) if around.size else 0.0
+        if s_in > min_speed and dv[i] > min_speed and local_max and dv[i] > spike * baseline:
+            events.append(VisualEvent(
+                t_s=float(t[i]), kind="impact", object_id=object_id,
+                strength=float(np.clip(dv[i] / (8 * min_speed), 0.1, 1.0)),
+                x=float(cents[i, 0]), y=float(cents[i, 1])))
+    moving = amount > 0.02
+    for i in range(1, len(moving)):
+        if moving[i] != moving[i - 1]:
+            events.append(VisualEvent(t_s=float(t[i]), kind="start" if moving[i] else "stop",
+                                      object_id=object_id, strength=0.5))
+    return _thin(events, 0.08)
+
+
+def flashes(gray: list[np.ndarray], times: list[float], *, jump: float = 40.0
+            ) -> list[VisualEvent]:
+    """Whole-frame brightness jumps (lightning, muzzle flash, a light switched on)."""
+    means = np.array([float(g.mean()) for g in gray])
+    return [VisualEvent(t_s=float(times[i]), kind="flash",
+                        strength=float(np.clip((means[i] - means[i - 1]) / 128.0, 0.1, 1.0)))
+            for i in range(1, len(means)) if means[i] - means[i - 1] > jump]
+
+
+def _thin(events: list[VisualEvent], gap_s: float) -> list[VisualEvent]:
+    """Keep the strongest of same-kind events closer than ``gap_s``."""
+    out: list[VisualEvent] = []
+    for ev in sorted(events, key=lambda e: (e.t_s, e.kind)):
+        prev = next((o for o in reversed(out) if o.kind == ev.kind), None)
+        if prev is not None and ev.t_s - prev.t_s < gap_s:
+            if ev.strength > prev.strength:
+                out[out.index(prev)] = ev
+            continue
+        out.append(ev)
+    return out

@@ -1,0 +1,284 @@
+"""``ZeroShotPerceiver``: open-vocabulary detection (OWLv2), CLIP materials and environment,
+monocular depth (Depth Anything), tracks across key frames, events from object motion."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from perception.base import Perceiver
+from perception.neural_loading import load_or_explain, resolve_device, resolve_dtype
+from perception.neural_motion import background, centroids, flashes, object_events
+from perception.neural_tracks import Detection, Track, link_tracks, nms
+from perception.neural_vocabulary import MATERIALS, PLACES, detector_queries
+from pipeline.errors import UsageError
+from pipeline.progress import Progress, no_progress
+from pipeline.records import Environment, Frame, SceneAnalysis, SceneObject, TrackPoint, Video
+
+DEFAULT_DETECTOR = "google/owlv2-base-patch16-ensemble"
+DEFAULT_CLIP = "openai/clip-vit-base-patch32"
+DEFAULT_DEPTH = "depth-anything/Depth-Anything-V2-Small-hf"
+REFERENCE_DEPTH_M = 4.0  # relative depth is scaled so the frame's median sits here
+
+
+class ZeroShotPerceiver(Perceiver):
+    """Finds sounding objects with an open-vocabulary detector and names their material.
+
+    Args:
+        detector: OWLv2 id or folder. clip: CLIP id or folder (None: materials stay generic).
+        depth: depth-estimation id or folder (None: depth from box size).
+        device, torch_dtype: default the best device; fp32 on CPU.
+        key_fps: detection frames per second. motion_fps: frames per second for events.
+        threshold: detector score threshold. max_objects: boxes kept per key frame.
+
+    Example:
+        >>> perceiver = ZeroShotPerceiver.from_pretrained()
+        >>> scene = perceiver(video, prompt="a hammer strikes an anvil")
+    """
+
+    NAME: ClassVar[str] = "zeroshot"
+
+    def __init__(self, detector: str = DEFAULT_DETECTOR, *, clip: str | None = DEFAULT_CLIP,
+                 depth: str | None = DEFAULT_DEPTH, device: str | None = None,
+                 torch_dtype: Any = None, key_fps: float = 2.0, motion_fps: float = 30.0,
+                 width: int = 256, threshold: float = 0.1, max_objects: int = 6,
+                 batch_size: int = 4) -> None:
+        if key_fps <= 0 or motion_fps <= 0 or width < 16:
+            raise UsageError(f"key_fps/motion_fps must be > 0 and width >= 16, got {key_fps}, "
+                             f"{motion_fps}, {width}")
+        self.detector, self.clip, self.depth = str(detector), clip, depth
+        self.device, self.torch_dtype = device, torch_dtype
+        self.key_fps, self.motion_fps, self.width = key_fps, motion_fps, width
+        self.threshold, self.max_objects, self.batch_size = threshold, max_objects, batch_size
+        self._models: dict[str, tuple[Any, Any]] = {}
+
+    @classmethod
+    def from_pretrained(cls, detector: str | Path = DEFAULT_DETECTOR, **options: Any
+                        ) -> ZeroShotPerceiver:
+        """Point at model ids or folders; each model loads on first use."""
+        for key in ("clip", "depth"):
+            if isinstance(options.get(key), Path):
+                options[key] = str(options[key])
+        return cls(str(detector), **options)
+
+    def config(self) -> dict[str, object]:
+        return {"detector": self.detector, "clip": self.clip, "depth": self.depth,
+                "device": self.device, "key_fps": self.key_fps, "motion_fps": self.motion_fps,
+                "width": self.width, "threshold": self.threshold,
+                "max_objects": self.max_objects}
+
+    # ------------------------------------------------------------------ models
+    def _model(self, role: str) -> tuple[Any, Any]:
+        """(processor, model) for ``detector``/``clip``/``depth``, loaded once."""
+        if role not in self._models:
+            import transformers as tf
+
+            name = {"detector": self.detector, "clip": self.clip, "depth": self.depth}[role]
+            cls = {"detector": tf.Owlv2ForObjectDetection, "clip": tf.CLIPModel,
+                   "depth": tf.AutoModelForDepthEstimation}[role]
+            device = resolve_device(self.device)
+            dtype = resolve_dtype(self.torch_dtype, device) if device != "cpu" else None
+
+            def load() -> tuple[Any, Any]:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    proc = (tf.AutoImageProcessor if role == "depth"
+                            else tf.AutoProcessor).from_pretrained(name)
+                    model = cls.from_pretrained(name, dtype=dtype) if dtype else \
+                        cls.from_pretrained(name)
+                return proc, model.to(device).eval()
+
+            self._models[role] = load_or_explain(load, str(name), what=f"{role} (perception)",
+                                                 option="--perception-model")
+        return self._models[role]
+
+    def release(self) -> None:
+        """Drop the loaded models and free accelerator memory."""
+        self._models.clear()
+        import gc
+
+        gc.collect()
+
+    def _inputs(self, batch: Any, model: Any) -> Any:
+        """Move a processor batch to the model's device (and float inputs to its dtype)."""
+        out = {}
+        for key, value in batch.items():
+            if hasattr(value, "to"):
+                value = value.to(model.device)
+                if value.is_floating_point():
+                    value = value.to(model.dtype)
+            out[key] = value
+        return out
+
+    # ------------------------------------------------------------------ steps
+    def detect(self, keys: list[Frame], queries: list[str]) -> list[list[Detection]]:
+        """Boxes per key frame (batched), NMS-filtered, normalised coordinates."""
+        import torch
+
+        proc, model = self._model("detector")
+        texts = [f"a photo of a {q}" for q in queries]
+        result: list[list[Detection]] = []
+        for start in range(0, len(keys), self.batch_size):
+            chunk = keys[start : start + self.batch_size]
+            batch = proc(text=[texts] * len(chunk), images=[f.image for f in chunk],
+                         return_tensors="pt", padding=True, truncation=True)
+            with torch.inference_mode():
+                out = model(**self._inputs(batch, model))
+            # OWLv2 pads images to squares: boxes are relative to the padded side.
+            sizes = [(max(f.image.shape[:2]),) * 2 for f in chunk]
+            found = proc.post_process_grounded_object_detection(out, threshold=self.threshold,
+                                                                target_sizes=sizes)
+            for frame, res in zip(chunk, found, strict=True):
+                h, w = frame.image.shape[:2]
+                dets = []
+                for box, score, label in zip(res["boxes"].tolist(), res["scores"].tolist(),
+                                             res["labels"].tolist(), strict=True):
+                    x0, y0 = max(0.0, box[0] / w), max(0.0, box[1] / h)
+                    x1, y1 = min(1.0, box[2] / w), min(1.0, box[3] / h)
+                    if x1 - x0 > 0.01 and y1 - y0 > 0.01:
+                        dets.append(Detection(frame.t_s, frame.index, (x0, y0, x1, y1),
+                                              float(score), queries[int(label)]))
+                result.append(nms(dets, keep=self.max_objects))
+        return result
+
+    def classify(self, images: list[np.ndarray], labels: list[str], template: str) -> list[int]:
+        """CLIP zero-shot: the best label index for each image."""
+        import torch
+
+        if not images:
+            return []
+        proc, model = self._model("clip")
+        batch = proc(text=[template.format(lab) for lab in labels], images=images,
+                     return_tensors="pt", padding=True, truncation=True)
+        with torch.inference_mode():
+            logits = model(**self._inputs(batch, model)).logits_per_image
+        return [int(i) for i in logits.float().argmax(dim=-1).tolist()]
+
+    def depth_maps(self, keys: list[Frame]) -> list[np.ndarray]:
+        """Relative inverse depth per key frame (bigger = closer), at frame size."""
+        import torch
+
+        proc, model = self._model("depth")
+        maps: list[np.ndarray] = []
+        for start in range(0, len(keys), self.batch_size):
+            chunk = keys[start : start + self.batch_size]
+            batch = proc(images=[f.image for f in chunk], return_tensors="pt")
+            with torch.inference_mode():
+                pred = model(**self._inputs(batch, model)).predicted_depth.float()
+            for frame, m in zip(chunk, pred, strict=True):
+                h, w = frame.image.shape[:2]
+                up = torch.nn.functional.interpolate(m[None, None], size=(h, w),
+                                                     mode="bilinear", align_corners=False)
+                maps.append(up[0, 0].cpu().numpy())
+        return maps
+
+    # ------------------------------------------------------------------ run
+    def __call__(self, video: Video, *, prompt: str | None = None,
+                 progress: Progress | None = None) -> SceneAnalysis:
+        """Analyse ``video``: objects with tracks, events, environment.
+
+        Raises:
+            ModelUnavailableError: a model is neither cached nor in a given folder.
+        """
+        progress = progress or no_progress
+        gray, times, keys = self._read(video)
+        duration = float(video.duration_s or (times[-1] if times else 0.0))
+        if not keys:
+            return SceneAnalysis(duration_s=duration, prompt=prompt,
+                                 notes=["zeroshot: no frames decoded"])
+        queries = detector_queries(prompt)
+        progress(1, 4, "detecting objects")
+        tracks = [t for t in link_tracks(self.detect(keys, queries)) if t.detections]
+        progress(2, 4, "materials and environment")
+        objects = self._objects(tracks, keys)
+        environment = self._environment(keys)
+        progress(3, 4, "motion events")
+        events = []
+        if len(gray) >= 3:
+            bg = background(gray)
+            for obj, track in zip(objects, tracks, strict=True):
+                cents, amount = centroids(gray, times, track, bg)
+                events.extend(object_events(cents, amount, times, obj.id))
+            events.extend(flashes(gray, times))
+        events.sort(key=lambda e: (e.t_s, e.kind, e.object_id or ""))
+        progress(4, 4, "done")
+        return SceneAnalysis(duration_s=duration, objects=objects, events=events,
+                             environment=environment, prompt=prompt,
+                             notes=[f"zeroshot: {len(keys)} key frames, {len(queries)} queries"])
+
+    def _read(self, video: Video) -> tuple[list[np.ndarray], list[float], list[Frame]]:
+        """One streaming pass: small grayscale frames for motion, RGB key frames for models."""
+        import cv2
+
+        gray: list[np.ndarray] = []
+        times: list[float] = []
+        keys: list[Frame] = []
+        next_key = 0.0
+        for frame in video.frames(self.width, self.motion_fps):
+            small = cv2.resize(frame.image, (128, max(1, round(128 * frame.image.shape[0]
+                                                               / frame.image.shape[1]))))
+            gray.append(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.float32))
+            times.append(float(frame.t_s))
+            if frame.t_s + 1e-9 >= next_key:
+                keys.append(frame)
+                next_key = frame.t_s + 1.0 / self.key_fps
+        return gray, times, keys
+
+    def _objects(self, tracks: list[Track], keys: list[Frame]) -> list[SceneObject]:
+        by_index = {f.index: f for f in keys}
+        crops = []
+        for track in tracks:
+            best = max(track.detections, key=lambda d: d.score)
+            img = by_index[best.frame].image
+            h, w = img.shape[:2]
+            x0, y0, x1, y1 = best.box
+            crop = img[int(y0 * h) : max(int(y0 * h) + 1, int(y1 * h)),
+                       int(x0 * w) : max(int(x0 * w) + 1, int(x1 * w))]
+            crops.append(np.ascontiguousarray(crop))
+        materials = (self.classify(crops, list(MATERIALS), "an object made of {}")
+                     if self.clip else [])
+        depth = self.depth_maps(keys) if self.depth else []
+        key_pos = {f.index: i for i, f in enumerate(keys)}
+        objects = []
+        for n, track in enumerate(tracks):
+            points = []
+            for det in track.detections:
+                x0, y0, x1, y1 = det.box
+                dm = self._depth_m(depth[key_pos[det.frame]], det.box) if depth else \
+                    float(np.clip(0.5 / max(x1 - x0, 1e-3), 0.3, 50.0))
+                points.append(TrackPoint(t_s=det.t_s, x=0.5 * (x0 + x1), y=0.5 * (y0 + y1),
+                                         w=x1 - x0, h=y1 - y0, depth_m=dm))
+            score = float(np.mean([d.score for d in track.detections]))
+            size = float(np.median([max(p.w, p.h) for p in points]))
+            dist = float(np.median([p.depth_m for p in points]))
+            objects.append(SceneObject(
+                id=f"obj{n}", label=track.label(),
+                material=MATERIALS[materials[n]] if materials else "generic",
+                confidence=float(np.clip(score, 0.0, 1.0)),
+                size_m=float(np.clip(size * dist, 0.02, 20.0)), track=points))
+        return objects
+
+    @staticmethod
+    def _depth_m(disparity: np.ndarray, box: tuple[float, float, float, float]) -> float:
+        """Metres from relative inverse depth: the frame median maps to REFERENCE_DEPTH_M."""
+        h, w = disparity.shape
+        x0, y0, x1, y1 = box
+        region = disparity[int(y0 * h) : max(int(y0 * h) + 1, int(y1 * h)),
+                           int(x0 * w) : max(int(x0 * w) + 1, int(x1 * w))]
+        shift = float(disparity.min())
+        inside = float(np.median(region)) - shift + 1e-6
+        ref = float(np.median(disparity)) - shift + 1e-6
+        return float(np.clip(REFERENCE_DEPTH_M * ref / inside, 0.3, 50.0))
+
+    def _environment(self, keys: list[Frame]) -> Environment:
+        if not self.clip:
+            return Environment()
+        frame = keys[len(keys) // 2].image
+        choice = PLACES[self.classify([frame], [p.label for p in PLACES], "a photo of a {}")[0]]
+        return Environment(indoor=choice.indoor, label=choice.label,
+                           room_size_m=choice.room_size_m, rt60_s=choice.rt60_s,
+                           brightness=float(np.mean(frame) / 255.0),
+                           ambience=list(choice.ambience))
