@@ -1,0 +1,75 @@
+"""Global (camera) motion and shot changes, so pans and cuts are not mistaken for objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+@dataclass
+class CameraStep:
+    """The camera's image shift between two frames, in analysis pixels, and a cut flag."""
+
+    dx: float
+    dy: float
+    cut: bool = False
+    cut_distance: float = 0.0
+
+
+class CameraMotionEstimator:
+    """Estimates the dominant image translation from a dense flow field and detects cuts.
+
+    The camera shift is the median flow of the frame: objects rarely cover half the
+    picture, so the median follows the background (pan, tilt, shake). A cut is a frame
+    whose grey-level histogram differs strongly from the previous frame's.
+
+    Args:
+        cut_threshold: Bhattacharyya histogram distance above which a frame starts a shot.
+        flow_width: width in pixels of the flow field (it is computed at reduced size).
+    """
+
+    def __init__(self, *, cut_threshold: float = 0.45, flow_width: int = 128) -> None:
+        self.cut_threshold = cut_threshold
+        self.flow_width = flow_width
+        self._dis = cv2.DISOpticalFlow_create(cv2.DISOpticalFlow_PRESET_ULTRAFAST)
+
+    def flow(self, prev_small: np.ndarray, cur_small: np.ndarray) -> np.ndarray:
+        """Dense flow ``(h, w, 2)`` from ``prev_small`` to ``cur_small`` (grey uint8)."""
+        return self._dis.calc(prev_small, cur_small, None)
+
+    def shrink(self, gray: np.ndarray) -> np.ndarray:
+        """The grey frame resized to :attr:`flow_width` for flow."""
+        h, w = gray.shape
+        width = min(self.flow_width, w)
+        height = max(8, round(h * width / w))
+        return cv2.resize(gray, (width, height), interpolation=cv2.INTER_AREA)
+
+    @staticmethod
+    def histogram(gray: np.ndarray) -> np.ndarray:
+        """A normalised 32-bin grey-level histogram for cut detection."""
+        hist = cv2.calcHist([gray], [0], None, [32], [0, 256])
+        return hist / max(float(hist.sum()), 1.0)
+
+    def step(self, flow: np.ndarray, scale: float, prev_hist: np.ndarray,
+             cur_hist: np.ndarray) -> CameraStep:
+        """The camera shift (scaled to analysis pixels) and whether a cut happened."""
+        dist = float(cv2.compareHist(prev_hist.astype(np.float32), cur_hist.astype(np.float32),
+                                     cv2.HISTCMP_BHATTACHARYYA))
+        if dist > self.cut_threshold:
+            return CameraStep(0.0, 0.0, cut=True, cut_distance=dist)
+        h, w = flow.shape[:2]
+        inner = flow[h // 10:h - h // 10, w // 10:w - w // 10].reshape(-1, 2)
+        dx, dy = np.median(inner, axis=0) * scale
+        return CameraStep(float(dx), float(dy), cut=False, cut_distance=dist)
+
+
+def shift_image(gray: np.ndarray, dx: float, dy: float) -> np.ndarray:
+    """``gray`` translated by ``(dx, dy)`` pixels (sub-pixel, edges replicated)."""
+    if abs(dx) < 0.05 and abs(dy) < 0.05:
+        return gray
+    matrix = np.float32([[1, 0, dx], [0, 1, dy]])
+    h, w = gray.shape
+    return cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REPLICATE)

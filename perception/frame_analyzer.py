@@ -1,0 +1,144 @@
+"""Per-frame motion analysis: camera shift, moving blobs, motion field, flashes and cuts.
+
+Frames are processed in a sliding window of three: the middle frame's moving pixels are
+those that differ (after camera alignment) from both neighbours, which removes the
+"ghost" a two-frame difference leaves where an object used to be.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from perception.camera_motion import CameraMotionEstimator, shift_image
+from perception.tracking import Blob, BlobTracker, find_blobs
+
+GRID = (6, 8)  # motion-field cells (rows, columns)
+
+
+@dataclass
+class _Slot:
+    index: int
+    t_s: float
+    gray: np.ndarray
+    small: np.ndarray
+    hist: np.ndarray
+    step: tuple[float, float] = (0.0, 0.0)   # camera shift from the previous frame
+    cam: tuple[float, float] = (0.0, 0.0)    # accumulated camera shift
+    cut: bool = False
+
+
+@dataclass
+class MotionSignals:
+    """Everything the event finder needs, one entry per analysed frame."""
+
+    width: int = 0
+    height: int = 0
+    times: list[float] = field(default_factory=list)
+    field_cells: list[np.ndarray] = field(default_factory=list)
+    flash: list[float] = field(default_factory=list)
+    flash_xy: list[tuple[float, float]] = field(default_factory=list)
+    motion: list[float] = field(default_factory=list)
+    cuts: list[float] = field(default_factory=list)
+    camera_speed: list[float] = field(default_factory=list)
+
+
+class FrameAnalyzer:
+    """Feeds frames one at a time; keeps memory flat (three frames) whatever the length.
+
+    Args:
+        diff_threshold: grey-level difference that counts as motion (noise is below it).
+        min_blob_frac: smallest blob, as a fraction of the frame area.
+    """
+
+    def __init__(self, *, diff_threshold: float = 18.0, min_blob_frac: float = 1.5e-4) -> None:
+        self.diff_threshold = diff_threshold
+        self.min_blob_frac = min_blob_frac
+        self.camera = CameraMotionEstimator()
+        self.tracker = BlobTracker()
+        self.signals = MotionSignals()
+        self._window: deque[_Slot] = deque(maxlen=3)
+        self._kernel = np.ones((3, 3), np.uint8)
+
+    def add(self, index: int, t_s: float, image: np.ndarray) -> None:
+        """Analyse one RGB frame (frames must arrive in time order)."""
+        gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+        small = self.camera.shrink(gray)
+        slot = _Slot(index, t_s, gray, small, self.camera.histogram(small))
+        sig = self.signals
+        if not self._window:
+            sig.width, sig.height = gray.shape[1], gray.shape[0]
+            sig.times.append(t_s)
+            sig.field_cells.append(np.zeros((*GRID, 2), np.float32))
+            sig.camera_speed.append(0.0)
+        else:
+            prev = self._window[-1]
+            flow = self.camera.flow(prev.small, small)
+            scale = gray.shape[1] / small.shape[1]
+            step = self.camera.step(flow, scale, prev.hist, slot.hist)
+            slot.step = (step.dx, step.dy)
+            slot.cut = step.cut
+            slot.cam = (prev.cam[0] + step.dx, prev.cam[1] + step.dy)
+            residual = flow - np.float32([step.dx / scale, step.dy / scale])
+            cells = cv2.resize(residual, (GRID[1], GRID[0]), interpolation=cv2.INTER_AREA)
+            dt = max(t_s - prev.t_s, 1e-3)
+            sig.times.append(t_s)
+            sig.field_cells.append(cells * (scale / dt) if not step.cut else cells * 0)
+            sig.camera_speed.append(float(np.hypot(step.dx, step.dy)) / dt)
+            if step.cut:
+                sig.cuts.append(t_s)
+        self._window.append(slot)
+        if len(self._window) == 3:
+            self._middle(*self._window)
+        elif len(self._window) == 2:
+            sig.flash.append(0.0)
+            sig.flash_xy.append((0.5, 0.5))
+            sig.motion.append(0.0)
+
+    def finish(self) -> MotionSignals:
+        """Close the window (the last frame has no successor) and return the signals."""
+        if self._window:
+            self.signals.flash.append(0.0)
+            self.signals.flash_xy.append((0.5, 0.5))
+            self.signals.motion.append(0.0)
+        return self.signals
+
+    def _middle(self, prev: _Slot, mid: _Slot, nxt: _Slot) -> None:
+        sig = self.signals
+        if mid.cut or nxt.cut:
+            self.tracker.reset()
+            sig.flash.append(0.0)
+            sig.flash_xy.append((0.5, 0.5))
+            sig.motion.append(0.0)
+            return
+        a_prev = shift_image(prev.gray, *mid.step)
+        a_next = shift_image(nxt.gray, -nxt.step[0], -nxt.step[1])
+        d_prev = mid.gray.astype(np.int16) - a_prev.astype(np.int16)
+        d1 = cv2.absdiff(mid.gray, a_prev)
+        d2 = cv2.absdiff(mid.gray, a_next)
+        both = cv2.min(d1, d2)
+        h, w = both.shape
+        bx = int(np.ceil(max(abs(mid.step[0]), abs(nxt.step[0])))) + 1
+        by = int(np.ceil(max(abs(mid.step[1]), abs(nxt.step[1])))) + 1
+        mask = (both > self.diff_threshold).astype(np.uint8)
+        if bx > 1 or by > 1:
+            mask[:by] = 0
+            mask[h - by:] = 0
+            mask[:, :bx] = 0
+            mask[:, w - bx:] = 0
+        sig.motion.append(float(mask.mean()))
+        # A flash: pixels that jump to bright from the previous frame.
+        bright = (d_prev > 45) & (mid.gray > 150)
+        frac = float(bright.mean())
+        sig.flash.append(frac)
+        if frac > 0:
+            ys, xs = np.nonzero(bright)
+            sig.flash_xy.append((float(xs.mean()) / w, float(ys.mean()) / h))
+        else:
+            sig.flash_xy.append((0.5, 0.5))
+        mask = cv2.dilate(mask, self._kernel)
+        blobs: list[Blob] = find_blobs(mask, mid.gray, min_area=self.min_blob_frac * h * w)
+        self.tracker.update(mid.index, mid.t_s, blobs, mid.cam)

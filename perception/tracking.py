@@ -1,0 +1,151 @@
+"""Moving blobs found in a motion mask, associated over time into tracks (Hungarian matching)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+
+@dataclass
+class Blob:
+    """One connected region of motion in one frame (analysis pixels)."""
+
+    cx: float
+    cy: float
+    w: float
+    h: float
+    area: float
+    brightness: float
+
+
+@dataclass
+class Track:
+    """A blob followed over frames; positions are in analysis pixels.
+
+    ``cam_x``/``cam_y`` hold the accumulated camera shift at each sample, so
+    ``x - cam_x`` is the position in a camera-stabilised frame.
+    """
+
+    id: int
+    frames: list[int] = field(default_factory=list)
+    t_s: list[float] = field(default_factory=list)
+    x: list[float] = field(default_factory=list)
+    y: list[float] = field(default_factory=list)
+    w: list[float] = field(default_factory=list)
+    h: list[float] = field(default_factory=list)
+    cam_x: list[float] = field(default_factory=list)
+    cam_y: list[float] = field(default_factory=list)
+    brightness: float = 0.0
+    missed: int = 0
+
+    def add(self, frame: int, t_s: float, blob: Blob, cam: tuple[float, float]) -> None:
+        """Append one observation."""
+        self.frames.append(frame)
+        self.t_s.append(t_s)
+        self.x.append(blob.cx)
+        self.y.append(blob.cy)
+        self.w.append(blob.w)
+        self.h.append(blob.h)
+        self.cam_x.append(cam[0])
+        self.cam_y.append(cam[1])
+        n = len(self.frames)
+        self.brightness += (blob.brightness - self.brightness) / n
+        self.missed = 0
+
+    def predict(self, cam: tuple[float, float]) -> tuple[float, float]:
+        """Where the blob should be now (constant velocity in the stabilised frame)."""
+        sx, sy = self.x[-1] - self.cam_x[-1], self.y[-1] - self.cam_y[-1]
+        if len(self.x) >= 2:
+            steps = 1 + self.missed
+            sx += (sx - (self.x[-2] - self.cam_x[-2])) * steps
+            sy += (sy - (self.y[-2] - self.cam_y[-2])) * steps
+        return sx + cam[0], sy + cam[1]
+
+    @property
+    def size(self) -> float:
+        """Median box diagonal in pixels."""
+        return float(np.median(np.hypot(self.w, self.h))) if self.w else 0.0
+
+
+def find_blobs(mask: np.ndarray, gray: np.ndarray, *, min_area: float) -> list[Blob]:
+    """Connected regions of ``mask`` (uint8 0/1) at least ``min_area`` pixels large."""
+    count, _, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    blobs: list[Blob] = []
+    for i in range(1, count):
+        x, y, w, h, area = stats[i]
+        if area < min_area:
+            continue
+        patch = gray[y:y + h, x:x + w]
+        blobs.append(Blob(cx=float(centroids[i][0]), cy=float(centroids[i][1]), w=float(w),
+                          h=float(h), area=float(area), brightness=float(patch.mean())))
+    return blobs
+
+
+class BlobTracker:
+    """Associates blobs frame to frame by position, size and brightness.
+
+    Args:
+        max_jump: largest distance (pixels) a blob may move between frames, beyond the
+            constant-velocity prediction.
+        max_missed: frames a track may go unseen before it ends.
+    """
+
+    def __init__(self, *, max_jump: float = 40.0, max_missed: int = 2) -> None:
+        self.max_jump = max_jump
+        self.max_missed = max_missed
+        self.active: list[Track] = []
+        self.finished: list[Track] = []
+        self._next_id = 0
+
+    def update(self, frame: int, t_s: float, blobs: list[Blob],
+               cam: tuple[float, float]) -> None:
+        """Match ``blobs`` to the active tracks; start tracks for the unmatched ones."""
+        matched_blobs: set[int] = set()
+        matched_tracks: set[int] = set()
+        if self.active and blobs:
+            cost = np.full((len(self.active), len(blobs)), 1e6)
+            for i, track in enumerate(self.active):
+                px, py = track.predict(cam)
+                for j, blob in enumerate(blobs):
+                    dist = np.hypot(blob.cx - px, blob.cy - py)
+                    gate = self.max_jump * (1 + track.missed) + 0.5 * track.size
+                    if dist > gate:
+                        continue
+                    size_cost = abs(np.log((blob.w * blob.h + 1) / (track.w[-1] * track.h[-1] + 1)))
+                    light_cost = abs(blob.brightness - track.brightness) / 64.0
+                    cost[i, j] = dist / gate + 0.3 * size_cost + 0.3 * light_cost
+            rows, cols = linear_sum_assignment(cost)
+            for i, j in zip(rows, cols, strict=True):
+                if cost[i, j] >= 1e6:
+                    continue
+                self.active[i].add(frame, t_s, blobs[j], cam)
+                matched_tracks.add(i)
+                matched_blobs.add(j)
+        still: list[Track] = []
+        for i, track in enumerate(self.active):
+            if i not in matched_tracks:
+                track.missed += 1
+            if track.missed > self.max_missed:
+                self.finished.append(track)
+            else:
+                still.append(track)
+        self.active = still
+        for j, blob in enumerate(blobs):
+            if j not in matched_blobs:
+                track = Track(id=self._next_id)
+                self._next_id += 1
+                track.add(frame, t_s, blob, cam)
+                self.active.append(track)
+
+    def reset(self) -> None:
+        """End every active track (a scene cut)."""
+        self.finished.extend(self.active)
+        self.active = []
+
+    def tracks(self, *, min_length: int = 3) -> list[Track]:
+        """All tracks with at least ``min_length`` observations, active ones included."""
+        every = self.finished + self.active
+        return sorted((t for t in every if len(t.frames) >= min_length), key=lambda t: t.id)

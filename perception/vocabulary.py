@@ -1,0 +1,173 @@
+"""Prompt vocabulary: words in a user's prompt mapped to sound-taxonomy keys and materials.
+
+Example:
+    >>> m = match_prompt("rifle shots in an open field")
+    >>> [o.sound for o in m.objects], m.ambience
+    (['gunshot/rifle'], ['bed/wind'])
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from perception.vocabulary_table import ROWS
+
+ROLES = ("impact", "flash", "continuous", "contact")
+_IRREGULAR = {"people": "people", "glasses": "glass", "boxes": "box", "dishes": "dish",
+              "brushes": "brush", "buses": "bus", "toms": "tom", "hi-hats": "hi-hat",
+              "cymbals": "cymbal", "waves": "wave", "tyres": "tyre", "tires": "tire",
+              "hits": "hit", "shots": "shot", "series": "series", "news": "news",
+              "lorries": "lorry", "batteries": "battery", "fireworks": "firework"}
+
+
+@dataclass
+class VocabularyObject:
+    """A sounding thing the prompt names."""
+
+    label: str
+    sound: str
+    material: str
+    role: str
+    size_m: float
+    words: list[str] = field(default_factory=list)
+    weak: str | None = None
+
+
+@dataclass
+class VocabularyMatch:
+    """What a prompt says about the scene's sounds.
+
+    Attributes:
+        objects: sounding things, in prompt order, one per distinct sound key.
+        materials: material words found (they refine generic impacts).
+        ambience: ``bed/*`` keys, in prompt order, without repeats.
+        environment: hints for :class:`pipeline.records.Environment` fields.
+        matched_words: the prompt's words and phrases that matched a row.
+    """
+
+    objects: list[VocabularyObject] = field(default_factory=list)
+    materials: list[str] = field(default_factory=list)
+    ambience: list[str] = field(default_factory=list)
+    environment: dict[str, Any] = field(default_factory=dict)
+    matched_words: list[str] = field(default_factory=list)
+
+    @property
+    def matched(self) -> bool:
+        """Whether anything in the prompt was recognised."""
+        return bool(self.matched_words)
+
+    @property
+    def labels(self) -> list[str]:
+        """The objects' labels."""
+        return [o.label for o in self.objects]
+
+
+def singular(word: str) -> str:
+    """A simple English singular: ``balls`` → ``ball``, ``boxes`` → ``box``."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _tokens(text: str) -> list[str]:
+    return [singular(w) for w in re.findall(r"[a-z]+(?:-[a-z]+)?", text.lower())]
+
+
+def _phrase_index() -> list[tuple[tuple[str, ...], str, dict[str, Any]]]:
+    """Every phrase of the table as singular tokens, longest first."""
+    phrases = [(tuple(_tokens(word)), kind, payload)
+               for words, kind, payload in ROWS for word in words]
+    return sorted(phrases, key=lambda p: -len(p[0]))
+
+
+def match_prompt(prompt: str | None) -> VocabularyMatch:
+    """Find the vocabulary's words and phrases in ``prompt`` (longest phrases first).
+
+    Args:
+        prompt: free English text, or ``None``.
+
+    Returns:
+        A :class:`VocabularyMatch`; ``matched`` is ``False`` when nothing was recognised.
+    """
+    match = VocabularyMatch()
+    tokens = _tokens(prompt or "")
+    used = [False] * len(tokens)
+    hits: list[tuple[int, str, str, dict[str, Any]]] = []
+    for phrase, kind, payload in _phrase_index():
+        n = len(phrase)
+        for start in range(len(tokens) - n + 1):
+            if any(used[start:start + n]) or tuple(tokens[start:start + n]) != phrase:
+                continue
+            used[start:start + n] = [True] * n
+            hits.append((start, " ".join(phrase), kind, payload))
+    hits.sort(key=lambda h: h[0])
+    for _, words, kind, payload in hits:
+        match.matched_words.append(words)
+        if kind == "object":
+            _add_object(match, words, payload)
+        elif kind == "material" and payload["material"] not in match.materials:
+            match.materials.append(payload["material"])
+        elif kind == "bed":
+            _add_unique(match.ambience, payload["ambience"])
+            if "weather" in payload:
+                match.environment.setdefault("weather", payload["weather"])
+        elif kind == "place":
+            for key in ("label", "indoor", "room_size_m", "rt60_s"):
+                match.environment.setdefault(key, payload[key])
+            for key in payload["ambience"]:
+                _add_unique(match.ambience, key)
+    _drop_weak(match)
+    _apply_materials(match)
+    return match
+
+
+def _add_unique(items: list[str], item: str) -> None:
+    if item not in items:
+        items.append(item)
+
+
+def _add_object(match: VocabularyMatch, words: str, payload: dict[str, Any]) -> None:
+    for obj in match.objects:
+        if obj.sound == payload["sound"]:
+            obj.words.append(words)
+            return
+    obj = VocabularyObject(label=payload["label"] or words, sound=payload["sound"],
+                           material=payload["material"], role=payload["role"],
+                           size_m=payload["size_m"], words=[words],
+                           weak=payload.get("weak"))
+    match.objects.append(obj)
+
+
+def _drop_weak(match: VocabularyMatch) -> None:
+    """Drop generic rows when a specific row of the same family matched."""
+    strong = [o for o in match.objects if o.weak is None]
+    kept: list[VocabularyObject] = []
+    for obj in match.objects:
+        prefix = obj.weak
+        if prefix is not None and any(s.sound.startswith(prefix) for s in strong):
+            continue
+        kept.append(obj)
+    match.objects = kept
+
+
+def _apply_materials(match: VocabularyMatch) -> None:
+    """A material word makes generic impacts sound of that material."""
+    if not match.materials:
+        return
+    material = match.materials[0]
+    for obj in match.objects:
+        if obj.sound == "impact/generic":
+            obj.material = material
+            obj.sound = f"impact/{material}"
+    if not match.objects:
+        match.objects.append(VocabularyObject(label=f"{material} object",
+                                              sound=f"impact/{material}", material=material,
+                                              role="impact", size_m=0.3, words=[material]))
