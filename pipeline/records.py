@@ -153,9 +153,7 @@ def _check_schema(reader: _Reader, what: str) -> None:
 
 
 def _plain(value: Any) -> Any:
-    """asdict() output made JSON-safe (floats rounded to keep files small and stable)."""
-    if isinstance(value, float):
-        return round(value, 6)
+    """asdict() output made JSON-safe (tuples to lists); floats keep every bit."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

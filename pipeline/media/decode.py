@@ -62,7 +62,8 @@ def iter_frames(video: Video, *, width: int = 256,
                 next_t = t + min_step if min_step else t
                 image = frame.reformat(width=dec_w, height=dec_h, format="rgb24").to_ndarray()
                 if rotation:
-                    image = np.ascontiguousarray(np.rot90(image, k=rotation // 90))
+                    # rotation_deg is clockwise; np.rot90 turns counter-clockwise for positive k.
+                    image = np.ascontiguousarray(np.rot90(image, k=-(rotation // 90)))
                 yield Frame(index=index, t_s=t, image=image)
                 index += 1
         except (av.FFmpegError, ValueError) as exc:

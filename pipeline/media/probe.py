@@ -97,7 +97,11 @@ def probe(path: str | Path) -> Video:
 
 
 def _rate(stream, times: list[float]) -> Fraction:
-    for rate in (stream.average_rate, stream.guessed_rate, stream.base_rate):
+    avg, base = stream.average_rate, stream.base_rate
+    # The nominal rate is exact (374/25) where the average is rounded by the time base.
+    if avg and base and abs(float(avg) / float(base) - 1) < 0.005:
+        return Fraction(base)
+    for rate in (avg, stream.guessed_rate, base):
         if rate and rate > 0:
             return Fraction(rate).limit_denominator(100_000)
     if len(times) > 1 and times[-1] > 0:
