@@ -16,7 +16,7 @@ def moving_square(x_of_t: Callable[[float], float], size: int = 16) -> DrawFn:
 
     def draw(t: float, width: int, height: int) -> np.ndarray:
         img = np.full((height, width, 3), 60, np.uint8)
-        cx = int(round(x_of_t(t) * width))
+        cx = round(x_of_t(t) * width)
         cy = height // 2
         img[max(0, cy - size // 2):cy + size // 2, max(0, cx - size // 2):cx + size // 2] = 240
         return img
