@@ -63,12 +63,12 @@ class _Band:
 
     def __init__(self, spec: dict[str, float], sample_rate: int) -> None:
         hi = min(spec["hi"], 0.45 * sample_rate)
-        self.sos = butter(1, [spec["lo"], hi], btype="band", fs=sample_rate, output="sos")
+        self.b, self.a = butter(1, [spec["lo"], hi], btype="band", fs=sample_rate)
         impulse = np.zeros(sample_rate)
         impulse[0] = 1.0
-        energy = float(np.sum(sosfilt(self.sos, impulse) ** 2))
+        energy = float(np.sum(lfilter(self.b, self.a, impulse) ** 2))
         self.gain = _db(spec["db"]) / np.sqrt(energy)
-        self.zi = sosfilt_zi(self.sos) * 0.0
+        self.zi = np.zeros(len(self.a) - 1)
         self.depth = float(spec.get("depth", 0.0))
         a = np.exp(-2 * np.pi * float(spec.get("rate_hz", 0.5)) / CONTROL_HZ)
         self.pole = a
@@ -80,7 +80,7 @@ class _Band:
     def block(self, rng: np.random.Generator, t0_s: float, size: int,
               sample_rate: int) -> np.ndarray:
         white = (rng.random(size, dtype=np.float32) - np.float32(0.5)) * np.float32(3.4641)
-        y, self.zi = sosfilt(self.sos, white, zi=self.zi)
+        y, self.zi = lfilter(self.b, self.a, white, zi=self.zi)
         env = self._envelope(rng, t0_s, size, sample_rate)
         return (y * env).astype(np.float32)
 
@@ -100,7 +100,12 @@ class _Band:
         if self.swell:
             swell = 1 + self.swell * np.sin(2 * np.pi * self.swell_hz * t_ctrl)
             log_env = log_env + np.log(np.maximum(swell, 0.05)) - np.log1p(self.swell**2 / 2) / 2
-        env = np.exp(log_env) * self.gain
+        env = (np.exp(log_env) * self.gain).astype(np.float32)
+        hop = sample_rate / CONTROL_HZ
+        if hop.is_integer() and size == m * int(hop):
+            # Linear ramps between control points, hop samples each (no search needed).
+            ramp = np.arange(int(hop), dtype=np.float32) / np.float32(hop)
+            return (env[:-1, None] + (env[1:] - env[:-1])[:, None] * ramp).ravel()
         pos = np.arange(size) * (CONTROL_HZ / sample_rate)
         return np.interp(pos, np.arange(m + 1), env).astype(np.float32)
 
@@ -135,6 +140,21 @@ class BedStream:
             self.crackle_energy = float(np.sum(sosfilt(self.crackle_sos, impulse) ** 2))
         self.tail = np.zeros(0, dtype=np.float32)
         self.block_index = 0
+        self.chirp_bank = self._chirp_bank(rng) if "chirps" in self.spec else []
+
+    def _chirp_bank(self, rng: np.random.Generator, count: int = 24) -> list[np.ndarray]:
+        """This bed's birds: ``count`` seeded FM chirps (sweep plus warble), reused at random."""
+        spec = self.spec["chirps"]
+        bank = []
+        for _ in range(count):
+            dur = rng.uniform(0.04, 0.2)
+            t = np.arange(int(dur * self.sr)) / self.sr
+            f0 = rng.uniform(spec["f_lo"], spec["f_hi"])
+            sweep = f0 * (1 + rng.uniform(-0.4, 0.4) * t / dur
+                          + 0.08 * np.sin(2 * np.pi * rng.uniform(15, 40) * t))
+            phase = 2 * np.pi * np.cumsum(sweep) / self.sr
+            bank.append((np.sin(np.pi * t / dur) ** 2 * np.sin(phase)).astype(np.float32))
+        return bank
 
     def blocks(self, n: int) -> Iterator[np.ndarray]:
         """Yield ``n`` samples in blocks of one second (the last one shorter)."""
@@ -199,16 +219,12 @@ class BedStream:
         buf = np.zeros(size + longest, dtype=np.float32)
         buf[: self.tail.size] += self.tail
         count = rng.poisson(spec["rate_hz"] * size / self.sr)
-        for start in np.sort(rng.integers(0, size, count)):
-            dur = rng.uniform(0.04, 0.2)
-            m = int(dur * self.sr)
-            t = np.arange(m) / self.sr
-            f0 = rng.uniform(spec["f_lo"], spec["f_hi"])
-            sweep = f0 * (1 + rng.uniform(-0.4, 0.4) * t / dur
-                          + 0.08 * np.sin(2 * np.pi * rng.uniform(15, 40) * t))
-            phase = 2 * np.pi * np.cumsum(sweep) / self.sr
-            env = np.sin(np.pi * t / dur) ** 2 * np.exp(0.4 * rng.standard_normal())
-            buf[start:start + m] += (env * np.sin(phase)).astype(np.float32)
+        starts = rng.integers(0, size, count)
+        which = rng.integers(0, len(self.chirp_bank), count)
+        gains = np.exp(0.4 * rng.standard_normal(count)).astype(np.float32)
+        for start, k, g in zip(starts, which, gains, strict=True):
+            chirp = self.chirp_bank[k]
+            buf[start:start + chirp.size] += g * chirp
         self.tail = buf[size:].copy()
         mean_energy = spec["rate_hz"] * 0.12 * 0.375 * 0.5 * np.exp(0.16)
         return buf[:size] * np.float32(_db(spec["db"]) / np.sqrt(mean_energy))

@@ -125,7 +125,8 @@ def render_impacts(model: ModalModel, hits: list[tuple[int, float, float]], n: i
     out = np.zeros(n, dtype=np.float32)
     if not hits:
         return out
-    lengths = np.minimum(np.ceil(8.3 / model.decays * sample_rate), max_s * sample_rate)
+    # Each mode is cut where it has decayed 60 dB (≤ −66 dBFS for a 0.5-peak hit).
+    lengths = np.minimum(np.ceil(LN_1000 / model.decays * sample_rate), max_s * sample_rate)
     length = int(lengths.max())
     t = np.arange(length, dtype=np.float32) / np.float32(sample_rate)
     bank = np.zeros((model.freqs_hz.size, length), dtype=np.float32)
@@ -154,7 +155,8 @@ def render_impacts(model: ModalModel, hits: list[tuple[int, float, float]], n: i
         rows[h] = model.amps * contact_spectrum(model.freqs_hz, tau) * shape * level * scale
     sounds = rows @ bank
     if noise:
-        sounds += _noise_bursts(noise, len(hits), length, sample_rate, seed) * (
+        m = min(length, int(LN_1000 * noise["decay_s"] * sample_rate))
+        sounds[:, :m] += _noise_bursts(noise, len(hits), m, sample_rate, seed) * (
             rows.sum(axis=1, keepdims=True) / max(rows.shape[1], 1))
     for h, (start, _, _) in enumerate(hits):
         if 0 <= start < n:

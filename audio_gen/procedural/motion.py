@@ -38,6 +38,13 @@ def speed_curve(layer: Layer, n_control: int, default_m_s: float) -> np.ndarray:
 
 def to_audio_rate(control: np.ndarray, n: int, sample_rate: int) -> np.ndarray:
     """Linear interpolation of a control-rate signal to ``n`` audio samples (float32)."""
+    hop = sample_rate / CONTROL_RATE_HZ
+    steps = -(-n // int(hop)) if hop.is_integer() else 0
+    if steps and control.size > steps:
+        # Linear ramps between control points, hop samples each (no per-sample search).
+        c = control[: steps + 1].astype(np.float32)
+        ramp = np.arange(int(hop), dtype=np.float32) / np.float32(hop)
+        return (c[:-1, None] + (c[1:] - c[:-1])[:, None] * ramp).ravel()[:n]
     tc = np.arange(control.size) / CONTROL_RATE_HZ
     ta = np.arange(n, dtype=np.float64) / sample_rate
     return np.interp(ta, tc, control).astype(np.float32)
