@@ -1,0 +1,197 @@
+"""What the demo's buttons do, without Gradio: dub, re-render an edited plan, batch.
+
+Each job writes into its own fresh folder of the app's workspace and returns plain
+records, so the Gradio handlers stay thin and these functions can be tested alone.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from demo.workspace import Workspace
+from pipeline.errors import LimitError, MediaError, UsageError, VidfoleyError
+from pipeline.foley_pipeline import DubOptions, FoleyPipeline
+from pipeline.media import decode_audio, probe
+from pipeline.progress import Progress, no_progress
+from pipeline.records import DubResult, SceneAnalysis, SoundPlan, Video
+
+
+@dataclass
+class DubSession:
+    """What one browser session keeps between Dub and Re-render (held in ``gr.State``)."""
+
+    video_path: str
+    options: DubOptions
+    plan: SoundPlan
+    scene: SceneAnalysis | None = None
+
+
+@dataclass
+class DubOutputs:
+    """Files one dub or re-render wrote into its job folder, and the session to keep."""
+
+    session: DubSession
+    video_path: str
+    timeline_path: str | None
+    overlay_path: str | None
+    downloads: list[str]
+    result: DubResult
+    seconds: float = 0.0
+
+
+@dataclass
+class BatchRow:
+    """One clip's line in the batch results table."""
+
+    name: str
+    status: str
+    duration_s: float = float("nan")
+    events: int = 0
+    loudness_lufs: float = float("nan")
+    error: str = ""
+
+    def cells(self) -> list[object]:
+        return [self.name, self.status, _num(self.duration_s), self.events,
+                _num(self.loudness_lufs), self.error]
+
+
+@dataclass
+class BatchOutputs:
+    """The batch table's rows and the zip of every output."""
+
+    rows: list[BatchRow] = field(default_factory=list)
+    zip_path: str | None = None
+
+
+def check_clip(path: str | Path | None, max_clip_s: float) -> Video:
+    """Probe an upload and refuse it early when it is not a video or is too long."""
+    if not path:
+        raise UsageError("no clip given: upload a video or pick the example below")
+    video = probe(path)
+    if video.duration_s > max_clip_s:
+        raise LimitError(f"the clip is {video.duration_s:.1f} s long; this demo accepts clips "
+                         f"up to {max_clip_s:g} s (use `vidfoley dub` for longer ones)")
+    return video
+
+
+def dub_clip(pipeline: FoleyPipeline, workspace: Workspace, clip: str | Path,
+             prompt: str | None, options: DubOptions, *, max_clip_s: float,
+             progress: Progress = no_progress) -> DubOutputs:
+    """Analyse, plan, render and mux ``clip``; also the timeline, overlay and downloads."""
+    start = time.perf_counter()
+    check_clip(clip, max_clip_s)
+    job = workspace.new_job("dub")
+    result = pipeline.dub(clip, job / "dubbed.mp4", prompt or None, options=options,
+                          stems_dir=job / "stems", plan_out=job / "plan.json",
+                          progress=progress)
+    result.timeline_path = draw_timeline(result.scene, result.plan, clip, job / "timeline.png")
+    overlay = None
+    if result.scene is not None:
+        from demo.overlay import write_overlay
+
+        overlay = str(write_overlay(clip, result.scene, job / "overlay.mp4"))
+    session = DubSession(video_path=str(clip), options=options, plan=result.plan,
+                         scene=result.scene)
+    return _outputs(session, result, job, overlay, start)
+
+
+def rerender(pipeline: FoleyPipeline, workspace: Workspace, session: DubSession,
+             plan: SoundPlan, *, progress: Progress = no_progress) -> DubOutputs:
+    """Render an edited ``plan`` onto the session's clip without analysing it again."""
+    start = time.perf_counter()
+    job = workspace.new_job("render")
+    result = pipeline.dub(session.video_path, job / "dubbed.mp4", plan=plan,
+                          options=session.options, stems_dir=job / "stems",
+                          plan_out=job / "plan.json", progress=progress)
+    result.timeline_path = draw_timeline(session.scene, plan, session.video_path,
+                                         job / "timeline.png")
+    new_session = DubSession(video_path=session.video_path, options=session.options,
+                             plan=plan, scene=session.scene)
+    return _outputs(new_session, result, job, None, start)
+
+
+def draw_timeline(scene: SceneAnalysis | None, plan: SoundPlan, clip: str | Path,
+                  out: Path) -> str | None:
+    """The timeline picture of ``scene`` and ``plan`` (None while that module is absent)."""
+    try:
+        from pipeline.timeline import draw_timeline as draw
+    except ModuleNotFoundError as exc:
+        if exc.name != "pipeline.timeline":
+            raise
+        return None
+    scene = scene or SceneAnalysis(duration_s=plan.duration_s, environment=plan.environment)
+    original = None
+    if probe(clip).has_audio:
+        original = decode_audio(clip, sample_rate=plan.sample_rate, channels=1)[:, 0]
+    return str(draw(scene, plan, out, original_audio=original, sample_rate=plan.sample_rate))
+
+
+def batch_dub(pipeline: FoleyPipeline, workspace: Workspace, clips: list[str],
+              prompt: str | None, options: DubOptions, *, max_clip_s: float,
+              progress: Progress = no_progress) -> BatchOutputs:
+    """Dub each clip in turn; a failing clip is recorded in its row and the batch goes on."""
+    job = workspace.new_job("batch")
+    outputs = BatchOutputs()
+    written: list[Path] = []
+    for i, clip in enumerate(clips):
+        name = Path(clip).name
+        progress(i, len(clips), f"clip {i + 1}/{len(clips)}: {name}")
+        out = job / f"{i + 1:03d}-{Path(clip).stem}.dubbed.mp4"
+        try:
+            check_clip(clip, max_clip_s)
+            result = pipeline.dub(clip, out, prompt or None, options=options,
+                                  plan_out=out.with_suffix(".plan.json"))
+        except VidfoleyError as exc:
+            outputs.rows.append(BatchRow(name, "failed", error=_one_line(exc)))
+            continue
+        except Exception as exc:  # one bad clip must not end the batch
+            outputs.rows.append(BatchRow(name, "failed",
+                                         error=f"internal error: {type(exc).__name__}: "
+                                         f"{_one_line(exc)}"))
+            continue
+        written += [out, out.with_suffix(".plan.json")]
+        outputs.rows.append(BatchRow(name, "ok", result.duration_s, result.events,
+                                     result.loudness_lufs))
+    progress(len(clips), len(clips), "zip")
+    if written:
+        outputs.zip_path = str(zip_files(written, job / "vidfoley-batch.zip"))
+    return outputs
+
+
+def zip_files(files: list[Path], out: Path, base: Path | None = None) -> Path:
+    """Store ``files`` in a zip (already-compressed media is stored, not deflated)."""
+    try:
+        with zipfile.ZipFile(out, "w") as zf:
+            for path in files:
+                name = path.relative_to(base) if base else Path(path.name)
+                packed = zipfile.ZIP_STORED if path.suffix == ".mp4" else zipfile.ZIP_DEFLATED
+                zf.write(path, str(name), compress_type=packed)
+    except OSError as exc:
+        raise MediaError(f"{out}: cannot write zip ({exc.strerror})") from exc
+    return out
+
+
+def _outputs(session: DubSession, result: DubResult, job: Path, overlay: str | None,
+             start: float) -> DubOutputs:
+    downloads = [result.video_path]
+    if result.stems_dir:
+        stems = Path(result.stems_dir)
+        downloads.append(str(zip_files(sorted(stems.iterdir()), job / "stems.zip")))
+    if result.plan_path:
+        downloads.append(result.plan_path)
+    return DubOutputs(session=session, video_path=result.video_path,
+                      timeline_path=result.timeline_path, overlay_path=overlay,
+                      downloads=downloads, result=result,
+                      seconds=time.perf_counter() - start)
+
+
+def _num(value: float) -> float | None:
+    return round(value, 2) if isinstance(value, float) and math.isfinite(value) else None
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
