@@ -29,28 +29,58 @@ def _phase_filters(taps_per_phase: int = 12) -> np.ndarray:
     return np.stack([h[p::OVERSAMPLE] for p in range(1, OVERSAMPLE)])
 
 
-def sample_true_peak(x: np.ndarray) -> np.ndarray:
-    """Per-sample true-peak envelope (max over channels and the 4 oversampled phases)."""
-    from scipy.signal import oaconvolve
+def sample_true_peak(x: np.ndarray, floor: float = 0.0) -> np.ndarray:
+    """Per-sample true-peak envelope (max over channels and the 4 oversampled phases).
 
+    Only where the envelope could exceed ``floor`` is it exact: an interpolated sample is
+    at most ``Σ|h|`` times the largest input sample under the filter, so blocks whose sample
+    peak stays below ``floor / Σ|h|`` keep their sample peak (a lower bound) and skip the
+    interpolation. ``floor=0`` computes everything.
+    """
     x2 = x if x.ndim == 2 else x[:, None]
-    peak = np.max(np.abs(x2), axis=1)
+    n = x2.shape[0]
+    peak = np.abs(x2[:, 0])
+    for ch in range(1, x2.shape[1]):
+        np.maximum(peak, np.abs(x2[:, ch]), out=peak)
     filters = _phase_filters()
     taps = filters.shape[1]
-    for h in filters:
-        # Phase p sits between x[k] and x[k+1]; the filter's centre is at taps/2 − 1 + p/4.
-        y = oaconvolve(x2, h[:, None].astype(x2.dtype), axes=0)
-        shift = taps // 2 - 1
-        y = y[shift:shift + x2.shape[0]]
-        np.maximum(peak, np.max(np.abs(y), axis=1), out=peak)
+    bound = float(np.max(np.sum(np.abs(filters), axis=1)))
+    for start, stop in _runs(peak, floor / bound, block=1024):
+        lo, hi = max(start - taps, 0), min(stop + taps, n)
+        seg = x2[lo:hi]
+        for h in filters:
+            # Phase p lies between x[k] and x[k+1]: the filter's centre is taps/2 − 1 + p/4.
+            shift = taps // 2 - 1
+            for ch in range(seg.shape[1]):
+                y = np.convolve(seg[:, ch], h.astype(seg.dtype))[shift:shift + hi - lo]
+                np.maximum(peak[lo:hi], np.abs(y), out=peak[lo:hi])
     return peak
+
+
+def _runs(envelope: np.ndarray, threshold: float, *, block: int) -> list[tuple[int, int]]:
+    """Contiguous sample ranges made of ``block``-sized blocks whose max reaches ``threshold``."""
+    n = envelope.shape[0]
+    if n == 0:
+        return []
+    if threshold <= 0:
+        return [(0, n)]
+    nb = -(-n // block)
+    padded = np.zeros(nb * block, dtype=envelope.dtype)
+    padded[:n] = envelope
+    hot = padded.reshape(nb, block).max(axis=1) >= threshold
+    hot[:-1] |= hot[1:]  # the interpolator reaches a few samples into the next block
+    hot[1:] |= hot[:-1].copy()
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], hot.astype(np.int8), [0]])))
+    return [(int(a) * block, min(int(b) * block, n)) for a, b in zip(edges[::2], edges[1::2],
+                                                                        strict=True)]
 
 
 def true_peak_dbtp(x: np.ndarray) -> float:
     """True peak of ``x`` in dBTP (floored at −120 for silence)."""
     if x.size == 0:
         return SILENCE_DBTP
-    peak = float(np.max(sample_true_peak(x)))
+    sample_peak = float(np.max(np.abs(x)))
+    peak = float(np.max(sample_true_peak(x, floor=sample_peak)))
     return 20 * math.log10(peak) if peak > 10 ** (SILENCE_DBTP / 20) else SILENCE_DBTP
 
 
@@ -121,33 +151,37 @@ class Master:
             return Mastered(x.copy(), gain, measured, true_peak_dbtp(x))
         ceiling = 10 ** ((ceiling_dbtp - 0.05) / 20)  # 0.05 dB margin for the detector
         static_db = target_lufs - measured
+        max_db = static_db + 6.0  # limiting may cost loudness; make up at most 6 dB
         gain = np.ones(n, dtype=np.float32)
+        # True peak scales with gain: detect once, exact wherever the loudest try could clip.
+        envelope = sample_true_peak(x, floor=ceiling / 10 ** (max_db / 20))
         for _ in range(self.passes):
             static = np.float32(10 ** (static_db / 20))
-            limiter = self.limiter_gain(x * static, sample_rate, ceiling)
+            limiter = self.limiter_gain(envelope * static, sample_rate, ceiling)
             gain = limiter * static
             out = x * gain[:, None] if x.ndim == 2 else x * gain
             measured = loudness_lufs(out, sample_rate, fmt=fmt)
             error = target_lufs - measured
             if abs(error) < 0.05:
                 break
-            static_db += error
-        tp = float(np.max(sample_true_peak(out)))
-        if tp > ceiling:  # residual from gain changes between detector and output
-            trim = np.float32(ceiling / tp)
+            static_db = min(static_db + error, max_db)
+        tp_db = true_peak_dbtp(out)
+        if tp_db > ceiling_dbtp - 0.01:  # residual from gain changes between detector and output
+            trim = np.float32(10 ** ((ceiling_dbtp - 0.02 - tp_db) / 20))
             gain *= trim
             out = out * trim
-        measured = loudness_lufs(out, sample_rate, fmt=fmt)
-        return Mastered(out.astype(np.float32), gain, measured, true_peak_dbtp(out))
+            tp_db = true_peak_dbtp(out)
+            measured = loudness_lufs(out, sample_rate, fmt=fmt)
+        return Mastered(out.astype(np.float32), gain, measured, tp_db)
 
-    def limiter_gain(self, x: np.ndarray, sample_rate: int, ceiling: float) -> np.ndarray:
-        """Per-sample gain ≤ 1 that keeps the true peak of ``x · gain`` under ``ceiling``."""
+    def limiter_gain(self, peak: np.ndarray, sample_rate: int, ceiling: float) -> np.ndarray:
+        """Per-sample gain ≤ 1 that keeps a signal with true-peak envelope ``peak`` under
+        ``ceiling``."""
         from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-        peak = sample_true_peak(x)
         needed = np.minimum(1.0, ceiling / np.maximum(peak, 1e-12)).astype(np.float32)
         if float(np.min(needed)) >= 1.0:
-            return np.ones(x.shape[0], dtype=np.float32)
+            return np.ones(peak.shape[0], dtype=np.float32)
         look = max(int(self.lookahead_s * sample_rate), 1)
         hold = max(int(self.hold_s * sample_rate), 1)
         g = minimum_filter1d(needed, 2 * look + 1, mode="nearest")

@@ -5,6 +5,8 @@ Everything runs over the whole signal at once (no per-sample Python loop).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -15,20 +17,43 @@ def read_delayed(x: np.ndarray, delay_samples: np.ndarray | float) -> np.ndarray
     may vary per sample, which is what makes Doppler and moving interaural delays.
     """
     n = x.shape[0]
-    delay = np.asarray(delay_samples, dtype=np.float64)
-    if delay.ndim == 0:
-        delay = np.full(n, float(delay))
-    whole = np.floor(delay)
-    frac = (delay - whole).astype(np.float32)
-    # Pad one zero before and two after so index -1 and n, n+1 are valid and silent.
-    limit = int(np.max(np.abs(whole))) + 2 if n else 2
+    if np.ndim(delay_samples) == 0:
+        return _read_constant(x, float(delay_samples))
+    delay = np.asarray(delay_samples, dtype=np.float32)
+    lo, hi = (float(delay.min()), float(delay.max())) if n else (0.0, 0.0)
+    limit = int(max(abs(lo), abs(hi))) + 2
     padded = np.zeros(n + 2 * limit + 2, dtype=np.float32)
     padded[limit:limit + n] = x
-    idx = np.arange(n, dtype=np.int64) - whole.astype(np.int64) + limit
-    np.clip(idx, 1, padded.shape[0] - 1, out=idx)
-    newer = padded[idx]
-    older = padded[idx - 1]
-    return newer + frac * (older - newer)
+    whole = np.floor(delay)
+    frac = delay - whole
+    idx = np.arange(limit, n + limit, dtype=np.int32)
+    idx -= whole.astype(np.int32)
+    newer = padded.take(idx)
+    idx -= 1
+    older = padded.take(idx)
+    older -= newer
+    older *= frac
+    older += newer
+    return older
+
+
+def _read_constant(x: np.ndarray, delay: float) -> np.ndarray:
+    """:func:`read_delayed` for one delay: an integer shift plus a first-order Thiran allpass
+    for the fraction, so a fixed fractional delay keeps a flat magnitude response."""
+    from scipy.signal import lfilter
+
+    n = x.shape[0]
+    whole = math.floor(delay - 0.5)
+    frac = delay - whole  # in [0.5, 1.5): where the first-order Thiran allpass is accurate
+    shifted = np.zeros(n, dtype=np.float32)
+    if abs(whole) < n:
+        if whole >= 0:
+            shifted[whole:] = x[: n - whole]
+        else:
+            shifted[:whole] = x[-whole:]
+    a = (1.0 - frac) / (1.0 + frac)  # Thiran (1971), N = 1
+    return lfilter(np.array([a, 1.0], np.float32), np.array([1.0, a], np.float32),
+                   shifted).astype(np.float32)
 
 
 def velvet_filter(seed: int, sample_rate: int, *, length_s: float = 0.025,

@@ -53,16 +53,15 @@ class StereoRenderer(SpatialRenderer):
         n = path.n_samples
         out = np.empty((n, 2), dtype=np.float32)
         half_itd = 0.5 * self.itd_max_s * sample_rate * np.sin(lateral)
-        moving = bool(np.ptp(half_itd) > 1e-6) if half_itd.size else False
-        if delay_samples is None and not np.any(np.abs(half_itd) > 1e-6):
-            out[:, 0] = mono
-            out[:, 1] = mono
-        else:
-            base = np.zeros(n, np.float32) if delay_samples is None else delay_samples
+        for ch, sign in ((0, 1.0), (1, -1.0)):
             # Right-positive lateral: the left ear is farther, so it is delayed.
-            for ch, sign in ((0, 1.0), (1, -1.0)):
-                d = path.per_sample(sign * half_itd) if moving else sign * float(half_itd[0])
-                out[:, ch] = read_delayed(mono, base + d)
+            d = path.varying(sign * half_itd)
+            if delay_samples is not None:
+                d = delay_samples + d
+            if np.ndim(d) == 0 and abs(float(d)) < 1e-6:
+                out[:, ch] = mono
+            else:
+                out[:, ch] = read_delayed(mono, d)
         out[:, 0] *= path.per_sample(np.cos(theta))
         out[:, 1] *= path.per_sample(np.sin(theta))
         return out

@@ -1,0 +1,61 @@
+"""Stereo renderer: the constant-power law, and a moving source's level difference tracks x."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from audio_gen.mixer import SoundtrackRenderer
+from audio_gen.spatial.stereo import StereoRenderer
+from audio_gen.spatial.trajectory import Trajectory
+from pipeline.records import Layer, SoundPlan, TrackPoint
+from tests.audio_gen.spatial.signals import rms_db, sources
+
+SR = 48_000
+
+
+def _noise(n: int) -> np.ndarray:
+    return np.random.default_rng(1).standard_normal(n).astype(np.float32) * 0.1
+
+
+def test_plus_30_degrees_follows_constant_power_law() -> None:
+    x = _noise(SR)
+    out = StereoRenderer().point(x, Trajectory.fixed(SR, azimuth_deg=30.0), sample_rate=SR)
+    # θ = (30/90 + 1)·45° = 60°: R/L = tan 60° → +4.77 dB; L² + R² = 1 (constant power).
+    expected = 20 * math.log10(math.tan(math.radians(60)))
+    assert abs((rms_db(out[:, 1]) - rms_db(out[:, 0])) - expected) < 0.5
+    total = 10 * math.log10(10 ** (rms_db(out[:, 0]) / 10) + 10 ** (rms_db(out[:, 1]) / 10))
+    assert abs(total - rms_db(x)) < 0.1
+
+
+def test_centre_is_equal_and_minus_3_db() -> None:
+    x = _noise(SR)
+    out = StereoRenderer().point(x, Trajectory.fixed(SR), sample_rate=SR)
+    assert np.array_equal(out[:, 0], out[:, 1])
+    assert abs(rms_db(out[:, 0]) - (rms_db(x) - 3.01)) < 0.05
+
+
+def test_left_source_is_left() -> None:
+    out = StereoRenderer().point(_noise(SR), Trajectory.fixed(SR, azimuth_deg=-45.0),
+                                 sample_rate=SR)
+    assert rms_db(out[:, 0]) - rms_db(out[:, 1]) > 6.0
+
+
+def test_moving_source_ild_correlates_with_x_track() -> None:
+    duration = 4.0
+    xs = np.linspace(0.05, 0.95, 41)
+    track = [TrackPoint(t_s=float(t), x=float(x), y=0.5, w=0.1, h=0.1, depth_m=3.0)
+             for t, x in zip(np.linspace(0, duration, 41), xs, strict=True)]
+    layer = Layer(id="mover", backend="noise", track=track, reverb_send=0.0)
+    plan = SoundPlan(duration_s=duration, layers=[layer], format="stereo")
+    st = SoundtrackRenderer(sources(), room=False)(plan)
+    hop = SR // 10
+    ild, x_at = [], []
+    for i in range(int(duration * 10)):
+        seg = st.samples[i * hop:(i + 1) * hop]
+        ild.append(rms_db(seg[:, 1]) - rms_db(seg[:, 0]))
+        x_at.append(np.interp((i + 0.5) / 10, np.linspace(0, duration, 41), xs))
+    r = np.corrcoef(ild, x_at)[0, 1]
+    assert r >= 0.95, r
+    assert ild[0] < -3 and ild[-1] > 3
