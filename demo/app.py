@@ -90,7 +90,8 @@ def launch(demo: gr.Blocks, *, host: str = "127.0.0.1", port: int | None = 7860,
 def _dub_tab(handlers: DemoHandlers, example: Path) -> None:
     with gr.Row():
         with gr.Column(scale=1):
-            clip = gr.Video(label="Clip to dub", sources=["upload"], format=None, height=260)
+            clip = gr.Video(label="Clip to dub", sources=["upload"], format=None, height=260,
+                            elem_id="vf-clip")
             prompt = gr.Textbox(label="Prompt (optional)", placeholder=EXAMPLE_PROMPT,
                                 info="what is seen and heard: names objects and materials")
             with gr.Accordion("Sound options", open=False):

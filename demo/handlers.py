@@ -129,7 +129,8 @@ class DemoHandlers:
 
 def model_notice(message: str) -> str:
     """The page's explanation of what text-to-video needs, pointing at the Dub tab."""
-    return (f"**Text-to-video needs a video model, and none is configured.** {message}.\n\n"
+    return (f"**Prompt to clip is not available on this server.** {message[:1].upper()}"
+            f"{message[1:]}.\n\n"
             "Start the demo with one, e.g. `vidfoley demo --video-model "
             "Wan-AI/Wan2.1-T2V-1.3B-Diffusers` (needs `pip install 'vidfoley[neural]'` and a "
             "GPU). Meanwhile the **Dub a clip** tab works without any model: upload a video "
