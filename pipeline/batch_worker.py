@@ -82,6 +82,17 @@ class DubWorker:
         limits = Limits.from_dict(config.pop("limits", {}) or {})
         self.pipeline = FoleyPipeline(limits=limits, **config)
         self.name = f"pid{os.getpid()}"
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Load the stages now, so clip timings are honest; a failure resurfaces per clip."""
+        try:
+            import audio_gen.mixer  # noqa: F401  (the renderer ``dub`` imports lazily)
+
+            self.pipeline.get_perceiver()
+            self.pipeline.get_source(self.pipeline.audio)
+        except Exception:  # reported by the first clip that needs the stage
+            return
 
     def __call__(self, task: DubTask) -> TaskResult:
         from pipeline.foley_pipeline import DubOptions
