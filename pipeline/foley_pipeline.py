@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ import numpy as np
 from pipeline import components
 from pipeline.errors import UsageError
 from pipeline.guards import Limits
-from pipeline.media import decode_audio, fit_length, mux, open_video
+from pipeline.media import check_readable, decode_audio, fit_length, mux, open_video
 from pipeline.media.mux import ORIGINAL_MODES, container_format
 from pipeline.outputs import write_stems
 from pipeline.plan_checks import check_plan
@@ -180,10 +181,10 @@ class FoleyPipeline:
         progress = progress or no_progress
         # 1. Check every input before any work, so a mistake costs nothing.
         options.check()
-        path, out = Path(path), Path(out)
+        path, out = check_readable(path), Path(out)
         self._check_output(path, out, overwrite)
         for extra in (stems_dir, plan_out, timeline):
-            if extra is not None and Path(extra).resolve() == path.resolve():
+            if extra is not None and _same_file(extra, path):
                 raise UsageError(f"{extra}: output would overwrite the input clip")
         # 2. Probe.
         progress(0, 5, "probe")
@@ -267,7 +268,7 @@ class FoleyPipeline:
     @staticmethod
     def _check_output(src: Path | None, out: Path, overwrite: bool) -> None:
         container_format(out)
-        if src is not None and out.resolve() == src.resolve():
+        if src is not None and _same_file(out, src):
             raise UsageError(f"{out}: output is the input clip; choose another output path")
         if out.exists() and not overwrite:
             raise UsageError(f"{out}: already exists; pass --overwrite to replace it")
@@ -300,3 +301,8 @@ class FoleyPipeline:
             original = decode_audio(video.path, sample_rate=plan.sample_rate, channels=1)[:, 0]
         return draw_timeline(scene, plan, out, original_audio=original,
                              sample_rate=plan.sample_rate)
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two paths name the same file (symlink loops compare by name, never raise)."""
+    return os.path.realpath(a) == os.path.realpath(b)

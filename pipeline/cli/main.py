@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from pipeline.cli import commands
 from pipeline.errors import VidfoleyError
@@ -34,8 +35,15 @@ def version() -> str:
         return "unknown"
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose usage errors are one line pointing at ``--help``."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="vidfoley", description="Give video its sound: dub clips with timed, spatial "
         "foley, or generate clips with sound from text.", epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -44,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     common.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     common.add_argument("--debug", action="store_true", help="show full tracebacks")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
+                                parser_class=OneLineParser)
     commands.add_parsers(sub, common)
     return parser
 

@@ -19,6 +19,8 @@ def check_readable(path: str | Path) -> Path:
     path = Path(path)
     try:
         if not path.exists():
+            if path.is_symlink():
+                raise MediaError(f"{path}: cannot read (a broken symbolic link or a link loop)")
             raise MediaError(f"{path}: no such file")
         if path.is_dir():
             raise MediaError(f"{path}: is a folder, expected a video file")
@@ -61,6 +63,8 @@ def probe(path: str | Path) -> Video:
             kind = "audio only" if container.streams.audio else "no video stream"
             raise MediaError(f"{path}: has no video stream ({kind})")
         stream = container.streams.video[0]
+        if _is_still_image(container):
+            raise MediaError(f"{path}: is a still image ({container.format.name}), not a video")
         if not stream.width or not stream.height:
             raise MediaError(f"{path}: video stream has no frame size (unsupported codec?)")
         audio = container.streams.audio[0] if container.streams.audio else None
@@ -94,6 +98,12 @@ def probe(path: str | Path) -> Video:
             audio_sample_rate=audio.rate or 0 if audio is not None else 0,
             video_codec=stream.codec_context.name, variable_frame_rate=_is_vfr(times),
         )
+
+
+def _is_still_image(container) -> bool:
+    """Image demuxers (``png_pipe``, ``image2`` …) hand a picture over as a 1-frame video."""
+    name = container.format.name or ""
+    return name == "image2" or name.endswith("_pipe")
 
 
 def _rate(stream, times: list[float]) -> Fraction:

@@ -1,0 +1,81 @@
+"""Every corpus file through ``vidfoley dub``: one line and exit 2 for the broken ones, no
+output or temporary file left behind, a time bound; the unusual ones dub correctly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.media import probe
+from tests.robustness.corpus import BROKEN, UNUSUAL
+
+TIME_BOUND_S = 60.0
+
+
+def run_cli(*args: str, cwd: Path, tmpdir: Path) -> tuple[subprocess.CompletedProcess[str], float]:
+    env = {**os.environ, "TMPDIR": str(tmpdir)}
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=TIME_BOUND_S * 2)
+    return proc, time.perf_counter() - start
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob("*") if ".partial" in p.name)
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_broken_input_fails_cleanly(tmp_path: Path, case: str) -> None:
+    make, words = BROKEN[case]
+    work, scratch = tmp_path / "work", tmp_path / "scratch"
+    work.mkdir()
+    scratch.mkdir()
+    src = make(work)
+    proc, elapsed = run_cli("dub", "-o", str(work / "out.mp4"), "-q", "--", str(src),
+                            cwd=work, tmpdir=scratch)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert words in lines[0] and "Traceback" not in proc.stderr
+    assert not (work / "out.mp4").exists()
+    assert leftovers(work) == [] and list(scratch.iterdir()) == []
+    assert elapsed < TIME_BOUND_S
+
+
+@pytest.mark.parametrize("case", sorted(UNUSUAL))
+def test_unusual_clip_dubs(tmp_path: Path, case: str) -> None:
+    src = UNUSUAL[case](tmp_path)
+    out = tmp_path / "dubbed.mp4"
+    proc, elapsed = run_cli("dub", "-o", out.name, "-q", "--original", "mix", "--", src.name,
+                            cwd=tmp_path, tmpdir=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    source, dubbed = probe(src), probe(out)
+    assert dubbed.has_audio and dubbed.frame_count == source.frame_count
+    assert leftovers(tmp_path) == []
+    assert elapsed < TIME_BOUND_S
+
+
+def test_long_clip_is_refused_by_the_guard_without_decoding(tmp_path: Path) -> None:
+    from tests.synth_media import make_clip
+
+    # 2 hours at 1 frame per 10 s, 32x32: cheap to make, and only the probe reads it.
+    clip = make_clip(tmp_path / "long.mp4", fps=0.1, seconds=7200.0, width=32, height=32)
+    proc, elapsed = run_cli("dub", str(clip), "-o", "out.mp4", "-q", cwd=tmp_path,
+                            tmpdir=tmp_path)
+    assert proc.returncode == 2 and "--max-duration" in proc.stderr
+    assert elapsed < 20.0 and not (tmp_path / "out.mp4").exists()
+
+
+def test_output_folder_missing(tmp_path: Path) -> None:
+    from tests.synth_media import make_clip
+
+    make_clip(tmp_path / "in.mp4", seconds=1.0)
+    proc, _ = run_cli("dub", "in.mp4", "-o", "nowhere/out.mp4", "-q", cwd=tmp_path,
+                      tmpdir=tmp_path)
+    assert proc.returncode == 2 and "does not exist" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
