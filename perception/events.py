@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from scipy.signal import find_peaks
 
@@ -45,14 +46,18 @@ def parabolic_offset(left: float, mid: float, right: float) -> float:
     return float(np.clip(0.5 * (left - right) / denom, -0.5, 0.5))
 
 
-def track_impacts(track: Track, *, min_speed: float, ref_speed: float) -> list[RawEvent]:
+def track_impacts(track: Track, *, min_speed: float, ref_speed: float,
+                  min_change: float | None = None) -> list[RawEvent]:
     """Sudden reversals or stops of a tracked blob, in the camera-stabilised frame.
 
     Args:
         track: the tracked blob.
         min_speed: slowest approach (pixels per second) that counts as a hit.
         ref_speed: speed change (pixels per second) that gives strength ~0.63.
+        min_change: smallest velocity change (pixels per second) that counts; default
+            ``2.5 * min_speed`` (well above what gravity adds in one frame).
     """
+    min_change = 2.5 * min_speed if min_change is None else min_change
     n = len(track.t_s)
     if n < 4:
         return []
@@ -67,8 +72,12 @@ def track_impacts(track: Track, *, min_speed: float, ref_speed: float) -> list[R
     for i in range(dv.size):
         v_in, v_out = v[i], v[i + 1]
         s_in, s_out = speed[i], speed[i + 1]
-        if s_in < min_speed or dv[i] < 0.6 * max(s_in, s_out):
+        if s_in < min_speed or dv[i] < max(min_change, 0.6 * max(s_in, s_out)):
             continue
+        if i > 0 and float(np.dot(v[i - 1], v_in)) < 0.5 * speed[i - 1] * s_in:
+            continue  # no steady approach: tracking jitter, not a hit
+        if i + 2 < len(v) and float(np.dot(v_out, v[i + 2])) < 0.3 * s_out * speed[i + 2]:
+            continue  # no steady departure either
         if (i > 0 and dv[i - 1] > dv[i]) or (i + 1 < dv.size and dv[i + 1] > dv[i]):
             continue
         if float(np.dot(v_in, v_out)) > 0.5 * s_in * s_out and s_out > 0.35 * s_in:
@@ -147,7 +156,10 @@ def field_impact_signal(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     frame and that cell's flat index. Score k measures the change at frame k.
     """
     n = cells.shape[0]
-    flat = cells.reshape(n, -1, 2)
+    # Pool each cell with its neighbours: an object crossing into the next cell keeps its
+    # momentum in the pooled field, so only a real stop or reversal loses speed.
+    pooled = np.stack([cv2.blur(c, (3, 3), borderType=cv2.BORDER_CONSTANT) for c in cells])
+    flat = pooled.reshape(n, -1, 2)
     score = np.zeros((n, flat.shape[1]))
     if n < 2:
         return score.max(axis=1), np.zeros(n, int)

@@ -61,7 +61,7 @@ class FrameAnalyzer:
         self.tracker = BlobTracker()
         self.signals = MotionSignals()
         self._window: deque[_Slot] = deque(maxlen=3)
-        self._kernel = np.ones((3, 3), np.uint8)
+        self._kernel = np.ones((7, 7), np.uint8)
 
     def add(self, index: int, t_s: float, image: np.ndarray) -> None:
         """Analyse one RGB frame (frames must arrive in time order)."""

@@ -39,6 +39,7 @@ class Track:
     cam_x: list[float] = field(default_factory=list)
     cam_y: list[float] = field(default_factory=list)
     brightness: float = 0.0
+    size: float = 0.0  # running mean box diagonal, pixels
     missed: int = 0
 
     def add(self, frame: int, t_s: float, blob: Blob, cam: tuple[float, float]) -> None:
@@ -53,6 +54,7 @@ class Track:
         self.cam_y.append(cam[1])
         n = len(self.frames)
         self.brightness += (blob.brightness - self.brightness) / n
+        self.size += (float(np.hypot(blob.w, blob.h)) - self.size) / n
         self.missed = 0
 
     def predict(self, cam: tuple[float, float]) -> tuple[float, float]:
@@ -64,20 +66,18 @@ class Track:
             sy += (sy - (self.y[-2] - self.cam_y[-2])) * steps
         return sx + cam[0], sy + cam[1]
 
-    @property
-    def size(self) -> float:
-        """Median box diagonal in pixels."""
-        return float(np.median(np.hypot(self.w, self.h))) if self.w else 0.0
 
-
-def find_blobs(mask: np.ndarray, gray: np.ndarray, *, min_area: float) -> list[Blob]:
-    """Connected regions of ``mask`` (uint8 0/1) at least ``min_area`` pixels large."""
+def find_blobs(mask: np.ndarray, gray: np.ndarray, *, min_area: float,
+               max_blobs: int = 12) -> list[Blob]:
+    """The ``max_blobs`` largest regions of ``mask`` (uint8 0/1) of ``min_area`` px or more."""
     count, _, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    order = 1 + np.argsort(-areas, kind="stable")[:max_blobs]
     blobs: list[Blob] = []
-    for i in range(1, count):
+    for i in order:
         x, y, w, h, area = stats[i]
         if area < min_area:
-            continue
+            break
         patch = gray[y:y + h, x:x + w]
         blobs.append(Blob(cx=float(centroids[i][0]), cy=float(centroids[i][1]), w=float(w),
                           h=float(h), area=float(area), brightness=float(patch.mean())))
@@ -106,17 +106,17 @@ class BlobTracker:
         matched_blobs: set[int] = set()
         matched_tracks: set[int] = set()
         if self.active and blobs:
-            cost = np.full((len(self.active), len(blobs)), 1e6)
-            for i, track in enumerate(self.active):
-                px, py = track.predict(cam)
-                for j, blob in enumerate(blobs):
-                    dist = np.hypot(blob.cx - px, blob.cy - py)
-                    gate = self.max_jump * (1 + track.missed) + 0.5 * track.size
-                    if dist > gate:
-                        continue
-                    size_cost = abs(np.log((blob.w * blob.h + 1) / (track.w[-1] * track.h[-1] + 1)))
-                    light_cost = abs(blob.brightness - track.brightness) / 64.0
-                    cost[i, j] = dist / gate + 0.3 * size_cost + 0.3 * light_cost
+            pred = np.array([t.predict(cam) for t in self.active])
+            gate = np.array([self.max_jump * (1 + t.missed) + 0.5 * t.size for t in self.active])
+            t_area = np.array([t.w[-1] * t.h[-1] + 1 for t in self.active])
+            t_light = np.array([t.brightness for t in self.active])
+            b_xy = np.array([(b.cx, b.cy) for b in blobs])
+            b_area = np.array([b.w * b.h + 1 for b in blobs])
+            b_light = np.array([b.brightness for b in blobs])
+            dist = np.hypot(b_xy[None, :, 0] - pred[:, None, 0], b_xy[None, :, 1] - pred[:, None, 1])
+            cost = (dist / gate[:, None] + 0.3 * np.abs(np.log(b_area[None, :] / t_area[:, None]))
+                    + 0.3 * np.abs(b_light[None, :] - t_light[:, None]) / 64.0)
+            cost[dist > gate[:, None]] = 1e6
             rows, cols = linear_sum_assignment(cost)
             for i, j in zip(rows, cols, strict=True):
                 if cost[i, j] >= 1e6:

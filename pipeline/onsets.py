@@ -66,7 +66,7 @@ def onset_envelope(audio: np.ndarray, sample_rate: int, *, hop_s: float = HOP_S)
     n_frames = int(np.ceil(x.size / hop)) if x.size else 0
     if n_frames == 0:
         return np.zeros(0)
-    n_fft = 1 << int(np.ceil(np.log2(max(hop * 4, 256))))
+    n_fft = 1 << int(np.ceil(np.log2(max(hop * 2, 256))))
     pad = np.pad(x, (n_fft // 2, n_fft // 2 + hop))
     idx = np.arange(n_fft)[None, :] + hop * np.arange(n_frames)[:, None]
     frames = pad[idx] * np.hanning(n_fft)[None, :]

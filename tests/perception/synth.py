@@ -1,0 +1,126 @@
+"""Synthetic clips with known ground truth: bouncing balls, pans, flashes, cuts, crossings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+W, H = 640, 360
+FLOOR_Y = 300.0
+RADIUS = 14
+
+
+@dataclass
+class Bounce:
+    """A ball dropped at ``t=0`` that bounces on the floor; times of contact are exact."""
+
+    x0: float = 120.0
+    y0: float = 60.0
+    vx: float = 90.0
+    g: float = 1500.0
+    restitution: float = 0.8
+    contacts: list[float] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        t, y, v = 0.0, self.y0, 0.0
+        self._segments: list[tuple[float, float, float]] = []
+        while t < 30 and abs(v) < 1e6:
+            self._segments.append((t, y, v))
+            # Solve y + v dt + g dt^2 / 2 = floor for the positive root.
+            disc = v * v + 2 * self.g * (FLOOR_Y - y)
+            dt = (-v + np.sqrt(disc)) / self.g
+            t += dt
+            v_hit = v + self.g * dt
+            self.contacts.append(t)
+            y, v = FLOOR_Y, -self.restitution * v_hit
+            if abs(v) < 50:
+                break
+
+    def position(self, t: float) -> tuple[float, float]:
+        """Ball centre (x, y) in world pixels at time ``t``; it rests on the floor at y=300."""
+        seg = next((s for s in reversed(self._segments) if s[0] <= t), self._segments[0])
+        ts, ys, vs = seg
+        dt = t - ts
+        y = min(FLOOR_Y, ys + vs * dt + 0.5 * self.g * dt * dt)
+        return self.x0 + self.vx * t, y - RADIUS
+
+
+def background(seed: int, width: int = W, height: int = H) -> np.ndarray:
+    """A textured, deterministic backdrop (smoothed noise) with a floor band."""
+    rng = np.random.default_rng(seed)
+    noise = rng.integers(0, 255, (height // 8 + 1, width // 8 + 1), dtype=np.uint8)
+    img = cv2.resize(noise, (width, height), interpolation=cv2.INTER_CUBIC)
+    img = cv2.GaussianBlur(img, (0, 0), 2.0)
+    base = np.stack([img // 3 + 40, img // 3 + 60, img // 3 + 50], axis=-1).astype(np.uint8)
+    floor = int(FLOOR_Y) + 1
+    base[floor:] = (base[floor:] // 2 + 20).astype(np.uint8)
+    return base
+
+
+def frame_times(fps: float, duration_s: float, *, vfr: bool = False, seed: int = 0) -> list[float]:
+    """Frame times: regular at ``fps``, or jittered between 0.6 and 1.4 frame periods."""
+    if not vfr:
+        return [k / fps for k in range(int(round(duration_s * fps)))]
+    rng = np.random.default_rng(seed)
+    times, t = [], 0.0
+    while t < duration_s:
+        times.append(round(t, 3))
+        t += rng.uniform(0.6, 1.4) / fps
+    return times
+
+
+def encode(path: Path, frames: list[np.ndarray], times: list[float], fps: float) -> Path:
+    """Encode RGB frames with libx264 at exact presentation times (ms time base for VFR)."""
+    import av
+
+    with av.open(str(path), "w") as container:
+        rate = Fraction(fps).limit_denominator(1001)
+        stream = container.add_stream("libx264", rate=rate)
+        # 1/60000 s ticks hold 24, 25, 30, 60 fps and millisecond VFR times exactly.
+        tick = Fraction(1, 60_000)
+        stream.width, stream.height = frames[0].shape[1], frames[0].shape[0]
+        stream.pix_fmt = "yuv420p"
+        stream.options = {"crf": "18", "preset": "ultrafast", "bf": "0"}
+        stream.codec_context.time_base = tick
+        stream.time_base = tick
+        for img, t in zip(frames, times, strict=True):
+            frame = av.VideoFrame.from_ndarray(img, format="rgb24")
+            frame.pts = round(t / tick)
+            frame.time_base = tick
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+def render(path: Path, times: list[float], draw: Callable[[float, int], np.ndarray],
+           fps: float) -> Path:
+    """Render ``draw(t, k)`` at every time and encode it."""
+    return encode(path, [draw(t, k) for k, t in enumerate(times)], times, fps)
+
+
+def bounce_clip(path: Path, *, fps: float, duration_s: float = 3.4, pan_px_s: float = 0.0,
+                noise: float = 0.0, vfr: bool = False, seed: int = 0) -> tuple[Path, Bounce,
+                                                                               list[float]]:
+    """A ball bouncing in front of a textured wall, optionally panned and noisy."""
+    ball = Bounce()
+    wide = background(seed, W + int(abs(pan_px_s) * duration_s) + 8, H)
+    rng = np.random.default_rng(seed + 1)
+    times = frame_times(fps, duration_s, vfr=vfr, seed=seed)
+
+    def draw(t: float, k: int) -> np.ndarray:
+        off = int(round(pan_px_s * t))
+        img = wide[:, off:off + W].copy()
+        x, y = ball.position(t)
+        cv2.circle(img, (round(x - off), round(y)), RADIUS, (235, 90, 40), -1, cv2.LINE_AA)
+        if noise:
+            img = np.clip(img + rng.normal(0, noise, img.shape), 0, 255).astype(np.uint8)
+        return img
+
+    return render(path, times, draw, fps), ball, times
