@@ -25,26 +25,26 @@ RECIPES: dict[str, dict[str, Any]] = {
     "rain": {"noise": [{"lo": 500, "hi": 10000, "db": -31, "depth": 0.1, "rate_hz": 0.5}],
              "bubbles": {"rate_hz": 240, "r_mm": (0.6, 1.8), "decay_s": 0.005, "db": -27,
                          "classes": 3}},
-    "wind": {"noise": [{"lo": 40, "hi": 420, "db": -24, "depth": 0.3, "rate_hz": 0.35},
-                       {"lo": 420, "hi": 2200, "db": -34, "depth": 0.35, "rate_hz": 0.5}]},
+    "wind": {"noise": [{"lo": 40, "hi": 420, "db": -24, "depth": 0.22, "rate_hz": 0.5},
+                       {"lo": 420, "hi": 2200, "db": -34, "depth": 0.3, "rate_hz": 0.7}]},
     "water": {"noise": [{"lo": 150, "hi": 2500, "db": -31, "depth": 0.15, "rate_hz": 1.0},
                         {"lo": 2500, "hi": 9000, "db": -41, "depth": 0.15, "rate_hz": 1.0}],
               "bubbles": {"rate_hz": 90, "r_mm": (1.5, 9.0), "decay_s": 0.012, "db": -26,
                           "classes": 4}},
-    "waves": {"noise": [{"lo": 60, "hi": 1800, "db": -25, "depth": 0.2, "rate_hz": 0.3,
-                         "swell": 0.55, "swell_hz": 0.125},
-                        {"lo": 1800, "hi": 9000, "db": -35, "depth": 0.2, "rate_hz": 0.3,
-                         "swell": 0.8, "swell_hz": 0.125}]},
+    "waves": {"noise": [{"lo": 60, "hi": 1800, "db": -25, "depth": 0.12, "rate_hz": 0.4,
+                         "swell": 0.45, "swell_hz": 0.18},
+                        {"lo": 1800, "hi": 9000, "db": -35, "depth": 0.12, "rate_hz": 0.4,
+                         "swell": 0.6, "swell_hz": 0.18}]},
     "fire": {"noise": [{"lo": 30, "hi": 220, "db": -28, "depth": 0.25, "rate_hz": 0.8},
                        {"lo": 1500, "hi": 9000, "db": -42, "depth": 0.2, "rate_hz": 1.5}],
              "crackle": {"rate_hz": 30, "lo": 1500, "hi": 7000, "db": -40}},
     "crowd": {"noise": [{"lo": 250, "hi": 700, "db": -29, "depth": 0.35, "rate_hz": 4.0},
                         {"lo": 800, "hi": 2600, "db": -32, "depth": 0.35, "rate_hz": 5.0},
                         {"lo": 120, "hi": 400, "db": -34, "depth": 0.3, "rate_hz": 3.0}]},
-    "traffic": {"noise": [{"lo": 25, "hi": 250, "db": -25, "depth": 0.3, "rate_hz": 0.25},
-                          {"lo": 250, "hi": 2500, "db": -33, "depth": 0.35, "rate_hz": 0.3}]},
-    "birds": {"noise": [{"lo": 200, "hi": 2500, "db": -44, "depth": 0.1, "rate_hz": 0.5}],
-              "chirps": {"rate_hz": 7.0, "f_lo": 2200, "f_hi": 6500, "db": -22}},
+    "traffic": {"noise": [{"lo": 25, "hi": 250, "db": -25, "depth": 0.2, "rate_hz": 0.4},
+                          {"lo": 250, "hi": 2500, "db": -33, "depth": 0.25, "rate_hz": 0.5}]},
+    "birds": {"noise": [{"lo": 200, "hi": 2500, "db": -38, "depth": 0.1, "rate_hz": 0.5}],
+              "chirps": {"rate_hz": 14.0, "f_lo": 2200, "f_hi": 6500, "db": -24}},
     "room_tone": {"noise": [{"lo": 25, "hi": 300, "db": -42, "depth": 0.05, "rate_hz": 0.2},
                             {"lo": 300, "hi": 6000, "db": -54, "depth": 0.05, "rate_hz": 0.2}],
                   "tones": {"freqs": [50.0, 100.0, 150.0], "db": -60}},
@@ -183,7 +183,7 @@ class BedStream:
                 out += y.astype(np.float32)
         if self.crackle_sos is not None:
             c = self.spec["crackle"]
-            train = self._train(rng, c["rate_hz"], size) * rng.choice([-1.0, 1.0], size)
+            train = self._train(rng, c["rate_hz"], size)
             y, self.crackle_zi = sosfilt(self.crackle_sos, train, zi=self.crackle_zi)
             gain = _db(c["db"]) / np.sqrt(c["rate_hz"] / self.sr * self.crackle_energy)
             out += (y * gain).astype(np.float32)
@@ -194,10 +194,10 @@ class BedStream:
         return out
 
     def _train(self, rng: np.random.Generator, rate_hz: float, size: int) -> np.ndarray:
-        """A Poisson impulse train with log-normal amplitudes (unit mean power per event)."""
+        """A Poisson impulse train, random signs, log-normal sizes (unit power per event)."""
         train = np.zeros(size)
         count = rng.poisson(rate_hz * size / self.sr)
-        amps = np.exp(0.5 * rng.standard_normal(count) - 0.25)
+        amps = np.exp(0.5 * rng.standard_normal(count) - 0.25) * rng.choice([-1.0, 1.0], count)
         np.add.at(train, rng.integers(0, size, count), amps)
         return train
 
@@ -221,12 +221,12 @@ class BedStream:
         count = rng.poisson(spec["rate_hz"] * size / self.sr)
         starts = rng.integers(0, size, count)
         which = rng.integers(0, len(self.chirp_bank), count)
-        gains = np.exp(0.4 * rng.standard_normal(count)).astype(np.float32)
+        gains = np.exp(0.3 * rng.standard_normal(count)).astype(np.float32)
         for start, k, g in zip(starts, which, gains, strict=True):
             chirp = self.chirp_bank[k]
             buf[start:start + chirp.size] += g * chirp
         self.tail = buf[size:].copy()
-        mean_energy = spec["rate_hz"] * 0.12 * 0.375 * 0.5 * np.exp(0.16)
+        mean_energy = spec["rate_hz"] * 0.12 * 0.375 * 0.5 * np.exp(0.18)
         return buf[:size] * np.float32(_db(spec["db"]) / np.sqrt(mean_energy))
 
 

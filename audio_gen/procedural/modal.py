@@ -25,14 +25,14 @@ LN_1000 = 6.907755  # ln(10^3): an amplitude decay of 60 dB, so T60 = 6.91 / d
 # tau_ref_s: Hertz contact time (Johnson, Contact Mechanics 1985, §11.4: τ ∝ v^(−1/5));
 # ball ≈ 4 ms from Brody 1979 tennis-ball measurements, others estimates.
 MATERIALS: dict[str, dict[str, float]] = {
-    "metal": {"alpha": 5.0, "beta": 3e-8, "f_ref_hz": 380.0, "tau_ref_s": 1.0e-4},
-    "aluminium": {"alpha": 4.0, "beta": 4e-8, "f_ref_hz": 620.0, "tau_ref_s": 1.2e-4},  # est.
-    "glass": {"alpha": 1.0, "beta": 1e-7, "f_ref_hz": 900.0, "tau_ref_s": 1.0e-4},
-    "ceramic": {"alpha": 6.0, "beta": 1e-7, "f_ref_hz": 1100.0, "tau_ref_s": 1.2e-4},
+    "metal": {"alpha": 5.0, "beta": 3e-8, "f_ref_hz": 380.0, "tau_ref_s": 3.0e-4},
+    "aluminium": {"alpha": 4.0, "beta": 4e-8, "f_ref_hz": 620.0, "tau_ref_s": 2.5e-4},  # est.
+    "glass": {"alpha": 1.0, "beta": 1e-7, "f_ref_hz": 900.0, "tau_ref_s": 2.0e-4},
+    "ceramic": {"alpha": 6.0, "beta": 1e-7, "f_ref_hz": 1100.0, "tau_ref_s": 2.0e-4},
     "wood": {"alpha": 60.0, "beta": 2e-6, "f_ref_hz": 420.0, "tau_ref_s": 3.5e-4},
     "softwood": {"alpha": 90.0, "beta": 4e-6, "f_ref_hz": 300.0, "tau_ref_s": 5.0e-4},  # est.
     "plastic": {"alpha": 30.0, "beta": 1e-6, "f_ref_hz": 520.0, "tau_ref_s": 4.0e-4},
-    "stone": {"alpha": 120.0, "beta": 4e-7, "f_ref_hz": 700.0, "tau_ref_s": 1.5e-4},  # est.
+    "stone": {"alpha": 120.0, "beta": 4e-7, "f_ref_hz": 700.0, "tau_ref_s": 2.5e-4},  # est.
     "rubber": {"alpha": 400.0, "beta": 3e-5, "f_ref_hz": 180.0, "tau_ref_s": 3.0e-3},  # est.
     "cardboard": {"alpha": 220.0, "beta": 1e-5, "f_ref_hz": 260.0, "tau_ref_s": 1.2e-3},  # e.
     "drum_skin": {"alpha": 20.0, "beta": 3e-7, "f_ref_hz": 140.0, "tau_ref_s": 1.0e-3},  # e.

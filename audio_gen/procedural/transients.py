@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy.signal import butter, sosfilt
+from scipy.signal import butter, lfilter, sosfilt
 
 from audio_gen.procedural.modal import build_model, render_impacts
 from audio_gen.procedural.request import RenderRequest
@@ -119,7 +119,10 @@ def render(req: RenderRequest) -> np.ndarray:
     make = RECIPES[req.row["recipe"]]
     for k, (start, strength, _) in enumerate(req.hits()):
         rng = np.random.default_rng([req.seed, k])
-        sound = make(req.row, rng, sr)
+        # A causal DC blocker (pole at ~10 Hz): a blast has net positive impulse, a speaker
+        # cannot reproduce it, and being causal it keeps the attack on the event sample.
+        sound = lfilter([1.0, -1.0], [1.0, -np.exp(-2 * np.pi * 10.0 / sr)],
+                        make(req.row, rng, sr)).astype(np.float32)
         peak = float(np.max(np.abs(sound))) or 1.0
         sound = sound * np.float32(0.8 * (0.25 + 0.75 * strength) / peak)
         end = min(req.n, start + sound.size)
