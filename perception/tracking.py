@@ -70,7 +70,7 @@ class Track:
 def find_blobs(mask: np.ndarray, gray: np.ndarray, *, min_area: float,
                max_blobs: int = 12) -> list[Blob]:
     """The ``max_blobs`` largest regions of ``mask`` (uint8 0/1) of ``min_area`` px or more."""
-    count, _, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    _, _, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
     areas = stats[1:, cv2.CC_STAT_AREA]
     order = 1 + np.argsort(-areas, kind="stable")[:max_blobs]
     blobs: list[Blob] = []
@@ -113,7 +113,8 @@ class BlobTracker:
             b_xy = np.array([(b.cx, b.cy) for b in blobs])
             b_area = np.array([b.w * b.h + 1 for b in blobs])
             b_light = np.array([b.brightness for b in blobs])
-            dist = np.hypot(b_xy[None, :, 0] - pred[:, None, 0], b_xy[None, :, 1] - pred[:, None, 1])
+            dist = np.hypot(b_xy[None, :, 0] - pred[:, None, 0],
+                            b_xy[None, :, 1] - pred[:, None, 1])
             cost = (dist / gate[:, None] + 0.3 * np.abs(np.log(b_area[None, :] / t_area[:, None]))
                     + 0.3 * np.abs(b_light[None, :] - t_light[:, None]) / 64.0)
             cost[dist > gate[:, None]] = 1e6

@@ -65,7 +65,7 @@ def background(seed: int, width: int = W, height: int = H) -> np.ndarray:
 def frame_times(fps: float, duration_s: float, *, vfr: bool = False, seed: int = 0) -> list[float]:
     """Frame times: regular at ``fps``, or jittered between 0.6 and 1.4 frame periods."""
     if not vfr:
-        return [k / fps for k in range(int(round(duration_s * fps)))]
+        return [k / fps for k in range(round(duration_s * fps))]
     rng = np.random.default_rng(seed)
     times, t = [], 0.0
     while t < duration_s:
@@ -115,7 +115,7 @@ def bounce_clip(path: Path, *, fps: float, duration_s: float = 3.4, pan_px_s: fl
     times = frame_times(fps, duration_s, vfr=vfr, seed=seed)
 
     def draw(t: float, k: int) -> np.ndarray:
-        off = int(round(pan_px_s * t))
+        off = round(pan_px_s * t)
         img = wide[:, off:off + W].copy()
         x, y = ball.position(t)
         cv2.circle(img, (round(x - off), round(y)), RADIUS, (235, 90, 40), -1, cv2.LINE_AA)

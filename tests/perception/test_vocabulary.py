@@ -1,0 +1,66 @@
+"""Prompt vocabulary: table-driven prompts to taxonomy keys, plurals, fallbacks."""
+
+from __future__ import annotations
+
+import pytest
+
+from perception.vocabulary import match_prompt, singular
+from perception.vocabulary_table import ROWS
+
+CASES = [
+    ("rifle shots in an open field", ["gunshot/rifle"], ["bed/wind"]),
+    ("drum kit: kick, snare and cymbals",
+     ["impact/drum/kick", "impact/drum/snare", "impact/cymbal"], []),
+    ("squash ball hitting rackets and walls in an indoor court",
+     ["impact/ball/squash", "impact/racket"], ["bed/room_tone"]),
+    ("badminton shuttle hits in a sports hall", ["impact/ball/badminton"], ["bed/room_tone"]),
+    ("a race car accelerating hard on asphalt", ["engine/car"], []),
+    ("a blacksmith hammering on an anvil in the rain", ["impact/metal"], ["bed/rain"]),
+    ("glass bottles breaking", ["impact/glass", "glass/break"], []),
+    ("Tennis balls bouncing", ["impact/ball/tennis"], []),
+    ("waves on a beach with birds", [], ["bed/waves", "bed/birds"]),
+    ("a door slams", ["door/slam"], []),
+]
+
+
+@pytest.mark.parametrize(("prompt", "sounds", "beds"), CASES)
+def test_prompts_map_to_taxonomy_keys(prompt: str, sounds: list[str], beds: list[str]) -> None:
+    match = match_prompt(prompt)
+    assert [o.sound for o in match.objects] == sounds
+    assert match.ambience == beds
+    assert match.matched
+
+
+def test_unmatched_prompt_says_so() -> None:
+    match = match_prompt("zorblax quintessence")
+    assert not match.matched and match.objects == [] and match.ambience == []
+    assert not match_prompt(None).matched
+
+
+def test_plurals_and_weather() -> None:
+    assert singular("boxes") == "box" and singular("batteries") == "battery"
+    assert singular("glass") == "glass"
+    assert match_prompt("heavy rain").environment["weather"] == "rain"
+
+
+def test_table_is_large_and_uses_only_contract_keys() -> None:
+    keys = set("""impact/generic impact/metal impact/aluminium impact/wood impact/softwood
+    impact/glass impact/ceramic impact/stone impact/plastic impact/rubber impact/cardboard
+    impact/drum impact/drum/kick impact/drum/snare impact/drum/tom impact/cymbal impact/ball
+    impact/ball/tennis impact/ball/squash impact/ball/badminton impact/ball/basketball
+    impact/ball/football impact/racket swish/racket swish/bat swish/generic scrape/generic
+    scrape/metal scrape/wood roll/generic roll/ball footsteps/wood footsteps/concrete
+    footsteps/gravel footsteps/grass footsteps/snow engine/car engine/motorbike engine/truck
+    motor/generic tyres/roar gunshot/rifle gunshot/pistol explosion/generic door/slam
+    glass/break click/generic bed/rain bed/wind bed/water bed/waves bed/fire bed/crowd
+    bed/traffic bed/birds bed/room_tone bed/insects""".split())
+    materials = set("generic metal aluminium wood softwood glass ceramic stone plastic rubber "
+                    "cardboard drum_skin ball".split())
+    assert sum(len(words) for words, _, _ in ROWS) >= 80
+    for _, kind, payload in ROWS:
+        if kind == "object":
+            assert payload["sound"] in keys and payload["material"] in materials
+        elif kind == "bed":
+            assert payload["ambience"] in keys
+        elif kind == "material":
+            assert payload["material"] in materials
