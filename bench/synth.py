@@ -107,6 +107,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     _one_core()
+    mem = bench_bed_memory(args.minutes)  # first, so the baseline is not an earlier peak
     speed = bench_speed(args.repeats)
     print(f"plan: 50 impacts + 2 textures + 3 beds, {DURATION_S:g} s at {SAMPLE_RATE} Hz, 1 core")
     print(f"  render {speed['seconds'] * 1000:.1f} ms  ->  {speed['x_realtime']:.0f}x real time"
@@ -114,7 +115,6 @@ def main() -> int:
     for key, sec in speed.items():
         if "/" in key:
             print(f"    {key:22s} {sec * 1000:6.1f} ms")
-    mem = bench_bed_memory(args.minutes)
     print(f"bed/rain streamed for {mem['minutes']:g} min: peak RSS growth "
           f"{mem['peak_growth_mb']:.1f} MB (target <= 50 MB), {mem['x_realtime']:.0f}x real "
           f"time, {mem['rms_dbfs']:.1f} dBFS RMS")

@@ -12,7 +12,12 @@ import numpy as np
 from scipy.signal import butter, lfilter, sosfilt
 
 from audio_gen.procedural.modal import MATERIALS
-from audio_gen.procedural.motion import control_steps, speed_curve, to_audio_rate
+from audio_gen.procedural.motion import (
+    CONTROL_RATE_HZ,
+    control_steps,
+    speed_curve,
+    to_audio_rate,
+)
 from audio_gen.procedural.request import RenderRequest
 
 STROUHAL = 0.2  # vortex shedding f = St·v/d for a cylinder, Re 1e3…1e5 (Blevins 1990, §3.2)
@@ -24,8 +29,11 @@ def render_texture(req: RenderRequest) -> np.ndarray:
     n, sr = req.n, req.sample_rate
     mode = req.row["mode"]
     v_ref = float(req.row.get("speed_m_s", 1.0))
-    v = to_audio_rate(speed_curve(req.layer, control_steps(req.duration_s), v_ref), n, sr)
-    dist = np.cumsum(v, dtype=np.float64) / sr  # metres travelled
+    v_c = speed_curve(req.layer, control_steps(req.duration_s), v_ref)
+    v = to_audio_rate(v_c, n, sr)
+    # Metres travelled, integrated at control rate (trapezoids) then ramped to audio rate.
+    dist_c = np.concatenate([[0.0], np.cumsum((v_c[1:] + v_c[:-1]) / 2) / CONTROL_RATE_HZ])
+    dist = to_audio_rate(dist_c, n, sr).astype(np.float64)
     x = dist * PROFILE_PER_M[mode]
     rng = np.random.default_rng([req.seed, 4241])
     count = int(x[-1]) + 3 if n else 3
