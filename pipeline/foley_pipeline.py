@@ -162,9 +162,22 @@ class FoleyPipeline:
 
         if video is not None:
             plan = replace(plan, duration_s=video.duration_s)
-        check_plan(plan, self.limits, known_sounds=self._known_sounds(plan))
+        self.check_plan(plan)
         sources = {name: self.get_source(name) for name in {la.backend for la in plan.layers}}
         return SoundtrackRenderer(sources=sources)(plan, progress=progress)
+
+    def check_plan(self, plan: SoundPlan, *, duration_s: float | None = None,
+                   where: str = "plan") -> None:
+        """Raise ``PlanError``/``LimitError`` naming ``where`` for a plan that cannot render.
+
+        Args:
+            plan: the plan to check (its events against ``duration_s`` or its own duration).
+            duration_s: the clip's duration, when the plan is to be rendered onto a clip.
+            where: how messages name the plan (its file name).
+        """
+        if duration_s is not None:
+            plan = replace(plan, duration_s=duration_s)
+        check_plan(plan, self.limits, known_sounds=self._known_sounds(plan), where=where)
 
     # ------------------------------------------------------------------ whole jobs
     def dub(self, path: str | Path, out: str | Path, prompt: str | None = None, *,

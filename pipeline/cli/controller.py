@@ -12,6 +12,7 @@ from pipeline.cli.progress_display import progress_display
 from pipeline.errors import PlanError, UsageError
 from pipeline.foley_pipeline import DubOptions, FoleyPipeline
 from pipeline.guards import Limits
+from pipeline.media import probe
 from pipeline.records import RecordError, SoundPlan
 
 
@@ -76,6 +77,7 @@ def render(args: argparse.Namespace) -> int:
                                        max_layers=args.max_layers))
     options = DubOptions(format=sound_plan.format, seed=sound_plan.seed,
                          loudness_lufs=sound_plan.loudness_lufs, original=args.original)
+    pipe.check_plan(sound_plan, duration_s=probe(args.video).duration_s, where=args.plan)
     with progress_display(not args.quiet, "render") as progress:
         result = pipe.dub(args.video, args.output, plan=sound_plan, options=options,
                           stems_dir=args.stems, overwrite=args.overwrite, progress=progress)

@@ -58,6 +58,17 @@ def probe(path: str | Path) -> Video:
     import av
 
     path = check_readable(path)
+    try:
+        return _probe(path)
+    except (AttributeError, ValueError, TypeError, ZeroDivisionError, OverflowError) as exc:
+        # PyAV's view of a damaged header can lack fields (a stream with no codec context).
+        raise MediaError(f"{path}: damaged or unsupported video header ({_reason(exc)})") \
+            from exc
+
+
+def _probe(path: Path) -> Video:
+    import av
+
     with open_container(path) as container:
         if not container.streams.video:
             kind = "audio only" if container.streams.audio else "no video stream"
