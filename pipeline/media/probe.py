@@ -55,7 +55,6 @@ def probe(path: str | Path) -> Video:
     Raises:
         MediaError: the file is missing, unreadable, not media, or has no video stream.
     """
-    import av
 
     path = check_readable(path)
     try:
