@@ -140,3 +140,31 @@ def test_kill_9_mid_run_then_rerun_gives_each_clip_done_once(
     done = [n for n, s in statuses(out) if s == "done"]
     assert sorted(done) == [f"k{i}.mp4" for i in range(8)]  # each exactly once
     assert_outputs_clean(out, 8)
+
+
+def test_ctrl_c_finishes_the_running_clip_and_prints_how_to_resume(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for i in range(5):
+        good_clip(tmp_path / "in" / f"s{i}.mp4", i, seconds=2.0)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "pipeline.cli.main", "batch", str(tmp_path / "in"), "-o",
+           str(out), "-j", "1", "-q"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    manifest = out / "manifest.jsonl"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if manifest.exists() and b'"status":"started"' in manifest.read_bytes():
+            break
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Resume with the same command: vidfoley batch" in err
+    records = statuses(out)
+    started = [n for n, s in records if s == "started"]
+    done = [n for n, s in records if s == "done"]
+    assert len(started) == 1 and done == started  # the running clip finished, no new one
+    assert_outputs_clean(out, 1)
+    code, summary = run_batch(capsys, str(tmp_path / "in"), "-o", str(out), "-j", "1")
+    assert (code, summary["done"], summary["already_done"]) == (0, 4, 1)
+    assert_outputs_clean(out, 5)
