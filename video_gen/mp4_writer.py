@@ -36,7 +36,7 @@ def write_mp4(frames: np.ndarray, out_path: str | Path, fps: Fraction, *,
             stream = container.add_stream("libx264", rate=fps)
             stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
             stream.time_base = Fraction(1, 1) / fps
-            stream.options = {"crf": str(crf), "preset": "medium"}
+            stream.options = {"crf": str(crf), "preset": "medium", "threads": "1"}
             for i, image in enumerate(frames):
                 frame = av.VideoFrame.from_ndarray(image, format="rgb24")
                 frame.pts = i
