@@ -1,0 +1,116 @@
+"""The timeline picture: tracks, visual events, sound layers and the original sound's onsets.
+
+One glance shows whether the sound plan follows the picture: each object's horizontal
+position over time, every visual event as a marker by kind, each layer as a row with its
+triggers, and (when the clip had sound) the original onset envelope to compare against.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.media.atomic import atomic_output
+from pipeline.onsets import HOP_S, onset_envelope
+from pipeline.records import SceneAnalysis, SoundPlan
+
+EVENT_STYLE = {  # kind -> (marker, colour)
+    "impact": ("v", "#d62728"), "flash": ("*", "#ff7f0e"), "contact": ("s", "#9467bd"),
+    "scrape": ("s", "#8c564b"), "roll": ("o", "#8c564b"), "start": (">", "#2ca02c"),
+    "stop": ("<", "#7f7f7f"), "cut": ("|", "#000000"),
+}
+
+
+def draw_timeline(scene: SceneAnalysis, plan: SoundPlan | None, out_path: str | Path, *,
+                  original_audio: np.ndarray | None = None,
+                  sample_rate: int = 48_000) -> Path:
+    """Draw the timeline of a dub to a PNG at ``out_path`` (written atomically).
+
+    Args:
+        scene: what perception saw (tracks and events).
+        plan: the sound plan (its layers become rows); ``None`` to draw perception only.
+        original_audio: the clip's own sound, mono, to overlay its onset envelope.
+        sample_rate: rate of ``original_audio``.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    duration = max(scene.duration_s, plan.duration_s if plan else 0.0, 1e-3)
+    layers = plan.layers if plan else []
+    rows = 2 + (1 if original_audio is not None and original_audio.size else 0)
+    heights = [3, max(1.2, 0.35 * len(layers) + 0.6)] + ([1.2] if rows == 3 else [])
+    fig, axes = plt.subplots(rows, 1, figsize=(11, sum(heights) * 0.9 + 0.6), sharex=True,
+                             gridspec_kw={"height_ratios": heights})
+    _draw_tracks(axes[0], scene)
+    _draw_layers(axes[1], layers)
+    if rows == 3:
+        _draw_original(axes[2], np.asarray(original_audio, np.float32), sample_rate)
+    axes[-1].set_xlim(0, duration)
+    axes[-1].set_xlabel("time (s)")
+    title = f"vidfoley timeline — {len(scene.objects)} objects, {len(scene.events)} events"
+    if plan is not None:
+        title += f", {len(layers)} layers"
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    out_path = Path(out_path)
+    with atomic_output(out_path) as tmp:
+        fig.savefig(tmp, dpi=90, format="png")
+    plt.close(fig)
+    return out_path
+
+
+def _draw_tracks(ax, scene: SceneAnalysis) -> None:
+    colours = {}
+    for i, obj in enumerate(scene.objects):
+        colour = f"C{i % 10}"
+        colours[obj.id] = colour
+        if obj.track:
+            t = [p.t_s for p in obj.track]
+            x = [p.x for p in obj.track]
+            ax.plot(t, x, color=colour, lw=1.5, label=f"{obj.id}: {obj.label} ({obj.sound})")
+    seen: set[str] = set()
+    for event in scene.events:
+        marker, colour = EVENT_STYLE.get(event.kind, ("o", "#333333"))
+        if event.kind == "cut":
+            ax.axvline(event.t_s, color=colour, lw=1, ls="--")
+            continue
+        ax.scatter([event.t_s], [event.x], marker=marker, s=30 + 50 * event.strength,
+                   color=colour, edgecolors="black", linewidths=0.4, zorder=3,
+                   label=event.kind if event.kind not in seen else None)
+        seen.add(event.kind)
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_ylabel("x (left → right)")
+    ax.set_title("what perception saw: tracks and visual events", fontsize=9, loc="left")
+    if scene.objects or scene.events:
+        ax.legend(fontsize=7, loc="upper right", ncol=2, framealpha=0.8)
+
+
+def _draw_layers(ax, layers) -> None:
+    for row, layer in enumerate(layers):
+        y = len(layers) - 1 - row
+        colour = "#bbbbbb" if layer.mute else ("#1f77b4" if layer.kind == "object" else "#2ca02c")
+        if layer.events:
+            ax.vlines([e.t_s for e in layer.events], y - 0.35, y - 0.35 +
+                      0.7 * np.array([max(e.strength, 0.15) for e in layer.events]),
+                      color=colour, lw=1.5)
+        else:
+            ax.axhspan(y - 0.3, y + 0.3, color=colour, alpha=0.25)
+        muted = " (muted)" if layer.mute else ""
+        ax.text(0.002, y + 0.38, f"{layer.id}: {layer.sound} {layer.gain_db:+.0f} dB{muted}",
+                transform=ax.get_yaxis_transform(), fontsize=7, va="top")
+    ax.set_ylim(-0.6, max(len(layers), 1) - 0.2)
+    ax.set_yticks([])
+    ax.set_title("sound layers", fontsize=9, loc="left")
+
+
+def _draw_original(ax, audio: np.ndarray, sample_rate: int) -> None:
+    envelope = onset_envelope(audio, sample_rate)
+    if envelope.size and envelope.max() > 0:
+        envelope = envelope / envelope.max()
+    ax.fill_between(np.arange(envelope.size) * HOP_S, envelope, color="#555555", alpha=0.6)
+    ax.set_ylim(0, 1.05)
+    ax.set_yticks([])
+    ax.set_title("original sound: onset envelope", fontsize=9, loc="left")
