@@ -18,6 +18,7 @@ from audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S, Trajectory
 HEAD_RADIUS_M = 0.0875  # Brown & Duda 1998, §II (average adult head radius)
 ALPHA_MIN = 0.1  # Brown & Duda 1998, eq. (3): shadow depth at θ_min
 THETA_MIN_RAD = math.radians(150.0)  # Brown & Duda 1998, eq. (3)
+ITD_REFERENCE_HZ = 5000.0  # where Woodworth's formula holds (high frequencies, Kuhn 1977)
 
 
 def ear_angle(path: Trajectory, side: float) -> np.ndarray:
@@ -35,6 +36,13 @@ def woodworth_ear_delay_s(theta_ear: np.ndarray, radius_m: float = HEAD_RADIUS_M
     a_c = radius_m / SPEED_OF_SOUND_M_S
     return np.where(theta_ear < math.pi / 2, -a_c * np.cos(theta_ear),
                     a_c * (theta_ear - math.pi / 2))
+
+
+def shadow_phase_delay_s(alpha: np.ndarray, freq_hz: float,
+                         radius_m: float = HEAD_RADIUS_M) -> np.ndarray:
+    """Phase delay −φ(ω)/ω of the head-shadow filter (α·s + β)/(s + β), β = 2c/a."""
+    u = 2 * math.pi * freq_hz * radius_m / (2 * SPEED_OF_SOUND_M_S)
+    return -(np.arctan(alpha * u) - math.atan(u)) / (2 * math.pi * freq_hz)
 
 
 def shadow_alpha(theta_ear: np.ndarray) -> np.ndarray:
@@ -82,13 +90,19 @@ class BinauralRenderer(SpatialRenderer):
         out = np.empty((n, 2), dtype=np.float32)
         for ch, side in ((0, -1.0), (1, 1.0)):
             theta = ear_angle(path, side)
-            delay = woodworth_ear_delay_s(theta, self.head_radius_m) * sample_rate
+            alpha = shadow_alpha(theta)
+            # The minimum-phase shadow filter adds its own phase delay (≈ 30 µs in the far
+            # ear at 60°); take it out at the reference frequency so the high-frequency ITD
+            # the ears actually show is Woodworth's.
+            delay = (woodworth_ear_delay_s(theta, self.head_radius_m)
+                     - shadow_phase_delay_s(alpha, ITD_REFERENCE_HZ, self.head_radius_m))
+            delay = delay * sample_rate
             d = path.varying(delay)
             if delay_samples is not None:
                 d = delay_samples + d
             x = read_delayed(mono, d) if np.any(d != 0) else np.asarray(mono, np.float32)
             low = lfilter(b, a, x).astype(np.float32)
-            out[:, ch] = low + path.varying(shadow_alpha(theta)) * (x - low)
+            out[:, ch] = low + path.varying(alpha) * (x - low)
         return out
 
     def direction_gains(self, azimuth_rad: float, elevation_rad: float) -> np.ndarray:
