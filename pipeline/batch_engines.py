@@ -131,6 +131,8 @@ class LocalEngine(BatchEngine):
                     try:
                         yield future.result()
                     except BrokenProcessPool:
+                        if self.stopping:  # Ctrl-C reached a starting worker: not a failure
+                            return
                         yield TaskResult(task.index, ok=False, error="the worker process "
                                          "died while dubbing this clip (out of memory?)")
                         executor.shutdown(wait=False, cancel_futures=True)
