@@ -7,6 +7,7 @@ Exit codes: 0 ok, 2 bad input or usage (one line on stderr), 1 internal error,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -62,20 +63,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``vidfoley`` script; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    debug = getattr(args, "debug", False)
     try:
         return int(args.func(args) or 0)
+    except BrokenPipeError:
+        # The reader went away (`vidfoley sounds list | head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except VidfoleyError as exc:
-        if args.debug:
+        if debug:
             raise
         print(f"vidfoley: error: {_one_line(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        if args.debug:
+        if debug:
             raise
         print("vidfoley: interrupted; no partial output was kept", file=sys.stderr)
         return 130
     except Exception as exc:
-        if args.debug:
+        if debug:
             raise
         print(f"vidfoley: internal error: {type(exc).__name__}: {_one_line(exc)} "
               "(rerun with --debug for details, and please report it)", file=sys.stderr)
