@@ -111,6 +111,7 @@ def _dub_tab(handlers: DemoHandlers, example: Path) -> None:
                                  interactive=False)
     with gr.Row():
         timeline = gr.Image(label="Timeline: tracks, events, layers", type="filepath",
+                            show_label=False,
                             elem_id="vf-timeline", interactive=False, scale=3)
         overlay = gr.Video(label="What perception saw", elem_id="vf-overlay", height=240,
                            interactive=False, format=None, scale=2)

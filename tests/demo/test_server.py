@@ -31,7 +31,7 @@ def dubbed(client, example):
 
 
 def test_dub_returns_clip_with_audio_as_long_as_the_video(dubbed, example) -> None:
-    video_path, _timeline, overlay, table, downloads, summary = dubbed
+    video_path, timeline, overlay, table, downloads, summary = dubbed
     source, out = probe(example), probe(video_path)
     assert out.has_audio and out.audio_channels == 2
     assert out.frame_count == source.frame_count == 100
@@ -43,6 +43,7 @@ def test_dub_returns_clip_with_audio_as_long_as_the_video(dubbed, example) -> No
     assert table["headers"][:3] == ["layer", "kind", "sound"]
     assert len(table["data"]) >= 2
     assert probe(overlay).frame_count >= 40  # 4 s at up to 15 fps
+    assert Path(timeline).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "layers" in summary and "LUFS" in summary
 
 
