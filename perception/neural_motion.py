@@ -57,7 +57,8 @@ def object_events(cents: np.ndarray, amount: np.ndarray, times: list[float], obj
         around = around[~np.isnan(around)]
         local_max = around.size == 0 or dv[i] >= around.max()
         baseline = float(np.median(around)) if around.size else 0.0
-        if s_in > min_speed and dv[i] > min_speed and local_max and dv[i] > spike * baseline:
+        if (s_in > min_speed and dv[i] > 0.8 * s_in and local_max
+                and dv[i] > spike * baseline):
             events.append(VisualEvent(
                 t_s=float(t[i]), kind="impact", object_id=object_id,
                 strength=float(np.clip(dv[i] / (8 * min_speed), 0.1, 1.0)),
