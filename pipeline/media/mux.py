@@ -69,24 +69,24 @@ def _write(src: Path, audio: np.ndarray, sr: int, tmp: Path, fmt: str,
 
     with open_container(src) as inp, av.open(str(tmp), "w", format=fmt) as out:
         vin = inp.streams.video[0]
-        vout = out.add_stream_from_template(vin)
-        copied = [vin]
-        if keep_original and inp.streams.audio:
-            ain = inp.streams.audio[0]
-            out.add_stream_from_template(ain)
-            copied.append(ain)
+        targets = {vin.index: out.add_stream_from_template(vin)}
+        # The new soundtrack is the first (default) audio track; the original follows it.
         aout = out.add_stream("aac", rate=sr, layout=_LAYOUTS[audio.shape[0]])
         aout.bit_rate = bitrate
         aout.time_base = Fraction(1, sr)
+        copied = [vin]
+        if keep_original and inp.streams.audio:
+            ain = inp.streams.audio[0]
+            targets[ain.index] = out.add_stream_from_template(ain)
+            copied.append(ain)
         start_s = float(vin.start_time * vin.time_base) if vin.start_time is not None else 0.0
         writer = _AudioWriter(out, aout, audio, sr, start_s)
         for packet in inp.demux(*copied):
             if packet.dts is None:
                 continue
-            is_video = packet.stream is vin
-            if is_video and packet.time_base is not None:
+            if packet.stream.index == vin.index and packet.time_base is not None:
                 writer.write_until(float(packet.dts * packet.time_base) + _LEAD_S)
-            packet.stream = vout if is_video else out.streams[1]
+            packet.stream = targets[packet.stream.index]
             out.mux(packet)
         writer.finish()
 

@@ -87,3 +87,27 @@ def test_edited_plan_renders_without_analysis(tmp_path: Path) -> None:
     result = FoleyPipeline().dub(clip, tmp_path / "out.mp4", plan=plan)
     assert result.scene is None
     assert np.max(np.abs(result.soundtrack.samples)) == 0.0
+
+
+def _tone_level(audio: np.ndarray, hz: float, sr: int = 48_000) -> float:
+    """Amplitude of a pure tone in ``audio`` (mono), by projection on sine and cosine."""
+    t = np.arange(audio.shape[0]) / sr
+    return float(2 * np.hypot(np.mean(audio * np.sin(2 * np.pi * hz * t)),
+                              np.mean(audio * np.cos(2 * np.pi * hz * t))))
+
+
+@pytest.mark.parametrize("mode", ["replace", "mix", "keep-as-track"])
+def test_original_sound_modes(tmp_path: Path, mode: str) -> None:
+    clip = make_clip(tmp_path / "in.mp4", fps=25, seconds=2.0, audio_hz=997.0,
+                     draw=moving_square(lambda t: 0.2 + 0.3 * t))
+    out = tmp_path / "out.mp4"
+    FoleyPipeline().dub(clip, out, "a ball", options=DubOptions(original=mode))
+    with av.open(str(out)) as container:
+        tracks = len(container.streams.audio)
+    assert tracks == (2 if mode == "keep-as-track" else 1)
+    first = decode_audio(out, channels=1)[:, 0]
+    tone = _tone_level(first[: 2 * 48_000], 997.0)
+    if mode == "mix":
+        assert tone > 0.1  # the 0.3-amplitude original survives under the foley
+    else:
+        assert tone < 0.02  # the new track holds no trace of the original tone
