@@ -160,17 +160,36 @@ def event_envelope(times_s: np.ndarray, n_frames: int, *, strengths: np.ndarray 
     return env
 
 
+def smooth_envelope(envelope: np.ndarray, *, hop_s: float = HOP_S,
+                    sigma_s: float = 0.025) -> np.ndarray:
+    """``envelope`` convolved with a unit-area Gaussian of ``sigma_s`` (same length)."""
+    env = np.asarray(envelope, dtype=np.float64)
+    sigma = sigma_s / hop_s
+    if sigma <= 0 or env.size == 0:
+        return env
+    half = max(1, int(np.ceil(4 * sigma)))
+    kernel = np.exp(-0.5 * (np.arange(-half, half + 1) / sigma) ** 2)
+    return np.convolve(env, kernel / kernel.sum(), mode="same")
+
+
 def envelope_lag(reference: np.ndarray, estimated: np.ndarray, *, hop_s: float = HOP_S,
-                 max_lag_s: float = 0.5) -> tuple[float, float]:
+                 max_lag_s: float = 0.5, sigma_s: float = 0.025) -> tuple[float, float]:
     """Cross-correlation peak lag (s, positive = ``estimated`` late) and Pearson r at lag 0.
 
-    Both envelopes are cut to the shorter length and standardised first.
+    Both envelopes are cut to the shorter length, smoothed by a Gaussian of ``sigma_s``
+    and standardised first. Without the smoothing, spike-like onset envelopes sampled
+    every 10 ms decorrelate completely at a 10 ms offset (r drops from 1.0 to ~0.08 for
+    a click track against itself shifted by one hop), so r at lag 0 would measure hop
+    phase rather than sync; sigma 25 ms keeps r ~0.5 for a one-video-frame (40 ms) error
+    and ~0.08 at 80 ms, matching the +-50 ms scale of the onset F-measure.
     """
     n = min(len(reference), len(estimated))
     if n < 2:
         return 0.0, 0.0
-    a = np.asarray(reference[:n], dtype=np.float64)
-    b = np.asarray(estimated[:n], dtype=np.float64)
+    a = smooth_envelope(np.asarray(reference[:n], dtype=np.float64), hop_s=hop_s,
+                        sigma_s=sigma_s)
+    b = smooth_envelope(np.asarray(estimated[:n], dtype=np.float64), hop_s=hop_s,
+                        sigma_s=sigma_s)
     if a.std() == 0 or b.std() == 0:
         return 0.0, 0.0
     a = (a - a.mean()) / a.std()

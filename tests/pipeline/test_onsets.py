@@ -58,3 +58,19 @@ def test_envelope_lag_finds_a_known_delay() -> None:
 def test_event_envelope_puts_spikes_at_event_frames() -> None:
     env = event_envelope(np.array([0.1, 0.25]), 50, strengths=np.array([1.0, 0.5]))
     assert env[10] == 1.0 and env[25] == 0.5 and env.sum() == 1.5
+
+
+def test_envelope_r_survives_a_hop_sized_offset_but_not_a_large_one() -> None:
+    truth = [0.4, 0.9, 1.7, 2.2, 3.1]
+    env_ref = onset_envelope(clicks(truth), SR)
+    near = onset_envelope(clicks([t + 0.01 for t in truth]), SR)
+    _, r_near = envelope_lag(env_ref, near)
+    # A 10 ms offset is one envelope hop, far inside the +-50 ms onset tolerance: the
+    # correlation of two Gaussian-smoothed spikes (sigma 25 ms) is exp(-10^2/(4*25^2)) ~ 0.96.
+    assert r_near > 0.8
+    events = event_envelope(np.array(truth), len(env_ref))
+    lag, r_events = envelope_lag(env_ref, events)
+    assert abs(lag) <= 0.011 and r_events > 0.8
+    far = event_envelope(np.array(truth) + 0.15, len(env_ref))
+    _, r_far = envelope_lag(env_ref, far)
+    assert r_far < 0.2
