@@ -120,10 +120,14 @@ def _dub_tab(handlers: DemoHandlers, example: Path) -> None:
                          elem_id="vf-plan")
     rerender = gr.Button("Re-render with these edits", elem_id="vf-rerender")
     session = gr.State(None)
+    pending = gr.State(None)  # a re-render's audio, until its stems and timeline are written
     outputs = [dubbed, timeline, overlay, table, downloads, summary, session]
     dub.click(handlers.dub, [clip, prompt, fmt, loudness, seed, original], outputs,
               api_name="dub")
-    rerender.click(handlers.rerender, [session, table], outputs, api_name="rerender")
+    rerender.click(handlers.rerender, [session, table], [*outputs, pending],
+                   api_name="rerender").then(
+        handlers.finish_rerender, [pending], [timeline, downloads, pending],
+        api_name="rerender_extras")
 
 
 def _generate_tab(handlers: DemoHandlers, notice: str) -> None:

@@ -64,7 +64,7 @@ class DemoHandlers:
                                 progress=gradio_progress(progress))
         except VidfoleyError as exc:
             raise user_error(exc) from exc
-        return self._show(out, out.overlay_path)
+        return self._show(out, out.timeline_path, out.overlay_path)
 
     def rerender(self, session: jobs.DubSession | None, rows: Any,
                  progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
@@ -77,7 +77,18 @@ class DemoHandlers:
                                 progress=gradio_progress(progress))
         except VidfoleyError as exc:
             raise user_error(exc) from exc
-        return self._show(out, gr.skip())
+        # The timeline and the stems follow in finish_rerender; the old ones stay meanwhile.
+        return (*self._show(out, gr.skip(), gr.skip()), out)
+
+    def finish_rerender(self, pending: jobs.DubOutputs | None) -> tuple[Any, ...]:
+        """After a re-render: the stems zip and the timeline, then forget the audio."""
+        if pending is None:
+            return gr.skip(), gr.skip(), None
+        try:
+            out = jobs.finish_rerender(pending)
+        except VidfoleyError as exc:
+            raise user_error(exc) from exc
+        return out.timeline_path, out.downloads, None
 
     def generate(self, prompt: str, seconds: float, seed: float, fmt: str,
                  progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
@@ -116,14 +127,14 @@ class DemoHandlers:
         return [row.cells() for row in out.rows], out.zip_path
 
     @staticmethod
-    def _show(out: jobs.DubOutputs, overlay: Any) -> tuple[Any, ...]:
+    def _show(out: jobs.DubOutputs, timeline: Any, overlay: Any) -> tuple[Any, ...]:
         result = out.result
         errors = "".join(f"\n- layer `{k}` failed: {v}" for k, v in result.layer_errors.items())
         summary = (f"**{result.layers} layers, {result.events} events, "
                    f"{result.duration_s:.2f} s, {result.loudness_lufs:.1f} LUFS** "
                    f"(took {out.seconds:.2f} s){errors}")
         log.info("dub %s in %.2f s", out.video_path, out.seconds)
-        return (out.video_path, out.timeline_path, overlay, plan_to_rows(out.session.plan),
+        return (out.video_path, timeline, overlay, plan_to_rows(out.session.plan),
                 out.downloads, summary, out.session)
 
 

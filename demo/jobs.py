@@ -40,6 +40,7 @@ class DubOutputs:
     overlay_path: str | None
     downloads: list[str]
     result: DubResult
+    job: Path
     seconds: float = 0.0
 
 
@@ -101,17 +102,33 @@ def dub_clip(pipeline: FoleyPipeline, workspace: Workspace, clip: str | Path,
 
 def rerender(pipeline: FoleyPipeline, workspace: Workspace, session: DubSession,
              plan: SoundPlan, *, progress: Progress = no_progress) -> DubOutputs:
-    """Render an edited ``plan`` onto the session's clip without analysing it again."""
+    """Render an edited ``plan`` onto the session's clip without analysing it again.
+
+    Only what a person waits for is made here (the clip and the plan JSON); the stems and
+    the timeline follow in :func:`finish_rerender`, once the new sound already plays.
+    """
     start = time.perf_counter()
     job = workspace.new_job("render")
     result = pipeline.dub(session.video_path, job / "dubbed.mp4", plan=plan,
-                          options=session.options, stems_dir=job / "stems",
-                          plan_out=job / "plan.json", progress=progress)
-    result.timeline_path = draw_timeline(session.scene, plan, session.video_path,
-                                         job / "timeline.png")
+                          options=session.options, plan_out=job / "plan.json",
+                          progress=progress)
     new_session = DubSession(video_path=session.video_path, options=session.options,
                              plan=plan, scene=session.scene)
     return _outputs(new_session, result, job, None, start)
+
+
+def finish_rerender(out: DubOutputs) -> DubOutputs:
+    """Add the stems zip and the timeline picture to a re-render's outputs."""
+    from pipeline.outputs import write_stems
+
+    result, plan = out.result, out.session.plan
+    if result.soundtrack is not None:
+        result.stems_dir, result.mix_path = write_stems(result.soundtrack, plan,
+                                                        out.job / "stems")
+    result.timeline_path = draw_timeline(out.session.scene, plan, out.session.video_path,
+                                         out.job / "timeline.png")
+    return _outputs(out.session, result, out.job, out.overlay_path,
+                    time.perf_counter() - out.seconds)
 
 
 def draw_timeline(scene: SceneAnalysis | None, plan: SoundPlan, clip: str | Path,
@@ -168,7 +185,8 @@ def zip_files(files: list[Path], out: Path, base: Path | None = None) -> Path:
         with zipfile.ZipFile(out, "w") as zf:
             for path in files:
                 name = path.relative_to(base) if base else Path(path.name)
-                packed = zipfile.ZIP_STORED if path.suffix == ".mp4" else zipfile.ZIP_DEFLATED
+                # PCM and AAC barely deflate; storing them keeps the zip instant.
+                packed = zipfile.ZIP_DEFLATED if path.suffix == ".json" else zipfile.ZIP_STORED
                 zf.write(path, str(name), compress_type=packed)
     except OSError as exc:
         raise MediaError(f"{out}: cannot write zip ({exc.strerror})") from exc
@@ -185,7 +203,7 @@ def _outputs(session: DubSession, result: DubResult, job: Path, overlay: str | N
         downloads.append(result.plan_path)
     return DubOutputs(session=session, video_path=result.video_path,
                       timeline_path=result.timeline_path, overlay_path=overlay,
-                      downloads=downloads, result=result,
+                      downloads=downloads, result=result, job=job,
                       seconds=time.perf_counter() - start)
 
 
