@@ -18,7 +18,7 @@ from audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S, Trajectory
 HEAD_RADIUS_M = 0.0875  # Brown & Duda 1998, §II (average adult head radius)
 ALPHA_MIN = 0.1  # Brown & Duda 1998, eq. (3): shadow depth at θ_min
 THETA_MIN_RAD = math.radians(150.0)  # Brown & Duda 1998, eq. (3)
-ITD_REFERENCE_HZ = 5000.0  # where Woodworth's formula holds (high frequencies, Kuhn 1977)
+ITD_REFERENCE_HZ = 6500.0  # ≈ centre (geometric) of the 3-12 kHz band where Woodworth holds
 
 
 def ear_angle(path: Trajectory, side: float) -> np.ndarray:
