@@ -40,8 +40,13 @@ class DistanceModel:
     """
 
     def __init__(self, *, reference_m: float = 3.0, min_m: float = 0.5, doppler: bool = True,
-                 doppler_min_speed_m_s: float = 1.0, propagation_delay: bool = False) -> None:
+                 doppler_min_speed_m_s: float = 1.0, propagation_delay: bool = False,
+                 relative_gain: bool = True) -> None:
         self.reference_m = reference_m
+        # A layer's gain_db is authored at its typical distance: the level then follows the
+        # 1/r law around the track's median distance, so a far rifle is not 20 dB down
+        # against a non-spatial ambience bed (air absorption still dulls it).
+        self.relative_gain = relative_gain
         self.min_m = min_m
         self.doppler = doppler
         self.doppler_min_speed_m_s = doppler_min_speed_m_s
@@ -61,6 +66,8 @@ class DistanceModel:
         x = np.asarray(mono, dtype=np.float32)
         distance = path.distance_m
         gain = self.gain(distance)
+        if self.relative_gain and distance.size:
+            gain = gain * (max(float(np.median(distance)), self.min_m) / self.reference_m)
         x = self._air(x, path, gain, sample_rate)
         if outdoor:
             x = x + self._ground(x, path, sample_rate)

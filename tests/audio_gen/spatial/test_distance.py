@@ -28,18 +28,29 @@ def _frequency(x: np.ndarray) -> float:
 
 
 def test_inverse_distance_six_db_per_doubling() -> None:
-    model = DistanceModel()
+    model = DistanceModel(relative_gain=False)
     x = _sine(500.0)
     near, _ = model.apply(x, Trajectory.fixed(SR, distance_m=4.0), sample_rate=SR)
     far, _ = model.apply(x, Trajectory.fixed(SR, distance_m=8.0), sample_rate=SR)
     assert abs((rms_db(near) - rms_db(far)) - 20 * math.log10(2)) < 0.1
 
 
+def test_relative_gain_keeps_the_authored_level_at_the_typical_distance() -> None:
+    x = _sine(500.0)
+    # A layer at any steady distance keeps its authored level (no 20 dB drop at 30 m
+    # against the non-spatial beds); the 1/r law above applies around that distance.
+    for distance_m in (4.0, 30.0):
+        y, _ = DistanceModel().apply(x, Trajectory.fixed(SR, distance_m=distance_m),
+                                     sample_rate=SR)
+        assert abs(rms_db(y) - rms_db(x)) < 0.5
+
+
 @pytest.mark.parametrize("distance_m", [50.0, 100.0])
 @pytest.mark.parametrize("freq_hz", [1000.0, 4000.0, 8000.0])
 def test_air_absorption_follows_iso_9613_1(freq_hz: float, distance_m: float) -> None:
     x = _sine(freq_hz)
-    y, _ = DistanceModel().apply(x, Trajectory.fixed(SR, distance_m=distance_m), sample_rate=SR)
+    y, _ = DistanceModel(relative_gain=False).apply(x, Trajectory.fixed(SR, distance_m=distance_m),
+                                                    sample_rate=SR)
     spreading = 20 * math.log10(3.0 / distance_m)
     loss = -(rms_db(y[4800:]) - rms_db(x[4800:]) - spreading)
     expected = ISO_9613_1_DB_PER_KM[freq_hz] * distance_m / 1000
