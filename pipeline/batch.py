@@ -22,17 +22,18 @@ from typing import Any
 from pipeline.batch_engines import BatchEngine, make_engine
 from pipeline.batch_inputs import BatchItem, collect_inputs
 from pipeline.batch_manifest import (
+    FAILED_LIST,
     Manifest,
     ManifestRecord,
     clean_number,
     input_fingerprint,
     options_fingerprint,
+    remove_stale_partials,
+    write_failed_list,
 )
 from pipeline.batch_worker import DubTask, TaskResult
 from pipeline.foley_pipeline import DubOptions
 from pipeline.guards import Limits
-
-FAILED_LIST = "failed.csv"
 
 
 @dataclass
@@ -197,12 +198,12 @@ class BatchDubber:
                 manifest.append(record)
                 progress(BatchEvent("start", item, record, summary, list(running.values())))
 
-            self.engine = make_engine(self.options.engine, self.options.pipeline_config(),
-                                      min(self.options.resolved_jobs(), max(len(tasks), 1)),
-                                      ray_address=self.options.ray_address,
-                                      num_gpus=self.options.num_gpus)
             finished = 0
             if tasks:
+                self.engine = make_engine(
+                    self.options.engine, self.options.pipeline_config(),
+                    min(self.options.resolved_jobs(), len(tasks)),
+                    ray_address=self.options.ray_address, num_gpus=self.options.num_gpus)
                 with self._interrupts(summary):
                     for result in self.engine.run(tasks, on_start):
                         finished += 1
@@ -216,7 +217,9 @@ class BatchDubber:
                                             list(running.values())))
             summary.remaining = len(tasks) - finished
             summary.elapsed_s = time.perf_counter() - start
-            summary.failed_list = self._write_failed_list(manifest, items)
+            failed_list = write_failed_list(manifest, [i.input_path for i in items],
+                                            self.out_dir / FAILED_LIST)
+            summary.failed_list = str(failed_list) if failed_list else None
         return summary
 
     # ------------------------------------------------------------------ helpers
@@ -271,29 +274,6 @@ class BatchDubber:
                             loudness_lufs=clean_number(info.get("loudness_lufs")),
                             audio_sha256=result.audio_sha256, **timing)
 
-    def _write_failed_list(self, manifest: Manifest, items: list[BatchItem]) -> str | None:
-        """``failed.csv`` (path,reason) of every clip whose last attempt failed, or None."""
-        import csv
-        import io
-
-        from pipeline.media.atomic import atomic_output
-
-        path = self.out_dir / FAILED_LIST
-        rows = [(i.input_path, manifest.latest[i.input_path].error or "")
-                for i in items if i.input_path in manifest.latest
-                and manifest.latest[i.input_path].status in ("failed", "skipped")]
-        if not rows:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-            return None
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(("path", "error"))
-        writer.writerows(rows)
-        with atomic_output(path) as tmp:
-            tmp.write_text(buffer.getvalue(), encoding="utf-8")
-        return str(path)
-
     @contextlib.contextmanager
     def _interrupts(self, summary: BatchSummary) -> Iterator[None]:
         """First Ctrl-C: start nothing new, let running clips finish. Second: abandon them."""
@@ -316,26 +296,3 @@ class BatchDubber:
         finally:
             signal.signal(signal.SIGINT, previous)
 
-
-def remove_stale_partials(folder: Path) -> int:
-    """Delete ``.name.PID.partial.ext`` files left by writers that no longer run."""
-    removed = 0
-    for path in folder.rglob(".*.partial*"):
-        parts = path.name.split(".")
-        pid = next((int(p) for p in reversed(parts) if p.isdigit()), None)
-        if pid is not None and _alive(pid):
-            continue
-        with contextlib.suppress(OSError):
-            path.unlink()
-            removed += 1
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -6,6 +6,7 @@ loaded once), call ``on_start`` as each clip is handed out and yield results as 
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import threading
@@ -14,9 +15,10 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar
 
 from pipeline.batch_worker import DubTask, DubWorker, TaskResult
-from pipeline.errors import ModelUnavailableError, UsageError
+from pipeline.errors import ModelUnavailableError, RenderError, UsageError
 
 OnStart = Callable[[DubTask], None]
+_MAX_BREAKS = 3
 
 
 class BatchEngine(ABC):
@@ -56,9 +58,18 @@ class _WorkerSlot:
     busy = False
 
 
-def _init_local_worker(config: dict[str, Any], threads: int, parent_pid: int) -> None:
-    """Pool initializer: ignore Ctrl-C (the parent decides), build the worker, watch the parent."""
+def _init_local_worker(config: dict[str, Any], threads: int, parent_pid: int, gpus: int,
+                       counter: Any) -> None:
+    """Pool initializer: ignore Ctrl-C (the parent decides), build the worker, watch the parent.
+
+    With ``gpus`` > 0 each worker is pinned to its own GPU (round robin) before torch loads.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if gpus and counter is not None:
+        with counter.get_lock():
+            slot = counter.value
+            counter.value += 1
+        os.environ["CUDA_VISIBLE_DEVICES"] = str(slot % gpus)
     signal.signal(signal.SIGTERM, _on_sigterm)
     _WorkerSlot.worker = DubWorker(config, threads=threads)
     watch = threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True)
@@ -98,9 +109,10 @@ class LocalEngine(BatchEngine):
 
     NAME = "local"
 
-    def __init__(self, config: dict[str, Any], jobs: int, *, threads: int = 1) -> None:
+    def __init__(self, config: dict[str, Any], jobs: int, *, threads: int = 1,
+                 gpus: int = 0) -> None:
         super().__init__(config, jobs)
-        self.threads = threads
+        self.threads, self.gpus = threads, gpus
         self._executor: Any = None
 
     def run(self, tasks: Iterable[DubTask], on_start: OnStart) -> Iterator[TaskResult]:
@@ -109,12 +121,14 @@ class LocalEngine(BatchEngine):
         from concurrent.futures.process import BrokenProcessPool
 
         context = multiprocessing.get_context("spawn")
+        initargs = (self.config, self.threads, os.getpid(), self.gpus,
+                    context.Value("i", 0) if self.gpus else None)
         pending = iter(tasks)
         executor = ProcessPoolExecutor(self.jobs, mp_context=context,
-                                       initializer=_init_local_worker,
-                                       initargs=(self.config, self.threads, os.getpid()))
+                                       initializer=_init_local_worker, initargs=initargs)
         self._executor = executor
         in_flight: dict[Any, DubTask] = {}
+        breaks = 0  # pools broken in a row: a worker that cannot even start stops the batch
         try:
             while True:
                 while not self.stopping and len(in_flight) < self.jobs:
@@ -129,20 +143,28 @@ class LocalEngine(BatchEngine):
                 for future in done:
                     task = in_flight.pop(future)
                     try:
-                        yield future.result()
-                    except BrokenProcessPool:
+                        result = future.result()
+                    except BrokenProcessPool as exc:
                         if self.stopping:  # Ctrl-C reached a starting worker: not a failure
                             return
+                        breaks += 1
+                        if breaks >= _MAX_BREAKS:
+                            raise RenderError(
+                                f"batch workers died {breaks} times in a row ({exc}); run "
+                                "`vidfoley dub` on one clip with --debug to see why") from exc
                         yield TaskResult(task.index, ok=False, error="the worker process "
-                                         "died while dubbing this clip (out of memory?)")
+                                         "died while dubbing this clip (crash or out of "
+                                         "memory)")
                         executor.shutdown(wait=False, cancel_futures=True)
                         executor = ProcessPoolExecutor(
                             self.jobs, mp_context=context, initializer=_init_local_worker,
-                            initargs=(self.config, self.threads, os.getpid()))
+                            initargs=initargs)
                         self._executor = executor
                         in_flight = {executor.submit(_run_local_task, t): t
                                      for t in in_flight.values()}
                         break
+                    breaks = 0
+                    yield result
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
@@ -249,4 +271,13 @@ def make_engine(name: str, config: dict[str, Any], jobs: int, *,
         return RayEngine(config, jobs, address=ray_address, num_gpus=num_gpus)
     if ray_address:
         raise UsageError("--ray-address needs --engine ray")
-    return LocalEngine(config, jobs)
+    return LocalEngine(config, jobs, gpus=math.ceil(num_gpus) and gpu_count())
+
+
+def gpu_count() -> int:
+    """CUDA devices visible here (0 without torch)."""
+    try:
+        import torch
+    except ImportError:
+        return 0
+    return torch.cuda.device_count() if torch.cuda.is_available() else 0

@@ -20,6 +20,7 @@ from pipeline.errors import UsageError
 
 MANIFEST_NAME = "manifest.jsonl"
 LOCK_NAME = ".manifest.lock"
+FAILED_LIST = "failed.csv"
 SCHEMA_VERSION = 1
 STATUSES = ("started", "done", "failed", "skipped")
 
@@ -170,3 +171,50 @@ def clean_number(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if number == number and abs(number) != float("inf") else None
+
+
+def write_failed_list(manifest: Manifest, inputs: list[str], path: Path) -> Path | None:
+    """Write ``path`` (CSV ``path,error``) of the inputs whose last record failed or was
+    skipped; remove it and return None when there are none."""
+    import csv
+    import io
+
+    from pipeline.media.atomic import atomic_output
+
+    rows = [(name, manifest.latest[name].error or "") for name in inputs
+            if name in manifest.latest and manifest.latest[name].status in ("failed", "skipped")]
+    if not rows:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        return None
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(("path", "error"))
+    writer.writerows(rows)
+    with atomic_output(path) as tmp:
+        tmp.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def remove_stale_partials(folder: Path) -> int:
+    """Delete ``.name.PID.partial.ext`` files left by writers that no longer run."""
+    removed = 0
+    for path in folder.rglob(".*.partial*"):
+        parts = path.name.split(".")
+        pid = next((int(p) for p in reversed(parts) if p.isdigit()), None)
+        if pid is not None and _alive(pid):
+            continue
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

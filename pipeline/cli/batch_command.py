@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from pipeline.batch import BatchDubber, BatchEvent, BatchOptions, BatchProgress, BatchSummary
-from pipeline.batch_engines import ENGINES
+from pipeline.batch_engines import ENGINES, gpu_count
 from pipeline.batch_inputs import read_prompts
 from pipeline.errors import UsageError
 from pipeline.foley_pipeline import DubOptions
@@ -73,7 +73,7 @@ def batch_options(args: argparse.Namespace) -> BatchOptions:
     neural = args.perception != "motion" or args.audio != "procedural"
     jobs, gpus = args.jobs, 0.0
     if neural:
-        count = _gpu_count()
+        count = gpu_count()
         gpus = 1.0 if count else 0.0
         jobs = jobs or max(count, 1)
     return BatchOptions(
@@ -197,11 +197,3 @@ class _RichBar:
                              s.previously_failed + s.skipped, done=s.done + s.already_done,
                              failed=s.failed + s.previously_failed, rate=rate, running=running)
 
-
-def _gpu_count() -> int:
-    """CUDA devices visible here (0 without torch)."""
-    try:
-        import torch
-    except ImportError:
-        return 0
-    return torch.cuda.device_count() if torch.cuda.is_available() else 0

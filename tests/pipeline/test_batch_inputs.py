@@ -9,7 +9,12 @@ import pytest
 
 from pipeline.batch import BatchDubber, BatchOptions
 from pipeline.batch_inputs import collect_inputs, output_name
-from pipeline.batch_manifest import Manifest, ManifestRecord, input_fingerprint
+from pipeline.batch_manifest import (
+    Manifest,
+    ManifestRecord,
+    input_fingerprint,
+    remove_stale_partials,
+)
 from pipeline.errors import UsageError
 
 
@@ -93,3 +98,11 @@ def test_fingerprints_follow_content_and_options(tmp_path: Path) -> None:
     seeded.options.dub.seed = 5
     assert dubber.options_hash(item) != seeded.options_hash(item)
     assert dubber.options_hash(item) == BatchDubber(tmp_path, BatchOptions()).options_hash(item)
+
+
+def test_stale_partials_of_dead_writers_are_removed(tmp_path: Path) -> None:
+    dead = touch(tmp_path / "sub" / ".c.mp4.999999999.partial.mp4")
+    live = touch(tmp_path / f".d.mp4.{os.getpid()}.partial.mp4")
+    keep = touch(tmp_path / "c.mp4")
+    assert remove_stale_partials(tmp_path) == 1
+    assert not dead.exists() and live.exists() and keep.exists()

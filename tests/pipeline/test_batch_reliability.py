@@ -168,3 +168,17 @@ def test_ctrl_c_finishes_the_running_clip_and_prints_how_to_resume(
     code, summary = run_batch(capsys, str(tmp_path / "in"), "-o", str(out), "-j", "1")
     assert (code, summary["done"], summary["already_done"]) == (0, 4, 1)
     assert_outputs_clean(out, 5)
+
+
+def test_workers_that_cannot_start_stop_the_batch_with_one_error() -> None:
+    from pipeline.batch_engines import LocalEngine
+    from pipeline.batch_worker import DubTask
+    from pipeline.errors import RenderError
+
+    engine = LocalEngine({"no_such_option": 1}, jobs=1)  # FoleyPipeline(...) raises TypeError
+    tasks = [DubTask(i, f"/nope/{i}.mp4", f"/nope/out{i}.mp4", None, {}) for i in range(5)]
+    results = []
+    with pytest.raises(RenderError, match="died 3 times in a row"):
+        results.extend(engine.run(tasks, lambda task: None))
+    assert [r.ok for r in results] == [False, False]
+    assert all("worker process died" in (r.error or "") for r in results)
