@@ -59,6 +59,25 @@ def test_upload_dub_and_see_video_timeline_and_plan(page, example) -> None:
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_muting_a_layer_in_the_table_and_rerendering_changes_the_clip(page) -> None:
+    before = page.evaluate("document.querySelector('#vf-dubbed video').currentSrc")
+    mute = page.locator('#vf-plan [data-testid="cell-0-4"] input[type=checkbox]')
+    assert not mute.is_checked()
+    mute.click()
+    page.locator("#vf-rerender").click()
+    page.wait_for_function(
+        "(old) => { const v = document.querySelector('#vf-dubbed video');"
+        " return v && v.currentSrc && v.currentSrc !== old && v.readyState >= 1; }",
+        arg=before, timeout=60_000)
+    assert mute.is_checked()
+    # The follow-up event brings the new timeline and the stems zip.
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#vf-timeline img');"
+        " return i && i.complete && i.naturalWidth > 0; }", timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "rerender.png"), full_page=True)
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_prompt_tab_explains_what_is_missing(page) -> None:
     page.get_by_role("tab", name="Prompt to clip").click()
     notice = page.locator("#vf-gen-notice")
