@@ -23,6 +23,10 @@ class SoundSource(ABC):
         Event ``t_s`` lands at sample ``round(t_s * sample_rate)``.
         """
 
+    def prepare(self) -> None:  # noqa: B027 - optional hook, a no-op by default
+        """Load what rendering needs (model weights) now, so a missing model stops the job
+        with one clear error before any layer renders; weight-free sources need nothing."""
+
     def sounds(self) -> dict[str, str]:
         """The sound keys this source understands, each with a one-line description."""
         return {}

@@ -15,7 +15,6 @@ import numpy as np
 
 from audio_gen.base import SoundSource
 from audio_gen.neural_cache import AudioCache, default_cache_dir
-from audio_gen.neural_loading import load_or_explain, resolve_device, resolve_dtype
 from audio_gen.neural_placement import (
     activity_envelope,
     chunk_plan,
@@ -27,7 +26,11 @@ from audio_gen.neural_placement import (
 )
 from audio_gen.neural_prompts import compose_prompt, is_continuous
 from pipeline.errors import UsageError
+from pipeline.model_loading import load_or_explain, resolve_device, resolve_dtype
 from pipeline.records import Environment, Layer
+
+# What still works without this model, for the one-line error.
+FALLBACK_HINT = "`--audio procedural` renders every layer without weights"
 
 KINDS = ("auto", "audioldm2", "stable-audio")
 DEFAULT_MODELS = {"audioldm2": "cvssp/audioldm2",
@@ -111,7 +114,7 @@ class DiffusersSoundSource(SoundSource):
             warnings.simplefilter("ignore", FutureWarning)
             pipe = load_or_explain(
                 lambda: DiffusionPipeline.from_pretrained(self.model, torch_dtype=dtype),
-                self.model, what="text-to-audio", option="--audio-model")
+                self.model, what="text-to-audio", option="--audio-model", fallback=FALLBACK_HINT)
         found = "stable-audio" if "StableAudio" in type(pipe).__name__ else "audioldm2"
         if self.kind != "auto" and found != self.kind:
             raise UsageError(f"{self.model} is a {found} model, not {self.kind}; pass "
@@ -123,6 +126,11 @@ class DiffusersSoundSource(SoundSource):
             pipe.to(device)
         pipe.set_progress_bar_config(disable=True)
         return pipe
+
+    def prepare(self) -> None:
+        """Load the pipeline now: a missing model is one ``ModelUnavailableError``, not one
+        failed layer after another."""
+        _ = self.pipe
 
     def release(self) -> None:
         """Drop the model (the disk cache stays) and free accelerator memory."""

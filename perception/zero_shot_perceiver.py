@@ -10,13 +10,16 @@ from typing import Any, ClassVar
 import numpy as np
 
 from perception.base import Perceiver
-from perception.neural_loading import load_or_explain, resolve_device, resolve_dtype
 from perception.neural_motion import background, centroids, flashes, object_events
 from perception.neural_tracks import Detection, Track, link_tracks, nms
 from perception.neural_vocabulary import MATERIALS, PLACES, detector_queries
 from pipeline.errors import UsageError
+from pipeline.model_loading import load_or_explain, resolve_device, resolve_dtype
 from pipeline.progress import Progress, no_progress
 from pipeline.records import Environment, Frame, SceneAnalysis, SceneObject, TrackPoint, Video
+
+# What still works without this model, for the one-line error.
+FALLBACK_HINT = "the default perceiver (`--perception motion`) works without weights"
 
 DEFAULT_DETECTOR = "google/owlv2-base-patch16-ensemble"
 DEFAULT_CLIP = "openai/clip-vit-base-patch32"
@@ -58,7 +61,17 @@ class ZeroShotPerceiver(Perceiver):
     @classmethod
     def from_pretrained(cls, detector: str | Path = DEFAULT_DETECTOR, **options: Any
                         ) -> ZeroShotPerceiver:
-        """Point at model ids or folders; each model loads on first use."""
+        """Point at model ids or folders; each model loads on first use.
+
+        ``detector`` may also be a bundle folder holding ``detector/`` (and optionally
+        ``clip/`` and ``depth/``), so one ``--perception-model DIR`` names all three.
+        """
+        bundle = Path(detector)
+        if (bundle / "detector").is_dir():
+            for key in ("clip", "depth"):
+                if key not in options and (bundle / key).is_dir():
+                    options[key] = str(bundle / key)
+            detector = bundle / "detector"
         for key in ("clip", "depth"):
             if isinstance(options.get(key), Path):
                 options[key] = str(options[key])
@@ -91,8 +104,9 @@ class ZeroShotPerceiver(Perceiver):
                         cls.from_pretrained(name)
                 return proc, model.to(device).eval()
 
-            self._models[role] = load_or_explain(load, str(name), what=f"{role} (perception)",
-                                                 option="--perception-model")
+            self._models[role] = load_or_explain(
+                load, str(name), what=f"{role} (perception)", option="--perception-model",
+                fallback=FALLBACK_HINT)
         return self._models[role]
 
     def release(self) -> None:

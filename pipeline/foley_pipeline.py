@@ -69,7 +69,10 @@ class FoleyPipeline:
     Args:
         perception: registry name of the perceiver (``motion`` needs no weights).
         audio: registry name of the default sound backend for object layers.
+        audio: ``auto`` keeps impacts on the weight-free engine and gives ambience beds to
+            the neural model named by ``audio_model`` (procedural for all when none is named).
         perception_model / audio_model / video_model: model id or local folder.
+        audio_options: extra keyword arguments for the neural sound source (``steps`` …).
         limits: resource guards (duration, resolution, layer count).
     """
 
@@ -78,6 +81,7 @@ class FoleyPipeline:
     perception_model: str | None = None
     audio_model: str | None = None
     video_model: str | None = None
+    audio_options: dict[str, Any] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
     planner: Planner = field(default_factory=Planner)
     perceiver: Any = None
@@ -94,8 +98,10 @@ class FoleyPipeline:
     def get_source(self, backend: str) -> Any:
         """The sound source for ``backend``, built once (lazily) and cached."""
         if backend not in self.sources:
-            model = self.audio_model if backend == self.audio else None
-            self.sources[backend] = components.build("audio", backend, model)
+            neural = backend != "procedural"
+            model = self.audio_model if neural else None
+            options = self.audio_options if neural else {}
+            self.sources[backend] = components.build("audio", backend, model, **options)
         return self.sources[backend]
 
     def get_video_generator(self) -> Any:
@@ -164,6 +170,8 @@ class FoleyPipeline:
             plan = replace(plan, duration_s=video.duration_s)
         self.check_plan(plan)
         sources = {name: self.get_source(name) for name in {la.backend for la in plan.layers}}
+        for name in sorted({la.backend for la in plan.layers if not la.mute}):
+            sources[name].prepare()
         return SoundtrackRenderer(sources=sources)(plan, progress=progress)
 
     def check_plan(self, plan: SoundPlan, *, duration_s: float | None = None,
@@ -264,11 +272,18 @@ class FoleyPipeline:
         plan = self.planner(scene, seed=options.seed, format=options.format,
                             sample_rate=options.sample_rate,
                             loudness_lufs=options.loudness_lufs, source=video.path)
-        if self.audio != "procedural":
-            for layer in plan.layers:
-                layer.backend = self.audio
+        for layer in plan.layers:
+            layer.backend = self._backend_for(layer)
         plan.duration_s = video.duration_s
         return plan
+
+    def _backend_for(self, layer: Any) -> str:
+        """Which sound backend renders ``layer`` under the ``audio`` setting."""
+        if self.audio != "auto":
+            return self.audio
+        if layer.kind == "ambience" and self.audio_model:
+            return "diffusers"
+        return "procedural"
 
     def _known_sounds(self, plan: SoundPlan) -> dict[str, set[str] | None]:
         """Per backend, the sound keys it knows (None: free text is fine)."""

@@ -16,11 +16,14 @@ from typing import Any, ClassVar
 import numpy as np
 
 from pipeline.errors import UsageError
+from pipeline.model_loading import load_or_explain, resolve_device, resolve_dtype
 from pipeline.progress import Progress
 from pipeline.records import Video
 from video_gen.base import VideoGenerator
-from video_gen.model_loading import load_or_explain, resolve_device, resolve_dtype
 from video_gen.mp4_writer import write_mp4
+
+# What still works without this model, for the one-line error.
+FALLBACK_HINT = "to dub an existing clip instead, `vidfoley dub CLIP` needs no video model"
 
 # family -> (default fps, default height, default width); from each model card.
 FAMILY_DEFAULTS = {
@@ -88,7 +91,7 @@ class DiffusersVideoGenerator(VideoGenerator):
             warnings.simplefilter("ignore", FutureWarning)
             pipe = load_or_explain(
                 lambda: DiffusionPipeline.from_pretrained(self.model, torch_dtype=dtype),
-                self.model, what="text-to-video", option="--video-model")
+                self.model, what="text-to-video", option="--video-model", fallback=FALLBACK_HINT)
         if self.cpu_offload and device.startswith("cuda"):
             pipe.enable_model_cpu_offload()
         else:

@@ -58,7 +58,10 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     gen.add_argument("-o", "--output", required=True)
     gen.add_argument("--video-model", help="diffusers model id or local folder")
     gen.add_argument("--seconds", type=float, default=5.0)
-    gen.add_argument("--steps", type=int, help="denoising steps (model default if unset)")
+    gen.add_argument("--steps", type=int, help="video denoising steps (model default if unset)")
+    gen.add_argument("--fps", type=float, help="frame rate of the generated clip")
+    gen.add_argument("--width", type=int, help="frame width (rounded to what the model takes)")
+    gen.add_argument("--height", type=int, help="frame height (rounded likewise)")
     _add_render_options(gen)
     _add_stage_options(gen)
     gen.set_defaults(func=controller.generate)
@@ -106,8 +109,11 @@ def _add_stage_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--perception-model", help="detector model id or local folder")
     parser.add_argument("--audio", default="procedural",
                         help="sound backend: procedural (default, no weights), audioldm2, "
-                        "stable-audio")
+                        "stable-audio, or auto (impacts procedural, ambience from "
+                        "--audio-model)")
     parser.add_argument("--audio-model", help="audio model id or local folder")
+    parser.add_argument("--audio-steps", type=int,
+                        help="denoising steps of the neural sound backend")
     _add_limit_options(parser)
 
 

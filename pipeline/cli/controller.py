@@ -19,7 +19,9 @@ from pipeline.records import RecordError, SoundPlan
 def make_pipeline(args: argparse.Namespace) -> FoleyPipeline:
     """A pipeline configured from the stage and limit flags."""
     limits = Limits(max_duration_s=args.max_duration, max_layers=args.max_layers)
-    return FoleyPipeline(perception=getattr(args, "perception", "motion"),
+    steps = getattr(args, "audio_steps", None)
+    return FoleyPipeline(audio_options={"steps": steps} if steps else {},
+                         perception=getattr(args, "perception", "motion"),
                          perception_model=getattr(args, "perception_model", None),
                          audio=getattr(args, "audio", "procedural"),
                          audio_model=getattr(args, "audio_model", None),
@@ -86,7 +88,9 @@ def render(args: argparse.Namespace) -> int:
 
 def generate(args: argparse.Namespace) -> int:
     pipe = make_pipeline(args)
-    extra: dict[str, Any] = {"steps": args.steps} if args.steps else {}
+    extra: dict[str, Any] = {key: getattr(args, key) for key in ("steps", "fps", "width",
+                                                                 "height")
+                             if getattr(args, key) is not None}
     with progress_display(not args.quiet, "generate") as progress:
         result = pipe.generate(args.prompt, args.output, seconds=args.seconds, seed=args.seed,
                                options=dub_options(args), overwrite=args.overwrite,

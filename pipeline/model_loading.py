@@ -1,20 +1,22 @@
-"""Loading helpers for the neural video generator: device and dtype choice, one-line offline errors.
+"""Loading helpers every neural stage shares: device and dtype choice, quiet loading, and
+the one-line error for a model that is neither a folder, nor cached, nor reachable.
 
-Each stage package keeps its own copy of these few lines (stages never import each other).
+Like ``pipeline.records`` and ``pipeline.errors`` this module imports nothing of the
+project's stages, so each stage may use it without depending on another.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pipeline.errors import ModelUnavailableError
 
 T = TypeVar("T")
-
-FALLBACK_HINT = "to dub an existing clip instead, `vidfoley dub CLIP` needs no video model"
 
 
 def resolve_device(device: str | None) -> str:
@@ -59,7 +61,7 @@ def hub_cache_dir(cache_dir: str | Path | None = None) -> str:
     return os.path.join(home, "hub")
 
 
-def unavailable(model_id: str, exc: BaseException, *, what: str, option: str,
+def unavailable(model_id: str, exc: BaseException, *, what: str, option: str, fallback: str,
                 cache_dir: str | Path | None = None) -> ModelUnavailableError:
     """The one-line error for a model that is neither a folder, nor cached, nor reachable."""
     if Path(model_id).expanduser().exists():
@@ -71,14 +73,32 @@ def unavailable(model_id: str, exc: BaseException, *, what: str, option: str,
     cause = " ".join(str(exc).split())[:120]
     return ModelUnavailableError(
         f"{what} model {model_id!r} is unavailable (looked in {where}; {type(exc).__name__}: "
-        f"{cause}). Download it once, or pass a local folder with {option} DIR; {FALLBACK_HINT}.")
+        f"{cause}). Download it once, or pass a local folder with {option} DIR; {fallback}.")
 
 
 def load_or_explain(load: Callable[[], T], model_id: str, *, what: str, option: str,
-                    cache_dir: str | Path | None = None) -> T:
-    """Run ``load()``; turn hub/file errors into :class:`ModelUnavailableError`."""
+                    fallback: str, cache_dir: str | Path | None = None) -> T:
+    """Run ``load()`` with the hub libraries' chatter silenced; turn hub/file errors into
+    one :class:`ModelUnavailableError` that names the model, where it looked and the fix."""
     try:
-        return load()
+        with _quiet_hub_logs():
+            return load()
     except (OSError, ValueError) as exc:
-        raise unavailable(model_id, exc, what=what, option=option,
+        raise unavailable(model_id, exc, what=what, option=option, fallback=fallback,
                           cache_dir=cache_dir) from exc
+
+
+@contextlib.contextmanager
+def _quiet_hub_logs() -> Iterator[None]:
+    """Errors only from diffusers/transformers/huggingface_hub while loading (no "Couldn't
+    connect to the Hub" lines around our own one-line error)."""
+    names = ("diffusers", "transformers", "huggingface_hub")
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
