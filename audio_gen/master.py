@@ -101,6 +101,54 @@ def loudness_lufs(x: np.ndarray, sample_rate: int, *, fmt: str = "stereo") -> fl
     return value if math.isfinite(value) and value > SILENCE_LUFS else SILENCE_LUFS
 
 
+class KWeightedPower:
+    """A mix's K-weighted power (BS.1770-4), filtered once, so the gated loudness of the mix
+    under any slowly varying gain is a cheap cumulative sum instead of a new filtering pass.
+
+    The K filters are pyloudnorm's own (its ``IIRfilter`` with the ``K-weighting`` settings),
+    so with a constant gain the figure equals ``pyloudnorm.Meter.integrated_loudness``.
+    """
+
+    BLOCK_S = 0.4  # BS.1770-4 gating block
+    OVERLAP = 0.75
+
+    def __init__(self, x: np.ndarray, sample_rate: int, *, fmt: str = "stereo") -> None:
+        from pyloudnorm.iirfilter import IIRfilter
+        from scipy.signal import lfilter
+
+        x2 = x if x.ndim == 2 else x[:, None]
+        if fmt == "foa":
+            x2 = x2[:, :1]
+        y = x2.astype(np.float64)
+        for f in (IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, sample_rate, "high_shelf"),
+                  IIRfilter(0.0, 0.5, 38.0, sample_rate, "high_pass")):
+            y = f.passband_gain * lfilter(f.b, f.a, y, axis=0)
+        # Channel weights are 1 for up to three front channels (BS.1770-4 table 3).
+        self.power = np.sum(y * y, axis=1)
+        self.sample_rate = sample_rate
+
+    def lufs(self, gain: np.ndarray | None = None) -> float:
+        """Gated integrated loudness of the mix scaled by ``gain`` (per sample, or None)."""
+        p = self.power if gain is None else self.power * np.square(gain, dtype=np.float64)
+        n = p.shape[0]
+        block = min(round(self.BLOCK_S * self.sample_rate), n)
+        if n == 0 or block < 1:
+            return SILENCE_LUFS
+        step = max(1, round(block * (1 - self.OVERLAP)))
+        sums = np.concatenate([[0.0], np.cumsum(p)])
+        starts = np.arange(0, n - block + 1, step)
+        z = (sums[starts + block] - sums[starts]) / block
+        with np.errstate(divide="ignore"):
+            levels = -0.691 + 10 * np.log10(z)
+        z = z[levels > SILENCE_LUFS]
+        if z.size == 0:
+            return SILENCE_LUFS
+        relative_gate = -0.691 + 10 * math.log10(float(np.mean(z))) - 10.0
+        with np.errstate(divide="ignore"):
+            z = z[-0.691 + 10 * np.log10(z) > relative_gate]
+        return -0.691 + 10 * math.log10(float(np.mean(z)))
+
+
 @dataclass
 class Mastered:
     """The mastered mix, the per-sample gain that made it, and what was measured after."""
@@ -156,16 +204,17 @@ class Master:
         gain = np.ones(n, dtype=np.float32)
         # True peak scales with gain: detect once, exact wherever the loudest try could clip.
         envelope = sample_true_peak(x, floor=ceiling / 10 ** (max_db / 20))
+        power = KWeightedPower(x, sample_rate, fmt=fmt)  # filtered once for every pass
         for _ in range(self.passes):
             static = np.float32(10 ** (static_db / 20))
             limiter = self.limiter_gain(envelope * static, sample_rate, ceiling)
             gain = limiter * static
-            out = x * gain[:, None] if x.ndim == 2 else x * gain
-            measured = loudness_lufs(out, sample_rate, fmt=fmt)
-            error = target_lufs - measured
-            if abs(error) < 0.1:
+            error = target_lufs - power.lufs(gain)
+            if abs(error) < 0.05:
                 break
             static_db = min(static_db + error, max_db)
+        out = x * gain[:, None] if x.ndim == 2 else x * gain
+        measured = loudness_lufs(out, sample_rate, fmt=fmt)
         tp_db = true_peak_dbtp(out)
         if tp_db > ceiling_dbtp - 0.01:  # residual from gain changes between detector and output
             trim = np.float32(10 ** ((ceiling_dbtp - 0.02 - tp_db) / 20))

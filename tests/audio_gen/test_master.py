@@ -7,7 +7,7 @@ import pyloudnorm
 import pytest
 from scipy.signal import resample_poly
 
-from audio_gen.master import Master, loudness_lufs
+from audio_gen.master import KWeightedPower, Master, loudness_lufs
 
 SR = 48_000
 
@@ -76,3 +76,14 @@ def test_short_clip_is_measured() -> None:
     x = 0.1 * np.random.default_rng(4).standard_normal((SR // 5, 2)).astype(np.float32)
     out = Master()(x, SR, target_lufs=-20.0, ceiling_dbtp=-1.0)
     assert abs(out.loudness_lufs + 20.0) <= 0.5
+
+
+def test_k_weighted_power_matches_pyloudnorm() -> None:
+    rng = np.random.default_rng(3)
+    sr = 48_000
+    x = (rng.standard_normal((5 * sr, 2)) * np.linspace(0.01, 0.2, 5 * sr)[:, None])
+    expected = pyloudnorm.Meter(sr).integrated_loudness(x)
+    power = KWeightedPower(x.astype(np.float32), sr)
+    assert abs(power.lufs() - expected) < 0.01
+    # A constant gain of -6.02 dB moves loudness by exactly that much.
+    assert abs(power.lufs(np.full(x.shape[0], 0.5)) - (expected - 6.0206)) < 0.01
