@@ -48,6 +48,7 @@ class BatchOptions:
         overwrite: redo clips already done, and replace outputs the batch did not make.
         dub: the ``DubOptions`` of every clip.
         perception / audio / perception_model / audio_model / limits: the pipeline's stages.
+        num_gpus: GPUs per worker (neural backends); audio_options: sound-source options.
     """
 
     jobs: int | None = None
@@ -62,12 +63,16 @@ class BatchOptions:
     audio_model: str | None = None
     limits: Limits = field(default_factory=Limits)
     num_gpus: float = 0.0
+    audio_options: dict[str, Any] = field(default_factory=dict)
 
     def pipeline_config(self) -> dict[str, Any]:
         """``FoleyPipeline`` keyword arguments for the workers."""
-        return {"perception": self.perception, "audio": self.audio,
-                "perception_model": self.perception_model, "audio_model": self.audio_model,
-                "limits": self.limits.to_dict()}
+        config = {"perception": self.perception, "audio": self.audio,
+                  "perception_model": self.perception_model, "audio_model": self.audio_model,
+                  "limits": self.limits.to_dict()}
+        if self.audio_options:  # e.g. {"steps": 50} for a neural sound source
+            config["audio_options"] = dict(self.audio_options)
+        return config
 
     def resolved_jobs(self) -> int:
         return self.jobs if self.jobs is not None else (os.cpu_count() or 1)
