@@ -22,6 +22,8 @@ EPILOG = """examples:
   vidfoley plan clip.mp4 -o plan.json              # edit plan.json, then:
   vidfoley render plan.json --video clip.mp4 -o out.mp4
   vidfoley sounds list
+  vidfoley batch clips/ -o dubbed/ --jobs 2       # resumable; re-run to continue
+  vidfoley demo                                    # the web demo on 127.0.0.1:7860
   vidfoley generate "rain on a tin roof" -o rain.mp4 --video-model Wan-AI/Wan2.1-T2V-1.3B-Diffusers
 """
 
