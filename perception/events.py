@@ -46,64 +46,75 @@ def parabolic_offset(left: float, mid: float, right: float) -> float:
     return float(np.clip(0.5 * (left - right) / denom, -0.5, 0.5))
 
 
-def track_impacts(track: Track, *, min_speed: float, ref_speed: float,
-                  min_change: float | None = None) -> list[RawEvent]:
+def track_impacts(track: Track, *, min_change: float, ref_change: float,
+                  significance: float = 4.0, noise_px: float = 0.5,
+                  min_gap_s: float = 0.1, window_step_s: float = 1 / 30) -> list[RawEvent]:
     """Sudden reversals or stops of a tracked blob, in the camera-stabilised frame.
+
+    Around every sample ``k`` the positions of samples ``k-5..k-2`` and ``k+2..k+5`` (in
+    steps of about ``window_step_s``) are
+    fitted (least squares, per axis) by two straight lines that share one constant
+    acceleration: ``p = a (t-t_k)^2 / 2 + b_side + c_side (t-t_k)``. The samples next to
+    a contact are left out because a blob's box is least reliable there. The velocity
+    jump ``c_out - c_in`` is what steady acceleration (gravity, a swing) cannot explain:
+    the top of a ball's arc reverses the velocity too, but smoothly, and leaves no jump.
+    An impact is a jump of at least ``min_change`` that opposes the approach (a stop or a
+    reversal, not a push) and is ``significance`` standard errors above the fit's noise.
+    Candidates closer than ``min_gap_s`` on one track keep only the strongest
+    (hysteresis against double hits). Its time is where the two lines cross.
 
     Args:
         track: the tracked blob.
-        min_speed: slowest approach (pixels per second) that counts as a hit.
-        ref_speed: speed change (pixels per second) that gives strength ~0.63.
-        min_change: smallest velocity change (pixels per second) that counts; default
-            ``2.5 * min_speed`` (well above what gravity adds in one frame).
+        min_change: smallest velocity change (pixels per second) that counts.
+        ref_change: velocity change (pixels per second) that gives strength ~0.63.
+        significance: jump in standard errors of the fit that counts.
+        noise_px: smallest position noise assumed (box edges are whole pixels).
+        min_gap_s: shortest time between two impacts of the track.
+        window_step_s: the fitting windows take one sample per this much time at most.
     """
-    min_change = 2.5 * min_speed if min_change is None else min_change
     n = len(track.t_s)
-    if n < 4:
+    t = np.asarray(track.t_s, dtype=np.float64)
+    # Windows measured in time, not frames: at 60 fps four frames are too short a
+    # baseline to tell an acceleration from a jump, so take every other frame there.
+    step = max(1, round(window_step_s / float(np.median(np.diff(t))))) if n > 1 else 1
+    side = step * np.array([-5, -4, -3, -2, 2, 3, 4, 5])
+    reach = 5 * step
+    if n < 2 * reach + 1:
         return []
-    t = np.asarray(track.t_s)
     p = np.stack([np.asarray(track.x) - track.cam_x, np.asarray(track.y) - track.cam_y], 1)
-    dt = np.maximum(np.diff(t), 1e-6)
-    v = np.diff(p, axis=0) / dt[:, None]            # v[i]: between samples i and i+1
-    dv = np.linalg.norm(np.diff(v, axis=0), axis=1)  # dv[i]: change at sample i+1
-    speed = np.linalg.norm(v, axis=1)
+    found: list[tuple[float, float, int]] = []      # (jump, t_hit, sample)
+    for k in range(reach, n - reach):
+        tau = t[k + side] - t[k]
+        out = (side > 0).astype(np.float64)
+        design = np.stack([0.5 * tau ** 2, 1 - out, out, tau * (1 - out), tau * out], 1)
+        coef, *_ = np.linalg.lstsq(design, p[k + side], rcond=None)
+        resid = p[k + side] - design @ coef
+        sigma = max(noise_px, float(np.sqrt((resid ** 2).sum() / (2 * (8 - 5)))))
+        cov = np.linalg.pinv(design.T @ design)
+        se = sigma * float(np.sqrt(max(cov[3, 3] + cov[4, 4] - 2 * cov[3, 4], 0.0)))
+        v_in, v_out = coef[3], coef[4]
+        change = v_out - v_in
+        jump = float(np.hypot(*change))
+        s_in = float(np.hypot(*v_in))
+        if jump < min_change or jump < significance * se or s_in < 0.25 * min_change:
+            continue
+        if float(np.dot(change, v_in)) > -0.25 * jump * s_in:
+            continue  # the change does not oppose the approach: a push, not a hit
+        axis = int(np.argmax(np.abs(change)))
+        offset = (coef[2, axis] - coef[1, axis]) / (v_in[axis] - v_out[axis])
+        t_hit = float(np.clip(t[k] + offset, t[k - step], t[k + step]))
+        found.append((jump, t_hit, k))
+    kept: list[tuple[float, float, int]] = []
+    for cand in sorted(found, key=lambda c: -c[0]):
+        if all(abs(cand[1] - c[1]) >= min_gap_s for c in kept):
+            kept.append(cand)
     events: list[RawEvent] = []
-    last_t = -1.0
-    for i in range(dv.size):
-        v_in, v_out = v[i], v[i + 1]
-        s_in, s_out = speed[i], speed[i + 1]
-        if s_in < min_speed or dv[i] < max(min_change, 0.6 * max(s_in, s_out)):
-            continue
-        if i > 0 and float(np.dot(v[i - 1], v_in)) < 0.5 * speed[i - 1] * s_in:
-            continue  # no steady approach: tracking jitter, not a hit
-        if i + 2 < len(v) and float(np.dot(v_out, v[i + 2])) < 0.3 * s_out * speed[i + 2]:
-            continue  # no steady departure either
-        if (i > 0 and dv[i - 1] > dv[i]) or (i + 1 < dv.size and dv[i + 1] > dv[i]):
-            continue
-        if float(np.dot(v_in, v_out)) > 0.5 * s_in * s_out and s_out > 0.35 * s_in:
-            continue  # a turn, not a hit
-        t_hit = _crossing_time(t, p, v, i)
-        if t_hit - last_t < 0.06:
-            continue
-        last_t = t_hit
-        strength = float(1 - np.exp(-dv[i] / ref_speed))
-        k = i + 1
+    for jump, t_hit, k in sorted(kept, key=lambda c: c[1]):
         events.append(RawEvent(t_s=t_hit, kind="impact", x=float(track.x[k]),
-                               y=float(track.y[k]), strength=strength, track_id=track.id))
+                               y=float(track.y[k]),
+                               strength=float(1 - np.exp(-jump / ref_change)),
+                               track_id=track.id))
     return events
-
-
-def _crossing_time(t: np.ndarray, p: np.ndarray, v: np.ndarray, i: int) -> float:
-    """Where the incoming (v[i]) and outgoing trajectories cross along the reversing axis."""
-    j_out = i + 2 if i + 2 < len(v) else i + 1
-    v_in, v_out = v[i], v[j_out]
-    axis = int(np.argmax(np.abs(v_out - v_in)))
-    a_in, a_out = v_in[axis], v_out[axis]
-    if abs(a_in - a_out) < 1e-9:
-        return float(t[i + 1])
-    # p_in(s) = p[i+1] + a_in (s - t[i+1]);  p_out(s) = p[j_out] + a_out (s - t[j_out])
-    s = (p[j_out, axis] - p[i + 1, axis] + a_in * t[i + 1] - a_out * t[j_out]) / (a_in - a_out)
-    return float(np.clip(s, t[i], t[min(j_out, len(t) - 1)]))
 
 
 def track_starts_stops(track: Track, *, width: float, height: float,

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from perception.blob_refiner import BlobRefiner
 from perception.camera_motion import CameraMotionEstimator, shift_image
+from perception.foreground import ForegroundFinder, ShotFrame
 from perception.tracking import Blob, BlobTracker, find_blobs
 
 GRID = (6, 8)  # motion-field cells (rows, columns)
@@ -26,6 +28,7 @@ class _Slot:
     gray: np.ndarray
     small: np.ndarray
     hist: np.ndarray
+    rgb: np.ndarray
     step: tuple[float, float] = (0.0, 0.0)   # camera shift from the previous frame
     cam: tuple[float, float] = (0.0, 0.0)    # accumulated camera shift
     cut: bool = False
@@ -47,18 +50,23 @@ class MotionSignals:
 
 
 class FrameAnalyzer:
-    """Feeds frames one at a time; keeps memory flat (three frames) whatever the length.
+    """Feeds frames one at a time; keeps memory flat (a window of frames) whatever the length.
 
     Args:
         diff_threshold: grey-level difference that counts as motion (noise is below it).
         min_blob_frac: smallest blob, as a fraction of the frame area.
     """
 
-    def __init__(self, *, diff_threshold: float = 18.0, min_blob_frac: float = 1.5e-4) -> None:
+    def __init__(self, *, diff_threshold: float = 18.0, min_blob_frac: float = 1.5e-4,
+                 background_gap: int = 3) -> None:
         self.diff_threshold = diff_threshold
+        self.foreground = ForegroundFinder(gap=background_gap, threshold=diff_threshold)
+        self._shot = 0
+        self._tracked_shot = 0
         self.min_blob_frac = min_blob_frac
         self.camera = CameraMotionEstimator()
         self.tracker = BlobTracker()
+        self.refiner = BlobRefiner()
         self.signals = MotionSignals()
         self._window: deque[_Slot] = deque(maxlen=3)
         self._kernel = np.ones((7, 7), np.uint8)
@@ -67,7 +75,7 @@ class FrameAnalyzer:
         """Analyse one RGB frame (frames must arrive in time order)."""
         gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
         small = self.camera.shrink(gray)
-        slot = _Slot(index, t_s, gray, small, self.camera.histogram(small))
+        slot = _Slot(index, t_s, gray, small, self.camera.histogram(small), image)
         sig = self.signals
         if not self._window:
             sig.width, sig.height = gray.shape[1], gray.shape[0]
@@ -93,13 +101,20 @@ class FrameAnalyzer:
         self._window.append(slot)
         if len(self._window) == 3:
             self._middle(*self._window)
-        elif len(self._window) == 2:
+        if slot.cut:
+            self._shot += 1
+        shot = ShotFrame(index, t_s, gray, image, slot.cam, self._shot)
+        for frame, mask in self.foreground.add(shot):
+            self._objects(frame, mask)
+        if len(self._window) == 2:
             sig.flash.append(0.0)
             sig.flash_xy.append((0.5, 0.5))
             sig.motion.append(0.0)
 
     def finish(self) -> MotionSignals:
         """Close the window (the last frame has no successor) and return the signals."""
+        for frame, mask in self.foreground.flush():
+            self._objects(frame, mask)
         if self._window:
             self.signals.flash.append(0.0)
             self.signals.flash_xy.append((0.5, 0.5))
@@ -109,7 +124,6 @@ class FrameAnalyzer:
     def _middle(self, prev: _Slot, mid: _Slot, nxt: _Slot) -> None:
         sig = self.signals
         if mid.cut or nxt.cut:
-            self.tracker.reset()
             sig.flash.append(0.0)
             sig.flash_xy.append((0.5, 0.5))
             sig.motion.append(0.0)
@@ -139,6 +153,14 @@ class FrameAnalyzer:
             sig.flash_xy.append((float(xs.mean()) / w, float(ys.mean()) / h))
         else:
             sig.flash_xy.append((0.5, 0.5))
-        mask = cv2.dilate(mask, self._kernel)
-        blobs: list[Blob] = find_blobs(mask, mid.gray, min_area=self.min_blob_frac * h * w)
-        self.tracker.update(mid.index, mid.t_s, blobs, mid.cam)
+
+    def _objects(self, frame: ShotFrame, mask: np.ndarray) -> None:
+        """Blobs of one frame's foreground, refined and handed to the tracker."""
+        if frame.shot != self._tracked_shot:
+            self.tracker.reset()
+            self._tracked_shot = frame.shot
+        h, w = mask.shape
+        grown = cv2.dilate(mask, self._kernel)
+        blobs: list[Blob] = find_blobs(grown, frame.gray, min_area=self.min_blob_frac * h * w)
+        blobs = [self.refiner(b, frame.rgb, mask) for b in blobs if b.w < 0.6 * w]
+        self.tracker.update(frame.index, frame.t_s, blobs, frame.cam)

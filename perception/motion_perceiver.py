@@ -72,7 +72,11 @@ class MotionPerceiver(Perceiver):
             A :class:`SceneAnalysis` with objects, time-sorted events and the environment.
         """
         # 1. Stream the frames through the motion analysis.
-        analyzer = FrameAnalyzer()
+        rate = float(video.fps) if video.fps_num > 0 else 25.0
+        if self.analysis_fps is not None:
+            rate = min(rate, self.analysis_fps)
+        # Background samples ~0.1 s apart: far enough that a moving object has left.
+        analyzer = FrameAnalyzer(background_gap=max(2, round(0.1 * rate)))
         env_est = EnvironmentEstimator()
         total = max(1, video.frame_count)
         env_every = 0.5
@@ -112,7 +116,8 @@ class MotionPerceiver(Perceiver):
         sens = self.impact_sensitivity
         found: list[RawEvent] = []
         for track in tracks:
-            found += track_impacts(track, min_speed=0.12 * width / sens, ref_speed=0.6 * width)
+            found += track_impacts(track, min_change=0.5 * width / sens,
+                                   ref_change=1.5 * width)
         if len(signals.times) >= 3:
             cells = np.stack(signals.field_cells)
             score, where = field_impact_signal(cells)

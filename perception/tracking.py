@@ -19,6 +19,7 @@ class Blob:
     h: float
     area: float
     brightness: float
+    color: tuple[float, float, float] = (0.0, 0.0, 0.0)  # mean RGB of the object's pixels
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Track:
     cam_y: list[float] = field(default_factory=list)
     brightness: float = 0.0
     size: float = 0.0  # running mean box diagonal, pixels
+    color: tuple[float, float, float] = (0.0, 0.0, 0.0)  # running mean RGB
     missed: int = 0
 
     def add(self, frame: int, t_s: float, blob: Blob, cam: tuple[float, float]) -> None:
@@ -55,6 +57,9 @@ class Track:
         n = len(self.frames)
         self.brightness += (blob.brightness - self.brightness) / n
         self.size += (float(np.hypot(blob.w, blob.h)) - self.size) / n
+        rate = max(1.0 / n, 0.3)
+        self.color = tuple(c + rate * (b - c) for c, b in zip(self.color, blob.color,
+                                                                strict=True))
         self.missed = 0
 
     def predict(self, cam: tuple[float, float]) -> tuple[float, float]:
@@ -68,20 +73,51 @@ class Track:
 
 
 def find_blobs(mask: np.ndarray, gray: np.ndarray, *, min_area: float,
-               max_blobs: int = 12) -> list[Blob]:
-    """The ``max_blobs`` largest regions of ``mask`` (uint8 0/1) of ``min_area`` px or more."""
-    _, _, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
+               max_blobs: int = 12, join_frac: float = 0.6) -> list[Blob]:
+    """The ``max_blobs`` largest regions of ``mask`` (uint8 0/1) of ``min_area`` px or more.
+
+    A uniform object that moves less than its own size shows up in a frame difference as
+    separate crescents (its leading and trailing edges); components whose boxes come
+    within ``join_frac`` of the smaller box's size are joined into one blob, and a blob's
+    centre is its box centre, which for two crescents is the object's centre.
+    """
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     areas = stats[1:, cv2.CC_STAT_AREA]
-    order = 1 + np.argsort(-areas, kind="stable")[:max_blobs]
+    order = 1 + np.argsort(-areas, kind="stable")[:4 * max_blobs]
+    boxes = [[int(v) for v in stats[i, :5]] for i in order if n > 1]
+    merged = True
+    while merged and len(boxes) > 1:
+        merged = False
+        for a in range(len(boxes)):
+            for b in range(a + 1, len(boxes)):
+                if _near(boxes[a], boxes[b], join_frac):
+                    boxes[a] = _union(boxes[a], boxes.pop(b))
+                    merged = True
+                    break
+            if merged:
+                break
+    boxes.sort(key=lambda bx: -bx[4])
     blobs: list[Blob] = []
-    for i in order:
-        x, y, w, h, area = stats[i]
+    for x, y, w, h, area in boxes[:max_blobs]:
         if area < min_area:
             break
         patch = gray[y:y + h, x:x + w]
-        blobs.append(Blob(cx=float(centroids[i][0]), cy=float(centroids[i][1]), w=float(w),
-                          h=float(h), area=float(area), brightness=float(patch.mean())))
+        blobs.append(Blob(cx=x + w / 2, cy=y + h / 2, w=float(w), h=float(h),
+                          area=float(area), brightness=float(patch.mean())))
     return blobs
+
+
+def _near(a: list[int], b: list[int], frac: float) -> bool:
+    """Whether boxes ``[x, y, w, h, area]`` are within ``frac`` of the smaller one's size."""
+    gap = frac * min(max(a[2], a[3]), max(b[2], b[3]))
+    return (a[0] - gap <= b[0] + b[2] and b[0] - gap <= a[0] + a[2]
+            and a[1] - gap <= b[1] + b[3] and b[1] - gap <= a[1] + a[3])
+
+
+def _union(a: list[int], b: list[int]) -> list[int]:
+    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
+    x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
+    return [x0, y0, x1 - x0, y1 - y0, a[4] + b[4]]
 
 
 class BlobTracker:
@@ -110,13 +146,22 @@ class BlobTracker:
             gate = np.array([self.max_jump * (1 + t.missed) + 0.5 * t.size for t in self.active])
             t_area = np.array([t.w[-1] * t.h[-1] + 1 for t in self.active])
             t_light = np.array([t.brightness for t in self.active])
+            t_color = np.array([t.color for t in self.active])
+            last = np.array([(t.x[-1] - t.cam_x[-1] + cam[0], t.y[-1] - t.cam_y[-1] + cam[1])
+                             for t in self.active])
             b_xy = np.array([(b.cx, b.cy) for b in blobs])
             b_area = np.array([b.w * b.h + 1 for b in blobs])
             b_light = np.array([b.brightness for b in blobs])
-            dist = np.hypot(b_xy[None, :, 0] - pred[:, None, 0],
-                            b_xy[None, :, 1] - pred[:, None, 1])
+            b_color = np.array([b.color for b in blobs])
+            # A bounce or a hit lands near the last position, not the constant-velocity
+            # prediction: the nearer of the two counts.
+            dist = np.minimum(
+                np.hypot(b_xy[None, :, 0] - pred[:, None, 0], b_xy[None, :, 1] - pred[:, None, 1]),
+                np.hypot(b_xy[None, :, 0] - last[:, None, 0], b_xy[None, :, 1] - last[:, None, 1]))
+            tint = np.abs(b_color[None, :, :] - t_color[:, None, :]).sum(axis=2)
             cost = (dist / gate[:, None] + 0.3 * np.abs(np.log(b_area[None, :] / t_area[:, None]))
-                    + 0.3 * np.abs(b_light[None, :] - t_light[:, None]) / 64.0)
+                    + 0.3 * np.abs(b_light[None, :] - t_light[:, None]) / 64.0
+                    + tint / 120.0)
             cost[dist > gate[:, None]] = 1e6
             rows, cols = linear_sum_assignment(cost)
             for i, j in zip(rows, cols, strict=True):

@@ -1,0 +1,70 @@
+"""Tightens a motion blob's box to the object's own pixels, without its moving shadow.
+
+A moving object's shadow moves with it and joins its blob when it touches the floor,
+which drags the box centre down exactly at a bounce. Sampling the colours of a ring just
+outside the box tells what the background looks like there; moving pixels that are a
+darker copy of one of those colours (every channel scaled by about the same factor
+below 0.8) are shadow. The object's box is the box of what is left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import cv2
+import numpy as np
+
+from perception.tracking import Blob
+
+
+class BlobRefiner:
+    """Re-centres blobs on their moving, non-shadow pixels.
+
+    Args:
+        ring_px: width of the background ring around each box.
+        max_samples: ring colours compared against (evenly subsampled).
+        min_part: components smaller than this fraction of the largest are dropped.
+    """
+
+    def __init__(self, *, ring_px: int = 3, max_samples: int = 48,
+                 min_part: float = 0.25) -> None:
+        self.ring_px = ring_px
+        self.max_samples = max_samples
+        self.min_part = min_part
+
+    def __call__(self, blob: Blob, rgb: np.ndarray, mask: np.ndarray) -> Blob:
+        """``blob`` with its box shrunk to its moving non-shadow pixels of ``mask`` (0/1)."""
+        h, w = rgb.shape[:2]
+        x0, x1 = max(0, int(blob.cx - blob.w / 2)), min(w, int(np.ceil(blob.cx + blob.w / 2)))
+        y0, y1 = max(0, int(blob.cy - blob.h / 2)), min(h, int(np.ceil(blob.cy + blob.h / 2)))
+        r = self.ring_px
+        ox0, oy0, ox1, oy1 = max(0, x0 - r), max(0, y0 - r), min(w, x1 + r), min(h, y1 + r)
+        outer = rgb[oy0:oy1, ox0:ox1].astype(np.float32) + 1.0
+        inside = np.zeros(outer.shape[:2], bool)
+        inside[y0 - oy0:y1 - oy0, x0 - ox0:x1 - ox0] = True
+        moving = inside & (mask[oy0:oy1, ox0:ox1] > 0)
+        ring = outer[~inside]
+        if ring.shape[0] < 8 or moving.sum() < 4:
+            return blob
+        ring = ring[::max(1, ring.shape[0] // self.max_samples)]
+        px = outer[moving]
+        ratio = px[:, None, :] / ring[None, :, :]
+        hi, lo = ratio.max(axis=2), ratio.min(axis=2)
+        shadow = ((hi < 0.8) & (lo > 0.25) & (hi - lo < 0.2)).any(axis=1)
+        keep = moving.copy()
+        keep[moving] = ~shadow
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(keep.astype(np.uint8),
+                                                               connectivity=8)
+        if n < 2:
+            return blob
+        areas = stats[1:, cv2.CC_STAT_AREA]
+        parts = 1 + np.nonzero(areas >= self.min_part * areas.max())[0]
+        chosen = np.isin(labels, parts)
+        ys, xs = np.nonzero(chosen)
+        bx0, bx1, by0, by1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
+        color = tuple(float(c) - 1.0 for c in outer[chosen].mean(axis=0))
+        if chosen.sum() < 4:
+            return replace(blob, color=color)
+        return Blob(cx=ox0 + (bx0 + bx1) / 2, cy=oy0 + (by0 + by1) / 2, w=float(bx1 - bx0),
+                    h=float(by1 - by0), area=float(chosen.sum()), brightness=blob.brightness,
+                    color=color)

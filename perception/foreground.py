@@ -1,0 +1,91 @@
+"""Foreground masks against a background taken from frames well before and after.
+
+A difference with the neighbouring frames misses most of a uniform object that moves
+less than its own size per frame (its leading edge is covered in the next frame, its
+trailing edge in the previous one) and leaves a ghost where it was in both. Comparing
+each frame with the per-pixel median of camera-aligned frames ``gap`` and ``2 * gap``
+frames away on both sides gives the whole silhouette instead: a moving object covers a
+pixel in at most one of those four frames, so the median there is background.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from perception.camera_motion import shift_image
+
+
+@dataclass
+class ShotFrame:
+    """One frame as the foreground finder keeps it."""
+
+    index: int
+    t_s: float
+    gray: np.ndarray
+    rgb: np.ndarray
+    cam: tuple[float, float]
+    shot: int
+
+
+class ForegroundFinder:
+    """Streams frames in and foreground masks out, ``2 * gap`` frames behind.
+
+    Args:
+        gap: frames between the background samples (about 0.1 s of video works).
+        threshold: grey-level difference from the background that counts as foreground.
+    """
+
+    def __init__(self, *, gap: int = 3, threshold: float = 18.0) -> None:
+        if gap < 1:
+            raise ValueError(f"`gap` must be >= 1 frame, got {gap}")
+        self.gap = gap
+        self.threshold = threshold
+        self._history: deque[ShotFrame] = deque(maxlen=4 * gap + 1)
+        self._pending = 0  # how many frames at the end of the history are not done yet
+
+    def add(self, frame: ShotFrame) -> Iterator[tuple[ShotFrame, np.ndarray]]:
+        """Add a frame; yields ``(frame, mask)`` for each frame whose future is now known."""
+        self._history.append(frame)
+        self._pending += 1
+        while self._pending > 2 * self.gap:
+            yield self._mask_at(len(self._history) - self._pending)
+            self._pending -= 1
+
+    def flush(self) -> Iterator[tuple[ShotFrame, np.ndarray]]:
+        """Masks for the last frames, from the samples that exist."""
+        while self._pending > 0:
+            yield self._mask_at(len(self._history) - self._pending)
+            self._pending -= 1
+
+    def _mask_at(self, pos: int) -> tuple[ShotFrame, np.ndarray]:
+        mid = self._history[pos]
+        g = self.gap
+        samples = [self._history[pos + k] for k in (-2 * g, -g, g, 2 * g)
+                   if 0 <= pos + k < len(self._history)
+                   and self._history[pos + k].shot == mid.shot]
+        h, w = mid.gray.shape
+        if not samples:
+            return mid, np.zeros((h, w), np.uint8)
+        aligned = [shift_image(s.gray, mid.cam[0] - s.cam[0], mid.cam[1] - s.cam[1])
+                   for s in samples]
+        if len(aligned) >= 3:
+            background = np.median(np.stack(aligned), axis=0).astype(np.uint8)
+            diff = cv2.absdiff(mid.gray, background)
+        else:  # too few samples for a median: moving means unlike every one of them
+            diff = cv2.absdiff(mid.gray, aligned[0])
+            for a in aligned[1:]:
+                diff = cv2.min(diff, cv2.absdiff(mid.gray, a))
+        mask = (diff > self.threshold).astype(np.uint8)
+        bx = int(np.ceil(max(abs(mid.cam[0] - s.cam[0]) for s in samples))) + 1
+        by = int(np.ceil(max(abs(mid.cam[1] - s.cam[1]) for s in samples))) + 1
+        if bx > 1 or by > 1:  # shifted frames have no picture in a band at the edges
+            mask[:by] = 0
+            mask[h - by:] = 0
+            mask[:, :bx] = 0
+            mask[:, w - bx:] = 0
+        return mid, mask
