@@ -26,7 +26,10 @@ from audio_gen.neural_placement import (
 )
 from audio_gen.neural_prompts import compose_prompt, is_continuous
 from pipeline.errors import UsageError
-from pipeline.model_loading import load_or_explain, resolve_device, resolve_dtype
+from pipeline.model_loading import (
+    free_accelerator_memory,
+    load_diffusion_pipeline,
+)
 from pipeline.records import Environment, Layer
 
 # What still works without this model, for the one-line error.
@@ -106,25 +109,15 @@ class DiffusersSoundSource(SoundSource):
         return self._pipe
 
     def _load(self) -> Any:
-        from diffusers import DiffusionPipeline
-
-        device = resolve_device(self.device)
-        dtype = resolve_dtype(self.torch_dtype, device)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            pipe = load_or_explain(
-                lambda: DiffusionPipeline.from_pretrained(self.model, torch_dtype=dtype),
-                self.model, what="text-to-audio", option="--audio-model", fallback=FALLBACK_HINT)
+        pipe = load_diffusion_pipeline(self.model, device=self.device,
+                                       torch_dtype=self.torch_dtype, cpu_offload=self.cpu_offload,
+                                       what="text-to-audio", option="--audio-model",
+                                       fallback=FALLBACK_HINT)
         found = "stable-audio" if "StableAudio" in type(pipe).__name__ else "audioldm2"
         if self.kind != "auto" and found != self.kind:
             raise UsageError(f"{self.model} is a {found} model, not {self.kind}; pass "
                              f"--audio {found} or --audio auto")
         self.kind = found
-        if self.cpu_offload and device.startswith("cuda"):
-            pipe.enable_model_cpu_offload()
-        else:
-            pipe.to(device)
-        pipe.set_progress_bar_config(disable=True)
         return pipe
 
     def prepare(self) -> None:
@@ -135,13 +128,7 @@ class DiffusersSoundSource(SoundSource):
     def release(self) -> None:
         """Drop the model (the disk cache stays) and free accelerator memory."""
         self._pipe = None
-        import gc
-
-        gc.collect()
-        import torch
-
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
+        free_accelerator_memory()
 
     @property
     def model_sample_rate(self) -> int:

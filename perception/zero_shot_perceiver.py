@@ -14,7 +14,12 @@ from perception.neural_motion import background, centroids, flashes, object_even
 from perception.neural_tracks import Detection, Track, link_tracks, nms
 from perception.neural_vocabulary import MATERIALS, PLACES, detector_queries
 from pipeline.errors import UsageError
-from pipeline.model_loading import load_or_explain, resolve_device, resolve_dtype
+from pipeline.model_loading import (
+    free_accelerator_memory,
+    load_or_explain,
+    resolve_device,
+    resolve_dtype,
+)
 from pipeline.progress import Progress, no_progress
 from pipeline.records import Environment, Frame, SceneAnalysis, SceneObject, TrackPoint, Video
 
@@ -112,9 +117,7 @@ class ZeroShotPerceiver(Perceiver):
     def release(self) -> None:
         """Drop the loaded models and free accelerator memory."""
         self._models.clear()
-        import gc
-
-        gc.collect()
+        free_accelerator_memory()
 
     def _inputs(self, batch: Any, model: Any) -> Any:
         """Move a processor batch to the model's device (and float inputs to its dtype)."""

@@ -102,3 +102,36 @@ def _quiet_hub_logs() -> Iterator[None]:
     finally:
         for logger, level in zip(loggers, levels, strict=True):
             logger.setLevel(level)
+
+
+def load_diffusion_pipeline(model: str, *, device: str | None, torch_dtype: Any,
+                            cpu_offload: bool, what: str, option: str, fallback: str) -> Any:
+    """A diffusers pipeline from an id or folder, on the best device (or CPU-offloaded on
+    CUDA), with its progress bar off; a missing model is one ``ModelUnavailableError``."""
+    import warnings
+
+    from diffusers import DiffusionPipeline
+
+    device = resolve_device(device)
+    dtype = resolve_dtype(torch_dtype, device)
+    with warnings.catch_warnings():  # diffusers 0.42 renames torch_dtype; older lack dtype
+        warnings.simplefilter("ignore", FutureWarning)
+        pipe = load_or_explain(lambda: DiffusionPipeline.from_pretrained(model, torch_dtype=dtype),
+                               model, what=what, option=option, fallback=fallback)
+    if cpu_offload and device.startswith("cuda"):
+        pipe.enable_model_cpu_offload()
+    else:
+        pipe.to(device)
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
+
+
+def free_accelerator_memory() -> None:
+    """Collect dropped models and hand cached CUDA memory back."""
+    import gc
+
+    gc.collect()
+    import torch
+
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()

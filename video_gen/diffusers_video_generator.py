@@ -16,7 +16,10 @@ from typing import Any, ClassVar
 import numpy as np
 
 from pipeline.errors import UsageError
-from pipeline.model_loading import load_or_explain, resolve_device, resolve_dtype
+from pipeline.model_loading import (
+    free_accelerator_memory,
+    load_diffusion_pipeline,
+)
 from pipeline.progress import Progress
 from pipeline.records import Video
 from video_gen.base import VideoGenerator
@@ -83,36 +86,20 @@ class DiffusersVideoGenerator(VideoGenerator):
         return self._pipe
 
     def _load(self) -> Any:
-        from diffusers import DiffusionPipeline
-
-        device = resolve_device(self.device)
-        dtype = resolve_dtype(self.torch_dtype, device)
-        with warnings.catch_warnings():  # diffusers 0.42 renames torch_dtype; older lack dtype
-            warnings.simplefilter("ignore", FutureWarning)
-            pipe = load_or_explain(
-                lambda: DiffusionPipeline.from_pretrained(self.model, torch_dtype=dtype),
-                self.model, what="text-to-video", option="--video-model", fallback=FALLBACK_HINT)
-        if self.cpu_offload and device.startswith("cuda"):
-            pipe.enable_model_cpu_offload()
-        else:
-            pipe.to(device)
+        pipe = load_diffusion_pipeline(self.model, device=self.device,
+                                       torch_dtype=self.torch_dtype, cpu_offload=self.cpu_offload,
+                                       what="text-to-video", option="--video-model",
+                                       fallback=FALLBACK_HINT)
         if self.vae_tiling:
             for name in ("enable_tiling", "enable_slicing"):
                 if hasattr(pipe.vae, name):
                     getattr(pipe.vae, name)()
-        pipe.set_progress_bar_config(disable=True)
         return pipe
 
     def release(self) -> None:
         """Drop the loaded model and free accelerator memory."""
         self._pipe = None
-        import gc
-
-        gc.collect()
-        import torch
-
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
+        free_accelerator_memory()
 
     # ------------------------------------------------------------------ shapes
     def family(self) -> str:

@@ -7,11 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import av
-import numpy as np
 import pytest
 
 from pipeline.media import probe
+from tests.robustness.corpus import audio_only
 from tests.synth_media import make_clip, moving_square
 
 
@@ -20,22 +19,11 @@ def vidfoley(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=300)
 
 
-def audio_only(path: Path) -> Path:
-    with av.open(str(path), "w", format="mp4") as out:
-        stream = out.add_stream("aac", rate=48_000, layout="mono")
-        frame = av.AudioFrame.from_ndarray(np.zeros((1, 48_000), np.float32), format="fltp",
-                                           layout="mono")
-        frame.sample_rate, frame.pts = 48_000, 0
-        out.mux(stream.encode(frame))
-        out.mux(stream.encode(None))
-    return path
-
-
 @pytest.mark.parametrize(("make", "message"), [
     (lambda d: d / "missing.mp4", "no such file"),
     (lambda d: (d / "notes.mp4").write_text("hello, not a video") and d / "notes.mp4",
      "not a readable video"),
-    (lambda d: audio_only(d / "sound.mp4"), "has no video stream"),
+    (audio_only, "has no video stream"),
     (lambda d: d, "is a folder"),
 ])
 def test_bad_input_exits_2_with_one_line(tmp_path: Path, make, message: str) -> None:

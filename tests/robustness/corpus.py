@@ -39,7 +39,8 @@ def _no_moov(folder: Path) -> Path:
     return path
 
 
-def _audio_only(folder: Path) -> Path:
+def audio_only(folder: Path) -> Path:
+    """An MP4 holding one second of silent AAC and no video stream."""
     import av
 
     path = folder / "audio_only.m4a"
@@ -87,7 +88,7 @@ BROKEN: dict[str, tuple[Maker, str]] = {
     "truncated-10": (_truncated(0.10), "truncated_10.mp4: "),
     "truncated-50": (_truncated(0.50), "truncated_50.mp4: "),
     "no-moov": (_no_moov, "no_moov.mp4: "),
-    "audio-only": (_audio_only, "has no video stream"),
+    "audio-only": (audio_only, "has no video stream"),
     "still-image": (_still, "still image"),
     "symlink-loop": (_symlink_loop, "cannot read"),
     "directory": (lambda d: d, "is a folder"),
