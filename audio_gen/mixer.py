@@ -23,6 +23,9 @@ from pipeline.progress import Progress
 from pipeline.records import Layer, SoundPlan, Soundtrack
 
 LENGTH_TOLERANCE = 0.01  # a source may be off by 1 % in length (rounding); more is an error
+# Loudness of a mix that holds only ambience, relative to the target: beds sit well under
+# programme level (a -14 LUFS dub puts its room tone near -26 LUFS, not at -14).
+AMBIENCE_ONLY_OFFSET_LU = -12.0
 
 
 class SoundtrackRenderer:
@@ -82,6 +85,7 @@ class SoundtrackRenderer:
         dry_stems: dict[str, np.ndarray] = {}
         errors: dict[str, str] = {}
         active = [layer for layer in plan.layers if not layer.mute]
+        rendered: set[str] = set()
         total = len(active) + 1
         for step, layer in enumerate(active):
             if progress is not None:
@@ -89,6 +93,7 @@ class SoundtrackRenderer:
             dry = self._dry(layer, plan, n, errors)
             if dry is None:
                 continue
+            rendered.add(layer.id)
             direct, send = self._place(layer, dry, plan, renderer)
             if self.stems:
                 stem = direct
@@ -105,7 +110,10 @@ class SoundtrackRenderer:
             mix += room(bus)
         if progress is not None:
             progress(total - 1, total, "mastering")
-        mastered = self.master(mix, sr, target_lufs=plan.loudness_lufs,
+        # A bed alone is background, not programme: it is not pushed up to the full target.
+        objects_sound = any(layer.kind == "object" and layer.id in rendered for layer in active)
+        target = plan.loudness_lufs + (0.0 if objects_sound else AMBIENCE_ONLY_OFFSET_LU)
+        mastered = self.master(mix, sr, target_lufs=target,
                                ceiling_dbtp=plan.true_peak_dbtp, fmt=plan.format)
         for key, stem in stems.items():
             stem *= mastered.gain[:, None]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from audio_gen.base import SoundSource
 from audio_gen.master import true_peak_dbtp
-from audio_gen.mixer import SoundtrackRenderer
+from audio_gen.mixer import AMBIENCE_ONLY_OFFSET_LU, SoundtrackRenderer
 from audio_gen.spatial import RENDERERS
 from pipeline.errors import PlanError
 from pipeline.records import Environment, Layer, LayerEvent, SoundPlan, TrackPoint
@@ -109,3 +110,18 @@ def test_progress_reports_every_layer() -> None:
     SoundtrackRenderer(sources())(_plan(), progress=lambda s, t, label: seen.append((s, t, label)))
     assert [label for _, _, label in seen][:3] == ["mixing hum", "mixing air", "mixing hits"]
     assert seen[-1][0] == seen[-1][1]
+
+
+def test_ambience_alone_sits_under_the_programme_target() -> None:
+    class Noise(SoundSource):
+        NAME = "noise"
+
+        def __call__(self, layer, *, duration_s, sample_rate, environment=None):
+            rng = np.random.default_rng(layer.seed)
+            return (0.01 * rng.standard_normal(round(duration_s * sample_rate))).astype(
+                np.float32)
+
+    plan = SoundPlan(duration_s=3.0, loudness_lufs=-14.0, layers=[
+        Layer(id="bed", kind="ambience", sound="bed/wind", backend="noise", spatial=False)])
+    track = SoundtrackRenderer(sources={"noise": Noise()})(plan)
+    assert abs(track.loudness_lufs - (-14.0 + AMBIENCE_ONLY_OFFSET_LU)) < 0.5
