@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 from scipy.signal import find_peaks
 
+from perception.impact_fit import ImpactFit, Jump
 from perception.tracking import Track
 
 
@@ -47,74 +48,37 @@ def parabolic_offset(left: float, mid: float, right: float) -> float:
 
 
 def track_impacts(track: Track, *, min_change: float, ref_change: float,
-                  significance: float = 4.0, noise_px: float = 0.5,
-                  min_gap_s: float = 0.1, window_step_s: float = 1 / 30) -> list[RawEvent]:
+                  significance: float = 4.0, min_gap_s: float = 0.1,
+                  window_step_s: float = 1 / 30) -> list[RawEvent]:
     """Sudden reversals or stops of a tracked blob, in the camera-stabilised frame.
 
-    Around every sample ``k`` the positions of samples ``k-5..k-2`` and ``k+2..k+5`` (in
-    steps of about ``window_step_s``) are
-    fitted (least squares, per axis) by two straight lines that share one constant
-    acceleration: ``p = a (t-t_k)^2 / 2 + b_side + c_side (t-t_k)``. The samples next to
-    a contact are left out because a blob's box is least reliable there. The velocity
-    jump ``c_out - c_in`` is what steady acceleration (gravity, a swing) cannot explain:
-    the top of a ball's arc reverses the velocity too, but smoothly, and leaves no jump.
-    An impact is a jump of at least ``min_change`` that opposes the approach (a stop or a
-    reversal, not a push) and is ``significance`` standard errors above the fit's noise.
-    Candidates closer than ``min_gap_s`` on one track keep only the strongest
-    (hysteresis against double hits). Its time is where the two lines cross.
+    See :class:`perception.impact_fit.ImpactFit` for the model. An impact's time is
+    where the incoming and outgoing lines cross, so it is finer than one frame.
 
     Args:
         track: the tracked blob.
         min_change: smallest velocity change (pixels per second) that counts.
         ref_change: velocity change (pixels per second) that gives strength ~0.63.
         significance: jump in standard errors of the fit that counts.
-        noise_px: smallest position noise assumed (box edges are whole pixels).
-        min_gap_s: shortest time between two impacts of the track.
+        min_gap_s: shortest time between two impacts of the track (the weaker goes).
         window_step_s: the fitting windows take one sample per this much time at most.
     """
     n = len(track.t_s)
-    t = np.asarray(track.t_s, dtype=np.float64)
-    # Windows measured in time, not frames: at 60 fps four frames are too short a
-    # baseline to tell an acceleration from a jump, so take every other frame there.
-    step = max(1, round(window_step_s / float(np.median(np.diff(t))))) if n > 1 else 1
-    side = step * np.array([-5, -4, -3, -2, 2, 3, 4, 5])
-    reach = 5 * step
-    if n < 2 * reach + 1:
+    if n < 7:
         return []
+    t = np.asarray(track.t_s, dtype=np.float64)
+    # Windows measured in time, not frames: at 60 fps a few frames are too short a
+    # baseline to tell an acceleration from a jump, so take every other frame there.
+    step = max(1, round(window_step_s / float(np.median(np.diff(t)))))
     p = np.stack([np.asarray(track.x) - track.cam_x, np.asarray(track.y) - track.cam_y], 1)
-    found: list[tuple[float, float, int]] = []      # (jump, t_hit, sample)
-    for k in range(reach, n - reach):
-        tau = t[k + side] - t[k]
-        out = (side > 0).astype(np.float64)
-        design = np.stack([0.5 * tau ** 2, 1 - out, out, tau * (1 - out), tau * out], 1)
-        coef, *_ = np.linalg.lstsq(design, p[k + side], rcond=None)
-        resid = p[k + side] - design @ coef
-        sigma = max(noise_px, float(np.sqrt((resid ** 2).sum() / (2 * (8 - 5)))))
-        cov = np.linalg.pinv(design.T @ design)
-        se = sigma * float(np.sqrt(max(cov[3, 3] + cov[4, 4] - 2 * cov[3, 4], 0.0)))
-        v_in, v_out = coef[3], coef[4]
-        change = v_out - v_in
-        jump = float(np.hypot(*change))
-        s_in = float(np.hypot(*v_in))
-        if jump < min_change or jump < significance * se or s_in < 0.25 * min_change:
-            continue
-        if float(np.dot(change, v_in)) > -0.25 * jump * s_in:
-            continue  # the change does not oppose the approach: a push, not a hit
-        axis = int(np.argmax(np.abs(change)))
-        offset = (coef[2, axis] - coef[1, axis]) / (v_in[axis] - v_out[axis])
-        t_hit = float(np.clip(t[k] + offset, t[k - step], t[k + step]))
-        found.append((jump, t_hit, k))
-    kept: list[tuple[float, float, int]] = []
-    for cand in sorted(found, key=lambda c: -c[0]):
-        if all(abs(cand[1] - c[1]) >= min_gap_s for c in kept):
-            kept.append(cand)
-    events: list[RawEvent] = []
-    for jump, t_hit, k in sorted(kept, key=lambda c: c[1]):
-        events.append(RawEvent(t_s=t_hit, kind="impact", x=float(track.x[k]),
-                               y=float(track.y[k]),
-                               strength=float(1 - np.exp(-jump / ref_change)),
-                               track_id=track.id))
-    return events
+    fit = ImpactFit(min_change=min_change, significance=significance, step=step)
+    kept: list[Jump] = []
+    for jump in sorted(fit(t, p), key=lambda j: -j.size):
+        if all(abs(jump.t_s - other.t_s) >= min_gap_s for other in kept):
+            kept.append(jump)
+    return [RawEvent(t_s=j.t_s, kind="impact", x=float(track.x[j.k]), y=float(track.y[j.k]),
+                     strength=float(1 - np.exp(-j.size / ref_change)), track_id=track.id)
+            for j in sorted(kept, key=lambda j: j.t_s)]
 
 
 def track_starts_stops(track: Track, *, width: float, height: float,

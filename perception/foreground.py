@@ -3,9 +3,10 @@
 A difference with the neighbouring frames misses most of a uniform object that moves
 less than its own size per frame (its leading edge is covered in the next frame, its
 trailing edge in the previous one) and leaves a ghost where it was in both. Comparing
-each frame with the per-pixel median of camera-aligned frames ``gap`` and ``2 * gap``
+each frame with camera-aligned frames ``gap`` and ``2 * gap``
 frames away on both sides gives the whole silhouette instead: a moving object covers a
-pixel in at most one of those four frames, so the median there is background.
+pixel in at most one of those four frames, so it is foreground where the frame differs
+from at least three of them.
 """
 
 from __future__ import annotations
@@ -71,21 +72,25 @@ class ForegroundFinder:
         h, w = mid.gray.shape
         if not samples:
             return mid, np.zeros((h, w), np.uint8)
-        aligned = [shift_image(s.gray, mid.cam[0] - s.cam[0], mid.cam[1] - s.cam[1])
-                   for s in samples]
-        if len(aligned) >= 3:
-            background = np.median(np.stack(aligned), axis=0).astype(np.uint8)
-            diff = cv2.absdiff(mid.gray, background)
-        else:  # too few samples for a median: moving means unlike every one of them
-            diff = cv2.absdiff(mid.gray, aligned[0])
-            for a in aligned[1:]:
-                diff = cv2.min(diff, cv2.absdiff(mid.gray, a))
-        mask = (diff > self.threshold).astype(np.uint8)
-        bx = int(np.ceil(max(abs(mid.cam[0] - s.cam[0]) for s in samples))) + 1
-        by = int(np.ceil(max(abs(mid.cam[1] - s.cam[1]) for s in samples))) + 1
-        if bx > 1 or by > 1:  # shifted frames have no picture in a band at the edges
-            mask[:by] = 0
-            mask[h - by:] = 0
-            mask[:, :bx] = 0
-            mask[:, w - bx:] = 0
-        return mid, mask
+        # A pixel is foreground when it differs from every valid sample but at most one
+        # (the one the object may also cover there): a rank-robust background test that
+        # also works near the edges of a pan, where only some samples have picture.
+        valid_count = np.zeros((h, w), np.uint8)
+        differ_count = np.zeros((h, w), np.uint8)
+        for s in samples:
+            dx, dy = mid.cam[0] - s.cam[0], mid.cam[1] - s.cam[1]
+            aligned = shift_image(s.gray, dx, dy)
+            valid = np.zeros((h, w), np.uint8)
+            bx, by = int(np.ceil(abs(dx))) + 1, int(np.ceil(abs(dy))) + 1
+            x0, x1 = (bx, w) if dx > 0 else (0, w - bx)
+            y0, y1 = (by, h) if dy > 0 else (0, h - by)
+            if abs(dx) < 0.05:
+                x0, x1 = 0, w
+            if abs(dy) < 0.05:
+                y0, y1 = 0, h
+            valid[y0:y1, x0:x1] = 1
+            valid_count += valid
+            differ_count += valid & (cv2.absdiff(mid.gray, aligned) > self.threshold)
+        allowed_same = np.where(valid_count >= 3, 1, 0).astype(np.uint8)
+        mask = ((valid_count > 0) & (valid_count - differ_count <= allowed_same))
+        return mid, mask.astype(np.uint8)

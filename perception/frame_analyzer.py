@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from perception.blob_refiner import BlobRefiner
-from perception.camera_motion import CameraMotionEstimator, shift_image
+from perception.camera_motion import CameraMotionEstimator, CameraStep, shift_image
 from perception.foreground import ForegroundFinder, ShotFrame
 from perception.tracking import Blob, BlobTracker, find_blobs
 
@@ -69,6 +69,7 @@ class FrameAnalyzer:
         self.refiner = BlobRefiner()
         self.signals = MotionSignals()
         self._window: deque[_Slot] = deque(maxlen=3)
+        self._recent: deque[_Slot] = deque(maxlen=max(2, background_gap))
         self._kernel = np.ones((7, 7), np.uint8)
 
     def add(self, index: int, t_s: float, image: np.ndarray) -> None:
@@ -86,10 +87,16 @@ class FrameAnalyzer:
             prev = self._window[-1]
             flow = self.camera.flow(prev.small, small)
             scale = gray.shape[1] / small.shape[1]
-            step = self.camera.step(flow, scale, prev.hist, slot.hist)
+            step = self.camera.step(flow, scale, prev.hist, slot.hist, prev.small, small)
             slot.step = (step.dx, step.dy)
             slot.cut = step.cut
             slot.cam = (prev.cam[0] + step.dx, prev.cam[1] + step.dy)
+            if step.cut:
+                self._recent.clear()
+            elif len(self._recent) == self._recent.maxlen:
+                slot.cam = self._long_baseline(self._recent[0], gray, slot.cam, 1.0)
+                slot.step = (slot.cam[0] - prev.cam[0], slot.cam[1] - prev.cam[1])
+                step = CameraStep(*slot.step)
             residual = flow - np.float32([step.dx / scale, step.dy / scale])
             cells = cv2.resize(residual, (GRID[1], GRID[0]), interpolation=cv2.INTER_AREA)
             dt = max(t_s - prev.t_s, 1e-3)
@@ -99,6 +106,7 @@ class FrameAnalyzer:
             if step.cut:
                 sig.cuts.append(t_s)
         self._window.append(slot)
+        self._recent.append(slot)
         if len(self._window) == 3:
             self._middle(*self._window)
         if slot.cut:
@@ -110,6 +118,23 @@ class FrameAnalyzer:
             sig.flash.append(0.0)
             sig.flash_xy.append((0.5, 0.5))
             sig.motion.append(0.0)
+
+    def _long_baseline(self, base: _Slot, small: np.ndarray, chained: tuple[float, float],
+                       scale: float) -> tuple[float, float]:
+        """The camera position measured against a frame ``gap`` back, not frame to frame.
+
+        Frame-to-frame shifts of a slow pan are a fraction of a pixel and phase
+        correlation biases them towards zero where noise or compression blocks stay put;
+        summed over a clip the pan comes out short. A shift several frames long is
+        measured with the same absolute error, so the relative error shrinks.
+        """
+        dx, dy, response = self.camera.shift(base.gray, small)
+        cam = (base.cam[0] + dx * scale, base.cam[1] + dy * scale)
+        limit = 2.0 * scale + 0.5 * abs(chained[0] - base.cam[0]) + 0.5 * abs(
+            chained[1] - base.cam[1])
+        if response < 0.1 or np.hypot(cam[0] - chained[0], cam[1] - chained[1]) > limit:
+            return chained
+        return cam
 
     def finish(self) -> MotionSignals:
         """Close the window (the last frame has no successor) and return the signals."""

@@ -37,13 +37,16 @@ class MotionPerceiver(Perceiver):
         camera_hfov_deg: horizontal field of view, for depth and the spatial mix.
         impact_sensitivity: scales every impact threshold down (>1 finds more impacts).
         flash_threshold: fraction of the picture that must jump to bright for a flash.
+        field_impacts: also report impacts of the coarse motion field that no track
+            explains (finds hits of tiny, blurred objects, but also many false ones under
+            camera motion; off by default: a false hit is worse than a missed one).
     """
 
     NAME = "motion"
 
     def __init__(self, *, analysis_width: int = 256, analysis_fps: float | None = None,
                  camera_hfov_deg: float = 60.0, impact_sensitivity: float = 1.0,
-                 flash_threshold: float = 0.002) -> None:
+                 flash_threshold: float = 0.002, field_impacts: bool = False) -> None:
         if analysis_width < 32:
             raise UsageError(f"`analysis_width` must be >= 32 px, got {analysis_width}")
         if analysis_fps is not None and analysis_fps <= 0:
@@ -57,12 +60,13 @@ class MotionPerceiver(Perceiver):
         self.camera_hfov_deg = camera_hfov_deg
         self.impact_sensitivity = impact_sensitivity
         self.flash_threshold = flash_threshold
+        self.field_impacts = field_impacts
 
     def config(self) -> dict[str, object]:
         return {"analysis_width": self.analysis_width, "analysis_fps": self.analysis_fps,
                 "camera_hfov_deg": self.camera_hfov_deg,
                 "impact_sensitivity": self.impact_sensitivity,
-                "flash_threshold": self.flash_threshold}
+                "flash_threshold": self.flash_threshold, "field_impacts": self.field_impacts}
 
     def __call__(self, video: Video, *, prompt: str | None = None,
                  progress: Progress | None = None) -> SceneAnalysis:
@@ -75,8 +79,9 @@ class MotionPerceiver(Perceiver):
         rate = float(video.fps) if video.fps_num > 0 else 25.0
         if self.analysis_fps is not None:
             rate = min(rate, self.analysis_fps)
-        # Background samples ~0.1 s apart: far enough that a moving object has left.
-        analyzer = FrameAnalyzer(background_gap=max(2, round(0.1 * rate)))
+        # Background samples ~0.2 s apart: far enough that even a ball at the top of its
+        # arc (moving slowly) has left the pixels it covers now.
+        analyzer = FrameAnalyzer(background_gap=max(2, round(0.2 * rate)))
         env_est = EnvironmentEstimator()
         total = max(1, video.frame_count)
         env_every = 0.5
@@ -118,7 +123,7 @@ class MotionPerceiver(Perceiver):
         for track in tracks:
             found += track_impacts(track, min_change=0.5 * width / sens,
                                    ref_change=1.5 * width)
-        if len(signals.times) >= 3:
+        if self.field_impacts and len(signals.times) >= 3:
             cells = np.stack(signals.field_cells)
             score, where = field_impact_signal(cells)
             times = np.asarray(signals.times)

@@ -124,3 +124,69 @@ def bounce_clip(path: Path, *, fps: float, duration_s: float = 3.4, pan_px_s: fl
         return img
 
     return render(path, times, draw, fps), ball, times
+
+
+def flash_clip(path: Path, *, fps: float = 25.0, duration_s: float = 3.0,
+               flash_frames: tuple[int, ...] = (20, 45), seed: int = 3) -> tuple[Path, list[float]]:
+    """A still, dim scene where a small bright burst (a muzzle flash) lights single frames."""
+    base = (background(seed) // 2).astype(np.uint8)
+    times = frame_times(fps, duration_s)
+
+    def draw(t: float, k: int) -> np.ndarray:
+        img = base.copy()
+        if k in flash_frames:
+            cv2.circle(img, (420, 150), 22, (255, 250, 220), -1, cv2.LINE_AA)
+        return img
+
+    return render(path, times, draw, fps), [times[k] for k in flash_frames]
+
+
+def pan_clip(path: Path, *, fps: float = 25.0, duration_s: float = 3.0, pan_px_s: float = 150.0,
+             noise: float = 4.0, seed: int = 5) -> Path:
+    """A textured backdrop panned left to right (accelerating, then steady); nothing moves."""
+    wide = background(seed, W + int(abs(pan_px_s) * duration_s * 1.5) + 8, H)
+    rng = np.random.default_rng(seed + 1)
+    times = frame_times(fps, duration_s)
+
+    def draw(t: float, k: int) -> np.ndarray:
+        ramp = 0.5 * t * t / 1.0 if t < 1.0 else t - 0.5   # ease in over the first second
+        off = round(pan_px_s * ramp)
+        img = wide[:, off:off + W].copy()
+        return np.clip(img + rng.normal(0, noise, img.shape), 0, 255).astype(np.uint8)
+
+    return render(path, times, draw, fps)
+
+
+def cut_clip(path: Path, *, fps: float = 25.0, duration_s: float = 3.0,
+             cut_s: float = 1.52) -> tuple[Path, float]:
+    """Two unrelated still shots joined at the first frame at or after ``cut_s``."""
+    first = background(11)
+    second = (255 - background(12)).astype(np.uint8)
+    second[:, :, 2] = np.clip(second[:, :, 2].astype(int) + 60, 0, 255).astype(np.uint8)
+    times = frame_times(fps, duration_s)
+    k_cut = next(k for k, t in enumerate(times) if t >= cut_s - 1e-9)
+    return render(path, times, lambda t, k: (first if k < k_cut else second).copy(),
+                  fps), times[k_cut]
+
+
+def crossing_clip(path: Path, *, fps: float = 25.0, duration_s: float = 3.0,
+                  seed: int = 7) -> tuple[Path, Callable[[float], tuple[float, float]],
+                                         Callable[[float], tuple[float, float]]]:
+    """A blue ball moving right and a yellow ball moving left cross mid-picture at t=1.5 s."""
+    base = background(seed)
+    times = frame_times(fps, duration_s)
+
+    def blue(t: float) -> tuple[float, float]:
+        return 80.0 + 160.0 * t, 170.0
+
+    def yellow(t: float) -> tuple[float, float]:
+        return 560.0 - 160.0 * t, 196.0
+
+    def draw(t: float, k: int) -> np.ndarray:
+        img = base.copy()
+        for where, colour in ((blue(t), (40, 70, 230)), (yellow(t), (240, 220, 40))):
+            cv2.circle(img, (round(where[0]), round(where[1])), RADIUS, colour, -1,
+                       cv2.LINE_AA)
+        return img
+
+    return render(path, times, draw, fps), blue, yellow

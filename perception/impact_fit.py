@@ -1,0 +1,122 @@
+"""Impacts of one track as velocity jumps, found by binary segmentation of its flight.
+
+Between two impacts an object flies under a steady acceleration (gravity, a swing), so
+its positions fit ``p = a (t-t_k)^2 / 2 + b_side + c_side (t-t_k)`` on both sides of an
+impact at ``t_k``: one shared acceleration, a separate line per side. The velocity jump
+``c_out - c_in`` is what steady acceleration cannot explain; the top of a ball's arc
+reverses the velocity too, but smoothly, and leaves no jump. The strongest significant
+jump of the whole track (in standard errors: the best-fitting split is the one
+nearest the true contact) is accepted first, the track is split there, and each part is
+searched again, so the fitting windows of a later, weaker impact never straddle an
+earlier one (closely spaced bounces at the end of a ball's run).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Jump:
+    """A velocity jump at sample ``k``: its size (px/s), time and significance."""
+
+    k: int
+    t_s: float
+    size: float
+    score: float  # size in standard errors of the fit
+    v_in: np.ndarray
+    v_out: np.ndarray
+
+
+@dataclass
+class ImpactFit:
+    """Finds the velocity jumps of one track (positions already camera-stabilised).
+
+    Args:
+        min_change: smallest velocity change (pixels per second) that counts.
+        significance: jump in standard errors of the fit that counts.
+        noise_px: smallest position noise assumed (box edges are whole pixels).
+        window: samples per side at most (in steps of ``step``), three at least.
+        step: sample stride of the windows (2 at 60 fps keeps a ~1/30 s spacing).
+    """
+
+    min_change: float
+    significance: float = 4.0
+    noise_px: float = 0.5
+    window: int = 4
+    step: int = 1
+
+    def __call__(self, t: np.ndarray, p: np.ndarray) -> list[Jump]:
+        """All accepted jumps of positions ``p`` ``(n, 2)`` at times ``t``, time-sorted."""
+        jumps: list[Jump] = []
+        segments = [(0, len(t) - 1)]
+        while segments:
+            lo, hi = segments.pop()
+            best = self._best(t, p, lo, hi)
+            if best is None:
+                continue
+            jumps.append(best)
+            # The samples next to a contact are unreliable (a box merges with a shadow).
+            segments += [(lo, best.k - self.step), (best.k + self.step, hi)]
+        return sorted(jumps, key=lambda j: j.t_s)
+
+    def _best(self, t: np.ndarray, p: np.ndarray, lo: int, hi: int) -> Jump | None:
+        s = self.step
+        best: Jump | None = None
+        for k in range(lo + 3 * s, hi - 3 * s + 1):
+            before = np.arange(k - 2 * s, max(lo, k - (self.window + 1) * s) - 1, -s)[::-1]
+            after = np.arange(k + 2 * s, min(hi, k + (self.window + 1) * s) + 1, s)
+            if before.size < 3 or after.size < 3:
+                continue
+            jump = self._fit(t, p, k, before, after)
+            if jump is not None and (best is None or jump.score > best.score):
+                best = jump
+        return None if best is None else self._centred(t, p, lo, hi, best)
+
+    def _centred(self, t: np.ndarray, p: np.ndarray, lo: int, hi: int, best: Jump) -> Jump:
+        """The fit, among splits near ``best``, whose crossing time is nearest its split.
+
+        The best-scoring split can sit a frame or two from the contact (its windows then
+        still exclude the contact); the split whose own crossing falls on itself is
+        centred on it, and its crossing is the least extrapolated.
+        """
+        s = self.step
+        chosen = best
+        for k in range(max(lo + 3 * s, best.k - s), min(hi - 3 * s, best.k + s) + 1):
+            before = np.arange(k - 2 * s, max(lo, k - (self.window + 1) * s) - 1, -s)[::-1]
+            after = np.arange(k + 2 * s, min(hi, k + (self.window + 1) * s) + 1, s)
+            if before.size < 3 or after.size < 3:
+                continue
+            jump = self._fit(t, p, k, before, after)
+            if jump is not None and abs(jump.t_s - t[k]) < abs(chosen.t_s - t[chosen.k]):
+                chosen = jump
+        return chosen
+
+    def _fit(self, t: np.ndarray, p: np.ndarray, k: int, before: np.ndarray,
+             after: np.ndarray) -> Jump | None:
+        idx = np.concatenate([before, after])
+        tau = t[idx] - t[k]
+        out = (idx > k).astype(np.float64)
+        design = np.stack([0.5 * tau ** 2, 1 - out, out, tau * (1 - out), tau * out], 1)
+        coef, *_ = np.linalg.lstsq(design, p[idx], rcond=None)
+        resid = p[idx] - design @ coef
+        dof = max(1, idx.size - 5)
+        sigma = max(self.noise_px, float(np.sqrt((resid ** 2).sum() / (2 * dof))))
+        cov = np.linalg.pinv(design.T @ design)
+        se = sigma * float(np.sqrt(max(cov[3, 3] + cov[4, 4] - 2 * cov[3, 4], 0.0)))
+        v_in, v_out = coef[3], coef[4]
+        change = v_out - v_in
+        size = float(np.hypot(*change))
+        s_in = float(np.hypot(*v_in))
+        if size < self.min_change or size < self.significance * se:
+            return None
+        if s_in < 0.25 * self.min_change or float(np.dot(change, v_in)) > -0.25 * size * s_in:
+            return None  # no approach, or the change does not oppose it: a push, not a hit
+        axis = int(np.argmax(np.abs(change)))
+        offset = (coef[2, axis] - coef[1, axis]) / (v_in[axis] - v_out[axis])
+        s = self.step
+        t_hit = float(np.clip(t[k] + offset, t[max(k - s, 0)], t[min(k + s, len(t) - 1)]))
+        return Jump(k=k, t_s=t_hit, size=size, score=size / max(se, 1e-9), v_in=v_in,
+                    v_out=v_out)
