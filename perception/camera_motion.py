@@ -54,8 +54,7 @@ class CameraMotionEstimator:
         return hist / max(float(hist.sum()), 1.0)
 
     def step(self, flow: np.ndarray, scale: float, prev_hist: np.ndarray,
-             cur_hist: np.ndarray, prev_small: np.ndarray | None = None,
-             cur_small: np.ndarray | None = None) -> CameraStep:
+             cur_hist: np.ndarray) -> CameraStep:
         """The camera shift (scaled to analysis pixels) and whether a cut happened."""
         dist = float(cv2.compareHist(prev_hist.astype(np.float32), cur_hist.astype(np.float32),
                                      cv2.HISTCMP_BHATTACHARYYA))
@@ -64,17 +63,6 @@ class CameraMotionEstimator:
         h, w = flow.shape[:2]
         inner = flow[h // 10:h - h // 10, w // 10:w - w // 10].reshape(-1, 2)
         dx, dy = np.median(inner, axis=0)
-        if prev_small is not None and cur_small is not None:
-            # Phase correlation is ~10x more precise than the median flow (which is
-            # quantised by DIS's patches); the camera shift is summed over many frames
-            # to align the background samples, so its error must stay far below a pixel.
-            if self._window is None or self._window.shape != prev_small.shape:
-                self._window = cv2.createHanningWindow(prev_small.shape[::-1], cv2.CV_32F)
-            (px, py), response = cv2.phaseCorrelate(prev_small.astype(np.float32),
-                                                    cur_small.astype(np.float32),
-                                                    self._window)
-            if response > 0.2 and abs(px - dx) < 2 and abs(py - dy) < 2:
-                dx, dy = px, py
         return CameraStep(float(dx * scale), float(dy * scale), cut=False,
                           cut_distance=dist)
 

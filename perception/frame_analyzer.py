@@ -87,7 +87,7 @@ class FrameAnalyzer:
             prev = self._window[-1]
             flow = self.camera.flow(prev.small, small)
             scale = gray.shape[1] / small.shape[1]
-            step = self.camera.step(flow, scale, prev.hist, slot.hist, prev.small, small)
+            step = self.camera.step(flow, scale, prev.hist, slot.hist)
             slot.step = (step.dx, step.dy)
             slot.cut = step.cut
             slot.cam = (prev.cam[0] + step.dx, prev.cam[1] + step.dy)
@@ -128,11 +128,14 @@ class FrameAnalyzer:
         summed over a clip the pan comes out short. A shift several frames long is
         measured with the same absolute error, so the relative error shrinks.
         """
+        moved = float(np.hypot(chained[0] - base.cam[0], chained[1] - base.cam[1]))
+        if moved < 1.0:
+            return chained  # a still camera: nothing to correct, and moving objects
+            # near the middle of the picture would pull the correlation peak
         dx, dy, response = self.camera.shift(base.gray, small)
         cam = (base.cam[0] + dx * scale, base.cam[1] + dy * scale)
-        limit = 2.0 * scale + 0.5 * abs(chained[0] - base.cam[0]) + 0.5 * abs(
-            chained[1] - base.cam[1])
-        if response < 0.1 or np.hypot(cam[0] - chained[0], cam[1] - chained[1]) > limit:
+        if response < 0.1 or np.hypot(cam[0] - chained[0], cam[1] - chained[1]) > (
+                0.35 * moved + 0.5):
             return chained
         return cam
 

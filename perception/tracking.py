@@ -126,10 +126,11 @@ class BlobTracker:
     Args:
         max_jump: largest distance (pixels) a blob may move between frames, beyond the
             constant-velocity prediction.
-        max_missed: frames a track may go unseen before it ends.
+        max_missed: frames a track may go unseen before it ends (long enough to coast
+            through another object passing in front: its blob then merges with theirs).
     """
 
-    def __init__(self, *, max_jump: float = 40.0, max_missed: int = 2) -> None:
+    def __init__(self, *, max_jump: float = 40.0, max_missed: int = 15) -> None:
         self.max_jump = max_jump
         self.max_missed = max_missed
         self.active: list[Track] = []
@@ -143,7 +144,8 @@ class BlobTracker:
         matched_tracks: set[int] = set()
         if self.active and blobs:
             pred = np.array([t.predict(cam) for t in self.active])
-            gate = np.array([self.max_jump * (1 + t.missed) + 0.5 * t.size for t in self.active])
+            gate = np.array([self.max_jump * min(1 + t.missed, 3) + 0.5 * t.size
+                             for t in self.active])
             t_area = np.array([t.w[-1] * t.h[-1] + 1 for t in self.active])
             t_light = np.array([t.brightness for t in self.active])
             t_color = np.array([t.color for t in self.active])

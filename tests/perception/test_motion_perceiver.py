@@ -61,8 +61,8 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> list[Outcome]:
     return [_run(tmp, *case) for case in CASES]
 
 
-@pytest.mark.xfail(reason="measured 6/34 (18 %): hits 17-40 ms off at 60 fps count as "
-                   "false, plus one top-of-arc hit at 24/25 fps; the issue's target is 5 %",
+@pytest.mark.xfail(reason="measured 3/35 (8.6 %): a hit at the top of the last, 20 px "
+                   "high bounce; the issue's target is 5 %",
                    strict=False)
 def test_at_most_5_percent_false_impacts(outcomes: list[Outcome]) -> None:
     false = sum(o.false for o in outcomes)
@@ -71,9 +71,8 @@ def test_at_most_5_percent_false_impacts(outcomes: list[Outcome]) -> None:
     assert false <= 0.05 * found, [(o.case, o.false, o.found) for o in outcomes]
 
 
-@pytest.mark.xfail(reason="measured 28/36 (78 %): the last, 20 px high bounce of each clip "
-                   "is missed, and at 60 fps some hits land 17-40 ms off (one frame is "
-                   "16.7 ms); the issue's target is 95 %", strict=False)
+@pytest.mark.xfail(reason="measured 32/36 (89 %): the last, 20 px high bounce of most clips "
+                   "is missed; the issue's target is 95 %", strict=False)
 def test_at_least_95_percent_of_contacts_within_one_frame(outcomes: list[Outcome]) -> None:
     hits = sum(o.hits for o in outcomes)
     required = sum(o.required for o in outcomes)
@@ -90,7 +89,7 @@ def test_most_contacts_within_one_frame_at_24_to_30_fps(outcomes: list[Outcome])
 def test_few_false_impacts_at_24_to_30_fps(outcomes: list[Outcome]) -> None:
     # Not the target (above): a floor that catches regressions meanwhile.
     low = [o for o in outcomes if o.case[0] <= 30]
-    assert sum(o.false for o in low) <= 0.15 * sum(o.found for o in low), [
+    assert sum(o.false for o in low) <= 0.1 * sum(o.found for o in low), [
         (o.case, o.false, o.found) for o in low]
 
 
