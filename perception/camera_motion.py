@@ -54,7 +54,8 @@ class CameraMotionEstimator:
         return hist / max(float(hist.sum()), 1.0)
 
     def step(self, flow: np.ndarray, scale: float, prev_hist: np.ndarray,
-             cur_hist: np.ndarray) -> CameraStep:
+             cur_hist: np.ndarray, prev_small: np.ndarray | None = None,
+             cur_small: np.ndarray | None = None) -> CameraStep:
         """The camera shift (scaled to analysis pixels) and whether a cut happened."""
         dist = float(cv2.compareHist(prev_hist.astype(np.float32), cur_hist.astype(np.float32),
                                      cv2.HISTCMP_BHATTACHARYYA))
@@ -63,6 +64,9 @@ class CameraMotionEstimator:
         h, w = flow.shape[:2]
         inner = flow[h // 10:h - h // 10, w // 10:w - w // 10].reshape(-1, 2)
         dx, dy = np.median(inner, axis=0)
+        if prev_small is not None and cur_small is not None and not self._explains(
+                prev_small, cur_small, float(dx), float(dy)):
+            dx, dy = 0.0, 0.0
         return CameraStep(float(dx * scale), float(dy * scale), cut=False,
                           cut_distance=dist)
 
@@ -73,6 +77,27 @@ class CameraMotionEstimator:
         (dx, dy), response = cv2.phaseCorrelate(a_small.astype(np.float32),
                                                 b_small.astype(np.float32), self._window)
         return float(dx), float(dy), float(response)
+
+    @staticmethod
+    def _explains(prev_small: np.ndarray, cur_small: np.ndarray, dx: float,
+                  dy: float) -> bool:
+        """Whether shifting by ``(dx, dy)`` makes the frames alike better than no shift.
+
+        Flow on a textureless wall is noise whose median is not zero; summed over a
+        clip it would invent a pan. A real camera move makes the shifted previous frame
+        match the current one clearly better than the unshifted one does.
+        """
+        if abs(dx) < 0.05 and abs(dy) < 0.05:
+            return True
+        h, w = cur_small.shape
+        m = max(2, int(np.ceil(max(abs(dx), abs(dy)))) + 1)
+        if 2 * m >= min(h, w):
+            return True
+        cur = cur_small[m:h - m, m:w - m]
+        still = float(cv2.absdiff(prev_small[m:h - m, m:w - m], cur).mean())
+        moved = float(cv2.absdiff(shift_image(prev_small, dx, dy)[m:h - m, m:w - m],
+                                  cur).mean())
+        return moved < 0.9 * still
 
 
 def shift_image(gray: np.ndarray, dx: float, dy: float) -> np.ndarray:

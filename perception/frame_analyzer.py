@@ -87,7 +87,7 @@ class FrameAnalyzer:
             prev = self._window[-1]
             flow = self.camera.flow(prev.small, small)
             scale = gray.shape[1] / small.shape[1]
-            step = self.camera.step(flow, scale, prev.hist, slot.hist)
+            step = self.camera.step(flow, scale, prev.hist, slot.hist, prev.small, small)
             slot.step = (step.dx, step.dy)
             slot.cut = step.cut
             slot.cam = (prev.cam[0] + step.dx, prev.cam[1] + step.dy)

@@ -136,8 +136,7 @@ class MotionPerceiver(Perceiver):
                                       x=(col + 0.5) * width / GRID[1],
                                       y=(row + 0.5) * signals.height / GRID[0],
                                       strength=float(1 - np.exp(-height / (0.6 * width)))))
-        found.sort(key=lambda e: e.t_s)
-        return found
+        return _merge_duplicates(found, near_px=0.15 * width)
 
     def _flashes(self, signals: MotionSignals) -> list[RawEvent]:
         """Frames where part of the picture jumps to bright."""
@@ -154,3 +153,14 @@ class MotionPerceiver(Perceiver):
                                 x=x * signals.width, y=y * signals.height,
                                 strength=float(min(1.0, 0.4 + 20 * height))))
         return out
+
+
+def _merge_duplicates(events: list[RawEvent], *, near_px: float,
+                      within_s: float = 0.05) -> list[RawEvent]:
+    """One impact per moment and place: a ball and its shadow both stop at a bounce."""
+    kept: list[RawEvent] = []
+    for e in sorted(events, key=lambda e: -e.strength):
+        if not any(abs(e.t_s - k.t_s) < within_s and np.hypot(e.x - k.x, e.y - k.y) < near_px
+                   for k in kept):
+            kept.append(e)
+    return sorted(kept, key=lambda e: e.t_s)
