@@ -38,7 +38,8 @@ def ball_at(t: float) -> BallState:
     """Ball centre at ``t``: constant speed to the right, |cos| bounces of decaying height."""
     x = 0.1 * WIDTH + 0.8 * WIDTH * t / DURATION_S
     phase = (t - FIRST_BOUNCE_S) / BOUNCE_PERIOD_S + 0.5
-    height = 170.0 * (0.82 ** max(0.0, math.floor(phase)))
+    # Each arc loses height at its bounce (phase k + 0.5), never in mid-air.
+    height = 170.0 * (0.82 ** max(0.0, math.floor(phase - 0.5) + 1))
     y = FLOOR_Y - BALL_RADIUS - height * abs(math.cos(math.pi * phase))
     return BallState(x=x, y=y)
 
