@@ -80,6 +80,7 @@ class DubWorker:
             _limit_threads(threads)
         config = dict(config)
         limits = Limits.from_dict(config.pop("limits", {}) or {})
+        config.setdefault("decode_threads", threads or 0)
         self.pipeline = FoleyPipeline(limits=limits, **config)
         self.name = f"pid{os.getpid()}"
         self._warm_up()

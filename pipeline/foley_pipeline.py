@@ -73,6 +73,7 @@ class FoleyPipeline:
             the neural model named by ``audio_model`` (procedural for all when none is named).
         perception_model / audio_model / video_model: model id or local folder.
         audio_options: extra keyword arguments for the neural sound source (``steps`` …).
+        decode_threads: video decoder threads (0: automatic; 1 where workers run per core).
         limits: resource guards (duration, resolution, layer count).
     """
 
@@ -82,6 +83,7 @@ class FoleyPipeline:
     audio_model: str | None = None
     video_model: str | None = None
     audio_options: dict[str, Any] = field(default_factory=dict)
+    decode_threads: int = 0
     limits: Limits = field(default_factory=Limits)
     planner: Planner = field(default_factory=Planner)
     perceiver: Any = None
@@ -261,9 +263,9 @@ class FoleyPipeline:
     def _open(self, video: Video | str | Path) -> Video:
         if isinstance(video, Video):
             if video.frame_reader is None:
-                video = open_video(video.path)
+                video = open_video(video.path, threads=self.decode_threads)
         else:
-            video = open_video(video)
+            video = open_video(video, threads=self.decode_threads)
         self.limits.check_video(video)
         return video
 

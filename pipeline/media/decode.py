@@ -13,10 +13,16 @@ from pipeline.media.probe import _reason, open_container, probe
 from pipeline.records import Frame, Video
 
 
-def open_video(path: str | Path) -> Video:
-    """Probe ``path`` and attach a streaming frame reader to the returned ``Video``."""
+def open_video(path: str | Path, *, threads: int = 0) -> Video:
+    """Probe ``path`` and attach a streaming frame reader to the returned ``Video``.
+
+    Args:
+        threads: decoder threads (0: as many as the codec likes; 1 in batch workers that
+            already run one per core).
+    """
     video = probe(path)
-    video.frame_reader = lambda width, max_fps: iter_frames(video, width=width, max_fps=max_fps)
+    video.frame_reader = lambda width, max_fps: iter_frames(video, width=width, max_fps=max_fps,
+                                                            threads=threads)
     return video
 
 
@@ -28,8 +34,8 @@ def analysis_size(video: Video, width: int) -> tuple[int, int]:
     return width - width % 2, height - height % 2
 
 
-def iter_frames(video: Video, *, width: int = 256,
-                max_fps: float | None = None) -> Iterator[Frame]:
+def iter_frames(video: Video, *, width: int = 256, max_fps: float | None = None,
+                threads: int = 0) -> Iterator[Frame]:
     """Yield RGB frames ``width`` px wide, at most ``max_fps`` a second, one at a time.
 
     Times come from the container (relative to the first frame), never from a nominal
@@ -47,7 +53,12 @@ def iter_frames(video: Video, *, width: int = 256,
     min_step = 1.0 / max_fps if max_fps else 0.0
     with open_container(Path(video.path)) as container:
         stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
+        if threads == 1:
+            stream.thread_type = "NONE"
+        else:
+            stream.thread_type = "AUTO"
+            if threads > 1:
+                stream.codec_context.thread_count = threads
         tb = stream.time_base or Fraction(1, 90_000)
         first_pts: int | None = None
         next_t = 0.0

@@ -60,8 +60,13 @@ def test_object_side_sets_the_louder_channel(x: float, louder: int) -> None:
 
 
 def test_moving_square_on_the_left_is_louder_left(tmp_path: Path) -> None:
-    clip = make_clip(tmp_path / "left.mp4", fps=25, seconds=2.0, width=320, height=180,
-                     draw=moving_square(lambda t: 0.12 + 0.1 * abs(np.sin(3 * t)), size=24))
+    # A square bouncing between two walls in the left third: sharp reversals every 0.4 s.
+    def x_of_t(t: float) -> float:
+        phase = (t / 0.4) % 2.0
+        return 0.06 + 0.22 * (phase if phase < 1.0 else 2.0 - phase)
+
+    clip = make_clip(tmp_path / "left.mp4", fps=25, seconds=3.0, width=320, height=180,
+                     draw=moving_square(x_of_t, size=24))
     result = FoleyPipeline().dub(clip, tmp_path / "out.mp4", "a ball")
     audio = decode_audio(result.video_path, channels=2)
     rms = np.sqrt(np.mean(audio.astype(np.float64) ** 2, axis=0))
