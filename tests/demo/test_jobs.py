@@ -1,4 +1,4 @@
-"""The demo's jobs without a server: re-render speed and no re-analysis, table edits,
+"""The demo's jobs without a server: re-render without re-analysis, table edits,
 the perception overlay, the workspace and the ``vidfoley demo`` command line."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from demo.jobs import DubSession, dub_clip, finish_rerender, rerender
+from demo.jobs import dub_clip, finish_rerender, rerender
 from demo.overlay import draw_overlay, flash_level, track_at, write_overlay
 from demo.plan_table import apply_rows, plan_to_rows
 from demo.workspace import Workspace
@@ -33,14 +33,12 @@ def ten_second_dub(tmp_path_factory):
     return pipeline, workspace, out
 
 
-def test_rerender_of_a_10s_clip_is_quick_and_does_not_analyse(ten_second_dub) -> None:
+def test_rerender_of_a_10s_clip_does_not_analyse(ten_second_dub) -> None:
+    # Its speed (target <= 1 s) is measured by bench/rerender.py, not asserted here.
     pipeline, workspace, out = ten_second_dub
     rows = plan_to_rows(out.session.plan)
     rows[0][3] = -6.0
     plan = apply_rows(out.session.plan, rows)
-    best = min(_timed_rerender(pipeline, workspace, out.session, plan) for _ in range(2))
-    # The target is 1 s on a free machine; CI shares two cores, so allow twice that.
-    assert best < 2.0, f"re-render took {best:.2f} s"
     again = rerender(pipeline, workspace, out.session, plan)
     assert again.result.scene is None  # no perception ran
     assert again.session.scene is out.session.scene
@@ -49,12 +47,6 @@ def test_rerender_of_a_10s_clip_is_quick_and_does_not_analyse(ten_second_dub) ->
     done = finish_rerender(again)
     assert [Path(p).name for p in done.downloads] == ["dubbed.mp4", "stems.zip", "plan.json"]
     assert Path(done.timeline_path).stat().st_size > 10_000
-
-
-def _timed_rerender(pipeline, workspace, session: DubSession, plan: SoundPlan) -> float:
-    start = time.perf_counter()
-    rerender(pipeline, workspace, session, plan)
-    return time.perf_counter() - start
 
 
 def _plan() -> SoundPlan:
