@@ -26,7 +26,7 @@ from pipeline.media.mux import ORIGINAL_MODES, container_format
 from pipeline.outputs import write_stems
 from pipeline.plan_checks import check_plan
 from pipeline.planner import Planner
-from pipeline.progress import Progress, no_progress
+from pipeline.progress import Progress, no_progress, sub_progress
 from pipeline.records import AUDIO_FORMATS, DubResult, SceneAnalysis, SoundPlan, Soundtrack, Video
 
 PIPELINE_FILE = "pipeline.json"
@@ -216,11 +216,11 @@ class FoleyPipeline:
         progress(1, 5, "analyse")
         scene = None
         if plan is None:
-            scene = self.analyse(video, prompt)
+            scene = self.analyse(video, prompt, progress=sub_progress(progress, 1, 5, "analyse"))
             plan = self._plan_from_scene(scene, video, options)
         # 4. Render.
         progress(2, 5, "render")
-        soundtrack = self.render(plan, video)
+        soundtrack = self.render(plan, video, progress=sub_progress(progress, 2, 5, "render"))
         audio = self._with_original(soundtrack, video, options.original)
         # 5. Mux, then the side outputs.
         progress(3, 5, "mux")

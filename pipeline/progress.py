@@ -1,11 +1,25 @@
-"""The progress callback every stage accepts: ``progress(step, total, label)``."""
+"""The progress callback every stage accepts: ``progress(step, total, label)``.
+
+``step`` may be fractional: a job hands each stage a :func:`sub_progress` callback, so the
+stage's own steps move one bar smoothly within the job's step.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-Progress = Callable[[int, int, str], None]
+Progress = Callable[[float, float, str], None]
 
 
-def no_progress(step: int, total: int, label: str) -> None:
+def no_progress(step: float, total: float, label: str) -> None:
     """A progress callback that does nothing."""
+
+
+def sub_progress(progress: Progress, step: int, total: int, label: str) -> Progress:
+    """A callback for step ``step`` of ``total``: sub-steps fill the space up to ``step + 1``."""
+
+    def update(sub: float, sub_total: float, sub_label: str) -> None:
+        fraction = min(max(sub / sub_total, 0.0), 1.0) if sub_total else 0.0
+        progress(step + fraction, total, f"{label}: {sub_label}" if sub_label else label)
+
+    return update
