@@ -22,8 +22,9 @@ from pipeline import components
 from pipeline.errors import UsageError
 from pipeline.guards import Limits
 from pipeline.media import check_readable, decode_audio, fit_length, mux, open_video
+from pipeline.media.atomic import check_writable
 from pipeline.media.mux import ORIGINAL_MODES, container_format
-from pipeline.outputs import write_stems
+from pipeline.outputs import make_folder, write_stems
 from pipeline.plan_checks import check_plan
 from pipeline.planner import Planner
 from pipeline.progress import Progress, no_progress, sub_progress
@@ -209,6 +210,11 @@ class FoleyPipeline:
         for extra in (stems_dir, plan_out, timeline):
             if extra is not None and _same_file(extra, path):
                 raise UsageError(f"{extra}: output would overwrite the input clip")
+        for target in (out, plan_out, timeline):
+            if target is not None:
+                check_writable(target)
+        if stems_dir is not None:
+            make_folder(stems_dir)
         # 2. Probe.
         progress(0, 5, "probe")
         video = self._open(path)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.errors import MediaError
-from pipeline.media.atomic import atomic_output
+from pipeline.media.atomic import atomic_output, check_writable
 from pipeline.records import SoundPlan, Soundtrack
 
 
@@ -29,6 +29,17 @@ def safe_name(layer_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", layer_id).strip("._") or "layer"
 
 
+def make_folder(folder: str | Path) -> Path:
+    """Create an output folder (and its parents), or fail with one line."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MediaError(f"{folder}: cannot create this folder ({exc.strerror})") from exc
+    check_writable(folder / "mix.wav")
+    return folder
+
+
 def write_stems(soundtrack: Soundtrack, plan: SoundPlan,
                 folder: str | Path) -> tuple[str, str]:
     """Write ``mix.wav``, ``<layer>.wav`` (spatial), ``<layer>.dry.wav`` and ``plan.json``.
@@ -36,11 +47,7 @@ def write_stems(soundtrack: Soundtrack, plan: SoundPlan,
     Returns:
         The folder and the mix WAV's path.
     """
-    folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise MediaError(f"{folder}: cannot create stems folder ({exc.strerror})") from exc
+    folder = make_folder(folder)
     sr = soundtrack.sample_rate
     mix = write_wav(folder / "mix.wav", soundtrack.samples, sr)
     for layer_id, stem in soundtrack.stems.items():

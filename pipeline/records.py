@@ -186,11 +186,19 @@ class _JsonRecord:
         return cls.from_dict(data)
 
     def save(self, path: str | Path) -> Path:
-        """Write the record as JSON atomically (temporary name, then rename)."""
+        """Write the record as JSON atomically (temporary name, then rename).
+
+        Raises:
+            OSError: the folder cannot be written (its ``filename`` names the path).
+        """
         path = Path(path)
         tmp = path.with_name(f".{path.name}.partial")
-        tmp.write_text(self.to_json() + "\n", encoding="utf-8")
-        tmp.replace(path)
+        try:
+            tmp.write_text(self.to_json() + "\n", encoding="utf-8")
+            tmp.replace(path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         return path
 
     @classmethod

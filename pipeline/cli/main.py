@@ -77,6 +77,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"vidfoley: error: {_one_line(exc)}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:
+        # A file the user named could not be read or written: their environment, not a bug.
+        if debug or not exc.filename:
+            raise
+        print(f"vidfoley: error: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         if debug:
             raise

@@ -7,10 +7,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from pipeline.errors import UsageError
+from pipeline.media.atomic import check_writable
+from pipeline.outputs import write_wav
 
 SAMPLE_RATE = 48_000
 
@@ -55,8 +56,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _render(engine: object, args: argparse.Namespace) -> int:
-    import soundfile as sf
-
     from audio_gen.procedural.taxonomy import is_continuous
 
     out: Path = args.output
@@ -70,18 +69,11 @@ def _render(engine: object, args: argparse.Namespace) -> int:
             raise UsageError(f"{name} must be > 0, got {value}")
     if args.seed < 0:
         raise UsageError(f"--seed must be >= 0, got {args.seed}")
+    check_writable(out)
     seconds = args.seconds or (6.0 if is_continuous(args.key) else 2.0)
     samples = engine.render_key(  # type: ignore[attr-defined]
         args.key, seconds=seconds, sample_rate=SAMPLE_RATE, material=args.material,
         size_m=args.size_m, speed_m_s=args.speed_m_s, seed=args.seed)
-    if not out.parent.exists():
-        raise UsageError(f"folder {out.parent} does not exist; create it first")
-    tmp = out.with_name(f".{out.name}.partial")
-    try:
-        sf.write(str(tmp), samples, SAMPLE_RATE, subtype="PCM_24", format="WAV")
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    write_wav(out, samples, SAMPLE_RATE)
     print(f"wrote {out} ({seconds:g} s, {SAMPLE_RATE} Hz, {args.key})")
     return 0

@@ -15,6 +15,24 @@ def partial_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.partial{path.suffix}")
 
 
+def check_writable(path: str | Path) -> Path:
+    """Fail with one line unless a file can be created at ``path``'s folder, before any work.
+
+    Creates and removes the temporary name itself: permission bits say nothing for root,
+    and a read-only mount only shows when writing.
+    """
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise MediaError(f"{path}: output folder {path.parent} does not exist")
+    tmp = partial_name(path)
+    try:
+        tmp.touch()
+    except OSError as exc:
+        raise MediaError(f"{path}: cannot write here ({exc.strerror or exc})") from exc
+    tmp.unlink(missing_ok=True)
+    return path
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path; rename it to ``path`` only if the block succeeds.
@@ -22,11 +40,7 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     On any exception (Ctrl-C included) the temporary file is removed, so a failed
     write never leaves a half-written output behind.
     """
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise MediaError(f"{path}: output folder {path.parent} does not exist")
-    if not os.access(path.parent, os.W_OK):
-        raise MediaError(f"{path}: output folder {path.parent} is not writable")
+    path = check_writable(path)
     tmp = partial_name(path)
     try:
         yield tmp

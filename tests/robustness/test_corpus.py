@@ -79,3 +79,44 @@ def test_output_folder_missing(tmp_path: Path) -> None:
                       tmpdir=tmp_path)
     assert proc.returncode == 2 and "does not exist" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def _read_only_folder(tmp_path: Path) -> Path:
+    """A folder nothing can be written to: chmod 555 for a user, /sys's top for root."""
+    if os.geteuid() != 0:
+        folder = tmp_path / "read_only"
+        folder.mkdir()
+        folder.chmod(0o555)
+        return folder
+    probe_file = Path("/sys/vidfoley-write-probe")
+    try:
+        probe_file.touch()
+    except OSError:
+        return Path("/sys")
+    probe_file.unlink()
+    pytest.skip("running as root with no read-only folder to write into")
+
+
+@pytest.mark.parametrize("target", ["-o", "--stems", "--plan-out", "--timeline"])
+def test_read_only_output_fails_before_any_work(tmp_path: Path, target: str) -> None:
+    from tests.synth_media import make_clip
+
+    make_clip(tmp_path / "in.mp4", seconds=1.0)
+    blocked = str(_read_only_folder(tmp_path) / ("stems" if target == "--stems" else "x.mp4"))
+    args = ["dub", "in.mp4", "-q"]
+    args += ["-o", blocked] if target == "-o" else ["-o", "out.mp4", target, blocked]
+    proc, _ = run_cli(*args, cwd=tmp_path, tmpdir=tmp_path)
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert blocked.rsplit("/", 1)[0] in proc.stderr
+    assert not (tmp_path / "out.mp4").exists() and leftovers(tmp_path) == []
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    from tests.synth_media import make_clip
+
+    if os.geteuid() == 0:
+        pytest.skip("root reads any file: permission bits cannot make one unreadable")
+    clip = make_clip(tmp_path / "in.mp4", seconds=1.0)
+    clip.chmod(0)
+    proc, _ = run_cli("dub", "in.mp4", "-o", "out.mp4", "-q", cwd=tmp_path, tmpdir=tmp_path)
+    assert proc.returncode == 2 and "permission denied" in proc.stderr
