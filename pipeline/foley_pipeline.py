@@ -231,7 +231,8 @@ class FoleyPipeline:
         # 5. Mux, then the side outputs.
         progress(3, 5, "mux")
         mux(video.path, audio, soundtrack.sample_rate, out,
-            keep_original_track=options.original == "keep-as-track")
+            keep_original_track=options.original == "keep-as-track",
+            ambisonic=soundtrack.format == "foa")
         progress(4, 5, "outputs")
         result = DubResult(video_path=str(out), duration_s=soundtrack.duration_s,
                            events=sum(len(la.events) for la in plan.layers),

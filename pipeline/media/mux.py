@@ -14,6 +14,7 @@ import numpy as np
 from pipeline.errors import MediaError, UsageError
 from pipeline.media.atomic import atomic_output
 from pipeline.media.probe import _reason, open_container
+from pipeline.media.spatial_audio import mark_ambisonic
 
 CONTAINERS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska"}
 ORIGINAL_MODES = ("replace", "mix", "keep-as-track")
@@ -33,7 +34,8 @@ def container_format(path: Path) -> str:
 
 
 def mux(video_path: str | Path, audio: np.ndarray, sample_rate: int, out_path: str | Path, *,
-        keep_original_track: bool = False, bitrate: int = 192_000) -> Path:
+        keep_original_track: bool = False, bitrate: int = 192_000,
+        ambisonic: bool = False) -> Path:
     """Write ``out_path``: ``video_path``'s video packets untouched plus ``audio`` as AAC.
 
     Args:
@@ -43,6 +45,8 @@ def mux(video_path: str | Path, audio: np.ndarray, sample_rate: int, out_path: s
         out_path: where to write (atomically: temporary name, then rename).
         keep_original_track: also copy the source's first audio track, as a second track.
         bitrate: AAC bit rate per stream.
+        ambisonic: the 4 channels are AmbiX first order (W, Y, Z, X): mark the track with
+            the spatial-audio metadata players read (MP4/MOV).
     """
     import av
 
@@ -60,6 +64,8 @@ def mux(video_path: str | Path, audio: np.ndarray, sample_rate: int, out_path: s
             _write(video_path, audio, sample_rate, tmp, fmt, keep_original_track, bitrate)
         except av.FFmpegError as exc:
             raise MediaError(f"{out_path}: could not write ({_reason(exc)})") from exc
+        if ambisonic and channels == 4 and fmt in ("mp4", "mov"):
+            mark_ambisonic(tmp)
     return out_path
 
 
