@@ -16,9 +16,10 @@ import numpy as np
 from perception.blob_refiner import BlobRefiner
 from perception.camera_motion import CameraMotionEstimator, CameraStep, shift_image
 from perception.foreground import ForegroundFinder, ShotFrame
+from perception.motion_onsets import diff_cells
 from perception.tracking import Blob, BlobTracker, find_blobs
 
-GRID = (6, 8)  # motion-field cells (rows, columns)
+GRID = (8, 8)  # motion-field cells (rows, columns)
 
 
 @dataclass
@@ -42,6 +43,7 @@ class MotionSignals:
     height: int = 0
     times: list[float] = field(default_factory=list)
     field_cells: list[np.ndarray] = field(default_factory=list)
+    diff_cells: list[np.ndarray] = field(default_factory=list)
     flash: list[float] = field(default_factory=list)
     flash_xy: list[tuple[float, float]] = field(default_factory=list)
     motion: list[float] = field(default_factory=list)
@@ -82,6 +84,7 @@ class FrameAnalyzer:
             sig.width, sig.height = gray.shape[1], gray.shape[0]
             sig.times.append(t_s)
             sig.field_cells.append(np.zeros((*GRID, 2), np.float32))
+            sig.diff_cells.append(np.zeros(GRID, np.float32))
             sig.camera_speed.append(0.0)
         else:
             prev = self._window[-1]
@@ -101,7 +104,15 @@ class FrameAnalyzer:
             cells = cv2.resize(residual, (GRID[1], GRID[0]), interpolation=cv2.INTER_AREA)
             dt = max(t_s - prev.t_s, 1e-3)
             sig.times.append(t_s)
-            sig.field_cells.append(cells * (scale / dt) if not step.cut else cells * 0)
+            if step.cut:
+                # Across a cut nothing moved: repeat the last motion so neither the flow
+                # nor the difference energy shows a stop or a jump there.
+                sig.field_cells.append(sig.field_cells[-1].copy())
+                sig.diff_cells.append(sig.diff_cells[-1].copy())
+            else:
+                sig.field_cells.append(cells * (scale / dt))
+                aligned = shift_image(prev.gray, step.dx, step.dy)
+                sig.diff_cells.append(diff_cells(gray, aligned, GRID))
             sig.camera_speed.append(float(np.hypot(step.dx, step.dy)) / dt)
             if step.cut:
                 sig.cuts.append(t_s)
