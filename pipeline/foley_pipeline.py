@@ -31,6 +31,8 @@ from pipeline.progress import Progress, no_progress, sub_progress
 from pipeline.records import AUDIO_FORMATS, DubResult, SceneAnalysis, SoundPlan, Soundtrack, Video
 
 PIPELINE_FILE = "pipeline.json"
+# What `vidfoley generate` uses when no --video-model is given (a ~8 GB download, GPU advised).
+DEFAULT_VIDEO_MODEL = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
 # The original sound's level under the foley when ``original="mix"`` (linear gain).
 ORIGINAL_MIX_GAIN = 0.7
 

@@ -7,6 +7,7 @@ import importlib
 import inspect
 
 from pipeline.cli import controller
+from pipeline.foley_pipeline import DEFAULT_VIDEO_MODEL
 from pipeline.media.mux import ORIGINAL_MODES
 from pipeline.records import AUDIO_FORMATS
 
@@ -56,7 +57,9 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
                          "then dub it.")
     gen.add_argument("prompt", help="what the clip shows")
     gen.add_argument("-o", "--output", required=True)
-    gen.add_argument("--video-model", help="diffusers model id or local folder")
+    gen.add_argument("--video-model", default=DEFAULT_VIDEO_MODEL,
+                     help=f"diffusers text-to-video model id or local folder "
+                     f"(default {DEFAULT_VIDEO_MODEL})")
     gen.add_argument("--seconds", type=float, default=5.0)
     gen.add_argument("--steps", type=int, help="video denoising steps (model default if unset)")
     gen.add_argument("--fps", type=float, help="frame rate of the generated clip")

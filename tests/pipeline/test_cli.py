@@ -74,10 +74,16 @@ def test_malformed_plan_is_one_line(tmp_path: Path) -> None:
     assert len(proc.stderr.strip().splitlines()) == 1 and not (tmp_path / "out.mp4").exists()
 
 
-def test_generate_without_model_explains(tmp_path: Path) -> None:
+def test_generate_without_the_model_explains(tmp_path: Path, monkeypatch) -> None:
+    # The default video model is neither cached nor reachable here: one line saying which
+    # model, how to pass a folder, and that dubbing needs no video model.
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     proc = vidfoley("generate", "rain on a roof", "-o", "rain.mp4", "-q", cwd=tmp_path)
-    assert proc.returncode == 2 and "--video-model" in proc.stderr
+    assert proc.returncode == 2, proc.stderr
+    assert "Wan-AI/Wan2.1-T2V-1.3B-Diffusers" in proc.stderr and "--video-model" in proc.stderr
     assert "vidfoley dub" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "rain.mp4").exists()
 
 
 def test_version_and_help(tmp_path: Path) -> None:
