@@ -39,6 +39,8 @@ class MotionPerceiver(Perceiver):
             own impacts are trusted instead.
         still_camera: field onsets count only while the camera moves less than this
             fraction of the picture width per second (around the onset).
+        flash_contrast: a flash must be this many times the busiest flicker level of
+            the second around it.
     """
 
     NAME = "motion"
@@ -46,7 +48,7 @@ class MotionPerceiver(Perceiver):
     def __init__(self, *, analysis_width: int = 256, analysis_fps: float | None = None,
                  camera_hfov_deg: float = 60.0, impact_sensitivity: float = 1.0,
                  flash_threshold: float = 0.002, field_impacts: bool = True,
-                 still_camera: float = 0.02) -> None:
+                 still_camera: float = 0.02, flash_contrast: float = 3.0) -> None:
         if analysis_width < 32:
             raise UsageError(f"`analysis_width` must be >= 32 px, got {analysis_width}")
         if analysis_fps is not None and analysis_fps <= 0:
@@ -62,13 +64,14 @@ class MotionPerceiver(Perceiver):
         self.flash_threshold = flash_threshold
         self.field_impacts = field_impacts
         self.still_camera = still_camera
+        self.flash_contrast = flash_contrast
 
     def config(self) -> dict[str, object]:
         return {"analysis_width": self.analysis_width, "analysis_fps": self.analysis_fps,
                 "camera_hfov_deg": self.camera_hfov_deg,
                 "impact_sensitivity": self.impact_sensitivity,
                 "flash_threshold": self.flash_threshold, "field_impacts": self.field_impacts,
-                "still_camera": self.still_camera}
+                "still_camera": self.still_camera, "flash_contrast": self.flash_contrast}
 
     def __call__(self, video: Video, *, prompt: str | None = None,
                  progress: Progress | None = None) -> SceneAnalysis:
@@ -140,14 +143,27 @@ class MotionPerceiver(Perceiver):
         return _merge_duplicates(found, near_px=0.15 * width)
 
     def _flashes(self, signals: MotionSignals) -> list[RawEvent]:
-        """Frames where part of the picture jumps to bright."""
+        """Frames where part of the picture jumps to bright, well above the local flicker.
+
+        A muzzle flash or lightning lights one or two frames; flicker, glints and
+        compression noise keep the bright-jump fraction busy around it. A peak counts
+        only if it is ``flash_contrast`` x the busiest level of the surrounding second
+        (frames within two of the peak left out, so a flash lasting a few frames
+        is not its own background).
+        """
         if len(signals.times) < 3:
             return []
         flash = np.asarray(signals.flash)
         times = np.asarray(signals.times)
+        fps = (len(times) - 1) / max(float(times[-1] - times[0]), 1e-6)
+        half = max(4, round(0.5 * fps))
         out: list[RawEvent] = []
         for _t, height, k in signal_peaks(flash, times, threshold=self.flash_threshold,
                                          min_gap_s=0.15, rel=5.0):
+            around = np.r_[flash[max(0, k - half):max(0, k - 2)], flash[k + 3:k + half + 1]]
+            busy = float(np.percentile(around, 90)) if around.size else 0.0
+            if height < self.flash_contrast * busy:
+                continue
             x, y = signals.flash_xy[k]
             # A flash is lit during the exposure of frame k: no sub-frame shift.
             out.append(RawEvent(t_s=float(times[k]), kind="flash",
