@@ -111,7 +111,7 @@ def rerender(pipeline: FoleyPipeline, workspace: Workspace, session: DubSession,
     job = workspace.new_job("render")
     result = pipeline.dub(session.video_path, job / "dubbed.mp4", plan=plan,
                           options=session.options, plan_out=job / "plan.json",
-                          progress=progress)
+                          keep_stems=True, progress=progress)
     new_session = DubSession(video_path=session.video_path, options=session.options,
                              plan=plan, scene=session.scene)
     return _outputs(new_session, result, job, None, start)

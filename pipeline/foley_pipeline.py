@@ -166,9 +166,12 @@ class FoleyPipeline:
         scene = self.analyse(video, prompt, progress=progress)
         return self._plan_from_scene(scene, video, options)
 
-    def render(self, plan: SoundPlan, video: Video | None = None, *,
+    def render(self, plan: SoundPlan, video: Video | None = None, *, stems: bool = True,
                progress: Progress | None = None) -> Soundtrack:
-        """Render ``plan`` to a mastered ``Soundtrack`` (as long as ``video`` when given)."""
+        """Render ``plan`` to a mastered ``Soundtrack`` (as long as ``video`` when given).
+
+        With ``stems`` off only the mix is kept: faster, and memory stays at one mix.
+        """
         from audio_gen.mixer import SoundtrackRenderer
 
         if video is not None:
@@ -177,7 +180,7 @@ class FoleyPipeline:
         sources = {name: self.get_source(name) for name in {la.backend for la in plan.layers}}
         for name in sorted({la.backend for la in plan.layers if not la.mute}):
             sources[name].prepare()
-        return SoundtrackRenderer(sources=sources)(plan, progress=progress)
+        return SoundtrackRenderer(sources=sources, stems=stems)(plan, progress=progress)
 
     def check_plan(self, plan: SoundPlan, *, duration_s: float | None = None,
                    where: str = "plan") -> None:
@@ -197,11 +200,13 @@ class FoleyPipeline:
             plan: SoundPlan | None = None, options: DubOptions | None = None,
             stems_dir: str | Path | None = None, plan_out: str | Path | None = None,
             timeline: str | Path | None = None, overwrite: bool = False,
-            progress: Progress | None = None) -> DubResult:
+            keep_stems: bool = False, progress: Progress | None = None) -> DubResult:
         """Give the clip at ``path`` a soundtrack and write it to ``out``.
 
         The video stream is copied bit for bit; the audio is exactly as long as the video.
         With ``plan`` (e.g. an edited plan JSON) analysis is skipped and the plan rendered.
+        Per-layer stems are rendered when ``stems_dir`` is given or ``keep_stems`` asks to keep
+        them in ``result.soundtrack``.
         """
         options = options or DubOptions()
         progress = progress or no_progress
@@ -228,7 +233,8 @@ class FoleyPipeline:
             plan = self._plan_from_scene(scene, video, options)
         # 4. Render.
         progress(2, 5, "render")
-        soundtrack = self.render(plan, video, progress=sub_progress(progress, 2, 5, "render"))
+        soundtrack = self.render(plan, video, stems=stems_dir is not None or keep_stems,
+                                 progress=sub_progress(progress, 2, 5, "render"))
         audio = self._with_original(soundtrack, video, options.original)
         # 5. Mux, then the side outputs.
         progress(3, 5, "mux")
