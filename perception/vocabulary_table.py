@@ -117,8 +117,8 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
      _o("footsteps/concrete", "stone", size_m=0.3, label="footsteps")),
     (("gravel",), "object", _o("footsteps/gravel", "stone", size_m=0.3, label="footsteps")),
     (("snow",), "object", _o("footsteps/snow", role="impact", size_m=0.3, label="footsteps")),
-    (("wooden floor", "floorboard"), "object", _o("footsteps/wood", "wood", size_m=0.3,
-                                                  label="footsteps")),
+    (("walking on wood", "footsteps on wood", "steps on wood"), "object",
+     _o("footsteps/wood", "wood", size_m=0.3, label="footsteps")),
     (("shoe", "squeak", "squeaking", "sneaker"), "object", _o("scrape/generic", "rubber",
                                                               "contact", 0.3, "shoes")),
     # ---- materials
@@ -151,8 +151,10 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
      _p("sports hall", True, 25.0, 1.8, ("bed/room_tone",))),
     (("studio", "recording studio", "rehearsal room"), "place",
      _p("studio", True, 6.0, 0.3, ("bed/room_tone",))),
+    # A struck surface sets the setting, never a sounding object of its own.
     (("room", "kitchen", "bedroom", "living room", "office", "house", "indoor", "indoors",
-      "inside"), "place", _p("room", True, 5.0, 0.5, ("bed/room_tone",))),
+      "inside", "floor", "floorboard", "wooden floor"), "place",
+     _p("room", True, 5.0, 0.5, ("bed/room_tone",))),
     (("warehouse", "factory", "garage", "workshop", "church", "cathedral"), "place",
      _p("large hall", True, 30.0, 2.5, ("bed/room_tone",))),
     (("field", "open field", "meadow", "countryside", "outdoor", "outdoors", "outside",

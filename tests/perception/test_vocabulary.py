@@ -68,3 +68,18 @@ def test_table_is_large_and_uses_only_contract_keys() -> None:
             assert payload["ambience"] in keys
         elif kind == "material":
             assert payload["material"] in materials
+
+
+SURFACES = [
+    ("a rubber ball bouncing on a wooden floor", ["impact/ball"], True),
+    ("a ball bouncing on the floor of a gym", ["impact/ball"], True),
+    ("a man walking on wood", ["footsteps/wood"], None),
+]
+
+
+@pytest.mark.parametrize(("prompt", "sounds", "indoor"), SURFACES)
+def test_surface_nouns_set_the_setting_not_new_objects(prompt: str, sounds: list[str],
+                                                       indoor: bool | None) -> None:
+    match = match_prompt(prompt)
+    assert [o.sound for o in match.objects] == sounds
+    assert match.environment.get("indoor") is indoor
