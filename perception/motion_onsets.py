@@ -34,8 +34,8 @@ class MotionOnsetDetector:
         min_level: the onset function must also exceed this (1: the cues at their
             typical level for the clip), not only stand out from a quiet neighbourhood.
         min_diff: a cell counts only while something really moves in it: its mean grey
-            difference before the change is at least this (sensor noise and the
-            resampling error of a compensated pan stay below ~3 grey levels).
+            difference before the change is at least this (sensor noise of the
+            synthetic noisy clips stays below ~2 grey levels).
     """
 
     delta: float = 0.5
