@@ -47,19 +47,17 @@ class BlobRefiner:
         if ring.shape[0] < 8 or moving.sum() < 4:
             return blob
         ring = ring[::max(1, ring.shape[0] // self.max_samples)]
-        px = outer[moving]
-        ratio = px[:, None, :] / ring[None, :, :]
-        hi, lo = ratio.max(axis=2), ratio.min(axis=2)
-        shadow = ((hi < 0.8) & (lo > 0.25) & (hi - lo < 0.2)).any(axis=1)
         keep = moving.copy()
-        keep[moving] = ~shadow
+        keep[moving] = ~_shadow(outer[moving], ring)
         n, labels, stats, _ = cv2.connectedComponentsWithStats(keep.astype(np.uint8),
                                                                connectivity=8)
         if n < 2:
             return blob
         areas = stats[1:, cv2.CC_STAT_AREA]
         parts = 1 + np.nonzero(areas >= self.min_part * areas.max())[0]
-        chosen = np.isin(labels, parts)
+        wanted = np.zeros(n, bool)
+        wanted[parts] = True
+        chosen = wanted[labels]
         ys, xs = np.nonzero(chosen)
         bx0, bx1, by0, by1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
         color = tuple(float(c) - 1.0 for c in outer[chosen].mean(axis=0))
@@ -68,3 +66,23 @@ class BlobRefiner:
         return Blob(cx=ox0 + (bx0 + bx1) / 2, cy=oy0 + (by0 + by1) / 2, w=float(bx1 - bx0),
                     h=float(by1 - by0), area=float(chosen.sum()), brightness=blob.brightness,
                     color=color)
+
+
+def _shadow(px: np.ndarray, ring: np.ndarray) -> np.ndarray:
+    """Which pixels ``(n, 3)`` are a darker copy (0.25..0.8, channels alike) of a ring colour.
+
+    A channel ratio below 0.8 (above 0.25) for some ring colour needs one below 0.8 for
+    the brightest (above 0.25 for the darkest) ring value of that channel, so pixels that
+    fail it are rejected cheaply first; the rest are compared channel by channel (the
+    same float32 ratios as one ``(n, m, 3)`` array, without its slow last-axis reduce).
+    """
+    shadow = np.zeros(px.shape[0], bool)
+    possible = np.all((px / ring.max(axis=0) < 0.8) & (px / ring.min(axis=0) > 0.25), axis=1)
+    if not possible.any():
+        return shadow
+    cand = px[possible]
+    r0, r1, r2 = (cand[:, c, None] / ring[None, :, c] for c in range(3))
+    hi = np.maximum(np.maximum(r0, r1), r2)
+    lo = np.minimum(np.minimum(r0, r1), r2)
+    shadow[possible] = ((hi < 0.8) & (lo > 0.25) & (hi - lo < 0.2)).any(axis=1)
+    return shadow
