@@ -4,6 +4,7 @@ true-peak limiter (4× oversampled peak detection). The output never clips.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -31,6 +32,54 @@ def _phase_filters(taps_per_phase: int = 20) -> np.ndarray:
     return np.stack([h[p::OVERSAMPLE][:taps_per_phase] for p in range(1, OVERSAMPLE)])
 
 
+@functools.cache
+def _block_matrices() -> tuple[np.ndarray, np.ndarray]:
+    """The phase filters as two ``(T, P·T)`` matrices over T-sample blocks of the input.
+
+    With the input cut into rows of T samples, the causal convolution of row b is
+    ``row_b @ A + row_{b−1} @ B`` (A: taps inside the row, B: taps reaching the row
+    before), one matrix product for all phases instead of one pass per phase and tap.
+    """
+    filters = _phase_filters().astype(np.float32)
+    phases, taps = filters.shape
+    a = np.zeros((taps, phases * taps), np.float32)
+    b = np.zeros((taps, phases * taps), np.float32)
+    s, r = np.meshgrid(np.arange(taps), np.arange(taps), indexing="ij")
+    inside, before = r >= s, r < s
+    for p in range(phases):
+        a[:, p * taps:(p + 1) * taps][inside] = filters[p][(r - s)[inside]]
+        b[:, p * taps:(p + 1) * taps][before] = filters[p][(r + taps - s)[before]]
+    return a, b
+
+
+def _interpolated_peak(x: np.ndarray, out: np.ndarray) -> None:
+    """``out = max(out, |phase_p(x)|)`` over the oversampled phases of one channel ``x``."""
+    a, b = _block_matrices()
+    taps = a.shape[0]
+    phases = a.shape[1] // taps
+    shift = taps // 2  # phase p of output k sits at input time k − shift + p/4
+    m = x.shape[0]
+    rows = -(-(m + shift) // taps) + 1  # one leading row of zeros: the "row before" row 1
+    padded = np.zeros(rows * taps, np.float32)
+    padded[taps:taps + m] = x
+    blocks = padded.reshape(rows, taps)
+    step = 2048  # rows per product: keeps the (step, P·T) result in cache
+    for lo in range(1, rows, step):
+        hi = min(lo + step, rows)
+        z = blocks[lo:hi] @ a
+        z += blocks[lo - 1:hi - 1] @ b
+        np.abs(z, out=z)
+        best = z[:, :taps]
+        for p in range(1, phases):
+            np.maximum(best, z[:, p * taps:(p + 1) * taps], out=best)
+        # Row lo holds outputs (lo − 1)·T .. lo·T − 1 of the causal filter = samples − shift.
+        start = (lo - 1) * taps - shift
+        flat = best.ravel()
+        k0, k1 = max(start, 0), min(start + flat.size, m)
+        if k1 > k0:
+            np.maximum(out[k0:k1], flat[k0 - start:k1 - start], out=out[k0:k1])
+
+
 def sample_true_peak(x: np.ndarray, floor: float = 0.0) -> np.ndarray:
     """Per-sample true-peak envelope (max over channels and the 4 oversampled phases).
 
@@ -41,20 +90,16 @@ def sample_true_peak(x: np.ndarray, floor: float = 0.0) -> np.ndarray:
     """
     x2 = x if x.ndim == 2 else x[:, None]
     n = x2.shape[0]
-    peak = np.abs(x2[:, 0])
+    peak = np.abs(x2[:, 0]).astype(np.float32)
     for ch in range(1, x2.shape[1]):
         np.maximum(peak, np.abs(x2[:, ch]), out=peak)
     filters = _phase_filters()
     taps = filters.shape[1]
-    shift = taps // 2  # phase p of output k sits at input time k − shift + p/4
     bound = float(np.max(np.sum(np.abs(filters), axis=1)))
     for start, stop in _runs(peak, floor / bound, block=1024):
         lo, hi = max(start - taps, 0), min(stop + taps, n)
-        seg = x2[lo:hi]
-        for h in filters:
-            for ch in range(seg.shape[1]):
-                y = np.convolve(seg[:, ch], h.astype(seg.dtype))[shift:shift + hi - lo]
-                np.maximum(peak[lo:hi], np.abs(y), out=peak[lo:hi])
+        for ch in range(x2.shape[1]):
+            _interpolated_peak(np.asarray(x2[lo:hi, ch], np.float32), peak[lo:hi])
     return peak
 
 
@@ -114,17 +159,19 @@ class KWeightedPower:
 
     def __init__(self, x: np.ndarray, sample_rate: int, *, fmt: str = "stereo") -> None:
         from pyloudnorm.iirfilter import IIRfilter
-        from scipy.signal import lfilter
+        from scipy.signal import sosfilt
 
         x2 = x if x.ndim == 2 else x[:, None]
         if fmt == "foa":
             x2 = x2[:, :1]
-        y = x2.astype(np.float64)
-        for f in (IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, sample_rate, "high_shelf"),
-                  IIRfilter(0.0, 0.5, 38.0, sample_rate, "high_pass")):
-            y = f.passband_gain * lfilter(f.b, f.a, y, axis=0)
+        stages = (IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, sample_rate, "high_shelf"),
+                  IIRfilter(0.0, 0.5, 38.0, sample_rate, "high_pass"))
+        # Both biquads as one cascade over contiguous channel rows: one pass per channel.
+        sos = np.array([np.concatenate([f.b, f.a]) for f in stages])
+        gain = float(np.prod([f.passband_gain for f in stages]))
+        y = sosfilt(sos, np.ascontiguousarray(x2.T, dtype=np.float64), axis=-1)
         # Channel weights are 1 for up to three front channels (BS.1770-4 table 3).
-        self.power = np.sum(y * y, axis=1)
+        self.power = np.einsum("ij,ij->j", y, y) * (gain * gain)
         self.sample_rate = sample_rate
 
     def lufs(self, gain: np.ndarray | None = None) -> float:
@@ -132,7 +179,7 @@ class KWeightedPower:
         p = self.power if gain is None else self.power * np.square(gain, dtype=np.float64)
         n = p.shape[0]
         block = min(round(self.BLOCK_S * self.sample_rate), n)
-        if n == 0 or block < 1:
+        if n < 0.02 * self.sample_rate or block < 1:  # as loudness_lufs: too short to gate
             return SILENCE_LUFS
         step = max(1, round(block * (1 - self.OVERLAP)))
         sums = np.concatenate([[0.0], np.cumsum(p)])
@@ -194,8 +241,12 @@ class Master:
                               "set the plan's true_peak_dbtp to -1")
         x = np.asarray(mix, dtype=np.float32)
         n = x.shape[0]
-        measured = loudness_lufs(x, sample_rate, fmt=fmt)
-        if measured <= SILENCE_LUFS or not np.all(np.isfinite(x)):
+        if not np.all(np.isfinite(x)):
+            return Mastered(x.copy(), np.ones(n, dtype=np.float32),
+                            loudness_lufs(x, sample_rate, fmt=fmt), true_peak_dbtp(x))
+        power = KWeightedPower(x, sample_rate, fmt=fmt)  # filtered once for every pass
+        measured = power.lufs()
+        if measured <= SILENCE_LUFS:
             gain = np.ones(n, dtype=np.float32)
             return Mastered(x.copy(), gain, measured, true_peak_dbtp(x))
         ceiling = 10 ** ((ceiling_dbtp - 0.05) / 20)  # 0.05 dB margin for the detector
@@ -204,7 +255,6 @@ class Master:
         gain = np.ones(n, dtype=np.float32)
         # True peak scales with gain: detect once, exact wherever the loudest try could clip.
         envelope = sample_true_peak(x, floor=ceiling / 10 ** (max_db / 20))
-        power = KWeightedPower(x, sample_rate, fmt=fmt)  # filtered once for every pass
         for _ in range(self.passes):
             static = np.float32(10 ** (static_db / 20))
             limiter = self.limiter_gain(envelope * static, sample_rate, ceiling)
@@ -214,15 +264,17 @@ class Master:
                 break
             static_db = min(static_db + error, max_db)
         out = x * gain[:, None] if x.ndim == 2 else x * gain
-        measured = loudness_lufs(out, sample_rate, fmt=fmt)
+        measured = KWeightedPower(out, sample_rate, fmt=fmt).lufs()
         tp_db = true_peak_dbtp(out)
         if tp_db > ceiling_dbtp - 0.01:  # residual from gain changes between detector and output
-            trim = np.float32(10 ** ((ceiling_dbtp - 0.02 - tp_db) / 20))
+            trim_db = ceiling_dbtp - 0.02 - tp_db
+            trim = np.float32(10 ** (trim_db / 20))
             gain *= trim
-            out = out * trim
-            tp_db = true_peak_dbtp(out)
-            measured = loudness_lufs(out, sample_rate, fmt=fmt)
-        return Mastered(out.astype(np.float32), gain, measured, tp_db)
+            out *= trim
+            # A constant gain moves true peak and loudness by exactly its dB: no re-measure.
+            tp_db += trim_db
+            measured += trim_db
+        return Mastered(out, gain, measured, tp_db)
 
     def limiter_gain(self, peak: np.ndarray, sample_rate: int, ceiling: float) -> np.ndarray:
         """Per-sample gain ≤ 1 that keeps a signal with true-peak envelope ``peak`` under
