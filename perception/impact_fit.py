@@ -65,12 +65,7 @@ class ImpactFit:
     def _best(self, t: np.ndarray, p: np.ndarray, lo: int, hi: int) -> Jump | None:
         s = self.step
         best: Jump | None = None
-        for k in range(lo + 3 * s, hi - 3 * s + 1):
-            before = np.arange(k - 2 * s, max(lo, k - (self.window + 1) * s) - 1, -s)[::-1]
-            after = np.arange(k + 2 * s, min(hi, k + (self.window + 1) * s) + 1, s)
-            if before.size < 3 or after.size < 3:
-                continue
-            jump = self._fit(t, p, k, before, after)
+        for jump in self._fits(t, p, range(lo + 3 * s, hi - 3 * s + 1), lo, hi):
             if jump is not None and (best is None or jump.score > best.score):
                 best = jump
         return None if best is None else self._centred(t, p, lo, hi, best)
@@ -84,28 +79,59 @@ class ImpactFit:
         """
         s = self.step
         chosen = best
-        for k in range(max(lo + 3 * s, best.k - s), min(hi - 3 * s, best.k + s) + 1):
-            before = np.arange(k - 2 * s, max(lo, k - (self.window + 1) * s) - 1, -s)[::-1]
-            after = np.arange(k + 2 * s, min(hi, k + (self.window + 1) * s) + 1, s)
-            if before.size < 3 or after.size < 3:
-                continue
-            jump = self._fit(t, p, k, before, after)
-            if jump is not None and abs(jump.t_s - t[k]) < abs(chosen.t_s - t[chosen.k]):
+        ks = range(max(lo + 3 * s, best.k - s), min(hi - 3 * s, best.k + s) + 1)
+        for jump in self._fits(t, p, ks, lo, hi):
+            if jump is not None and abs(jump.t_s - t[jump.k]) < abs(chosen.t_s - t[chosen.k]):
                 chosen = jump
         return chosen
 
-    def _fit(self, t: np.ndarray, p: np.ndarray, k: int, before: np.ndarray,
-             after: np.ndarray) -> Jump | None:
-        idx = np.concatenate([before, after])
-        tau = t[idx] - t[k]
-        out = (idx > k).astype(np.float64)
-        design = np.stack([0.5 * tau ** 2, 1 - out, out, tau * (1 - out), tau * out], 1)
-        coef, *_ = np.linalg.lstsq(design, p[idx], rcond=None)
-        resid = p[idx] - design @ coef
-        dof = max(1, idx.size - 5)
-        sigma = max(self.noise_px, float(np.sqrt((resid ** 2).sum() / (2 * dof))))
-        cov = np.linalg.pinv(design.T @ design)
-        se = sigma * float(np.sqrt(max(cov[3, 3] + cov[4, 4] - 2 * cov[3, 4], 0.0)))
+    def _windows(self, k: int, lo: int, hi: int) -> np.ndarray | None:
+        """Sample indices of the fit at split ``k`` (before, then after), or ``None``."""
+        s = self.step
+        before = np.arange(k - 2 * s, max(lo, k - (self.window + 1) * s) - 1, -s)[::-1]
+        after = np.arange(k + 2 * s, min(hi, k + (self.window + 1) * s) + 1, s)
+        if before.size < 3 or after.size < 3:
+            return None
+        return np.concatenate([before, after])
+
+    def _fits(self, t: np.ndarray, p: np.ndarray, ks: range, lo: int,
+              hi: int) -> list[Jump | None]:
+        """The fit at every split of ``ks`` (``None`` where no jump counts), solved at once.
+
+        Every split's least squares is solved through its normal equations in one
+        stacked ``pinv`` (the same minimum-norm solution ``lstsq`` gives); windows shorter
+        than the longest are padded with zero rows, which add nothing to any sum.
+        """
+        windows = [(k, idx) for k in ks if (idx := self._windows(k, lo, hi)) is not None]
+        out: list[Jump | None] = [None] * len(ks)
+        if not windows:
+            return out
+        rows = 2 * self.window
+        n_fit = len(windows)
+        design = np.zeros((n_fit, rows, 5))
+        target = np.zeros((n_fit, rows, 2))
+        count = np.empty(n_fit)
+        for i, (k, idx) in enumerate(windows):
+            tau = t[idx] - t[k]
+            out_side = (idx > k).astype(np.float64)
+            m = idx.size
+            design[i, :m] = np.stack([0.5 * tau ** 2, 1 - out_side, out_side,
+                                      tau * (1 - out_side), tau * out_side], 1)
+            target[i, :m] = p[idx]
+            count[i] = m
+        design_t = design.transpose(0, 2, 1)
+        cov = np.linalg.pinv(design_t @ design)
+        coef = cov @ (design_t @ target)
+        resid = target - design @ coef
+        dof = np.maximum(1, count - 5)
+        sigma = np.maximum(self.noise_px, np.sqrt((resid ** 2).sum(axis=(1, 2)) / (2 * dof)))
+        se = sigma * np.sqrt(np.maximum(cov[:, 3, 3] + cov[:, 4, 4] - 2 * cov[:, 3, 4], 0.0))
+        for i, (k, _) in enumerate(windows):
+            out[k - ks.start] = self._jump(t, k, coef[i], float(se[i]))
+        return out
+
+    def _jump(self, t: np.ndarray, k: int, coef: np.ndarray, se: float) -> Jump | None:
+        """The jump a split's fit ``coef`` ``(5, 2)`` describes, if it is a hit."""
         v_in, v_out = coef[3], coef[4]
         change = v_out - v_in
         size = float(np.hypot(*change))
