@@ -15,6 +15,7 @@ from perception.environment import EnvironmentEstimator
 from perception.events import RawEvent, signal_peaks, track_impacts, track_starts_stops
 from perception.frame_analyzer import FrameAnalyzer, MotionSignals
 from perception.motion_onsets import MotionOnsetDetector
+from perception.prefetch import prefetched
 from perception.scene_builder import SceneBuilder
 from perception.tracking import Track
 from perception.vocabulary import match_prompt
@@ -91,7 +92,8 @@ class MotionPerceiver(Perceiver):
         total = max(1, video.frame_count)
         env_every = 0.5
         next_env = 0.0
-        for n, frame in enumerate(video.frames(self.analysis_width, self.analysis_fps)):
+        frames = prefetched(video.frames(self.analysis_width, self.analysis_fps))
+        for n, frame in enumerate(frames):
             analyzer.add(frame.index, frame.t_s, frame.image)
             if frame.t_s >= next_env:
                 env_est.add(frame.image)
