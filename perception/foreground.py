@@ -80,7 +80,6 @@ class ForegroundFinder:
         for s in samples:
             dx, dy = mid.cam[0] - s.cam[0], mid.cam[1] - s.cam[1]
             aligned = shift_image(s.gray, dx, dy)
-            valid = np.zeros((h, w), np.uint8)
             bx, by = int(np.ceil(abs(dx))) + 1, int(np.ceil(abs(dy))) + 1
             x0, x1 = (bx, w) if dx > 0 else (0, w - bx)
             y0, y1 = (by, h) if dy > 0 else (0, h - by)
@@ -88,9 +87,10 @@ class ForegroundFinder:
                 x0, x1 = 0, w
             if abs(dy) < 0.05:
                 y0, y1 = 0, h
-            valid[y0:y1, x0:x1] = 1
-            valid_count += valid
-            differ_count += valid & (cv2.absdiff(mid.gray, aligned) > self.threshold)
-        allowed_same = np.where(valid_count >= 3, 1, 0).astype(np.uint8)
-        mask = ((valid_count > 0) & (valid_count - differ_count <= allowed_same))
-        return mid, mask.astype(np.uint8)
+            # Only the part of the picture the shifted sample really covers is compared.
+            inner = (slice(y0, y1), slice(x0, x1))
+            valid_count[inner] += 1
+            differ_count[inner] += cv2.absdiff(mid.gray[inner], aligned[inner]) > self.threshold
+        allowed_same = (valid_count >= 3).view(np.uint8)
+        mask = (valid_count > 0) & (valid_count - differ_count <= allowed_same)
+        return mid, mask.view(np.uint8)

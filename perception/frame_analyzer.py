@@ -31,6 +31,7 @@ class _Slot:
     hist: np.ndarray
     rgb: np.ndarray
     step: tuple[float, float] = (0.0, 0.0)   # camera shift from the previous frame
+    aligned_prev: np.ndarray | None = None   # the previous grey frame shifted by ``step``
     cam: tuple[float, float] = (0.0, 0.0)    # accumulated camera shift
     cut: bool = False
 
@@ -111,8 +112,9 @@ class FrameAnalyzer:
                 sig.diff_cells.append(sig.diff_cells[-1].copy())
             else:
                 sig.field_cells.append(cells * (scale / dt))
-                aligned = shift_image(prev.gray, step.dx, step.dy)
-                sig.diff_cells.append(diff_cells(gray, aligned, GRID))
+                # Kept: the middle-frame test shifts the same frame by the same step.
+                slot.aligned_prev = shift_image(prev.gray, step.dx, step.dy)
+                sig.diff_cells.append(diff_cells(gray, slot.aligned_prev, GRID))
             sig.camera_speed.append(float(np.hypot(step.dx, step.dy)) / dt)
             if step.cut:
                 sig.cuts.append(t_s)
@@ -167,7 +169,8 @@ class FrameAnalyzer:
             sig.flash_xy.append((0.5, 0.5))
             sig.motion.append(0.0)
             return
-        a_prev = shift_image(prev.gray, *mid.step)
+        a_prev = (mid.aligned_prev if mid.aligned_prev is not None
+                  else shift_image(prev.gray, *mid.step))
         a_next = shift_image(nxt.gray, -nxt.step[0], -nxt.step[1])
         d_prev = mid.gray.astype(np.int16) - a_prev.astype(np.int16)
         d1 = cv2.absdiff(mid.gray, a_prev)
