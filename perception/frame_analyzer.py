@@ -172,7 +172,6 @@ class FrameAnalyzer:
         a_prev = (mid.aligned_prev if mid.aligned_prev is not None
                   else shift_image(prev.gray, *mid.step))
         a_next = shift_image(nxt.gray, -nxt.step[0], -nxt.step[1])
-        d_prev = mid.gray.astype(np.int16) - a_prev.astype(np.int16)
         d1 = cv2.absdiff(mid.gray, a_prev)
         d2 = cv2.absdiff(mid.gray, a_next)
         both = cv2.min(d1, d2)
@@ -185,10 +184,11 @@ class FrameAnalyzer:
             mask[h - by:] = 0
             mask[:, :bx] = 0
             mask[:, w - bx:] = 0
-        sig.motion.append(float(mask.mean()))
-        # A flash: pixels that jump to bright from the previous frame.
-        bright = (d_prev > 45) & (mid.gray > 150)
-        frac = float(bright.mean())
+        sig.motion.append(cv2.countNonZero(mask) / mask.size)
+        # A flash: pixels that jump to bright from the previous frame (the saturating
+        # difference is above 45 exactly where the signed one is).
+        bright = (cv2.subtract(mid.gray, a_prev) > 45) & (mid.gray > 150)
+        frac = np.count_nonzero(bright) / bright.size
         sig.flash.append(frac)
         if frac > 0:
             ys, xs = np.nonzero(bright)
