@@ -78,10 +78,11 @@ class SoundtrackRenderer:
         sr = plan.sample_rate
         n = round(plan.duration_s * sr)
         channels = renderer.CHANNELS
-        mix = np.zeros((n, channels), dtype=np.float32)
+        # Channel-major sums: every layer adds contiguous rows, transposed once at the end.
+        mix_rows = np.zeros((channels, n), dtype=np.float32)
         bus = np.zeros(n, dtype=np.float32)
         room = self._room(plan, renderer, n) if self.room and n else None
-        stems: dict[str, np.ndarray] = {}
+        stem_rows: dict[str, list[np.ndarray]] = {}
         dry_stems: dict[str, np.ndarray] = {}
         errors: dict[str, str] = {}
         active = [layer for layer in plan.layers if not layer.mute]
@@ -94,20 +95,25 @@ class SoundtrackRenderer:
             if dry is None:
                 continue
             rendered.add(layer.id)
-            direct, send = self._place(layer, dry, plan, renderer)
+            direct = self._place(layer, dry, plan, renderer)
+            send = np.float32(layer.reverb_send) if layer.reverb_send > 0 else None
             if self.stems:
-                stem = direct
+                # Each stem carries its own reverb so the stems sum to the mix.
                 if room is not None and send is not None:
-                    stem = direct + room(send)
-                stems[layer.id] = stem
+                    for row, wet in zip(direct, room.rows(dry * send), strict=True):
+                        row += wet
+                for row, total_row in zip(direct, mix_rows, strict=True):
+                    total_row += row
+                stem_rows[layer.id] = direct
                 dry_stems[layer.id] = dry
-                mix += stem
             else:
-                mix += direct
+                for row, total_row in zip(direct, mix_rows, strict=True):
+                    total_row += row
                 if send is not None:
-                    bus += send
+                    bus += dry * send
         if room is not None and not self.stems and np.any(bus):
-            mix += room(bus)
+            mix_rows += room.rows(bus)
+        mix = np.ascontiguousarray(mix_rows.T)
         if progress is not None:
             progress(total - 1, total, "mastering")
         # A bed alone is background, not programme: it is not pushed up to the full target.
@@ -115,8 +121,12 @@ class SoundtrackRenderer:
         target = plan.loudness_lufs + (0.0 if objects_sound else AMBIENCE_ONLY_OFFSET_LU)
         mastered = self.master(mix, sr, target_lufs=target,
                                ceiling_dbtp=plan.true_peak_dbtp, fmt=plan.format)
-        for key, stem in stems.items():
-            stem *= mastered.gain[:, None]
+        stems: dict[str, np.ndarray] = {}
+        gain = mastered.gain
+        for key, rows in stem_rows.items():
+            stem = np.empty((n, channels), dtype=np.float32)
+            for ch, row in enumerate(rows):
+                np.multiply(row, gain, out=stem[:, ch])
             stems[key] = stem
         if progress is not None:
             progress(total, total, "done")
@@ -162,18 +172,21 @@ class SoundtrackRenderer:
         return out
 
     def _place(self, layer: Layer, dry: np.ndarray, plan: SoundPlan,
-               renderer: SpatialRenderer) -> tuple[np.ndarray, np.ndarray | None]:
-        """(spatialised direct sound ``(n, C)``, mono room send or None)."""
+               renderer: SpatialRenderer) -> list[np.ndarray]:
+        """The spatialised direct sound: one contiguous float32 row per output channel."""
         sr = plan.sample_rate
         n = dry.shape[0]
-        send = dry * np.float32(layer.reverb_send) if layer.reverb_send > 0 else None
         if layer.kind == "ambience":
-            return renderer.diffuse(dry, seed=layer.seed, sample_rate=sr), send
+            placed = renderer.diffuse(dry, seed=layer.seed, sample_rate=sr)
+            return [np.ascontiguousarray(placed[:, ch]) for ch in range(placed.shape[1])]
         if layer.spatial and layer.track:
             path = Trajectory.from_track(layer.track, n_samples=n, sample_rate=sr,
                                          hfov_deg=plan.camera_hfov_deg, aspect=self.aspect)
-            signal, delay = self.distance.apply(dry, path, sample_rate=sr,
-                                                outdoor=not plan.environment.indoor)
-            return renderer.point(signal, path, sample_rate=sr, delay_samples=delay), send
+            signal = self.distance.attenuate(dry, path, sample_rate=sr,
+                                             outdoor=not plan.environment.indoor)
+            # Propagation/Doppler delay at control rate: the renderer adds it to its own
+            # per-channel delays and interpolates once per channel.
+            path.delay_samples = self.distance.delay_control(path, sr)
+            return renderer.point_channels(signal, path, sample_rate=sr)
         centre = Trajectory.fixed(n, distance_m=self.distance.reference_m)
-        return renderer.point(dry, centre, sample_rate=sr), send
+        return renderer.point_channels(dry, centre, sample_rate=sr)

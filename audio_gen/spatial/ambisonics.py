@@ -40,15 +40,17 @@ class AmbisonicsRenderer(SpatialRenderer):
 
     def point(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
               delay_samples: np.ndarray | None = None) -> np.ndarray:
+        return np.stack(self.point_channels(mono, path, sample_rate=sample_rate,
+                                            delay_samples=delay_samples), axis=1)
+
+    def point_channels(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
+                       delay_samples: np.ndarray | None = None) -> list[np.ndarray]:
         x = np.asarray(mono, np.float32)
-        if delay_samples is not None:
-            x = read_delayed(x, delay_samples)
+        d = path.channel_delay(0.0, delay_samples) if (
+            delay_samples is not None or path.delay_samples is not None) else None
+        x = read_delayed(x, d) if d is not None else x.copy()
         gains = foa_gains(path.azimuth_rad, path.elevation_rad)
-        out = np.empty((path.n_samples, 4), dtype=np.float32)
-        out[:, 0] = x
-        for ch in (1, 2, 3):
-            out[:, ch] = x * path.varying(gains[:, ch])
-        return out
+        return [x, *(path.scale(x, gains[:, ch]) for ch in (1, 2, 3))]
 
     def direction_gains(self, azimuth_rad: float, elevation_rad: float) -> np.ndarray:
         return foa_gains(np.array(azimuth_rad), np.array(elevation_rad)).astype(np.float32)

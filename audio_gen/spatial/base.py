@@ -38,6 +38,16 @@ class SpatialRenderer(ABC):
                 renderer's own delay lines (one read per channel instead of two).
         """
 
+    def point_channels(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
+                       delay_samples: np.ndarray | None = None) -> list[np.ndarray]:
+        """:meth:`point` as one contiguous float32 array per channel (what the mixer sums).
+
+        The built-in renderers compute channels this way and stack them in :meth:`point`;
+        the default here splits :meth:`point` for renderers that only implement that.
+        """
+        out = self.point(mono, path, sample_rate=sample_rate, delay_samples=delay_samples)
+        return [np.ascontiguousarray(out[:, ch]) for ch in range(out.shape[1])]
+
     @abstractmethod
     def direction_gains(self, azimuth_rad: float, elevation_rad: float) -> np.ndarray:
         """Broadband per-channel gains for a fixed direction (azimuth positive right)."""

@@ -83,12 +83,17 @@ class BinauralRenderer(SpatialRenderer):
 
     def point(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
               delay_samples: np.ndarray | None = None) -> np.ndarray:
+        return np.stack(self.point_channels(mono, path, sample_rate=sample_rate,
+                                            delay_samples=delay_samples), axis=1)
+
+    def point_channels(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
+                       delay_samples: np.ndarray | None = None) -> list[np.ndarray]:
         from scipy.signal import lfilter
 
         b, a = self._lowpass(sample_rate)
-        n = path.n_samples
-        out = np.empty((n, 2), dtype=np.float32)
-        for ch, side in ((0, -1.0), (1, 1.0)):
+        mono = np.asarray(mono, np.float32)
+        channels = []
+        for side in (-1.0, 1.0):
             theta = ear_angle(path, side)
             alpha = shadow_alpha(theta)
             # The minimum-phase shadow filter adds its own phase delay (≈ 30 µs in the far
@@ -96,14 +101,15 @@ class BinauralRenderer(SpatialRenderer):
             # the ears actually show is Woodworth's.
             delay = (woodworth_ear_delay_s(theta, self.head_radius_m)
                      - shadow_phase_delay_s(alpha, ITD_REFERENCE_HZ, self.head_radius_m))
-            delay = delay * sample_rate
-            d = path.varying(delay)
-            if delay_samples is not None:
-                d = delay_samples + d
-            x = read_delayed(mono, d) if np.any(d != 0) else np.asarray(mono, np.float32)
-            low = lfilter(b, a, x).astype(np.float32)
-            out[:, ch] = low + path.varying(alpha) * (x - low)
-        return out
+            d = path.channel_delay(delay * sample_rate, delay_samples)
+            x = read_delayed(mono, d) if np.any(d != 0) else mono
+            low = lfilter(b, a, x).astype(np.float32, copy=False)
+            # α·x + (1 − α)·low = low + α·(x − low), computed in the buffer of x − low.
+            high = np.subtract(x, low)
+            high = path.scale(high, alpha, out=high)
+            high += low
+            channels.append(high)
+        return channels
 
     def direction_gains(self, azimuth_rad: float, elevation_rad: float) -> np.ndarray:
         # Broadband stand-in for reflections: the shadow filter's mid-band gain √α.

@@ -5,6 +5,7 @@ Everything runs over the whole signal at once (no per-sample Python loop).
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -19,22 +20,51 @@ def read_delayed(x: np.ndarray, delay_samples: np.ndarray | float) -> np.ndarray
     n = x.shape[0]
     if np.ndim(delay_samples) == 0:
         return _read_constant(x, float(delay_samples))
+    if n == 0:
+        return np.zeros(0, dtype=np.float32)
+    x = np.asarray(x, dtype=np.float32)
     delay = np.asarray(delay_samples, dtype=np.float32)
-    lo, hi = (float(delay.min()), float(delay.max())) if n else (0.0, 0.0)
-    limit = int(max(abs(lo), abs(hi))) + 2
-    padded = np.zeros(n + 2 * limit + 2, dtype=np.float32)
-    padded[limit:limit + n] = x
     whole = np.floor(delay)
     frac = delay - whole
-    idx = np.arange(limit, n + limit, dtype=np.int32)
-    idx -= whole.astype(np.int32)
-    newer = padded.take(idx)
+    # Index arithmetic in intp: take() converts any other index type with an extra pass.
+    idx = np.empty(n, dtype=np.intp)
+    idx[:] = whole
+    np.subtract(_sample_index(n), idx, out=idx)
+    # mode="clip" is numpy's fast gather (no bounds error path, no padded copy of x); the
+    # few reads it clamps at the ends are redone with zeros outside x below.
+    newer = x.take(idx, mode="clip")
     idx -= 1
-    older = padded.take(idx)
+    older = x.take(idx, mode="clip")
     older -= newer
     older *= frac
     older += newer
+    head = min(max(int(np.max(whole)) + 2, 0), n)  # only here can n − whole[n] − 1 fall below 0
+    tail = max(n + int(np.min(whole)) - 1, head)  # only from here can n − whole[n] pass n − 1
+    for lo, hi in ((0, head), (tail, n)):
+        if hi > lo:
+            older[lo:hi] = _read_zero_padded(x, whole[lo:hi], frac[lo:hi], lo)
     return older
+
+
+def _read_zero_padded(x: np.ndarray, whole: np.ndarray, frac: np.ndarray,
+                      lo: int) -> np.ndarray:
+    """Samples ``lo:lo+len(whole)`` of :func:`read_delayed`, reading 0 outside ``x``."""
+    n = x.shape[0]
+    newer_idx = np.arange(lo, lo + whole.shape[0]) - whole.astype(np.intp)
+
+    def at(i: np.ndarray) -> np.ndarray:
+        return np.where((i >= 0) & (i < n), x[np.clip(i, 0, n - 1)], np.float32(0))
+
+    newer = at(newer_idx)
+    return (newer + (at(newer_idx - 1) - newer) * frac).astype(np.float32)
+
+
+@functools.lru_cache(maxsize=2)
+def _sample_index(n: int) -> np.ndarray:
+    """``arange(n)`` as intp, read-only: built once per render length, shared by its layers."""
+    idx = np.arange(n, dtype=np.intp)
+    idx.flags.writeable = False
+    return idx
 
 
 def _read_constant(x: np.ndarray, delay: float) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -17,6 +18,10 @@ ISO_9613_1_DB_PER_KM = {1000.0: 4.7, 4000.0: 30.0, 8000.0: 105.0}
 # values at 1/4/8 kHz within ~20 % out to 100 m (8 kHz is under-estimated beyond that).
 BAND_EDGES_HZ = (3000.0, 5700.0)
 AIR_ABSORPTION_DB_PER_KM = (3.49, 14.90, 71.92)
+# Below this much change in spectral tilt over a track (top band vs low band, dB), the
+# layer is filtered once at its median distance: half the 0.5 dB below which air absorption
+# is left out altogether.
+STEADY_SHAPE_DB = 0.25
 LISTENER_HEIGHT_M = 1.6  # camera at eye height
 # Broadband reflection factor of mixed ground (ISO 9613-2 ground factor G = 0.5 stand-in).
 GROUND_REFLECTION = 0.5
@@ -63,6 +68,12 @@ class DistanceModel:
         The delay is returned rather than applied so a renderer can fold it into its own
         per-channel delay lines.
         """
+        return (self.attenuate(mono, path, sample_rate=sample_rate, outdoor=outdoor),
+                self.delay_samples(path, sample_rate))
+
+    def attenuate(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
+                  outdoor: bool = False) -> np.ndarray:
+        """:meth:`apply` without the delay: gain, air absorption and ground bounce only."""
         x = np.asarray(mono, dtype=np.float32)
         distance = path.distance_m
         gain = self.gain(distance)
@@ -70,8 +81,8 @@ class DistanceModel:
             gain = gain * (max(float(np.median(distance)), self.min_m) / self.reference_m)
         x = self._air(x, path, gain, sample_rate)
         if outdoor:
-            x = x + self._ground(x, path, sample_rate)
-        return x, self.delay_samples(path, sample_rate)
+            x += self._ground(x, path, sample_rate)
+        return x
 
     def _air(self, x: np.ndarray, path: Trajectory, gain: np.ndarray,
              sample_rate: int) -> np.ndarray:
@@ -80,16 +91,29 @@ class DistanceModel:
         top_loss_db = AIR_ABSORPTION_DB_PER_KM[2] * float(np.max(distance_km))
         if top_loss_db < 0.5 or BAND_EDGES_HZ[1] >= 0.45 * sample_rate:
             return x * path.varying(band_gain[0])
-        from scipy.signal import butter, lfilter
+        from scipy.signal import lfilter
 
-        lows = []
-        for edge in BAND_EDGES_HZ:
-            b, a = butter(2, edge, fs=sample_rate)
-            lows.append(lfilter(b.astype(np.float32), a.astype(np.float32), x))
-        bands = (lows[0], lows[1] - lows[0], x - lows[1])  # sums back to x exactly
-        out = np.zeros_like(x)
-        for band, g in zip(bands, band_gain, strict=True):
-            out += band * path.per_sample(g)
+        (b0, a0), (b1, a1) = _band_filters(sample_rate)
+        median_km = float(np.median(distance_km))
+        spread_db = (AIR_ABSORPTION_DB_PER_KM[2] - AIR_ABSORPTION_DB_PER_KM[0]) * float(
+            np.max(np.abs(distance_km - median_km)))
+        if spread_db < STEADY_SHAPE_DB:
+            # The spectral tilt barely moves: one fixed filter at the median distance (the
+            # three bands folded into one 4th-order section) and a broadband gain.
+            shape = [10 ** (-a * median_km / 20) for a in AIR_ABSORPTION_DB_PER_KM]
+            c0, c1, c2 = (v / shape[0] for v in shape)
+            b = (c2 * np.convolve(a0, a1) + (c0 - c1) * np.convolve(b0, a1)
+                 + (c1 - c2) * np.convolve(b1, a0))
+            a = np.convolve(a0, a1)
+            shaped = lfilter(b.astype(np.float32), a.astype(np.float32), x)
+            return path.scale(shaped.astype(np.float32, copy=False), band_gain[0])
+        low0 = lfilter(b0.astype(np.float32), a0.astype(np.float32), x)
+        low1 = lfilter(b1.astype(np.float32), a1.astype(np.float32), x)
+        # Σ g_k·band_k with band_0 = low0, band_1 = low1 − low0, band_2 = x − low1, regrouped
+        # per filter output so each signal is scaled once.
+        out = path.scale(x, band_gain[2])
+        out += path.scale(low0, band_gain[0] - band_gain[1], out=low0)
+        out += path.scale(low1, band_gain[1] - band_gain[2], out=low1)
         return out
 
     def _ground(self, x: np.ndarray, path: Trajectory, sample_rate: int) -> np.ndarray:
@@ -106,6 +130,12 @@ class DistanceModel:
     def delay_samples(self, path: Trajectory, sample_rate: int) -> np.ndarray | None:
         """Per-sample delay d(τ)/c (relative to the median distance unless
         ``propagation_delay``), or None when nothing moves fast enough to matter."""
+        control = self.delay_control(path, sample_rate)
+        return None if control is None else path.per_sample(control)
+
+    def delay_control(self, path: Trajectory, sample_rate: int) -> np.ndarray | None:
+        """:meth:`delay_samples` at control rate (one value per ``path.block`` samples), so
+        a renderer can add its own delays before interpolating once per channel."""
         speed = np.abs(path.radial_speed_m_s(sample_rate))
         moving = self.doppler and speed.size > 1 and float(np.max(speed)) > \
             self.doppler_min_speed_m_s
@@ -114,15 +144,23 @@ class DistanceModel:
         distance = path.distance_m
         offset = 0.0 if self.propagation_delay else float(np.median(distance))
         if not moving:
-            return np.full(path.n_samples, (float(np.median(distance))) / SPEED_OF_SOUND_M_S *
+            return np.full(distance.size, (float(np.median(distance))) / SPEED_OF_SOUND_M_S *
                            sample_rate, dtype=np.float32)
         t = np.arange(distance.size, dtype=np.float64) * path.block / sample_rate
         delay_s = (distance - offset) / SPEED_OF_SOUND_M_S
         for _ in range(4):  # fixed point of τ = t − (d(τ) − offset)/c; contracts by v/c
             delay_s = (np.interp(t - delay_s, t, distance) - offset) / SPEED_OF_SOUND_M_S
-        return path.per_sample(delay_s * sample_rate)
+        return (delay_s * sample_rate).astype(np.float32)
 
 
 def critical_distance_m(volume_m3: float, rt60_s: float) -> float:
     """Sabine critical distance 0.057·√(V/T60) in metres (Kuttruff, Room Acoustics, eq. 5.39)."""
     return 0.057 * math.sqrt(max(volume_m3, 1.0) / max(rt60_s, 0.05))
+
+
+@functools.lru_cache(maxsize=4)
+def _band_filters(sample_rate: int) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """The band-split low-passes (2nd-order Butterworth at ``BAND_EDGES_HZ``), float64."""
+    from scipy.signal import butter
+
+    return tuple(butter(2, edge, fs=sample_rate) for edge in BAND_EDGES_HZ)

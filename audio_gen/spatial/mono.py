@@ -26,10 +26,15 @@ class MonoRenderer(SpatialRenderer):
 
     def point(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
               delay_samples: np.ndarray | None = None) -> np.ndarray:
+        return self.point_channels(mono, path, sample_rate=sample_rate,
+                                   delay_samples=delay_samples)[0][:, None]
+
+    def point_channels(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
+                       delay_samples: np.ndarray | None = None) -> list[np.ndarray]:
         x = np.asarray(mono, np.float32)
-        if delay_samples is not None:
-            x = read_delayed(x, delay_samples)
-        return x[:, None].copy()
+        if delay_samples is None and path.delay_samples is None:
+            return [x.copy()]
+        return [read_delayed(x, path.channel_delay(0.0, delay_samples))]
 
     def direction_gains(self, azimuth_rad: float, elevation_rad: float) -> np.ndarray:
         return np.ones(1, dtype=np.float32)

@@ -37,7 +37,8 @@ class RoomFilter:
         from scipy.fft import next_fast_len, rfft
 
         self.nfft = next_fast_len(self.n_samples + self.ir.shape[0] - 1, real=True)
-        self.spectra = rfft(self.ir, self.nfft, axis=0)
+        # (C, bins): one row per channel, multiplied by a send's spectrum in one product.
+        self.spectra = rfft(np.ascontiguousarray(self.ir.T), self.nfft, axis=1)
 
     @property
     def channels(self) -> int:
@@ -45,13 +46,14 @@ class RoomFilter:
 
     def __call__(self, bus: np.ndarray) -> np.ndarray:
         """Wet signal ``(n, C)`` of a mono send ``bus`` (float32)."""
+        return np.ascontiguousarray(self.rows(bus).T)
+
+    def rows(self, bus: np.ndarray) -> np.ndarray:
+        """Wet signal as ``(C, n)``: one contiguous row per channel (float32)."""
         from scipy.fft import irfft, rfft
 
         spectrum = rfft(np.asarray(bus, np.float32), self.nfft)
-        out = np.empty((self.n_samples, self.channels), dtype=np.float32)
-        for ch in range(self.channels):
-            out[:, ch] = irfft(spectrum * self.spectra[:, ch], self.nfft)[: self.n_samples]
-        return out
+        return irfft(self.spectra * spectrum, self.nfft, axis=1)[:, : self.n_samples]
 
 
 class RoomModel:

@@ -48,23 +48,25 @@ class StereoRenderer(SpatialRenderer):
 
     def point(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
               delay_samples: np.ndarray | None = None) -> np.ndarray:
+        return np.stack(self.point_channels(mono, path, sample_rate=sample_rate,
+                                            delay_samples=delay_samples), axis=1)
+
+    def point_channels(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
+                       delay_samples: np.ndarray | None = None) -> list[np.ndarray]:
+        mono = np.asarray(mono, dtype=np.float32)
         lateral = path.lateral_rad()
         theta = pan_angle(lateral)
-        n = path.n_samples
-        out = np.empty((n, 2), dtype=np.float32)
         half_itd = 0.5 * self.itd_max_s * sample_rate * np.sin(lateral)
-        for ch, sign in ((0, 1.0), (1, -1.0)):
+        channels = []
+        for sign, gain in ((1.0, np.cos(theta)), (-1.0, np.sin(theta))):
             # Right-positive lateral: the left ear is farther, so it is delayed.
-            d = path.varying(sign * half_itd)
-            if delay_samples is not None:
-                d = delay_samples + d
+            d = path.channel_delay(sign * half_itd, delay_samples)
             if np.ndim(d) == 0 and abs(float(d)) < 1e-6:
-                out[:, ch] = mono
+                channels.append(path.scale(mono, gain))
             else:
-                out[:, ch] = read_delayed(mono, d)
-        out[:, 0] *= path.per_sample(np.cos(theta))
-        out[:, 1] *= path.per_sample(np.sin(theta))
-        return out
+                y = read_delayed(mono, d)
+                channels.append(path.scale(y, gain, out=y))
+        return channels
 
     def direction_gains(self, azimuth_rad: float, elevation_rad: float) -> np.ndarray:
         lateral = math.asin(max(-1.0, min(1.0, math.sin(azimuth_rad) * math.cos(elevation_rad))))

@@ -24,10 +24,27 @@ MIN_DISTANCE_M = 0.1
 def ramp(values: np.ndarray, block: int, n_samples: int) -> np.ndarray:
     """Linear interpolation of control points (one every ``block`` samples) to every sample."""
     values = np.asarray(values, dtype=np.float32)
-    frac = (np.arange(block, dtype=np.float32) / np.float32(block))[None, :]
-    steps = values[1:] - values[:-1]
-    out = (values[:-1, None] + steps[:, None] * frac).ravel()
-    return out[:n_samples]
+    frac = np.arange(block, dtype=np.float32) / np.float32(block)
+    # One (points, block) product and one in-place add: no other full-length temporaries.
+    out = np.multiply(np.diff(values)[:, None], frac[None, :])
+    out += values[:-1, None]
+    return out.reshape(-1)[:n_samples]
+
+
+def gaussian_smooth(rows: np.ndarray, sigma: float) -> np.ndarray:
+    """``scipy.ndimage.gaussian_filter1d(row, sigma, mode="nearest")`` of each row, by FFT.
+
+    Same kernel (radius 4σ, normalised) and edge handling; the FFT makes the cost independent
+    of σ, which at audio control rate is tens of points.
+    """
+    from scipy.signal import fftconvolve
+
+    radius = int(4.0 * sigma + 0.5)
+    taps = np.arange(-radius, radius + 1, dtype=np.float64)
+    kernel = np.exp(-0.5 / (sigma * sigma) * taps * taps)
+    kernel /= kernel.sum()
+    padded = np.pad(np.asarray(rows, dtype=np.float64), ((0, 0), (radius, radius)), mode="edge")
+    return fftconvolve(padded, kernel[None, :], mode="valid", axes=1)
 
 
 def control_points(n_samples: int, block: int) -> int:
@@ -46,6 +63,8 @@ class Trajectory:
         distance_m: source-to-camera distance, clamped to >= 0.1 m.
         block: samples between control points; point ``k`` sits at sample ``k * block``.
         n_samples: length of the signal this trajectory drives.
+        delay_samples: optional propagation/Doppler delay at control rate (samples), which
+            renderers add to their own per-channel delays before interpolating once.
     """
 
     azimuth_rad: np.ndarray
@@ -53,6 +72,7 @@ class Trajectory:
     distance_m: np.ndarray
     block: int
     n_samples: int
+    delay_samples: np.ndarray | None = None
 
     @classmethod
     def fixed(cls, n_samples: int, *, azimuth_deg: float = 0.0, elevation_deg: float = 0.0,
@@ -91,9 +111,7 @@ class Trajectory:
         depth = np.interp(t, ts, [p.depth_m for p in points])
         sigma = smooth_s * sample_rate / block
         if sigma > 0.5 and k > 1:
-            from scipy.ndimage import gaussian_filter1d
-
-            x, y, depth = (gaussian_filter1d(v, sigma, mode="nearest") for v in (x, y, depth))
+            x, y, depth = gaussian_smooth(np.stack([x, y, depth]), sigma)
         tan_h = math.tan(math.radians(hfov_deg) / 2)
         tan_v = tan_h / max(aspect, 1e-3)
         tx = (x - 0.5) * 2 * tan_h
@@ -113,6 +131,28 @@ class Trajectory:
         if values.size and float(np.ptp(values)) <= 1e-7 * max(1.0, float(np.max(np.abs(values)))):
             return np.float32(values[0])
         return self.per_sample(values)
+
+    def scale(self, x: np.ndarray, values: np.ndarray, *,
+              out: np.ndarray | None = None) -> np.ndarray:
+        """``x`` times control-rate ``values`` ramped per sample (a scalar when constant)."""
+        gain = self.varying(values)
+        return np.multiply(x, gain, out=out, dtype=np.float32)
+
+    def channel_delay(self, own: np.ndarray | float,
+                      extra: np.ndarray | None = None) -> np.ndarray | np.float32:
+        """Per-sample delay of one output channel: its own control-rate delay ``own`` plus
+        the path's :attr:`delay_samples` and a per-sample ``extra``.
+
+        One float32 scalar when ``own`` is constant and there is nothing else to add (the
+        renderer may then use an exact constant fractional delay); otherwise per sample,
+        with the control-rate delays summed before the single interpolation.
+        """
+        if self.delay_samples is None:
+            d = self.varying(np.broadcast_to(np.asarray(own, np.float64),
+                                             self.azimuth_rad.shape))
+            return d if extra is None else extra + d
+        total = self.per_sample(np.asarray(own, np.float64) + self.delay_samples)
+        return total if extra is None else np.add(total, extra, out=total)
 
     def lateral_rad(self) -> np.ndarray:
         """Angle off the median plane, positive right: asin(sin az · cos el)."""
