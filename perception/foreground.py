@@ -76,7 +76,7 @@ class ForegroundFinder:
         # (the one the object may also cover there): a rank-robust background test that
         # also works near the edges of a pan, where only some samples have picture.
         valid_count = np.zeros((h, w), np.uint8)
-        differ_count = np.zeros((h, w), np.uint8)
+        same_count = np.zeros((h, w), np.uint8)
         for s in samples:
             dx, dy = mid.cam[0] - s.cam[0], mid.cam[1] - s.cam[1]
             aligned = shift_image(s.gray, dx, dy)
@@ -90,7 +90,10 @@ class ForegroundFinder:
             # Only the part of the picture the shifted sample really covers is compared.
             inner = (slice(y0, y1), slice(x0, x1))
             valid_count[inner] += 1
-            differ_count[inner] += cv2.absdiff(mid.gray[inner], aligned[inner]) > self.threshold
-        allowed_same = (valid_count >= 3).view(np.uint8)
-        mask = (valid_count > 0) & (valid_count - differ_count <= allowed_same)
+            diff = cv2.absdiff(mid.gray[inner], aligned[inner])
+            # cv2.threshold floors a fractional threshold for uint8: "> 18.5" is "> 18".
+            same_count[inner] += cv2.threshold(diff, self.threshold, 1,
+                                               cv2.THRESH_BINARY_INV)[1]
+        allowed_same = cv2.threshold(valid_count, 2, 1, cv2.THRESH_BINARY)[1]
+        mask = (valid_count > 0) & (same_count <= allowed_same)
         return mid, mask.view(np.uint8)
