@@ -85,15 +85,6 @@ class ImpactFit:
                 chosen = jump
         return chosen
 
-    def _windows(self, k: int, lo: int, hi: int) -> np.ndarray | None:
-        """Sample indices of the fit at split ``k`` (before, then after), or ``None``."""
-        s = self.step
-        before = np.arange(k - 2 * s, max(lo, k - (self.window + 1) * s) - 1, -s)[::-1]
-        after = np.arange(k + 2 * s, min(hi, k + (self.window + 1) * s) + 1, s)
-        if before.size < 3 or after.size < 3:
-            return None
-        return np.concatenate([before, after])
-
     def _fits(self, t: np.ndarray, p: np.ndarray, ks: range, lo: int,
               hi: int) -> list[Jump | None]:
         """The fit at every split of ``ks`` (``None`` where no jump counts), solved at once.
@@ -102,23 +93,29 @@ class ImpactFit:
         stacked ``pinv`` (the same minimum-norm solution ``lstsq`` gives); windows shorter
         than the longest are padded with zero rows, which add nothing to any sum.
         """
-        windows = [(k, idx) for k in ks if (idx := self._windows(k, lo, hi)) is not None]
         out: list[Jump | None] = [None] * len(ks)
-        if not windows:
+        s, w = self.step, self.window
+        split = np.arange(ks.start, ks.stop)
+        # Samples 2..window+1 steps before the split (oldest first), then after it.
+        reach = s * np.arange(w + 1, 1, -1)
+        idx = np.concatenate([split[:, None] - reach, split[:, None] + reach[::-1]], axis=1)
+        valid = np.concatenate([idx[:, :w] >= lo, idx[:, w:] <= hi], axis=1)
+        usable = (valid[:, :w].sum(axis=1) >= 3) & (valid[:, w:].sum(axis=1) >= 3)
+        if not usable.any():
             return out
-        rows = 2 * self.window
-        n_fit = len(windows)
-        design = np.zeros((n_fit, rows, 5))
-        target = np.zeros((n_fit, rows, 2))
-        count = np.empty(n_fit)
-        for i, (k, idx) in enumerate(windows):
-            tau = t[idx] - t[k]
-            out_side = (idx > k).astype(np.float64)
-            m = idx.size
-            design[i, :m] = np.stack([0.5 * tau ** 2, 1 - out_side, out_side,
-                                      tau * (1 - out_side), tau * out_side], 1)
-            target[i, :m] = p[idx]
-            count[i] = m
+        split, idx, valid = split[usable], idx[usable], valid[usable]
+        # Each window's samples first, its padding after (a stable sort keeps the order).
+        order = np.argsort(~valid, axis=1, kind="stable")
+        idx = np.take_along_axis(idx, order, axis=1)
+        valid = np.take_along_axis(valid, order, axis=1)
+        idx = np.where(valid, idx, split[:, None])
+        tau = np.where(valid, t[idx] - t[split][:, None], 0.0)
+        out_side = (idx > split[:, None]).astype(np.float64)
+        in_side = np.where(valid, 1 - out_side, 0.0)
+        design = np.stack([0.5 * tau ** 2, in_side, out_side, tau * in_side, tau * out_side],
+                          axis=2)
+        target = np.where(valid[:, :, None], p[idx], 0.0)
+        count = valid.sum(axis=1).astype(np.float64)
         design_t = design.transpose(0, 2, 1)
         cov = np.linalg.pinv(design_t @ design)
         coef = cov @ (design_t @ target)
@@ -126,7 +123,10 @@ class ImpactFit:
         dof = np.maximum(1, count - 5)
         sigma = np.maximum(self.noise_px, np.sqrt((resid ** 2).sum(axis=(1, 2)) / (2 * dof)))
         se = sigma * np.sqrt(np.maximum(cov[:, 3, 3] + cov[:, 4, 4] - 2 * cov[:, 3, 4], 0.0))
-        for i, (k, _) in enumerate(windows):
+        change = coef[:, 4] - coef[:, 3]
+        size = np.hypot(change[:, 0], change[:, 1])
+        for i in np.nonzero((size >= self.min_change) & (size >= self.significance * se))[0]:
+            k = int(split[i])
             out[k - ks.start] = self._jump(t, k, coef[i], float(se[i]))
         return out
 
