@@ -46,9 +46,12 @@ class AmbisonicsRenderer(SpatialRenderer):
     def point_channels(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
                        delay_samples: np.ndarray | None = None) -> list[np.ndarray]:
         x = np.asarray(mono, np.float32)
-        d = path.channel_delay(0.0, delay_samples) if (
-            delay_samples is not None or path.delay_samples is not None) else None
-        x = read_delayed(x, d) if d is not None else x.copy()
+        if delay_samples is not None:
+            x = read_delayed(x, path.channel_delay(0.0, delay_samples))
+        elif path.delay_samples is not None:
+            x = path.read(x, 0.0)
+        else:
+            x = x.copy()
         gains = foa_gains(path.azimuth_rad, path.elevation_rad)
         return [x, *(path.scale(x, gains[:, ch]) for ch in (1, 2, 3))]
 

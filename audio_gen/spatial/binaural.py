@@ -12,6 +12,7 @@ from typing import ClassVar
 import numpy as np
 
 from audio_gen.spatial.base import SpatialRenderer
+from audio_gen.spatial.blockfilter import block_lfilter
 from audio_gen.spatial.delay import read_delayed
 from audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S, Trajectory
 
@@ -88,8 +89,6 @@ class BinauralRenderer(SpatialRenderer):
 
     def point_channels(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
                        delay_samples: np.ndarray | None = None) -> list[np.ndarray]:
-        from scipy.signal import lfilter
-
         b, a = self._lowpass(sample_rate)
         mono = np.asarray(mono, np.float32)
         channels = []
@@ -101,9 +100,13 @@ class BinauralRenderer(SpatialRenderer):
             # the ears actually show is Woodworth's.
             delay = (woodworth_ear_delay_s(theta, self.head_radius_m)
                      - shadow_phase_delay_s(alpha, ITD_REFERENCE_HZ, self.head_radius_m))
-            d = path.channel_delay(delay * sample_rate, delay_samples)
-            x = read_delayed(mono, d) if np.any(d != 0) else mono
-            low = lfilter(b, a, x).astype(np.float32, copy=False)
+            if path.delay_samples is not None and delay_samples is None:
+                x = path.read(mono, delay * sample_rate)
+            else:
+                d = path.channel_delay(delay * sample_rate, delay_samples)
+                # A zero delay reads x back exactly: only a zero scalar is worth skipping.
+                x = mono if np.ndim(d) == 0 and float(d) == 0.0 else read_delayed(mono, d)
+            low = block_lfilter(b, a, x)
             # α·x + (1 − α)·low = low + α·(x − low), computed in the buffer of x − low.
             high = np.subtract(x, low)
             high = path.scale(high, alpha, out=high)

@@ -29,7 +29,7 @@ def read_delayed(x: np.ndarray, delay_samples: np.ndarray | float) -> np.ndarray
     # Index arithmetic in intp: take() converts any other index type with an extra pass.
     idx = np.empty(n, dtype=np.intp)
     idx[:] = whole
-    np.subtract(_sample_index(n), idx, out=idx)
+    np.subtract(sample_index(n), idx, out=idx)
     # mode="clip" is numpy's fast gather (no bounds error path, no padded copy of x); the
     # few reads it clamps at the ends are redone with zeros outside x below.
     newer = x.take(idx, mode="clip")
@@ -42,11 +42,11 @@ def read_delayed(x: np.ndarray, delay_samples: np.ndarray | float) -> np.ndarray
     tail = max(n + int(np.min(whole)) - 1, head)  # only from here can n − whole[n] pass n − 1
     for lo, hi in ((0, head), (tail, n)):
         if hi > lo:
-            older[lo:hi] = _read_zero_padded(x, whole[lo:hi], frac[lo:hi], lo)
+            older[lo:hi] = read_zero_padded(x, whole[lo:hi], frac[lo:hi], lo)
     return older
 
 
-def _read_zero_padded(x: np.ndarray, whole: np.ndarray, frac: np.ndarray,
+def read_zero_padded(x: np.ndarray, whole: np.ndarray, frac: np.ndarray,
                       lo: int) -> np.ndarray:
     """Samples ``lo:lo+len(whole)`` of :func:`read_delayed`, reading 0 outside ``x``."""
     n = x.shape[0]
@@ -60,7 +60,7 @@ def _read_zero_padded(x: np.ndarray, whole: np.ndarray, frac: np.ndarray,
 
 
 @functools.lru_cache(maxsize=2)
-def _sample_index(n: int) -> np.ndarray:
+def sample_index(n: int) -> np.ndarray:
     """``arange(n)`` as intp, read-only: built once per render length, shared by its layers."""
     idx = np.arange(n, dtype=np.intp)
     idx.flags.writeable = False

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from audio_gen.spatial.blockfilter import block_lfilter
 from audio_gen.spatial.delay import read_delayed
 from audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S, Trajectory
 
@@ -91,8 +92,6 @@ class DistanceModel:
         top_loss_db = AIR_ABSORPTION_DB_PER_KM[2] * float(np.max(distance_km))
         if top_loss_db < 0.5 or BAND_EDGES_HZ[1] >= 0.45 * sample_rate:
             return x * path.varying(band_gain[0])
-        from scipy.signal import lfilter
-
         (b0, a0), (b1, a1) = _band_filters(sample_rate)
         median_km = float(np.median(distance_km))
         spread_db = (AIR_ABSORPTION_DB_PER_KM[2] - AIR_ABSORPTION_DB_PER_KM[0]) * float(
@@ -104,17 +103,15 @@ class DistanceModel:
             c0, c1, c2 = (v / shape[0] for v in shape)
             b = (c2 * np.convolve(a0, a1) + (c0 - c1) * np.convolve(b0, a1)
                  + (c1 - c2) * np.convolve(b1, a0))
-            a = np.convolve(a0, a1)
-            shaped = lfilter(b.astype(np.float32), a.astype(np.float32), x)
-            return path.scale(shaped.astype(np.float32, copy=False), band_gain[0])
-        low0 = lfilter(b0.astype(np.float32), a0.astype(np.float32), x)
-        low1 = lfilter(b1.astype(np.float32), a1.astype(np.float32), x)
+            shaped = block_lfilter(b, np.convolve(a0, a1), x)
+            return path.scale(shaped, band_gain[0], out=shaped)
+        low0 = block_lfilter(b0, a0, x)
+        low1 = block_lfilter(b1, a1, x)
         # Σ g_k·band_k with band_0 = low0, band_1 = low1 − low0, band_2 = x − low1, regrouped
         # per filter output so each signal is scaled once.
         out = path.scale(x, band_gain[2])
-        out += path.scale(low0, band_gain[0] - band_gain[1], out=low0)
-        out += path.scale(low1, band_gain[1] - band_gain[2], out=low1)
-        return out
+        path.add_scaled(out, low0, band_gain[0] - band_gain[1])
+        return path.add_scaled(out, low1, band_gain[1] - band_gain[2])
 
     def _ground(self, x: np.ndarray, path: Trajectory, sample_rate: int) -> np.ndarray:
         """The image source below the ground: extra path length and 1/r loss, one read."""

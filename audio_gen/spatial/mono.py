@@ -32,9 +32,9 @@ class MonoRenderer(SpatialRenderer):
     def point_channels(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
                        delay_samples: np.ndarray | None = None) -> list[np.ndarray]:
         x = np.asarray(mono, np.float32)
-        if delay_samples is None and path.delay_samples is None:
-            return [x.copy()]
-        return [read_delayed(x, path.channel_delay(0.0, delay_samples))]
+        if delay_samples is not None:
+            return [read_delayed(x, path.channel_delay(0.0, delay_samples))]
+        return [path.read(x, 0.0) if path.delay_samples is not None else x.copy()]
 
     def direction_gains(self, azimuth_rad: float, elevation_rad: float) -> np.ndarray:
         return np.ones(1, dtype=np.float32)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from audio_gen.spatial.ramped import read_ramped, scale_ramped
 from pipeline.errors import PlanError
 from pipeline.records import TrackPoint
 
@@ -136,7 +137,27 @@ class Trajectory:
               out: np.ndarray | None = None) -> np.ndarray:
         """``x`` times control-rate ``values`` ramped per sample (a scalar when constant)."""
         gain = self.varying(values)
-        return np.multiply(x, gain, out=out, dtype=np.float32)
+        if np.ndim(gain) == 0:
+            return np.multiply(x, gain, out=out, dtype=np.float32)
+        return scale_ramped(x, values, self.block, out=out)
+
+    def add_scaled(self, out: np.ndarray, x: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """``out += x · values`` ramped per sample, in place."""
+        gain = self.varying(values)
+        if np.ndim(gain) == 0:
+            out += x * gain
+            return out
+        return scale_ramped(x, values, self.block, out=out, add=True)
+
+    def read(self, mono: np.ndarray, own: np.ndarray | float,
+             gain: np.ndarray | None = None) -> np.ndarray:
+        """``mono`` through one channel's delay line, its own control-rate delay ``own`` plus
+        :attr:`delay_samples` (which must be set), times ``gain`` ramped per sample: one
+        fused pass per chunk instead of separate whole-signal ramps, gathers and products."""
+        if self.delay_samples is None:
+            raise ValueError("Trajectory.read needs delay_samples; use channel_delay")
+        total = np.asarray(own, np.float64) + self.delay_samples
+        return read_ramped(mono, total, self.block, gain)
 
     def channel_delay(self, own: np.ndarray | float,
                       extra: np.ndarray | None = None) -> np.ndarray | np.float32:

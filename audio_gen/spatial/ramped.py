@@ -1,0 +1,101 @@
+"""Per-sample gains and delays from control-rate values, computed chunk by chunk in cache.
+
+A 10 s layer is 480 000 samples: every whole-signal numpy pass streams megabytes through
+memory. Gains and delays are linear ramps between control points, so they can be built a
+chunk at a time (``CHUNK_BLOCKS`` control blocks, ~32 000 samples) right where they are
+used: the ramp, the gather of the delay line and the gain all stay in the CPU cache, and
+no full-length ramp array is ever allocated. Results equal :func:`trajectory.ramp` then a
+whole-signal multiply or :func:`delay.read_delayed`, value for value.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from audio_gen.spatial.delay import read_zero_padded, sample_index
+
+CHUNK_BLOCKS = 512  # control blocks per chunk: 32 768 samples (128 KiB of float32) at 64
+
+
+def _chunks(n: int, block: int) -> list[tuple[int, int, int, int]]:
+    """(first sample, end sample, first control point, end control point) per chunk."""
+    step = CHUNK_BLOCKS * block
+    return [(s, min(s + step, n), s // block, -(-min(s + step, n) // block))
+            for s in range(0, n, step)]
+
+
+def _ramp_chunk(values: np.ndarray, frac: np.ndarray, k0: int, k1: int) -> np.ndarray:
+    """Samples of blocks ``k0:k1`` of the ramp through float32 ``values`` (flat)."""
+    out = np.multiply(np.diff(values[k0:k1 + 1])[:, None], frac)
+    out += values[k0:k1, None]
+    return out.reshape(-1)
+
+
+def scale_ramped(x: np.ndarray, values: np.ndarray, block: int, *,
+                 out: np.ndarray | None = None, add: bool = False) -> np.ndarray:
+    """``x · ramp(values)`` into ``out`` (new if None), or added to ``out`` with ``add``."""
+    n = x.shape[0]
+    values = np.asarray(values, np.float32)
+    frac = (np.arange(block, dtype=np.float32) / np.float32(block))[None, :]
+    if out is None:
+        out = np.zeros(n, np.float32) if add else np.empty(n, np.float32)
+    for s0, s1, k0, k1 in _chunks(n, block):
+        g = _ramp_chunk(values, frac, k0, k1)[: s1 - s0]
+        if add:
+            g *= x[s0:s1]
+            out[s0:s1] += g
+        else:
+            np.multiply(x[s0:s1], g, out=out[s0:s1])
+    return out
+
+
+def read_ramped(x: np.ndarray, delay: np.ndarray, block: int,
+                gain: np.ndarray | None = None) -> np.ndarray:
+    """``x`` read through a delay line at ``ramp(delay)`` samples (linear interpolation,
+    zeros outside ``x``), times ``ramp(gain)`` if given: :func:`delay.read_delayed` fused
+    with the ramps and the gain."""
+    x = np.asarray(x, np.float32)
+    n = x.shape[0]
+    delay = np.asarray(delay, np.float32)
+    gains = None if gain is None else np.asarray(gain, np.float32)
+    frac_block = (np.arange(block, dtype=np.float32) / np.float32(block))[None, :]
+    base = sample_index(n)
+    out = np.empty(n, np.float32)
+    for s0, s1, k0, k1 in _chunks(n, block):
+        d = _ramp_chunk(delay, frac_block, k0, k1)[: s1 - s0]
+        whole = np.floor(d)
+        d -= whole  # the fraction, in place
+        idx = np.empty(s1 - s0, np.intp)
+        idx[:] = whole
+        np.subtract(base[s0:s1], idx, out=idx)
+        newer = x.take(idx, mode="clip")  # clamped edge reads are redone below
+        idx -= 1
+        older = x.take(idx, mode="clip")
+        older -= newer
+        older *= d
+        older += newer
+        if gains is not None:
+            older *= _ramp_chunk(gains, frac_block, k0, k1)[: s1 - s0]
+        out[s0:s1] = older
+    # A ramp stays between its control points, so these bound every sample's whole delay.
+    head = min(max(math.floor(float(np.max(delay))) + 2, 0), n)
+    tail = max(n + math.floor(float(np.min(delay))) - 1, head)
+    for lo, hi in ((0, head), (tail, n)):
+        if hi > lo:
+            out[lo:hi] = _edge(x, delay, gains, frac_block, block, lo, hi)
+    return out
+
+
+def _edge(x: np.ndarray, delay: np.ndarray, gains: np.ndarray | None, frac_block: np.ndarray,
+          block: int, lo: int, hi: int) -> np.ndarray:
+    """Samples ``lo:hi`` of :func:`read_ramped` with explicit zeros outside ``x``."""
+    k0, k1 = lo // block, -(-hi // block)
+    cut = slice(lo - k0 * block, hi - k0 * block)
+    d = _ramp_chunk(delay, frac_block, k0, k1)[cut]
+    whole = np.floor(d)
+    y = read_zero_padded(x, whole, d - whole, lo)
+    if gains is not None:
+        y *= _ramp_chunk(gains, frac_block, k0, k1)[cut]
+    return y
