@@ -128,23 +128,21 @@ class Trajectory:
 
     def varying(self, values: np.ndarray) -> np.ndarray | np.float32:
         """Per-sample ``values``, or one float32 scalar when they are constant (cheaper)."""
-        values = np.asarray(values)
-        if values.size and float(np.ptp(values)) <= 1e-7 * max(1.0, float(np.max(np.abs(values)))):
-            return np.float32(values[0])
-        return self.per_sample(values)
+        constant = _constant(values)
+        return self.per_sample(values) if constant is None else constant
 
     def scale(self, x: np.ndarray, values: np.ndarray, *,
               out: np.ndarray | None = None) -> np.ndarray:
         """``x`` times control-rate ``values`` ramped per sample (a scalar when constant)."""
-        gain = self.varying(values)
-        if np.ndim(gain) == 0:
+        gain = _constant(values)
+        if gain is not None:
             return np.multiply(x, gain, out=out, dtype=np.float32)
         return scale_ramped(x, values, self.block, out=out)
 
     def add_scaled(self, out: np.ndarray, x: np.ndarray, values: np.ndarray) -> np.ndarray:
         """``out += x · values`` ramped per sample, in place."""
-        gain = self.varying(values)
-        if np.ndim(gain) == 0:
+        gain = _constant(values)
+        if gain is not None:
             out += x * gain
             return out
         return scale_ramped(x, values, self.block, out=out, add=True)
@@ -184,3 +182,11 @@ class Trajectory:
         if len(self.distance_m) < 2:
             return np.zeros_like(self.distance_m)
         return np.gradient(self.distance_m) * (sample_rate / self.block)
+
+
+def _constant(values: np.ndarray) -> np.float32 | None:
+    """The one float32 value of near-constant control ``values`` (relative spread ≤ 1e-7)."""
+    values = np.asarray(values)
+    if values.size and float(np.ptp(values)) <= 1e-7 * max(1.0, float(np.max(np.abs(values)))):
+        return np.float32(values.flat[0])
+    return None
