@@ -110,4 +110,12 @@ def shift_image(gray: np.ndarray, dx: float, dy: float) -> np.ndarray:
     if abs(dx) < 0.05 and abs(dy) < 0.05:
         return gray
     h, w = gray.shape
-    return cv2.getRectSubPix(gray, (w, h), ((w - 1) / 2 - dx, (h - 1) / 2 - dy))
+    out = cv2.getRectSubPix(gray, (w, h), ((w - 1) / 2 - dx, (h - 1) / 2 - dy))
+    # Where both coordinates fall outside, getRectSubPix repeats the pixel next to the
+    # corner; replicated edges give the corner pixel itself there.
+    cols = slice(0, max(0, int(np.floor(dx)) + 1)) if dx > 0 else slice(
+        min(w, int(np.ceil(w - 1 + dx))), w)
+    rows = slice(0, max(0, int(np.floor(dy)) + 1)) if dy > 0 else slice(
+        min(h, int(np.ceil(h - 1 + dy))), h)
+    out[rows, cols] = gray[0 if dy > 0 else h - 1, 0 if dx > 0 else w - 1]
+    return out
