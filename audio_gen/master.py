@@ -176,15 +176,29 @@ class KWeightedPower:
 
     def lufs(self, gain: np.ndarray | None = None) -> float:
         """Gated integrated loudness of the mix scaled by ``gain`` (per sample, or None)."""
-        p = self.power if gain is None else self.power * np.square(gain, dtype=np.float64)
-        n = p.shape[0]
+        n = self.power.shape[0]
         block = min(round(self.BLOCK_S * self.sample_rate), n)
         if n < 0.02 * self.sample_rate or block < 1:  # as loudness_lufs: too short to gate
             return SILENCE_LUFS
         step = max(1, round(block * (1 - self.OVERLAP)))
-        sums = np.concatenate([[0.0], np.cumsum(p)])
-        starts = np.arange(0, n - block + 1, step)
-        z = (sums[starts + block] - sums[starts]) / block
+        per_block = block // step
+        if per_block * step == block:
+            # Gating blocks are whole hops: sum each hop once (one pass over the samples),
+            # then each block is the sum of its hops.
+            hops = n // step
+            p = self.power[: hops * step].reshape(hops, step)
+            if gain is None:
+                hop_sums = p.sum(axis=1)
+            else:
+                g2 = np.square(np.asarray(gain, np.float64)[: hops * step]).reshape(hops, step)
+                hop_sums = np.einsum("ij,ij->i", p, g2)
+            sums = np.concatenate([[0.0], np.cumsum(hop_sums)])
+            z = (sums[per_block:] - sums[:-per_block]) / block
+        else:
+            p = self.power if gain is None else self.power * np.square(gain, dtype=np.float64)
+            sums = np.concatenate([[0.0], np.cumsum(p)])
+            starts = np.arange(0, n - block + 1, step)
+            z = (sums[starts + block] - sums[starts]) / block
         with np.errstate(divide="ignore"):
             levels = -0.691 + 10 * np.log10(z)
         z = z[levels > SILENCE_LUFS]
@@ -255,9 +269,11 @@ class Master:
         gain = np.ones(n, dtype=np.float32)
         # True peak scales with gain: detect once, exact wherever the loudest try could clip.
         envelope = sample_true_peak(x, floor=ceiling / 10 ** (max_db / 20))
+        # The limiter only needs each block's loudest sample, and scaling commutes with max.
+        block_peak = _block_max(envelope, LIMITER_BLOCK)
         for _ in range(self.passes):
             static = np.float32(10 ** (static_db / 20))
-            limiter = self.limiter_gain(envelope * static, sample_rate, ceiling)
+            limiter = self._block_limiter(block_peak * static, n, sample_rate, ceiling)
             gain = limiter * static
             error = target_lufs - power.lufs(gain)
             if abs(error) < 0.05:
@@ -284,21 +300,37 @@ class Master:
         average), then ramps back to samples: every interpolated gain is a mean of minima
         that include its own block's requirement, so it never exceeds it.
         """
+        return self._block_limiter(_block_max(peak, LIMITER_BLOCK), peak.shape[0], sample_rate,
+                                   ceiling)
+
+    def _block_limiter(self, block_peak: np.ndarray, n: int, sample_rate: int,
+                       ceiling: float) -> np.ndarray:
+        """:meth:`limiter_gain` from the envelope's maxima over ``LIMITER_BLOCK`` blocks
+        (the block minimum of the needed gain is the gain its maximum needs)."""
         from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-        n = peak.shape[0]
-        needed = np.minimum(1.0, ceiling / np.maximum(peak, 1e-12)).astype(np.float32)
-        if n == 0 or float(np.min(needed)) >= 1.0:
+        blocks = np.minimum(1.0, ceiling / np.maximum(block_peak, 1e-12)).astype(np.float32)
+        if n == 0 or float(np.min(blocks)) >= 1.0:
             return np.ones(n, dtype=np.float32)
         block = LIMITER_BLOCK
-        nb = -(-n // block)
-        padded = np.ones(nb * block, dtype=np.float32)
-        padded[:n] = needed
-        blocks = padded.reshape(nb, block).min(axis=1)
         look = max(round(self.lookahead_s * sample_rate / block), 1)
         hold = max(round(self.hold_s * sample_rate / block), 0)
         g = minimum_filter1d(blocks, 2 * (look + hold + 1) + 1, mode="nearest")
         g = uniform_filter1d(g, 2 * look + 1, mode="nearest")
         g = np.append(g, g[-1])
         frac = (np.arange(block, dtype=np.float32) / block)[None, :]
-        return (g[:-1, None] + (g[1:] - g[:-1])[:, None] * frac).ravel()[:n].astype(np.float32)
+        ramp = (g[1:] - g[:-1])[:, None] * frac
+        ramp += g[:-1, None]
+        return ramp.reshape(-1)[:n]
+
+
+def _block_max(x: np.ndarray, block: int) -> np.ndarray:
+    """Maximum of each ``block``-sample block of 1-D ``x`` (the last one padded with 0)."""
+    n = x.shape[0]
+    nb = -(-n // block)
+    full = n // block
+    out = np.empty(nb, dtype=x.dtype)
+    out[:full] = x[: full * block].reshape(full, block).max(axis=1)
+    if nb > full:
+        out[full] = max(float(np.max(x[full * block:])), 0.0)
+    return out
