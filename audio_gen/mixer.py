@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+from scipy.linalg.blas import saxpy
 
 from audio_gen.base import SoundSource
 from audio_gen.master import Master
@@ -110,7 +111,7 @@ class SoundtrackRenderer:
                 for row, total_row in zip(direct, mix_rows, strict=True):
                     total_row += row
                 if send is not None:
-                    bus += dry * send
+                    saxpy(dry, bus, a=send)  # bus += send·dry in one pass, in place
         if room is not None and not self.stems and np.any(bus):
             mix_rows += room.rows(bus)
         mix = np.ascontiguousarray(mix_rows.T)
@@ -163,12 +164,17 @@ class SoundtrackRenderer:
             errors[layer.id] = (f"backend {layer.backend!r} returned {signal.shape[0]} samples; "
                                 f"expected {n}")
             return None
-        if not np.all(np.isfinite(signal)):
+        # A finite sum proves every sample finite (NaN and ±inf propagate); only an
+        # overflowing sum needs the per-sample check.
+        if not np.isfinite(np.sum(signal)) and not np.all(np.isfinite(signal)):
             errors[layer.id] = f"backend {layer.backend!r} returned NaN or infinite samples"
             return None
+        gain = np.float32(10 ** (layer.gain_db / 20))
+        if signal.shape[0] == n:
+            return np.multiply(signal, gain, dtype=np.float32)
         out = np.zeros(n, dtype=np.float32)
         m = min(n, signal.shape[0])
-        out[:m] = signal[:m] * np.float32(10 ** (layer.gain_db / 20))
+        out[:m] = signal[:m] * gain
         return out
 
     def _place(self, layer: Layer, dry: np.ndarray, plan: SoundPlan,

@@ -38,14 +38,17 @@ def gaussian_smooth(rows: np.ndarray, sigma: float) -> np.ndarray:
     Same kernel (radius 4σ, normalised) and edge handling; the FFT makes the cost independent
     of σ, which at audio control rate is tens of points.
     """
-    from scipy.signal import fftconvolve
+    from scipy.fft import irfft, next_fast_len, rfft
 
     radius = int(4.0 * sigma + 0.5)
     taps = np.arange(-radius, radius + 1, dtype=np.float64)
     kernel = np.exp(-0.5 / (sigma * sigma) * taps * taps)
     kernel /= kernel.sum()
     padded = np.pad(np.asarray(rows, dtype=np.float64), ((0, 0), (radius, radius)), mode="edge")
-    return fftconvolve(padded, kernel[None, :], mode="valid", axes=1)
+    length = padded.shape[1]
+    nfft = next_fast_len(length + 2 * radius, real=True)
+    full = irfft(rfft(padded, nfft, axis=1) * rfft(kernel, nfft), nfft, axis=1)
+    return full[:, 2 * radius:length]  # the "valid" part: every output has its whole kernel
 
 
 def control_points(n_samples: int, block: int) -> int:
