@@ -83,10 +83,11 @@ def read_ramped(x: np.ndarray, delay: np.ndarray, block: int,
         older = x.take(idx, mode="clip")
         older -= newer
         older *= d
-        older += newer
-        if gains is not None:
-            older *= gains.chunk(k0, k1)[: s1 - s0]
-        out[s0:s1] = older
+        if gains is None:
+            np.add(older, newer, out=out[s0:s1])
+        else:
+            older += newer
+            np.multiply(older, gains.chunk(k0, k1)[: s1 - s0], out=out[s0:s1])
     # A ramp stays between its control points, so these bound every sample's whole delay.
     head = min(max(math.floor(float(np.max(delay))) + 2, 0), n)
     tail = max(n + math.floor(float(np.min(delay))) - 1, head)
