@@ -83,7 +83,7 @@ class SoundtrackRenderer:
         mix_rows = np.zeros((channels, n), dtype=np.float32)
         bus = np.zeros(n, dtype=np.float32)
         room = self._room(plan, renderer, n) if self.room and n else None
-        stem_rows: dict[str, list[np.ndarray]] = {}
+        stem_rows: dict[str, np.ndarray] = {}
         dry_stems: dict[str, np.ndarray] = {}
         errors: dict[str, str] = {}
         active = [layer for layer in plan.layers if not layer.mute]
@@ -99,13 +99,17 @@ class SoundtrackRenderer:
             direct = self._place(layer, dry, plan, renderer)
             send = np.float32(layer.reverb_send) if layer.reverb_send > 0 else None
             if self.stems:
-                # Each stem carries its own reverb so the stems sum to the mix.
-                if room is not None and send is not None:
-                    for row, wet in zip(direct, room.rows(dry * send), strict=True):
-                        row += wet
-                for row, total_row in zip(direct, mix_rows, strict=True):
-                    total_row += row
-                stem_rows[layer.id] = direct
+                # Each stem carries its own reverb so the stems sum to the mix; it is built
+                # channel-major and handed out as its (n, C) transpose (no interleaving pass).
+                stem = np.empty((channels, n), dtype=np.float32)
+                wet = room.rows(dry * send) if room is not None and send is not None else None
+                for ch, row in enumerate(direct):
+                    if wet is None:
+                        stem[ch] = row
+                    else:
+                        np.add(row, wet[ch], out=stem[ch])
+                mix_rows += stem
+                stem_rows[layer.id] = stem
                 dry_stems[layer.id] = dry
             else:
                 for row, total_row in zip(direct, mix_rows, strict=True):
@@ -123,12 +127,9 @@ class SoundtrackRenderer:
         mastered = self.master(mix, sr, target_lufs=target,
                                ceiling_dbtp=plan.true_peak_dbtp, fmt=plan.format)
         stems: dict[str, np.ndarray] = {}
-        gain = mastered.gain
-        for key, rows in stem_rows.items():
-            stem = np.empty((n, channels), dtype=np.float32)
-            for ch, row in enumerate(rows):
-                np.multiply(row, gain, out=stem[:, ch])
-            stems[key] = stem
+        for key, stem in stem_rows.items():
+            stem *= mastered.gain  # the master's gain curve, so stems still sum to the mix
+            stems[key] = stem.T
         if progress is not None:
             progress(total, total, "done")
         return Soundtrack(samples=mastered.samples, sample_rate=sr, format=plan.format,
