@@ -117,7 +117,8 @@ class SoundtrackRenderer:
                 if send is not None:
                     saxpy(dry, bus, a=send)  # bus += send·dry in one pass, in place
         if room is not None and not self.stems and np.any(bus):
-            mix_rows += room.rows(bus)
+            for total_row, wet in zip(mix_rows, room.rows(bus), strict=True):
+                total_row += wet
         mix = np.ascontiguousarray(mix_rows.T)
         if progress is not None:
             progress(total - 1, total, "mastering")

@@ -46,14 +46,19 @@ class RoomFilter:
 
     def __call__(self, bus: np.ndarray) -> np.ndarray:
         """Wet signal ``(n, C)`` of a mono send ``bus`` (float32)."""
-        return np.ascontiguousarray(self.rows(bus).T)
+        return np.stack(self.rows(bus), axis=1)
 
-    def rows(self, bus: np.ndarray) -> np.ndarray:
-        """Wet signal as ``(C, n)``: one contiguous row per channel (float32)."""
+    def rows(self, bus: np.ndarray) -> list[np.ndarray]:
+        """Wet signal as one contiguous float32 row per channel (each ``(n,)``).
+
+        One inverse transform per channel, not one batched call: the per-channel buffers
+        are the same size every time, so the allocator hands the same memory back.
+        """
         from scipy.fft import irfft, rfft
 
         spectrum = rfft(np.asarray(bus, np.float32), self.nfft)
-        return irfft(self.spectra * spectrum, self.nfft, axis=1)[:, : self.n_samples]
+        return [irfft(spectrum * self.spectra[ch], self.nfft)[: self.n_samples]
+                for ch in range(self.channels)]
 
 
 class RoomModel:
