@@ -88,13 +88,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--formats", default="stereo,binaural,foa,mono")
     args = parser.parse_args(argv)
     targets = {"stereo": 50.0, "binaural": 20.0, "foa": 20.0, "mono": 50.0}
-    print(f"20 moving layers x {args.seconds:g} s, indoor room, mastering, 1 thread")
+    print(f"20 moving layers x {args.seconds:g} s, indoor room, mastering, 1 thread "
+          f"(load average {_load()})")
     for fmt in args.formats.split(","):
         bus = bench(fmt, args.seconds, args.repeat, stems=False)
         full = bench(fmt, args.seconds, args.repeat, stems=True)
         print(f"{fmt:9s} mix only {bus:7.1f}x real time   with per-layer stems {full:7.1f}x"
-              f"   (target >= {targets.get(fmt, 0):g}x)")
+              f"   (target >= {targets.get(fmt, 0):g}x)   load {_load()}")
     real_stereo_check()
+
+
+def _load() -> str:
+    """The 1-minute load average: timings on a shared machine mean little without it."""
+    return f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "n/a"
 
 
 def level_difference_db(stereo: np.ndarray, sample_rate: int, hop_s: float = 0.1) -> np.ndarray:
