@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from audio_gen.spatial.base import SpatialRenderer
+from audio_gen.spatial.base import ChannelRenderer
 from audio_gen.spatial.delay import decorrelate, read_delayed
 from audio_gen.spatial.trajectory import Trajectory
 
@@ -24,7 +24,7 @@ def foa_gains(azimuth_rad: np.ndarray, elevation_rad: np.ndarray) -> np.ndarray:
                      np.cos(phi) * np.cos(el)], axis=-1)
 
 
-class AmbisonicsRenderer(SpatialRenderer):
+class AmbisonicsRenderer(ChannelRenderer):
     """First-order AmbiX encoder (ACN W, Y, Z, X; SN3D): a point source is W = s,
     Y = s·sin φ cos θ, Z = s·sin θ, X = s·cos φ cos θ with φ counter-clockwise.
 
@@ -37,11 +37,6 @@ class AmbisonicsRenderer(SpatialRenderer):
 
     NAME: ClassVar[str] = "foa"
     CHANNELS: ClassVar[int] = 4
-
-    def point(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
-              delay_samples: np.ndarray | None = None) -> np.ndarray:
-        return np.stack(self.point_channels(mono, path, sample_rate=sample_rate,
-                                            delay_samples=delay_samples), axis=1)
 
     def point_channels(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
                        delay_samples: np.ndarray | None = None) -> list[np.ndarray]:

@@ -67,3 +67,18 @@ class SpatialRenderer(ABC):
     def diffuse_gains(self) -> np.ndarray:
         """Weights of the per-channel decorrelated reverb tails (a diffuse field)."""
         return np.ones(self.CHANNELS, dtype=np.float32) / np.sqrt(self.CHANNELS)
+
+
+class ChannelRenderer(SpatialRenderer):
+    """A renderer that computes one contiguous array per channel (:meth:`point_channels`,
+    what the mixer sums) and stacks them for :meth:`point`."""
+
+    def point(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
+              delay_samples: np.ndarray | None = None) -> np.ndarray:
+        return np.stack(self.point_channels(mono, path, sample_rate=sample_rate,
+                                            delay_samples=delay_samples), axis=1)
+
+    @abstractmethod
+    def point_channels(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
+                       delay_samples: np.ndarray | None = None) -> list[np.ndarray]:
+        """The source rendered along ``path``, one float32 array per channel."""

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from audio_gen.spatial.base import SpatialRenderer
+from audio_gen.spatial.base import ChannelRenderer
 from audio_gen.spatial.blockfilter import block_lfilter
 from audio_gen.spatial.delay import read_delayed
 from audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S, Trajectory
@@ -51,7 +51,7 @@ def shadow_alpha(theta_ear: np.ndarray) -> np.ndarray:
     return (1 + ALPHA_MIN / 2) + (1 - ALPHA_MIN / 2) * np.cos(theta_ear / THETA_MIN_RAD * math.pi)
 
 
-class BinauralRenderer(SpatialRenderer):
+class BinauralRenderer(ChannelRenderer):
     """Spherical-head binaural renderer after Brown & Duda (1998).
 
     Head shadow H(s) = (α·s + β)/(s + β), β = 2c/a, discretised with the bilinear transform.
@@ -81,11 +81,6 @@ class BinauralRenderer(SpatialRenderer):
         b = np.array([beta, beta], dtype=np.float32) / np.float32(k + beta)
         a = np.array([1.0, (beta - k) / (k + beta)], dtype=np.float32)
         return b, a
-
-    def point(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
-              delay_samples: np.ndarray | None = None) -> np.ndarray:
-        return np.stack(self.point_channels(mono, path, sample_rate=sample_rate,
-                                            delay_samples=delay_samples), axis=1)
 
     def point_channels(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
                        delay_samples: np.ndarray | None = None) -> list[np.ndarray]:

@@ -6,12 +6,12 @@ from typing import ClassVar
 
 import numpy as np
 
-from audio_gen.spatial.base import SpatialRenderer
+from audio_gen.spatial.base import ChannelRenderer
 from audio_gen.spatial.delay import read_delayed
 from audio_gen.spatial.trajectory import Trajectory
 
 
-class MonoRenderer(SpatialRenderer):
+class MonoRenderer(ChannelRenderer):
     """Single-channel output; a point source passes through at unit gain.
 
     Example:
@@ -23,11 +23,6 @@ class MonoRenderer(SpatialRenderer):
 
     NAME: ClassVar[str] = "mono"
     CHANNELS: ClassVar[int] = 1
-
-    def point(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
-              delay_samples: np.ndarray | None = None) -> np.ndarray:
-        return self.point_channels(mono, path, sample_rate=sample_rate,
-                                   delay_samples=delay_samples)[0][:, None]
 
     def point_channels(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
                        delay_samples: np.ndarray | None = None) -> list[np.ndarray]:

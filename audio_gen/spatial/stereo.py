@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from audio_gen.spatial.base import SpatialRenderer
+from audio_gen.spatial.base import ChannelRenderer
 from audio_gen.spatial.delay import read_delayed
 from audio_gen.spatial.trajectory import Trajectory
 
@@ -22,7 +22,7 @@ def pan_angle(lateral_rad: np.ndarray | float) -> np.ndarray:
     return (p + 1.0) * (math.pi / 4)
 
 
-class StereoRenderer(SpatialRenderer):
+class StereoRenderer(ChannelRenderer):
     """Constant-power (sin/cos, −3 dB at centre) panning over ±90° with a small ITD.
 
     A source at lateral angle φ (positive right) gets gains L = cos θ, R = sin θ with
@@ -45,11 +45,6 @@ class StereoRenderer(SpatialRenderer):
 
     def __init__(self, *, itd_max_s: float = STEREO_ITD_MAX_S) -> None:
         self.itd_max_s = itd_max_s
-
-    def point(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
-              delay_samples: np.ndarray | None = None) -> np.ndarray:
-        return np.stack(self.point_channels(mono, path, sample_rate=sample_rate,
-                                            delay_samples=delay_samples), axis=1)
 
     def point_channels(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
                        delay_samples: np.ndarray | None = None) -> list[np.ndarray]:
