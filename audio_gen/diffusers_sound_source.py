@@ -27,7 +27,7 @@ from audio_gen.neural_placement import (
 from audio_gen.neural_prompts import compose_prompt, is_continuous
 from pipeline.errors import UsageError
 from pipeline.model_loading import (
-    free_accelerator_memory,
+    LazyPipeline,
     load_diffusion_pipeline,
 )
 from pipeline.records import Environment, Layer
@@ -43,7 +43,7 @@ ONESHOT_S = 2.0  # generated per variation, then trimmed to the attack
 BED_RMS = 0.1  # beds are levelled to -20 dBFS RMS; the mix sets the final gain
 
 
-class DiffusersSoundSource(SoundSource):
+class DiffusersSoundSource(LazyPipeline, SoundSource):
     """Renders layers with AudioLDM 2 or Stable Audio Open.
 
     Args:
@@ -82,7 +82,6 @@ class DiffusersSoundSource(SoundSource):
         self.variations, self.guidance, self.cpu_offload = int(variations), guidance, cpu_offload
         self.cache = AudioCache(self.cache_dir)
         self.model_calls = 0  # diffusion calls made (cache misses), for benchmarks
-        self._pipe: Any = None
 
     @classmethod
     def from_pretrained(cls, id_or_path: str | Path | None = None, **options: Any
@@ -101,13 +100,6 @@ class DiffusersSoundSource(SoundSource):
                 "family/variant": "a taxonomy key (impact/metal, bed/rain …) turned into words"}
 
     # ------------------------------------------------------------------ model
-    @property
-    def pipe(self) -> Any:
-        """The loaded diffusers pipeline (loaded on first access, kept until release())."""
-        if self._pipe is None:
-            self._pipe = self._load()
-        return self._pipe
-
     def _load(self) -> Any:
         pipe = load_diffusion_pipeline(self.model, device=self.device,
                                        torch_dtype=self.torch_dtype, cpu_offload=self.cpu_offload,
@@ -124,11 +116,6 @@ class DiffusersSoundSource(SoundSource):
         """Load the pipeline now: a missing model is one ``ModelUnavailableError``, not one
         failed layer after another."""
         _ = self.pipe
-
-    def release(self) -> None:
-        """Drop the model (the disk cache stays) and free accelerator memory."""
-        self._pipe = None
-        free_accelerator_memory()
 
     @property
     def model_sample_rate(self) -> int:

@@ -135,3 +135,22 @@ def free_accelerator_memory() -> None:
 
     if torch.cuda.is_available():
         torch.cuda.empty_cache()
+
+
+class LazyPipeline:
+    """Mixin for stages built on one diffusers pipeline: ``pipe`` loads it on first access
+    (through the subclass's ``_load``) and keeps it until :meth:`release`."""
+
+    _pipe: Any = None
+
+    @property
+    def pipe(self) -> Any:
+        """The loaded diffusers pipeline (loaded on first access, kept until release())."""
+        if self._pipe is None:
+            self._pipe = self._load()  # type: ignore[attr-defined]  # the stage's loader
+        return self._pipe
+
+    def release(self) -> None:
+        """Drop the model (disk caches stay) and free accelerator memory."""
+        self._pipe = None
+        free_accelerator_memory()

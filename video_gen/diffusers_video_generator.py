@@ -17,7 +17,7 @@ import numpy as np
 
 from pipeline.errors import UsageError
 from pipeline.model_loading import (
-    free_accelerator_memory,
+    LazyPipeline,
     load_diffusion_pipeline,
 )
 from pipeline.progress import Progress
@@ -36,7 +36,7 @@ FAMILY_DEFAULTS = {
 }
 
 
-class DiffusersVideoGenerator(VideoGenerator):
+class DiffusersVideoGenerator(LazyPipeline, VideoGenerator):
     """Generates a clip for a prompt with a diffusers text-to-video model.
 
     Args:
@@ -62,7 +62,6 @@ class DiffusersVideoGenerator(VideoGenerator):
         self.device = device
         self.cpu_offload = cpu_offload
         self.vae_tiling = vae_tiling
-        self._pipe: Any = None
 
     @classmethod
     def from_pretrained(cls, id_or_path: str | Path = DEFAULT_MODEL, *, torch_dtype: Any = None,
@@ -78,13 +77,6 @@ class DiffusersVideoGenerator(VideoGenerator):
                 "cpu_offload": self.cpu_offload, "vae_tiling": self.vae_tiling}
 
     # ------------------------------------------------------------------ loading
-    @property
-    def pipe(self) -> Any:
-        """The loaded diffusers pipeline (loaded on first access)."""
-        if self._pipe is None:
-            self._pipe = self._load()
-        return self._pipe
-
     def _load(self) -> Any:
         pipe = load_diffusion_pipeline(self.model, device=self.device,
                                        torch_dtype=self.torch_dtype, cpu_offload=self.cpu_offload,
@@ -95,11 +87,6 @@ class DiffusersVideoGenerator(VideoGenerator):
                 if hasattr(pipe.vae, name):
                     getattr(pipe.vae, name)()
         return pipe
-
-    def release(self) -> None:
-        """Drop the loaded model and free accelerator memory."""
-        self._pipe = None
-        free_accelerator_memory()
 
     # ------------------------------------------------------------------ shapes
     def family(self) -> str:
