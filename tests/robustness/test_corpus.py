@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import av
 import pytest
 
 from pipeline.media import probe
@@ -56,6 +57,10 @@ def test_unusual_clip_dubs(tmp_path: Path, case: str) -> None:
     assert proc.returncode == 0, proc.stderr
     source, dubbed = probe(src), probe(out)
     assert dubbed.has_audio and dubbed.frame_count == source.frame_count
+    with av.open(str(out)) as container:
+        audio = container.streams.audio[0]
+        audio_s = float(audio.duration * audio.time_base)
+    assert abs(audio_s - source.duration_s) <= 1 / float(source.fps) + 1e-3
     assert leftovers(tmp_path) == []
     assert elapsed < TIME_BOUND_S
 
