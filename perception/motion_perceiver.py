@@ -127,7 +127,10 @@ class MotionPerceiver(Perceiver):
         width = max(signals.width, 1)
         sens = self.impact_sensitivity
         found: list[RawEvent] = []
-        for track in tracks:
+        shadows = _shadow_tracks(tracks)
+        for i, track in enumerate(tracks):
+            if i in shadows:
+                continue  # a shadow moves with its object and makes no sound of its own
             found += track_impacts(track, min_change=0.5 * width / sens,
                                    ref_change=1.5 * width)
         if self.field_impacts and len(signals.times) >= 5:
@@ -207,6 +210,34 @@ def _owned_by_compact_track(e: RawEvent, tracks: list[Track], area: float, *,
         if abs(track.x[k] - e.x) <= reach_x and abs(track.y[k] - e.y) <= reach_y:
             return True
     return False
+
+
+def _shadow_tracks(tracks: list[Track], *, min_overlap: float = 0.5) -> set[int]:
+    """Indices of tracks that are another track's shadow or floor reflection.
+
+    A shadow follows its object's horizontal position, stays below it and is flatter; its
+    apparent size changes with the object's height, which the impact fit would otherwise
+    read as hits in mid-flight.
+    """
+    found: set[int] = set()
+    for i, low in enumerate(tracks):
+        t_low = np.asarray(low.t_s)
+        for j, high in enumerate(tracks):
+            t_high = np.asarray(high.t_s)
+            if i == j or len(t_high) < 2:
+                continue
+            both = (t_low >= t_high[0]) & (t_low <= t_high[-1])
+            if both.sum() < max(4, min_overlap * len(t_low)):
+                continue
+            x_high = np.interp(t_low[both], t_high, high.x)
+            y_high = np.interp(t_low[both], t_high, high.y)
+            width = max(float(np.median(high.w)), float(np.median(low.w)))
+            if (np.median(np.abs(np.asarray(low.x)[both] - x_high)) < 0.5 * width
+                    and np.median(np.asarray(low.y)[both] - y_high) > 0
+                    and np.median(low.h) < np.median(high.h)):
+                found.add(i)
+                break
+    return found
 
 
 def _camera_speed_near(times: np.ndarray, speed: np.ndarray, t_s: float,

@@ -112,3 +112,13 @@ def test_variable_frame_rate_times_come_from_the_container(tmp_path: Path) -> No
         tol = float(gaps[max(0, k - 1):k + 1].max()) + 1e-6
         assert found.size and np.min(np.abs(found - c)) <= tol, (c, found)
     assert len(found) <= len([c for c in ball.contacts if c <= DURATION_S]), found
+
+
+def test_bundled_example_bounces_and_nothing_else() -> None:
+    """The quick-start clip: every bounce within one frame, and its shadow makes no sound."""
+    from pipeline.example import BOUNCE_TIMES_S, EXAMPLE_PROMPT, FPS, example_clip
+
+    scene = MotionPerceiver()(open_video(example_clip()), prompt=EXAMPLE_PROMPT)
+    impacts = [e.t_s for e in scene.events if e.kind == "impact"]
+    assert len(impacts) == len(BOUNCE_TIMES_S)
+    assert max(abs(a - b) for a, b in zip(impacts, BOUNCE_TIMES_S, strict=True)) <= 1 / FPS
