@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from pipeline.errors import UsageError
@@ -16,13 +17,17 @@ from pipeline.outputs import write_wav
 SAMPLE_RATE = 48_000
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction,
+               common: argparse.ArgumentParser | None = None) -> None:
     """Add ``sounds list`` and ``sounds render`` to the main CLI's sub-parsers."""
+    parents = [common] if common is not None else []
     parser = subparsers.add_parser("sounds", help="list or audition procedural sounds",
                                    description="List or audition the procedural sound keys.")
     verbs = parser.add_subparsers(dest="sounds_command", metavar="{list,render}")
-    verbs.add_parser("list", help="every sound key with a one-line description")
-    render = verbs.add_parser("render", help="render one sound key to a 48 kHz WAV file")
+    verbs.add_parser("list", parents=parents,
+                     help="every sound key with a one-line description")
+    render = verbs.add_parser("render", parents=parents,
+                              help="render one sound key to a 48 kHz WAV file")
     render.add_argument("key", help="a sound key, e.g. impact/metal (see `sounds list`)")
     render.add_argument("-o", "--output", required=True, type=Path, help="WAV file to write")
     render.add_argument("--material", help="material override (metal, wood, glass …)")
@@ -45,6 +50,9 @@ def run(args: argparse.Namespace) -> int:
     command = getattr(args, "sounds_command", None)
     if command == "list":
         sounds = engine.sounds()
+        if getattr(args, "json", False):
+            print(json.dumps(sounds))
+            return 0
         width = max(len(key) for key in sounds)
         for key, text in sounds.items():
             print(f"{key:<{width}}  {text}")
@@ -75,5 +83,9 @@ def _render(engine: object, args: argparse.Namespace) -> int:
         args.key, seconds=seconds, sample_rate=SAMPLE_RATE, material=args.material,
         size_m=args.size_m, speed_m_s=args.speed_m_s, seed=args.seed)
     write_wav(out, samples, SAMPLE_RATE)
-    print(f"wrote {out} ({seconds:g} s, {SAMPLE_RATE} Hz, {args.key})")
+    if getattr(args, "json", False):
+        print(json.dumps({"path": str(out), "key": args.key, "seconds": seconds,
+                          "sample_rate": SAMPLE_RATE}))
+    else:
+        print(f"wrote {out} ({seconds:g} s, {SAMPLE_RATE} Hz, {args.key})")
     return 0
