@@ -16,49 +16,22 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from pipeline import components
+from pipeline.dub_options import DubOptions
 from pipeline.errors import UsageError
 from pipeline.guards import Limits
-from pipeline.media import check_readable, decode_audio, fit_length, mux, open_video
+from pipeline.media import check_readable, decode_audio, mux, open_video
 from pipeline.media.atomic import check_writable
-from pipeline.media.mux import ORIGINAL_MODES, container_format
-from pipeline.outputs import make_folder, write_stems
+from pipeline.media.mux import container_format
+from pipeline.outputs import make_folder, with_original, write_stems
 from pipeline.plan_checks import check_plan
 from pipeline.planner import Planner
 from pipeline.progress import Progress, no_progress, sub_progress
-from pipeline.records import AUDIO_FORMATS, DubResult, SceneAnalysis, SoundPlan, Soundtrack, Video
+from pipeline.records import DubResult, SceneAnalysis, SoundPlan, Soundtrack, Video
 
 PIPELINE_FILE = "pipeline.json"
 # What `vidfoley generate` uses when no --video-model is given (a ~8 GB download, GPU advised).
 DEFAULT_VIDEO_MODEL = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
-# The original sound's level under the foley when ``original="mix"`` (linear gain).
-ORIGINAL_MIX_GAIN = 0.7
-
-
-@dataclass
-class DubOptions:
-    """Output settings of one dub; each has a CLI flag of the same name."""
-
-    format: str = "stereo"
-    seed: int = 0
-    loudness_lufs: float = -14.0
-    original: str = "replace"
-    sample_rate: int = 48_000
-
-    def check(self) -> None:
-        if self.format not in AUDIO_FORMATS:
-            raise UsageError(f"format must be one of {', '.join(AUDIO_FORMATS)}, "
-                             f"got {self.format!r}")
-        if self.original not in ORIGINAL_MODES:
-            raise UsageError(f"original must be one of {', '.join(ORIGINAL_MODES)}, "
-                             f"got {self.original!r}")
-        if not -70 <= self.loudness_lufs <= 0:
-            raise UsageError(f"loudness must be between -70 and 0 LUFS, got "
-                             f"{self.loudness_lufs}; use -14 for web or -23 for broadcast")
-        if self.seed < 0:
-            raise UsageError(f"seed must be >= 0, got {self.seed}")
 
 
 @dataclass
@@ -235,7 +208,7 @@ class FoleyPipeline:
         progress(2, 5, "render")
         soundtrack = self.render(plan, video, stems=stems_dir is not None or keep_stems,
                                  progress=sub_progress(progress, 2, 5, "render"))
-        audio = self._with_original(soundtrack, video, options.original)
+        audio = with_original(soundtrack, video, options.original)
         # 5. Mux, then the side outputs.
         progress(3, 5, "mux")
         mux(video.path, audio, soundtrack.sample_rate, out,
@@ -319,20 +292,6 @@ class FoleyPipeline:
             raise UsageError(f"{out}: already exists; pass --overwrite to replace it")
         if out.is_dir():
             raise UsageError(f"{out}: is a folder; give a file name such as {out / 'dub.mp4'}")
-
-    @staticmethod
-    def _with_original(soundtrack: Soundtrack, video: Video, mode: str) -> np.ndarray:
-        audio = soundtrack.samples
-        if mode != "mix" or not video.has_audio:
-            return audio
-        channels = soundtrack.channels
-        original = decode_audio(video.path, sample_rate=soundtrack.sample_rate,
-                                channels=1 if channels != 2 else 2)
-        original = fit_length(original, audio.shape[0])
-        mixed = audio.copy() if audio.ndim > 1 else audio[:, None].copy()
-        mixed[:, : original.shape[1]] += ORIGINAL_MIX_GAIN * original
-        peak = float(np.max(np.abs(mixed))) if mixed.size else 0.0
-        return mixed / peak * 0.98 if peak > 0.98 else mixed
 
     @staticmethod
     def _timeline(scene: SceneAnalysis | None, plan: SoundPlan, video: Video,

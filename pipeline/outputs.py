@@ -9,7 +9,12 @@ import numpy as np
 
 from pipeline.errors import MediaError
 from pipeline.media.atomic import atomic_output, check_writable
-from pipeline.records import SoundPlan, Soundtrack
+from pipeline.media.decode import decode_audio, fit_length
+from pipeline.records import SoundPlan, Soundtrack, Video
+
+
+# The clip's own sound's level in the mix when ``original="mix"`` (linear gain).
+ORIGINAL_MIX_GAIN = 0.7
 
 
 def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int,
@@ -56,3 +61,19 @@ def write_stems(soundtrack: Soundtrack, plan: SoundPlan,
         write_wav(folder / f"{safe_name(layer_id)}.dry.wav", stem, sr)
     plan.save(folder / "plan.json")
     return str(folder), str(mix)
+
+
+def with_original(soundtrack: Soundtrack, video: Video, mode: str) -> np.ndarray:
+    """The audio to mux: the soundtrack alone, or (``mode == "mix"``) the soundtrack plus the
+    clip's own sound at :data:`ORIGINAL_MIX_GAIN`, scaled down only if the sum would clip."""
+    audio = soundtrack.samples
+    if mode != "mix" or not video.has_audio:
+        return audio
+    channels = soundtrack.channels
+    original = decode_audio(video.path, sample_rate=soundtrack.sample_rate,
+                            channels=1 if channels != 2 else 2)
+    original = fit_length(original, audio.shape[0])
+    mixed = audio.copy() if audio.ndim > 1 else audio[:, None].copy()
+    mixed[:, : original.shape[1]] += ORIGINAL_MIX_GAIN * original
+    peak = float(np.max(np.abs(mixed))) if mixed.size else 0.0
+    return mixed / peak * 0.98 if peak > 0.98 else mixed

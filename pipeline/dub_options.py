@@ -1,0 +1,33 @@
+"""``DubOptions``: the output settings of one dub, checked before any work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.errors import UsageError
+from pipeline.media.mux import ORIGINAL_MODES
+from pipeline.records import AUDIO_FORMATS
+
+
+@dataclass
+class DubOptions:
+    """Output settings of one dub; each has a CLI flag of the same name."""
+
+    format: str = "stereo"
+    seed: int = 0
+    loudness_lufs: float = -14.0
+    original: str = "replace"
+    sample_rate: int = 48_000
+
+    def check(self) -> None:
+        if self.format not in AUDIO_FORMATS:
+            raise UsageError(f"format must be one of {', '.join(AUDIO_FORMATS)}, "
+                             f"got {self.format!r}")
+        if self.original not in ORIGINAL_MODES:
+            raise UsageError(f"original must be one of {', '.join(ORIGINAL_MODES)}, "
+                             f"got {self.original!r}")
+        if not -70 <= self.loudness_lufs <= 0:
+            raise UsageError(f"loudness must be between -70 and 0 LUFS, got "
+                             f"{self.loudness_lufs}; use -14 for web or -23 for broadcast")
+        if self.seed < 0:
+            raise UsageError(f"seed must be >= 0, got {self.seed}")
