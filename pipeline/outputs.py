@@ -12,7 +12,6 @@ from pipeline.media.atomic import atomic_output, check_writable
 from pipeline.media.decode import decode_audio, fit_length
 from pipeline.records import SoundPlan, Soundtrack, Video
 
-
 # The clip's own sound's level in the mix when ``original="mix"`` (linear gain).
 ORIGINAL_MIX_GAIN = 0.7
 
