@@ -24,8 +24,3 @@ def build(kind: str, name: str, model: str | None = None, **options: Any) -> Any
                          f"option ({model!r}) or pick a neural backend")
     return cls(**options)
 
-
-def describe(component: Any) -> dict[str, Any]:
-    """What ``pipeline.json`` records of a component: its registry name and config."""
-    config = component.config() if hasattr(component, "config") else {}
-    return {"name": getattr(component, "NAME", type(component).__name__), "config": config}

@@ -75,11 +75,6 @@ def available(kind: str) -> dict[str, type]:
     return found
 
 
-def names(kind: str) -> list[str]:
-    """Every backend name documented for ``kind`` (installed or not), for CLI choices."""
-    return sorted(set(_KNOWN.get(kind, {})) | set(available(kind)))
-
-
 def get(kind: str, name: str) -> type:
     """The backend class ``name`` of ``kind``, or a one-line error with the fix."""
     found = available(kind)
