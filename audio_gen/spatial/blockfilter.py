@@ -85,3 +85,89 @@ def block_lfilter(b: np.ndarray, a: np.ndarray, x: np.ndarray) -> np.ndarray:
     out = blocks @ design.toeplitz_t
     out += state.astype(np.float32) @ design.response
     return out.reshape(-1)[:n]
+
+
+@dataclass(frozen=True)
+class _BankDesign:
+    """Several filters of one input side by side: their states stacked (P = Σ orders)."""
+
+    toeplitz_t: np.ndarray  # (F, L, L) float32
+    gamma: np.ndarray  # (L, P) float32
+    response: np.ndarray  # (F, P, L) float32: filter f's rows of the state response
+    powers_t: tuple[np.ndarray, ...]  # (P, P) block-diagonal, float64
+
+
+@functools.lru_cache(maxsize=8)
+def _bank(filters: tuple[tuple[tuple[float, ...], tuple[float, ...]], ...],
+          block: int) -> _BankDesign | None:
+    """The block matrices of a filter bank, or None when one filter decays too slowly."""
+    designs = [_design(b, a, block) for b, a in filters]
+    if any(d is None for d in designs):
+        return None
+    orders = [d.gamma.shape[1] for d in designs]
+    offsets = np.cumsum([0, *orders])
+    response = np.zeros((len(designs), offsets[-1], block), np.float32)
+    powers = np.zeros((max(len(d.powers_t) for d in designs), offsets[-1], offsets[-1]))
+    for f, d in enumerate(designs):
+        rows = slice(offsets[f], offsets[f + 1])
+        response[f, rows] = d.response
+        for j, power_t in enumerate(d.powers_t):
+            powers[j, rows, rows] = power_t
+    return _BankDesign(np.stack([d.toeplitz_t for d in designs]),
+                       np.concatenate([d.gamma for d in designs], axis=1), response,
+                       tuple(powers))
+
+
+def mixed_lfilter(filters: tuple[tuple[np.ndarray, np.ndarray], ...], x: np.ndarray,
+                  weights: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """``Σ_f weights[s, f]·lfilter(*filters[f], x) + weights[s, -1]·x`` on segment ``s``.
+
+    Segment ``s`` runs from sample ``starts[s]`` (rounded down to a whole ``BLOCK``;
+    ``starts[0]`` is 0) to the next start. The filters run on ``x`` undisturbed, so a
+    change of weights is a step in each filter's output gain, never a filter transient.
+    The cost is about one :func:`block_lfilter` whatever the number of filters: per
+    segment the weighted Toeplitz matrices are summed first, and one product filters and
+    mixes at once.
+    """
+    from scipy.signal import lfilter
+
+    x = np.asarray(x, np.float32)
+    n = x.shape[0]
+    weights = np.asarray(weights, np.float32)
+    key = tuple((tuple(float(v) for v in b), tuple(float(v) for v in a)) for b, a in filters)
+    bank = _bank(key, BLOCK)
+    if bank is None or n < 8 * BLOCK:
+        out = np.empty(n, np.float32)
+        outs = [lfilter(np.asarray(b, np.float64), np.asarray(a, np.float64), x)
+                for b, a in filters]
+        bounds = [*(int(s) // BLOCK * BLOCK for s in starts), n]
+        for w, lo, hi in zip(weights, bounds[:-1], bounds[1:], strict=True):
+            seg = out[lo:hi]
+            np.multiply(x[lo:hi], w[-1], out=seg)
+            for f, y in enumerate(outs):
+                seg += w[f] * y[lo:hi]
+        return out
+    rows = -(-n // BLOCK)
+    if rows * BLOCK == n:
+        blocks = x.reshape(rows, BLOCK)
+    else:
+        padded = np.zeros(rows * BLOCK, np.float32)
+        padded[:n] = x
+        blocks = padded.reshape(rows, BLOCK)
+    gained = (blocks @ bank.gamma).astype(np.float64)
+    state = np.zeros_like(gained)
+    for j, power_t in enumerate(bank.powers_t):
+        if j + 1 < rows:
+            state[j + 1:] += gained[: rows - 1 - j] @ power_t
+    state32 = state.astype(np.float32)
+    out = np.empty((rows, BLOCK), np.float32)
+    eye = np.eye(BLOCK, dtype=np.float32)
+    bounds = [*(min(int(s) // BLOCK, rows) for s in starts), rows]
+    for w, lo, hi in zip(weights, bounds[:-1], bounds[1:], strict=True):
+        if hi <= lo:
+            continue
+        mix = np.tensordot(w[:-1], bank.toeplitz_t, axes=1)
+        mix += w[-1] * eye
+        np.matmul(blocks[lo:hi], mix, out=out[lo:hi])
+        out[lo:hi] += state32[lo:hi] @ np.tensordot(w[:-1], bank.response, axes=1)
+    return out.reshape(-1)[:n]

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from audio_gen.spatial.blockfilter import block_lfilter
+from audio_gen.spatial.blockfilter import mixed_lfilter
 from audio_gen.spatial.delay import read_delayed
 from audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S, Trajectory
 
@@ -19,10 +19,12 @@ ISO_9613_1_DB_PER_KM = {1000.0: 4.7, 4000.0: 30.0, 8000.0: 105.0}
 # values at 1/4/8 kHz within ~20 % out to 100 m (8 kHz is under-estimated beyond that).
 BAND_EDGES_HZ = (3000.0, 5700.0)
 AIR_ABSORPTION_DB_PER_KM = (3.49, 14.90, 71.92)
-# Below this much change in spectral tilt over a track (top band vs low band, dB), the
-# layer is filtered once at its median distance: half the 0.5 dB below which air absorption
-# is left out altogether.
-STEADY_SHAPE_DB = 0.25
+# The spectral tilt (top band vs low band, dB) is held constant over segments of a track
+# within which it moves by at most this much: every sample is within 0.05 dB of its exact
+# shape, a tenth of the 0.5 dB below which air absorption is left out altogether, and the
+# steps between segments are far below the ~1 dB just-noticeable level difference.
+SHAPE_STEP_DB = 0.1
+SEGMENT_CELL = 8  # control points per cell: segments start on cell boundaries
 LISTENER_HEIGHT_M = 1.6  # camera at eye height
 # Broadband reflection factor of mixed ground (ISO 9613-2 ground factor G = 0.5 stand-in).
 GROUND_REFLECTION = 0.5
@@ -88,30 +90,21 @@ class DistanceModel:
     def _air(self, x: np.ndarray, path: Trajectory, gain: np.ndarray,
              sample_rate: int) -> np.ndarray:
         distance_km = path.distance_m / 1000.0
-        band_gain = [gain * 10 ** (-a * distance_km / 20) for a in AIR_ABSORPTION_DB_PER_KM]
+        broadband = gain * 10 ** (-AIR_ABSORPTION_DB_PER_KM[0] * distance_km / 20)
         top_loss_db = AIR_ABSORPTION_DB_PER_KM[2] * float(np.max(distance_km))
         if top_loss_db < 0.5 or BAND_EDGES_HZ[1] >= 0.45 * sample_rate:
-            return x * path.varying(band_gain[0])
-        (b0, a0), (b1, a1) = _band_filters(sample_rate)
-        median_km = float(np.median(distance_km))
-        spread_db = (AIR_ABSORPTION_DB_PER_KM[2] - AIR_ABSORPTION_DB_PER_KM[0]) * float(
-            np.max(np.abs(distance_km - median_km)))
-        if spread_db < STEADY_SHAPE_DB:
-            # The spectral tilt barely moves: one fixed filter at the median distance (the
-            # three bands folded into one 4th-order section) and a broadband gain.
-            shape = [10 ** (-a * median_km / 20) for a in AIR_ABSORPTION_DB_PER_KM]
-            c0, c1, c2 = (v / shape[0] for v in shape)
-            b = (c2 * np.convolve(a0, a1) + (c0 - c1) * np.convolve(b0, a1)
-                 + (c1 - c2) * np.convolve(b1, a0))
-            shaped = block_lfilter(b, np.convolve(a0, a1), x)
-            return path.scale(shaped, band_gain[0], out=shaped)
-        low0 = block_lfilter(b0, a0, x)
-        low1 = block_lfilter(b1, a1, x)
-        # Σ g_k·band_k with band_0 = low0, band_1 = low1 − low0, band_2 = x − low1, regrouped
-        # per filter output so each signal is scaled once.
-        out = path.scale(x, band_gain[2])
-        path.add_scaled(out, low0, band_gain[0] - band_gain[1])
-        return path.add_scaled(out, low1, band_gain[1] - band_gain[2])
+            return path.scale(x, broadband)
+        # The spectral shape relative to the low band moves slowly (a few dB over a whole
+        # track): it is held per segment, the broadband gain is ramped per sample. With
+        # band_0 = low0, band_1 = low1 − low0, band_2 = x − low1, Σ c_k·band_k (c_0 = 1) is
+        # (1 − c_1)·low0 + (c_1 − c_2)·low1 + c_2·x, one filter-bank pass per layer.
+        tilt_db_per_km = AIR_ABSORPTION_DB_PER_KM[2] - AIR_ABSORPTION_DB_PER_KM[0]
+        starts, mid_km = _shape_segments(distance_km, SHAPE_STEP_DB / tilt_db_per_km)
+        shape = [10 ** (-(a - AIR_ABSORPTION_DB_PER_KM[0]) * mid_km / 20)
+                 for a in AIR_ABSORPTION_DB_PER_KM[1:]]
+        weights = np.stack([1 - shape[0], shape[0] - shape[1], shape[1]], axis=1)
+        shaped = mixed_lfilter(_band_filters(sample_rate), x, weights, starts * path.block)
+        return path.scale(shaped, broadband, out=shaped)
 
     def _ground(self, x: np.ndarray, path: Trajectory, sample_rate: int) -> np.ndarray:
         """The image source below the ground: extra path length and 1/r loss, one read."""
@@ -153,6 +146,31 @@ class DistanceModel:
 def critical_distance_m(volume_m3: float, rt60_s: float) -> float:
     """Sabine critical distance 0.057·√(V/T60) in metres (Kuttruff, Room Acoustics, eq. 5.39)."""
     return 0.057 * math.sqrt(max(volume_m3, 1.0) / max(rt60_s, 0.05))
+
+
+def _shape_segments(distance_km: np.ndarray, step_km: float) -> tuple[np.ndarray, np.ndarray]:
+    """Segments of a track whose distance spans at most ``step_km``: their first control
+    points and the midpoints of their distance ranges.
+
+    Greedy over cells of ``SEGMENT_CELL`` control points (each cell's range includes the
+    point that ends it, so the ramp between control points is covered too).
+    """
+    k = distance_km.shape[0]
+    cells = np.arange(0, max(k - 1, 1), SEGMENT_CELL)
+    ends = np.minimum(cells + SEGMENT_CELL, k - 1)
+    lo = np.minimum(np.minimum.reduceat(distance_km, cells), distance_km[ends])
+    hi = np.maximum(np.maximum.reduceat(distance_km, cells), distance_km[ends])
+    starts, mids = [], []
+    c = 0
+    while c < cells.size:
+        top = np.maximum.accumulate(hi[c:])
+        bottom = np.minimum.accumulate(lo[c:])
+        over = top - bottom > step_km
+        length = max(int(np.argmax(over)), 1) if over[-1] else over.size
+        starts.append(cells[c])
+        mids.append(0.5 * (top[length - 1] + bottom[length - 1]))
+        c += length
+    return np.array(starts), np.array(mids)
 
 
 @functools.lru_cache(maxsize=4)

@@ -59,6 +59,28 @@ def test_air_absorption_follows_iso_9613_1(freq_hz: float, distance_m: float) ->
     assert abs(loss - expected) <= max(0.25 * expected, 0.5), (loss, expected)
 
 
+def test_moving_air_absorption_within_005_db_of_the_per_sample_band_mix() -> None:
+    from scipy.signal import butter, lfilter
+
+    from audio_gen.spatial.distance import AIR_ABSORPTION_DB_PER_KM, BAND_EDGES_HZ
+
+    n = 2 * SR
+    path = Trajectory.fixed(n, distance_m=5.0)
+    path.distance_m = np.linspace(5.0, 80.0, path.distance_m.size)  # 5 dB of tilt travel
+    x = _sine(8000.0, n)
+    y, _ = DistanceModel(relative_gain=False).apply(x, path, sample_rate=SR)
+    # Reference: the three bands weighted by their exact per-sample gains.
+    low = [lfilter(*butter(2, edge, fs=SR), x.astype(np.float64)) for edge in BAND_EDGES_HZ]
+    bands = (low[0], low[1] - low[0], x - low[1])
+    d = path.per_sample(path.distance_m).astype(np.float64)
+    gains = [3.0 / d * 10 ** (-a * d / 1000 / 20) for a in AIR_ABSORPTION_DB_PER_KM]
+    expected = sum(g * band for g, band in zip(gains, bands, strict=True))
+    windows = slice(SR // 10, None)
+    level = [rms_db(w) for w in y[windows].reshape(-1, 480)]  # 10 ms windows
+    reference = [rms_db(w) for w in expected[windows].reshape(-1, 480)]
+    assert np.max(np.abs(np.subtract(level, reference))) < 0.06
+
+
 @pytest.mark.parametrize(("start_m", "end_m"), [(60.0, 10.0), (10.0, 60.0)])
 def test_doppler_of_approaching_and_receding_source(start_m: float, end_m: float) -> None:
     duration = 2.0

@@ -7,7 +7,8 @@ import pytest
 from scipy.ndimage import gaussian_filter1d
 from scipy.signal import butter, lfilter
 
-from audio_gen.spatial.blockfilter import block_lfilter
+from audio_gen.spatial.blockfilter import BLOCK as FILTER_BLOCK
+from audio_gen.spatial.blockfilter import block_lfilter, mixed_lfilter
 from audio_gen.spatial.delay import read_delayed
 from audio_gen.spatial.ramped import read_ramped, scale_ramped
 from audio_gen.spatial.trajectory import control_points, gaussian_smooth, ramp
@@ -72,6 +73,22 @@ def test_block_lfilter_one_pole_and_slow_filters() -> None:
                  butter(2, 38.0, btype="high", fs=SR)):  # poles near z = 1: lfilter path
         expected = lfilter(b, a, x.astype(np.float64))
         assert np.max(np.abs(block_lfilter(b, a, x) - expected)) < 1e-3
+
+
+@pytest.mark.parametrize("n", [100, 4801, SR])
+def test_mixed_lfilter_equals_weighted_sum_of_lfilters_per_segment(n: int) -> None:
+    filters = (butter(2, 3000.0, fs=SR), butter(2, 5700.0, fs=SR))
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal(n).astype(np.float32)
+    starts = np.array([0, n // 3, n // 3 + 1, 2 * n // 3])  # one start inside a block, one empty
+    weights = rng.uniform(-1.0, 1.0, (starts.size, 3))
+    outs = [lfilter(b, a, x.astype(np.float64)) for b, a in filters]
+    bounds = [*(s // FILTER_BLOCK * FILTER_BLOCK for s in starts), n]
+    expected = np.empty(n)
+    for w, lo, hi in zip(weights, bounds[:-1], bounds[1:], strict=True):
+        expected[lo:hi] = w[0] * outs[0][lo:hi] + w[1] * outs[1][lo:hi] + w[2] * x[lo:hi]
+    got = mixed_lfilter(filters, x, weights, starts)
+    assert np.max(np.abs(got - expected)) < 1e-5 * np.max(np.abs(expected))
 
 
 @pytest.mark.parametrize("points", [2, 5, 7501])
