@@ -89,11 +89,12 @@ def block_lfilter(b: np.ndarray, a: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class _BankDesign:
-    """Several filters of one input side by side: their states stacked (P = Σ orders)."""
+    """Several filters of one input side by side, plus the input itself as a last "filter"
+    (identity, no state); their states stacked (P = Σ orders)."""
 
-    toeplitz_t: np.ndarray  # (F, L, L) float32
+    toeplitz_t: np.ndarray  # (F + 1, L·L) float32: each filter's Toeplitz matrix, flattened
     gamma: np.ndarray  # (L, P) float32
-    response: np.ndarray  # (F, P, L) float32: filter f's rows of the state response
+    response: np.ndarray  # (F + 1, P·L) float32: filter f's rows of the state response
     powers_t: tuple[np.ndarray, ...]  # (P, P) block-diagonal, float64
 
 
@@ -106,16 +107,17 @@ def _bank(filters: tuple[tuple[tuple[float, ...], tuple[float, ...]], ...],
         return None
     orders = [d.gamma.shape[1] for d in designs]
     offsets = np.cumsum([0, *orders])
-    response = np.zeros((len(designs), offsets[-1], block), np.float32)
+    response = np.zeros((len(designs) + 1, offsets[-1], block), np.float32)
     powers = np.zeros((max(len(d.powers_t) for d in designs), offsets[-1], offsets[-1]))
     for f, d in enumerate(designs):
         rows = slice(offsets[f], offsets[f + 1])
         response[f, rows] = d.response
         for j, power_t in enumerate(d.powers_t):
             powers[j, rows, rows] = power_t
-    return _BankDesign(np.stack([d.toeplitz_t for d in designs]),
-                       np.concatenate([d.gamma for d in designs], axis=1), response,
-                       tuple(powers))
+    toeplitz = np.stack([*(d.toeplitz_t for d in designs), np.eye(block, dtype=np.float32)])
+    return _BankDesign(toeplitz.reshape(len(designs) + 1, -1),
+                       np.concatenate([d.gamma for d in designs], axis=1),
+                       response.reshape(len(designs) + 1, -1), tuple(powers))
 
 
 def mixed_lfilter(filters: tuple[tuple[np.ndarray, np.ndarray], ...], x: np.ndarray,
@@ -161,13 +163,12 @@ def mixed_lfilter(filters: tuple[tuple[np.ndarray, np.ndarray], ...], x: np.ndar
             state[j + 1:] += gained[: rows - 1 - j] @ power_t
     state32 = state.astype(np.float32)
     out = np.empty((rows, BLOCK), np.float32)
-    eye = np.eye(BLOCK, dtype=np.float32)
+    # Every segment's mixed Toeplitz and state-response matrices in two small products.
+    mixes = (weights @ bank.toeplitz_t).reshape(-1, BLOCK, BLOCK)
+    responses = (weights @ bank.response).reshape(weights.shape[0], -1, BLOCK)
     bounds = [*(min(int(s) // BLOCK, rows) for s in starts), rows]
-    for w, lo, hi in zip(weights, bounds[:-1], bounds[1:], strict=True):
-        if hi <= lo:
-            continue
-        mix = np.tensordot(w[:-1], bank.toeplitz_t, axes=1)
-        mix += w[-1] * eye
-        np.matmul(blocks[lo:hi], mix, out=out[lo:hi])
-        out[lo:hi] += state32[lo:hi] @ np.tensordot(w[:-1], bank.response, axes=1)
+    for mix, response, lo, hi in zip(mixes, responses, bounds[:-1], bounds[1:], strict=True):
+        if hi > lo:
+            np.matmul(blocks[lo:hi], mix, out=out[lo:hi])
+            out[lo:hi] += state32[lo:hi] @ response
     return out.reshape(-1)[:n]
