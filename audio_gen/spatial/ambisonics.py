@@ -43,10 +43,8 @@ class AmbisonicsRenderer(ChannelRenderer):
         x = np.asarray(mono, np.float32)
         if delay_samples is not None:
             x = read_delayed(x, path.channel_delay(0.0, delay_samples))
-        elif path.delay_samples is not None:
-            x = path.read(x, 0.0)
         else:
-            x = x.copy()
+            x = path.read(x, 0.0)
         gains = foa_gains(path.azimuth_rad, path.elevation_rad)
         return [x, *(path.scale(x, gains[:, ch]) for ch in (1, 2, 3))]
 

@@ -95,12 +95,10 @@ class BinauralRenderer(ChannelRenderer):
             # the ears actually show is Woodworth's.
             delay = (woodworth_ear_delay_s(theta, self.head_radius_m)
                      - shadow_phase_delay_s(alpha, ITD_REFERENCE_HZ, self.head_radius_m))
-            if path.delay_samples is not None and delay_samples is None:
+            if delay_samples is None:
                 x = path.read(mono, delay * sample_rate)
             else:
-                d = path.channel_delay(delay * sample_rate, delay_samples)
-                # A zero delay reads x back exactly: only a zero scalar is worth skipping.
-                x = mono if np.ndim(d) == 0 and float(d) == 0.0 else read_delayed(mono, d)
+                x = read_delayed(mono, path.channel_delay(delay * sample_rate, delay_samples))
             low = block_lfilter(b, a, x)
             # α·x + (1 − α)·low = low + α·(x − low), computed in the buffer of x − low.
             high = np.subtract(x, low)

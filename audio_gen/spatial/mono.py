@@ -29,7 +29,7 @@ class MonoRenderer(ChannelRenderer):
         x = np.asarray(mono, np.float32)
         if delay_samples is not None:
             return [read_delayed(x, path.channel_delay(0.0, delay_samples))]
-        return [path.read(x, 0.0) if path.delay_samples is not None else x.copy()]
+        return [path.read(x, 0.0)]
 
     def direction_gains(self, azimuth_rad: float, elevation_rad: float) -> np.ndarray:
         return np.ones(1, dtype=np.float32)

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from audio_gen.spatial.delay import read_zero_padded, sample_index
+from audio_gen.spatial.delay import sample_index
 
 CHUNK_BLOCKS = 512  # control blocks per chunk: 32 768 samples (128 KiB of float32) at 64
 
@@ -70,6 +70,10 @@ def read_ramped(x: np.ndarray, delay: np.ndarray, block: int,
     delays = _Ramp(delay, block)
     gains = None if gain is None else _Ramp(gain, block)
     base = sample_index(n)
+    # A ramp stays between its control points, so these bound every sample's whole delay:
+    # only before ``head`` or from ``tail`` on can a read fall outside x.
+    head = min(max(math.floor(float(np.max(delay))) + 2, 0), n)
+    tail = max(n + math.floor(float(np.min(delay))) - 1, head)
     out = np.empty(n, np.float32)
     for s0, s1, k0, k1 in _chunks(n, block):
         d = delays.chunk(k0, k1)[: s1 - s0]
@@ -78,9 +82,15 @@ def read_ramped(x: np.ndarray, delay: np.ndarray, block: int,
         idx = np.empty(s1 - s0, np.intp)
         idx[:] = whole
         np.subtract(base[s0:s1], idx, out=idx)
-        newer = x.take(idx, mode="clip")  # clamped edge reads are redone below
+        # mode="clip" is numpy's fast gather; the few clamped reads near the ends are
+        # zeroed instead (reads outside x are 0).
+        edges = [slice(max(lo, s0) - s0, min(hi, s1) - s0) for lo, hi in ((0, head), (tail, n))
+                 if min(hi, s1) > max(lo, s0)]
+        newer = x.take(idx, mode="clip")
+        _zero_outside(newer, idx, n, edges)
         idx -= 1
         older = x.take(idx, mode="clip")
+        _zero_outside(older, idx, n, edges)
         older -= newer
         older *= d
         if gains is None:
@@ -88,23 +98,11 @@ def read_ramped(x: np.ndarray, delay: np.ndarray, block: int,
         else:
             older += newer
             np.multiply(older, gains.chunk(k0, k1)[: s1 - s0], out=out[s0:s1])
-    # A ramp stays between its control points, so these bound every sample's whole delay.
-    head = min(max(math.floor(float(np.max(delay))) + 2, 0), n)
-    tail = max(n + math.floor(float(np.min(delay))) - 1, head)
-    for lo, hi in ((0, head), (tail, n)):
-        if hi > lo:
-            out[lo:hi] = _edge(x, delays, gains, block, lo, hi)
     return out
 
 
-def _edge(x: np.ndarray, delays: _Ramp, gains: _Ramp | None, block: int, lo: int,
-          hi: int) -> np.ndarray:
-    """Samples ``lo:hi`` of :func:`read_ramped` with explicit zeros outside ``x``."""
-    k0, k1 = lo // block, -(-hi // block)
-    cut = slice(lo - k0 * block, hi - k0 * block)
-    d = delays.chunk(k0, k1)[cut]
-    whole = np.floor(d)
-    y = read_zero_padded(x, whole, d - whole, lo)
-    if gains is not None:
-        y *= gains.chunk(k0, k1)[cut]
-    return y
+def _zero_outside(values: np.ndarray, idx: np.ndarray, n: int, edges: list[slice]) -> None:
+    """Zero ``values`` read at indices outside ``0..n-1``, looking only inside ``edges``."""
+    for cut in edges:
+        i = idx[cut]
+        values[cut][(i < 0) | (i >= n)] = 0.0

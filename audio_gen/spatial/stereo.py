@@ -55,14 +55,10 @@ class StereoRenderer(ChannelRenderer):
         channels = []
         for sign, gain in ((1.0, np.cos(theta)), (-1.0, np.sin(theta))):
             # Right-positive lateral: the left ear is farther, so it is delayed.
-            if path.delay_samples is not None and delay_samples is None:
+            if delay_samples is None:
                 channels.append(path.read(mono, sign * half_itd, gain))
-                continue
-            d = path.channel_delay(sign * half_itd, delay_samples)
-            if np.ndim(d) == 0 and abs(float(d)) < 1e-6:
-                channels.append(path.scale(mono, gain))
             else:
-                y = read_delayed(mono, d)
+                y = read_delayed(mono, path.channel_delay(sign * half_itd, delay_samples))
                 channels.append(path.scale(y, gain, out=y))
         return channels
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from audio_gen.spatial.delay import read_delayed
 from audio_gen.spatial.ramped import read_ramped, scale_ramped
 from pipeline.errors import PlanError
 from pipeline.records import TrackPoint
@@ -142,22 +143,21 @@ class Trajectory:
             return np.multiply(x, gain, out=out, dtype=np.float32)
         return scale_ramped(x, values, self.block, out=out)
 
-    def add_scaled(self, out: np.ndarray, x: np.ndarray, values: np.ndarray) -> np.ndarray:
-        """``out += x · values`` ramped per sample, in place."""
-        gain = _constant(values)
-        if gain is not None:
-            out += x * gain
-            return out
-        return scale_ramped(x, values, self.block, out=out, add=True)
-
     def read(self, mono: np.ndarray, own: np.ndarray | float,
              gain: np.ndarray | None = None) -> np.ndarray:
         """``mono`` through one channel's delay line, its own control-rate delay ``own`` plus
-        :attr:`delay_samples` (which must be set), times ``gain`` ramped per sample: one
-        fused pass per chunk instead of separate whole-signal ramps, gathers and products."""
-        if self.delay_samples is None:
-            raise ValueError("Trajectory.read needs delay_samples; use channel_delay")
-        total = np.asarray(own, np.float64) + self.delay_samples
+        :attr:`delay_samples` (if set), times ``gain`` ramped per sample.
+
+        A delay that moves is one fused pass per chunk (ramps, gather, interpolation and
+        gain together); a constant one is an exact fractional delay (flat magnitude).
+        """
+        total = np.asarray(own, np.float64)
+        if self.delay_samples is not None:
+            total = total + self.delay_samples
+        constant = _constant(total)
+        if constant is not None:
+            y = np.array(mono, np.float32) if constant == 0 else read_delayed(mono, constant)
+            return y if gain is None else self.scale(y, gain, out=y)
         return read_ramped(mono, total, self.block, gain)
 
     def channel_delay(self, own: np.ndarray | float,
