@@ -7,7 +7,11 @@ onsets as the dub made, at seeded random times (mean of 20 draws). Dense origina
 onsets a second) give chance F1@100 well above the 0.2 a sparse click track scores, so the
 margin over chance is the honest figure.
 
-    .venv/bin/python bench/sync.py [folder] [--events-only]
+    .venv/bin/python bench/sync.py [folder] [--events-only] [--detail]
+
+``--detail`` also lists, per clip, the original's onsets the perception events hit within
+100 ms (with the signed error in ms), the ones they miss, and the events that match
+nothing, so a change can be judged by which moments it finds, not only by the F-measure.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from pipeline.onsets import (  # noqa: E402
     envelope_lag,
     event_envelope,
     f_measure,
+    match_onsets,
     onset_envelope,
 )
 
@@ -58,14 +63,30 @@ def score(ref_audio: np.ndarray, est_times: np.ndarray, est_env: np.ndarray) -> 
             "F1@100": f_measure(ref, est_times, 0.10).f1, "lag_ms": 1000 * lag, "r": r0}
 
 
-def events_score(path: Path, prompt: str | None, ref_audio: np.ndarray) -> dict[str, float]:
-    """Score the perception events alone."""
+def events_score(path: Path, prompt: str | None, ref_audio: np.ndarray, *,
+                 detail: bool = False) -> dict[str, float]:
+    """Score the perception events alone (``detail``: print hits, misses, false events)."""
     scene = MotionPerceiver()(open_video(path), prompt=prompt)
     events = [e for e in scene.events if e.kind in SOUNDING]
     times = np.array([e.t_s for e in events])
     n = len(onset_envelope(ref_audio, SR))
     env = event_envelope(times, n, strengths=np.array([e.strength for e in events]))
+    if detail:
+        print_detail(detect_onsets(ref_audio, SR), times, [e.kind for e in events])
     return score(ref_audio, times, env)
+
+
+def print_detail(ref: np.ndarray, times: np.ndarray, kinds: list[str],
+                 tolerance_s: float = 0.10) -> None:
+    """Original onsets hit (signed error, ms) and missed, and events that match nothing."""
+    pairs = dict(match_onsets(ref, times, tolerance_s))
+    hit = [f"{ref[i]:.2f}({1000 * (times[j] - ref[i]):+.0f})" for i, j in sorted(pairs.items())]
+    missed = [f"{t:.2f}" for i, t in enumerate(ref) if i not in pairs]
+    used = set(pairs.values())
+    false = [f"{t:.2f}{kinds[j][0]}" for j, t in enumerate(times) if j not in used]
+    print(f"  hit    {len(hit):3d}: " + " ".join(hit))
+    print(f"  missed {len(missed):3d}: " + " ".join(missed))
+    print(f"  false  {len(false):3d}: " + " ".join(false))
 
 
 def dub_score(path: Path, prompt: str | None, ref_audio: np.ndarray,
@@ -94,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", default=str(ROOT.parent / "shared" / "clips"))
     parser.add_argument("--events-only", action="store_true")
+    parser.add_argument("--detail", action="store_true",
+                        help="list the onsets the events hit and miss, and false events")
     args = parser.parse_args(argv)
     folder = Path(args.folder)
     clips = sorted(folder.glob("*.mp4")) if folder.is_dir() else []
@@ -110,7 +133,9 @@ def main(argv: list[str] | None = None) -> int:
         for path in clips:
             prompt = table.get(path.name)
             ref = decode_audio(path, sample_rate=SR, channels=1)
-            results = {"events": events_score(path, prompt, ref)}
+            if args.detail:
+                print(f"{path.stem}: perception events against the original's onsets")
+            results = {"events": events_score(path, prompt, ref, detail=args.detail)}
             if not args.events_only:
                 try:
                     results["dub"], count = dub_score(path, prompt, ref, Path(tmp))
