@@ -173,6 +173,7 @@ class KWeightedPower:
         # Channel weights are 1 for up to three front channels (BS.1770-4 table 3).
         self.power = np.einsum("ij,ij->j", y, y) * (gain * gain)
         self.sample_rate = sample_rate
+        self._moments: tuple[int, np.ndarray] | None = None  # (block, per-block moments)
 
     def lufs(self, gain: np.ndarray | None = None) -> float:
         """Gated integrated loudness of the mix scaled by ``gain`` (per sample, or None)."""
@@ -192,22 +193,56 @@ class KWeightedPower:
             else:
                 g2 = np.square(np.asarray(gain, np.float64)[: hops * step]).reshape(hops, step)
                 hop_sums = np.einsum("ij,ij->i", p, g2)
-            sums = np.concatenate([[0.0], np.cumsum(hop_sums)])
-            z = (sums[per_block:] - sums[:-per_block]) / block
-        else:
-            p = self.power if gain is None else self.power * np.square(gain, dtype=np.float64)
-            sums = np.concatenate([[0.0], np.cumsum(p)])
-            starts = np.arange(0, n - block + 1, step)
-            z = (sums[starts + block] - sums[starts]) / block
-        with np.errstate(divide="ignore"):
-            levels = -0.691 + 10 * np.log10(z)
-        z = z[levels > SILENCE_LUFS]
-        if z.size == 0:
-            return SILENCE_LUFS
-        relative_gate = -0.691 + 10 * math.log10(float(np.mean(z))) - 10.0
-        with np.errstate(divide="ignore"):
-            z = z[-0.691 + 10 * np.log10(z) > relative_gate]
-        return -0.691 + 10 * math.log10(float(np.mean(z)))
+            return self._gated(hop_sums, per_block, block)
+        p = self.power if gain is None else self.power * np.square(gain, dtype=np.float64)
+        sums = np.concatenate([[0.0], np.cumsum(p)])
+        starts = np.arange(0, n - block + 1, step)
+        return _gate((sums[starts + block] - sums[starts]) / block)
+
+    def lufs_ramped(self, points: np.ndarray, block: int) -> float:
+        """:meth:`lufs` under the gain that ramps linearly between ``points`` (one every
+        ``block`` samples, the first at sample 0, at least one past the end).
+
+        Within block b the gain is g_b + Δ_b·j/L, so the block's weighted power is
+        g_b²·M0 + 2·g_b·Δ_b·M1 + Δ_b²·M2 with the block's power moments M_k = Σ p_j·(j/L)^k:
+        computed once, every later call costs O(n / block) instead of a pass over the mix.
+        """
+        n = self.power.shape[0]
+        gate = min(round(self.BLOCK_S * self.sample_rate), n)
+        step = max(1, round(gate * (1 - self.OVERLAP)))
+        if n < 0.02 * self.sample_rate or gate < 1 or step % block or gate % step:
+            return self.lufs(_ramp(points, block, n))
+        hops = n // step
+        if self._moments is None or self._moments[0] != block:
+            p = self.power[: hops * step].reshape(-1, block)
+            frac = np.arange(block, dtype=np.float64) / block
+            self._moments = (block, p @ np.stack([np.ones(block), frac, frac * frac], axis=1))
+        moments = self._moments[1]
+        g = np.asarray(points, np.float64)[: moments.shape[0] + 1]
+        delta = g[1:] - g[:-1]
+        g = g[:-1]
+        per_block = g * (g * moments[:, 0] + 2 * delta * moments[:, 1]) + (
+            delta * delta * moments[:, 2])
+        return self._gated(per_block.reshape(hops, -1).sum(axis=1), gate // step, gate)
+
+    @staticmethod
+    def _gated(hop_sums: np.ndarray, per_block: int, block: int) -> float:
+        """Gated loudness from power sums per hop (``per_block`` hops to a gating block)."""
+        sums = np.concatenate([[0.0], np.cumsum(hop_sums)])
+        return _gate((sums[per_block:] - sums[:-per_block]) / block)
+
+
+def _gate(z: np.ndarray) -> float:
+    """BS.1770-4 gating of mean-square block powers ``z``: absolute, then relative −10 LU."""
+    with np.errstate(divide="ignore"):
+        levels = -0.691 + 10 * np.log10(z)
+    z = z[levels > SILENCE_LUFS]
+    if z.size == 0:
+        return SILENCE_LUFS
+    relative_gate = -0.691 + 10 * math.log10(float(np.mean(z))) - 10.0
+    with np.errstate(divide="ignore"):
+        z = z[-0.691 + 10 * np.log10(z) > relative_gate]
+    return -0.691 + 10 * math.log10(float(np.mean(z)))
 
 
 @dataclass
@@ -266,19 +301,20 @@ class Master:
         ceiling = 10 ** ((ceiling_dbtp - 0.05) / 20)  # 0.05 dB margin for the detector
         static_db = target_lufs - measured
         max_db = static_db + 6.0  # limiting may cost loudness; make up at most 6 dB
-        gain = np.ones(n, dtype=np.float32)
         # True peak scales with gain: detect once, exact wherever the loudest try could clip.
         envelope = sample_true_peak(x, floor=ceiling / 10 ** (max_db / 20))
         # The limiter only needs each block's loudest sample, and scaling commutes with max.
         block_peak = _block_max(envelope, LIMITER_BLOCK)
+        points, static = np.ones(block_peak.size + 1, np.float32), np.float32(1.0)
         for _ in range(self.passes):
             static = np.float32(10 ** (static_db / 20))
-            limiter = self._block_limiter(block_peak * static, n, sample_rate, ceiling)
-            gain = limiter * static
-            error = target_lufs - power.lufs(gain)
+            points = self._limiter_points(block_peak * static, sample_rate, ceiling)
+            # Loudness from the gain points: the per-sample ramp is built once, at the end.
+            error = target_lufs - power.lufs_ramped(points * static, LIMITER_BLOCK)
             if abs(error) < 0.05:
                 break
             static_db = min(static_db + error, max_db)
+        gain = _ramp(points, LIMITER_BLOCK, n) * static
         out = x * gain[:, None] if x.ndim == 2 else x * gain
         measured = KWeightedPower(out, sample_rate, fmt=fmt).lufs()
         tp_db = true_peak_dbtp(out)
@@ -307,21 +343,33 @@ class Master:
                        ceiling: float) -> np.ndarray:
         """:meth:`limiter_gain` from the envelope's maxima over ``LIMITER_BLOCK`` blocks
         (the block minimum of the needed gain is the gain its maximum needs)."""
+        if n == 0:
+            return np.ones(0, dtype=np.float32)
+        return _ramp(self._limiter_points(block_peak, sample_rate, ceiling), LIMITER_BLOCK, n)
+
+    def _limiter_points(self, block_peak: np.ndarray, sample_rate: int,
+                        ceiling: float) -> np.ndarray:
+        """The limiter's gain at the start of every block and one past the last (float32),
+        which :meth:`_block_limiter` ramps between."""
         from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
         blocks = np.minimum(1.0, ceiling / np.maximum(block_peak, 1e-12)).astype(np.float32)
-        if n == 0 or float(np.min(blocks)) >= 1.0:
-            return np.ones(n, dtype=np.float32)
-        block = LIMITER_BLOCK
-        look = max(round(self.lookahead_s * sample_rate / block), 1)
-        hold = max(round(self.hold_s * sample_rate / block), 0)
+        if blocks.size == 0 or float(np.min(blocks)) >= 1.0:
+            return np.ones(blocks.size + 1, dtype=np.float32)
+        look = max(round(self.lookahead_s * sample_rate / LIMITER_BLOCK), 1)
+        hold = max(round(self.hold_s * sample_rate / LIMITER_BLOCK), 0)
         g = minimum_filter1d(blocks, 2 * (look + hold + 1) + 1, mode="nearest")
         g = uniform_filter1d(g, 2 * look + 1, mode="nearest")
-        g = np.append(g, g[-1])
-        frac = (np.arange(block, dtype=np.float32) / block)[None, :]
-        ramp = (g[1:] - g[:-1])[:, None] * frac
-        ramp += g[:-1, None]
-        return ramp.reshape(-1)[:n]
+        return np.append(g, g[-1])
+
+
+def _ramp(points: np.ndarray, block: int, n: int) -> np.ndarray:
+    """Per-sample linear ramp through ``points`` (one every ``block`` samples), float32."""
+    g = np.asarray(points, np.float32)
+    frac = (np.arange(block, dtype=np.float32) / block)[None, :]
+    ramp = (g[1:] - g[:-1])[:, None] * frac
+    ramp += g[:-1, None]
+    return ramp.reshape(-1)[:n]
 
 
 def _block_max(x: np.ndarray, block: int) -> np.ndarray:

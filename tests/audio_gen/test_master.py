@@ -87,3 +87,15 @@ def test_k_weighted_power_matches_pyloudnorm() -> None:
     assert abs(power.lufs() - expected) < 0.01
     # A constant gain of -6.02 dB moves loudness by exactly that much.
     assert abs(power.lufs(np.full(x.shape[0], 0.5)) - (expected - 6.0206)) < 0.01
+
+
+def test_loudness_under_ramped_gain_points_equals_per_sample_gain() -> None:
+    from audio_gen.master import LIMITER_BLOCK
+
+    x = _music_like(3.0)
+    power = KWeightedPower(x, SR)
+    blocks = -(-x.shape[0] // LIMITER_BLOCK)
+    points = np.random.default_rng(5).uniform(0.2, 1.5, blocks + 1).astype(np.float32)
+    frac = np.arange(LIMITER_BLOCK) / LIMITER_BLOCK
+    per_sample = (points[:-1, None] + np.diff(points)[:, None] * frac).reshape(-1)
+    assert abs(power.lufs_ramped(points, LIMITER_BLOCK) - power.lufs(per_sample)) < 1e-6
