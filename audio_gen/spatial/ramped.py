@@ -11,11 +11,12 @@ a multiply-add).
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 
-from audio_gen.spatial.delay import sample_index
+from audio_gen.spatial.delay import read_delayed
 
 CHUNK_BLOCKS = 512  # control blocks per chunk: 32 768 samples (128 KiB of float32) at 64
 
@@ -37,9 +38,14 @@ class _Ramp:
         frac = np.arange(block, dtype=np.float32) / np.float32(block)
         self.basis = np.stack([frac, np.ones(block, np.float32)])
 
-    def chunk(self, k0: int, k1: int) -> np.ndarray:
-        """Samples of control blocks ``k0:k1`` (flat)."""
-        return (self.coef[k0:k1] @ self.basis).reshape(-1)
+    def chunk(self, k0: int, k1: int, out: np.ndarray | None = None) -> np.ndarray:
+        """Samples of control blocks ``k0:k1`` (flat), into ``out`` (a flat buffer of at
+        least that many samples) if given."""
+        if out is None:
+            return (self.coef[k0:k1] @ self.basis).reshape(-1)
+        size = (k1 - k0) * self.basis.shape[1]
+        np.matmul(self.coef[k0:k1], self.basis, out=out[:size].reshape(k1 - k0, -1))
+        return out[:size]
 
 
 def scale_ramped(x: np.ndarray, values: np.ndarray, block: int, *,
@@ -66,43 +72,62 @@ def read_ramped(x: np.ndarray, delay: np.ndarray, block: int,
     with the ramps and the gain."""
     x = np.asarray(x, np.float32)
     n = x.shape[0]
+    if n < 2:
+        from audio_gen.spatial.trajectory import ramp
+
+        y = read_delayed(x, ramp(delay, block, n))
+        return y if gain is None else y * ramp(gain, block, n)
     delay = np.asarray(delay, np.float32)
     delays = _Ramp(delay, block)
     gains = None if gain is None else _Ramp(gain, block)
-    base = sample_index(n)
+    # Sample t reads x at t − delay: older = x[j], newer = x[j + 1] with j = t − 1 − ⌊delay⌋,
+    # so both gathers use one index array.
+    base = _previous_index(n)
     # A ramp stays between its control points, so these bound every sample's whole delay:
     # only before ``head`` or from ``tail`` on can a read fall outside x.
     head = min(max(math.floor(float(np.max(delay))) + 2, 0), n)
     tail = max(n + math.floor(float(np.min(delay))) - 1, head)
     out = np.empty(n, np.float32)
+    size = CHUNK_BLOCKS * block
+    # Buffers reused by every chunk: they stay in cache, no allocation per chunk.
+    frac, scratch, newer, older = (np.empty(size, np.float32) for _ in range(4))
+    index = np.empty(size, np.intp)
+    after = x[1:]  # after[j] = x[j + 1]
     for s0, s1, k0, k1 in _chunks(n, block):
-        d = delays.chunk(k0, k1)[: s1 - s0]
-        whole = np.floor(d)
+        m = s1 - s0
+        d = delays.chunk(k0, k1, frac)[:m]
+        whole = np.floor(d, out=scratch[:m])
         d -= whole  # the fraction, in place
-        idx = np.empty(s1 - s0, np.intp)
-        idx[:] = whole
-        np.subtract(base[s0:s1], idx, out=idx)
-        # mode="clip" is numpy's fast gather; the few clamped reads near the ends are
-        # zeroed instead (reads outside x are 0).
-        edges = [slice(max(lo, s0) - s0, min(hi, s1) - s0) for lo, hi in ((0, head), (tail, n))
-                 if min(hi, s1) > max(lo, s0)]
-        newer = x.take(idx, mode="clip")
-        _zero_outside(newer, idx, n, edges)
-        idx -= 1
-        older = x.take(idx, mode="clip")
-        _zero_outside(older, idx, n, edges)
-        older -= newer
-        older *= d
+        j = index[:m]
+        j[:] = whole
+        np.subtract(base[s0:s1], j, out=j)
+        # mode="clip" is numpy's fast gather; reads it clamped near the ends are redone.
+        hi = after.take(j, out=newer[:m], mode="clip")
+        lo = x.take(j, out=older[:m], mode="clip")
+        for a, b in ((0, head), (tail, n)):
+            if min(b, s1) > max(a, s0):
+                cut = slice(max(a, s0) - s0, min(b, s1) - s0)
+                hi[cut] = _read_or_zero(x, j[cut] + 1)
+                lo[cut] = _read_or_zero(x, j[cut])
+        lo -= hi
+        lo *= d
         if gains is None:
-            np.add(older, newer, out=out[s0:s1])
+            np.add(lo, hi, out=out[s0:s1])
         else:
-            older += newer
-            np.multiply(older, gains.chunk(k0, k1)[: s1 - s0], out=out[s0:s1])
+            lo += hi
+            np.multiply(lo, gains.chunk(k0, k1, scratch)[:m], out=out[s0:s1])
     return out
 
 
-def _zero_outside(values: np.ndarray, idx: np.ndarray, n: int, edges: list[slice]) -> None:
-    """Zero ``values`` read at indices outside ``0..n-1``, looking only inside ``edges``."""
-    for cut in edges:
-        i = idx[cut]
-        values[cut][(i < 0) | (i >= n)] = 0.0
+@functools.lru_cache(maxsize=2)
+def _previous_index(n: int) -> np.ndarray:
+    """``t − 1`` for every sample t of a render length, read-only, shared by its layers."""
+    idx = np.arange(-1, n - 1, dtype=np.intp)
+    idx.flags.writeable = False
+    return idx
+
+
+def _read_or_zero(x: np.ndarray, i: np.ndarray) -> np.ndarray:
+    """``x[i]``, with 0 where ``i`` falls outside ``x``."""
+    n = x.shape[0]
+    return np.where((i >= 0) & (i < n), x.take(i, mode="clip"), np.float32(0))
