@@ -190,10 +190,11 @@ class SoundtrackRenderer:
         if layer.spatial and layer.track:
             path = Trajectory.from_track(layer.track, n_samples=n, sample_rate=sr,
                                          hfov_deg=plan.camera_hfov_deg, aspect=self.aspect)
-            signal = self.distance.attenuate(dry, path, sample_rate=sr,
-                                             outdoor=not plan.environment.indoor)
+            signal, path.gain = self.distance.shape(dry, path, sample_rate=sr,
+                                                    outdoor=not plan.environment.indoor)
             # Propagation/Doppler delay at control rate: the renderer adds it to its own
-            # per-channel delays and interpolates once per channel.
+            # per-channel delays and interpolates once per channel, applying the distance
+            # gain (path.gain) with its own channel gains in the same pass.
             path.delay_samples = self.distance.delay_control(path, sr)
             return renderer.point_channels(signal, path, sample_rate=sr)
         centre = Trajectory.fixed(n, distance_m=self.distance.reference_m)

@@ -8,7 +8,7 @@ from typing import ClassVar
 import numpy as np
 
 from audio_gen.spatial.base import ChannelRenderer
-from audio_gen.spatial.delay import decorrelate, read_delayed
+from audio_gen.spatial.delay import decorrelate
 from audio_gen.spatial.trajectory import Trajectory
 
 # Ambience: X/Y/Z of a fully diffuse field carry 1/3 of W's energy each in SN3D; we keep the
@@ -42,7 +42,7 @@ class AmbisonicsRenderer(ChannelRenderer):
                        delay_samples: np.ndarray | None = None) -> list[np.ndarray]:
         x = np.asarray(mono, np.float32)
         if delay_samples is not None:
-            x = read_delayed(x, path.channel_delay(0.0, delay_samples))
+            x = path.read_extra(x, 0.0, delay_samples)
         else:
             x = path.read(x, 0.0)
         gains = foa_gains(path.azimuth_rad, path.elevation_rad)

@@ -13,7 +13,6 @@ import numpy as np
 
 from audio_gen.spatial.base import ChannelRenderer
 from audio_gen.spatial.blockfilter import block_lfilter
-from audio_gen.spatial.delay import read_delayed
 from audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S, Trajectory
 
 HEAD_RADIUS_M = 0.0875  # Brown & Duda 1998, §II (average adult head radius)
@@ -98,7 +97,7 @@ class BinauralRenderer(ChannelRenderer):
             if delay_samples is None:
                 x = path.read(mono, delay * sample_rate)
             else:
-                x = read_delayed(mono, path.channel_delay(delay * sample_rate, delay_samples))
+                x = path.read_extra(mono, delay * sample_rate, delay_samples)
             low = block_lfilter(b, a, x)
             # α·x + (1 − α)·low = low + α·(x − low), computed in the buffer of x − low.
             high = np.subtract(x, low)

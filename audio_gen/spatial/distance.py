@@ -78,33 +78,42 @@ class DistanceModel:
                   outdoor: bool = False) -> np.ndarray:
         """:meth:`apply` without the delay: gain, air absorption and ground bounce only."""
         x = np.asarray(mono, dtype=np.float32)
+        shaped, gain = self.shape(x, path, sample_rate=sample_rate, outdoor=outdoor)
+        return path.scale(shaped, gain, out=None if shaped is x else shaped)
+
+    def shape(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
+              outdoor: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`attenuate` less its broadband gain, which is returned at control rate:
+        a renderer folds it into its own per-channel gains (see ``Trajectory.gain``). The
+        signal may be ``mono`` itself when there is nothing to shape."""
+        x = np.asarray(mono, dtype=np.float32)
         distance = path.distance_m
         gain = self.gain(distance)
         if self.relative_gain and distance.size:
             gain = gain * (max(float(np.median(distance)), self.min_m) / self.reference_m)
-        x = self._air(x, path, gain, sample_rate)
+        # The low band's air loss is broadband too; the filters shape only what lies above.
+        gain = gain * 10 ** (-AIR_ABSORPTION_DB_PER_KM[0] * distance / 1000.0 / 20)
+        x = self._air(x, path, sample_rate)
         if outdoor:
-            x += self._ground(x, path, sample_rate)
-        return x
+            x = x + self._ground(x, path, sample_rate)
+        return x, gain
 
-    def _air(self, x: np.ndarray, path: Trajectory, gain: np.ndarray,
-             sample_rate: int) -> np.ndarray:
+    def _air(self, x: np.ndarray, path: Trajectory, sample_rate: int) -> np.ndarray:
+        """Air absorption relative to the low band (``x`` itself when negligible)."""
         distance_km = path.distance_m / 1000.0
-        broadband = gain * 10 ** (-AIR_ABSORPTION_DB_PER_KM[0] * distance_km / 20)
         top_loss_db = AIR_ABSORPTION_DB_PER_KM[2] * float(np.max(distance_km))
         if top_loss_db < 0.5 or BAND_EDGES_HZ[1] >= 0.45 * sample_rate:
-            return path.scale(x, broadband)
+            return x
         # The spectral shape relative to the low band moves slowly (a few dB over a whole
-        # track): it is held per segment, the broadband gain is ramped per sample. With
-        # band_0 = low0, band_1 = low1 − low0, band_2 = x − low1, Σ c_k·band_k (c_0 = 1) is
-        # (1 − c_1)·low0 + (c_1 − c_2)·low1 + c_2·x, one filter-bank pass per layer.
+        # track): it is held per segment. With band_0 = low0, band_1 = low1 − low0,
+        # band_2 = x − low1, Σ c_k·band_k (c_0 = 1) is (1 − c_1)·low0 + (c_1 − c_2)·low1
+        # + c_2·x, one filter-bank pass per layer.
         tilt_db_per_km = AIR_ABSORPTION_DB_PER_KM[2] - AIR_ABSORPTION_DB_PER_KM[0]
         starts, mid_km = _shape_segments(distance_km, SHAPE_STEP_DB / tilt_db_per_km)
         shape = [10 ** (-(a - AIR_ABSORPTION_DB_PER_KM[0]) * mid_km / 20)
                  for a in AIR_ABSORPTION_DB_PER_KM[1:]]
         weights = np.stack([1 - shape[0], shape[0] - shape[1], shape[1]], axis=1)
-        shaped = mixed_lfilter(_band_filters(sample_rate), x, weights, starts * path.block)
-        return path.scale(shaped, broadband, out=shaped)
+        return mixed_lfilter(_band_filters(sample_rate), x, weights, starts * path.block)
 
     def _ground(self, x: np.ndarray, path: Trajectory, sample_rate: int) -> np.ndarray:
         """The image source below the ground: extra path length and 1/r loss, one read."""

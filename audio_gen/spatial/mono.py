@@ -7,7 +7,6 @@ from typing import ClassVar
 import numpy as np
 
 from audio_gen.spatial.base import ChannelRenderer
-from audio_gen.spatial.delay import read_delayed
 from audio_gen.spatial.trajectory import Trajectory
 
 
@@ -28,7 +27,7 @@ class MonoRenderer(ChannelRenderer):
                        delay_samples: np.ndarray | None = None) -> list[np.ndarray]:
         x = np.asarray(mono, np.float32)
         if delay_samples is not None:
-            return [read_delayed(x, path.channel_delay(0.0, delay_samples))]
+            return [path.read_extra(x, 0.0, delay_samples)]
         return [path.read(x, 0.0)]
 
     def direction_gains(self, azimuth_rad: float, elevation_rad: float) -> np.ndarray:

@@ -8,7 +8,6 @@ from typing import ClassVar
 import numpy as np
 
 from audio_gen.spatial.base import ChannelRenderer
-from audio_gen.spatial.delay import read_delayed
 from audio_gen.spatial.trajectory import Trajectory
 
 # Half of a spherical head's maximum Woodworth ITD (a/c with a = 8.75 cm, c = 343 m/s):
@@ -58,8 +57,7 @@ class StereoRenderer(ChannelRenderer):
             if delay_samples is None:
                 channels.append(path.read(mono, sign * half_itd, gain))
             else:
-                y = read_delayed(mono, path.channel_delay(sign * half_itd, delay_samples))
-                channels.append(path.scale(y, gain, out=y))
+                channels.append(path.read_extra(mono, sign * half_itd, delay_samples, gain))
         return channels
 
     def direction_gains(self, azimuth_rad: float, elevation_rad: float) -> np.ndarray:

@@ -70,6 +70,9 @@ class Trajectory:
         n_samples: length of the signal this trajectory drives.
         delay_samples: optional propagation/Doppler delay at control rate (samples), which
             renderers add to their own per-channel delays before interpolating once.
+        gain: optional broadband gain at control rate, at the source's own (emission) times:
+            :meth:`read` moves it through each channel's delay and applies it with the
+            channel's gain, so distance attenuation costs no pass of its own.
     """
 
     azimuth_rad: np.ndarray
@@ -78,6 +81,7 @@ class Trajectory:
     block: int
     n_samples: int
     delay_samples: np.ndarray | None = None
+    gain: np.ndarray | None = None
 
     @classmethod
     def fixed(cls, n_samples: int, *, azimuth_deg: float = 0.0, elevation_deg: float = 0.0,
@@ -146,7 +150,7 @@ class Trajectory:
     def read(self, mono: np.ndarray, own: np.ndarray | float,
              gain: np.ndarray | None = None) -> np.ndarray:
         """``mono`` through one channel's delay line, its own control-rate delay ``own`` plus
-        :attr:`delay_samples` (if set), times ``gain`` ramped per sample.
+        :attr:`delay_samples` (if set), times ``gain`` and :attr:`gain` ramped per sample.
 
         A delay that moves is one fused pass per chunk (ramps, gather, interpolation and
         gain together); a constant one is an exact fractional delay (flat magnitude).
@@ -154,11 +158,30 @@ class Trajectory:
         total = np.asarray(own, np.float64)
         if self.delay_samples is not None:
             total = total + self.delay_samples
+        gain = self._heard_gain(total, gain)
         constant = _constant(total)
         if constant is not None:
             y = np.array(mono, np.float32) if constant == 0 else read_delayed(mono, constant)
             return y if gain is None else self.scale(y, gain, out=y)
         return read_ramped(mono, total, self.block, gain)
+
+    def read_extra(self, mono: np.ndarray, own: np.ndarray | float, extra: np.ndarray,
+                   gain: np.ndarray | None = None) -> np.ndarray:
+        """:meth:`read` with a per-sample ``extra`` delay on top (the unfused path)."""
+        y = read_delayed(mono, self.channel_delay(own, extra))
+        gain = self._heard_gain(np.asarray(own, np.float64), gain)
+        return y if gain is None else self.scale(y, gain, out=y)
+
+    def _heard_gain(self, delay: np.ndarray, gain: np.ndarray | None) -> np.ndarray | None:
+        """``gain`` times :attr:`gain` as heard at each control point: emitted ``delay``
+        samples earlier (None when neither is set)."""
+        if self.gain is None:
+            return gain
+        heard = self.gain
+        if np.any(delay):
+            t = np.arange(self.gain.shape[0], dtype=np.float64) * self.block
+            heard = np.interp(t - delay, t, self.gain)
+        return heard if gain is None else heard * gain
 
     def channel_delay(self, own: np.ndarray | float,
                       extra: np.ndarray | None = None) -> np.ndarray | np.float32:

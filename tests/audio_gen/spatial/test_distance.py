@@ -81,6 +81,26 @@ def test_moving_air_absorption_within_005_db_of_the_per_sample_band_mix() -> Non
     assert np.max(np.abs(np.subtract(level, reference))) < 0.06
 
 
+@pytest.mark.parametrize("fmt", ["stereo", "binaural", "foa", "mono"])
+def test_distance_gain_folded_into_the_renderer_equals_attenuating_first(fmt: str) -> None:
+    from audio_gen.spatial import RENDERERS
+
+    n = 2 * SR
+    path = Trajectory.fixed(n, azimuth_deg=20.0, distance_m=40.0)
+    path.distance_m = np.linspace(40.0, 2.0, path.distance_m.size)  # 19 m/s, 26 dB louder
+    model = DistanceModel()
+    path.delay_samples = model.delay_control(path, SR)
+    x = np.random.default_rng(6).standard_normal(n).astype(np.float32) * 0.1
+    renderer = RENDERERS[fmt]()
+    first = renderer.point(model.attenuate(x, path, sample_rate=SR), path, sample_rate=SR)
+    shaped, path.gain = model.shape(x, path, sample_rate=SR)
+    folded = renderer.point(shaped, path, sample_rate=SR)
+    for ch in range(first.shape[1]):  # 20 ms windows after the first 0.1 s
+        a = [rms_db(w) for w in first[SR // 10:, ch].reshape(-1, 960)]
+        b = [rms_db(w) for w in folded[SR // 10:, ch].reshape(-1, 960)]
+        assert np.max(np.abs(np.subtract(a, b))) < 0.05
+
+
 @pytest.mark.parametrize(("start_m", "end_m"), [(60.0, 10.0), (10.0, 60.0)])
 def test_doppler_of_approaching_and_receding_source(start_m: float, end_m: float) -> None:
     duration = 2.0
