@@ -96,9 +96,9 @@ class SoundtrackRenderer:
             if dry is None:
                 continue
             rendered.add(layer.id)
-            direct = self._place(layer, dry, plan, renderer)
             send = np.float32(layer.reverb_send) if layer.reverb_send > 0 else None
             if self.stems:
+                direct = self._place(layer, dry, plan, renderer)
                 # Each stem carries its own reverb so the stems sum to the mix; it is built
                 # channel-major and handed out as its (n, C) transpose (no interleaving pass).
                 stem = np.empty((channels, n), dtype=np.float32)
@@ -112,8 +112,7 @@ class SoundtrackRenderer:
                 stem_rows[layer.id] = stem
                 dry_stems[layer.id] = dry
             else:
-                for row, total_row in zip(direct, mix_rows, strict=True):
-                    total_row += row
+                self._place(layer, dry, plan, renderer, add_to=mix_rows)
                 if send is not None:
                     saxpy(dry, bus, a=send)  # bus += send·dry in one pass, in place
         if room is not None and not self.stems and np.any(bus):
@@ -180,13 +179,20 @@ class SoundtrackRenderer:
         return out
 
     def _place(self, layer: Layer, dry: np.ndarray, plan: SoundPlan,
-               renderer: SpatialRenderer) -> list[np.ndarray]:
-        """The spatialised direct sound: one contiguous float32 row per output channel."""
+               renderer: SpatialRenderer, *,
+               add_to: np.ndarray | None = None) -> list[np.ndarray] | None:
+        """The spatialised direct sound: one contiguous float32 row per output channel, or
+        added into the rows of ``add_to`` (``(C, n)``) and None."""
         sr = plan.sample_rate
         n = dry.shape[0]
         if layer.kind == "ambience":
             placed = renderer.diffuse(dry, seed=layer.seed, sample_rate=sr)
-            return [np.ascontiguousarray(placed[:, ch]) for ch in range(placed.shape[1])]
+            rows = [np.ascontiguousarray(placed[:, ch]) for ch in range(placed.shape[1])]
+            if add_to is None:
+                return rows
+            for row, total_row in zip(rows, add_to, strict=True):
+                total_row += row
+            return None
         if layer.spatial and layer.track:
             path = Trajectory.from_track(layer.track, n_samples=n, sample_rate=sr,
                                          hfov_deg=plan.camera_hfov_deg, aspect=self.aspect)
@@ -196,6 +202,9 @@ class SoundtrackRenderer:
             # per-channel delays and interpolates once per channel, applying the distance
             # gain (path.gain) with its own channel gains in the same pass.
             path.delay_samples = self.distance.delay_control(path, sr)
+        else:
+            signal, path = dry, Trajectory.fixed(n, distance_m=self.distance.reference_m)
+        if add_to is None:
             return renderer.point_channels(signal, path, sample_rate=sr)
-        centre = Trajectory.fixed(n, distance_m=self.distance.reference_m)
-        return renderer.point_channels(dry, centre, sample_rate=sr)
+        renderer.add_point(signal, path, add_to, sample_rate=sr)
+        return None

@@ -48,6 +48,17 @@ class SpatialRenderer(ABC):
         out = self.point(mono, path, sample_rate=sample_rate, delay_samples=delay_samples)
         return [np.ascontiguousarray(out[:, ch]) for ch in range(out.shape[1])]
 
+    def add_point(self, mono: np.ndarray, path: Trajectory, rows: np.ndarray, *,
+                  sample_rate: int) -> None:
+        """Add :meth:`point_channels` into ``rows`` (``(CHANNELS, n)`` float32, in place).
+
+        Renderers whose channels are single delay-line reads override this to add each
+        chunk while it is in cache instead of in a pass of its own.
+        """
+        for row, channel in zip(rows, self.point_channels(mono, path, sample_rate=sample_rate),
+                                strict=True):
+            row += channel
+
     @abstractmethod
     def direction_gains(self, azimuth_rad: float, elevation_rad: float) -> np.ndarray:
         """Broadband per-channel gains for a fixed direction (azimuth positive right)."""

@@ -66,17 +66,22 @@ def scale_ramped(x: np.ndarray, values: np.ndarray, block: int, *,
 
 
 def read_ramped(x: np.ndarray, delay: np.ndarray, block: int,
-                gain: np.ndarray | None = None) -> np.ndarray:
+                gain: np.ndarray | None = None, *, add_to: np.ndarray | None = None) -> np.ndarray:
     """``x`` read through a delay line at ``ramp(delay)`` samples (linear interpolation,
     zeros outside ``x``), times ``ramp(gain)`` if given: :func:`delay.read_delayed` fused
-    with the ramps and the gain."""
+    with the ramps and the gain. With ``add_to`` the result is added into that array
+    (chunk by chunk, while in cache) and it is returned."""
     x = np.asarray(x, np.float32)
     n = x.shape[0]
     if n < 2:
         from audio_gen.spatial.trajectory import ramp
 
         y = read_delayed(x, ramp(delay, block, n))
-        return y if gain is None else y * ramp(gain, block, n)
+        y = y if gain is None else y * ramp(gain, block, n)
+        if add_to is None:
+            return y
+        add_to += y
+        return add_to
     delay = np.asarray(delay, np.float32)
     delays = _Ramp(delay, block)
     gains = None if gain is None else _Ramp(gain, block)
@@ -87,7 +92,7 @@ def read_ramped(x: np.ndarray, delay: np.ndarray, block: int,
     # only before ``head`` or from ``tail`` on can a read fall outside x.
     head = min(max(math.floor(float(np.max(delay))) + 2, 0), n)
     tail = max(n + math.floor(float(np.min(delay))) - 1, head)
-    out = np.empty(n, np.float32)
+    out = np.empty(n, np.float32) if add_to is None else add_to
     size = CHUNK_BLOCKS * block
     # Buffers reused by every chunk: they stay in cache, no allocation per chunk.
     frac, scratch, newer, older = (np.empty(size, np.float32) for _ in range(4))
@@ -111,11 +116,16 @@ def read_ramped(x: np.ndarray, delay: np.ndarray, block: int,
                 lo[cut] = _read_or_zero(x, j[cut])
         lo -= hi
         lo *= d
-        if gains is None:
+        if gains is None and add_to is None:
             np.add(lo, hi, out=out[s0:s1])
-        else:
-            lo += hi
+            continue
+        lo += hi
+        if gains is not None and add_to is None:
             np.multiply(lo, gains.chunk(k0, k1, scratch)[:m], out=out[s0:s1])
+            continue
+        if gains is not None:
+            lo *= gains.chunk(k0, k1, scratch)[:m]
+        out[s0:s1] += lo
     return out
 
 

@@ -45,19 +45,29 @@ class StereoRenderer(ChannelRenderer):
     def __init__(self, *, itd_max_s: float = STEREO_ITD_MAX_S) -> None:
         self.itd_max_s = itd_max_s
 
-    def point_channels(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
-                       delay_samples: np.ndarray | None = None) -> list[np.ndarray]:
-        mono = np.asarray(mono, dtype=np.float32)
+    def _channels(self, path: Trajectory, sample_rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(own delay, gain) at control rate for the left and the right channel."""
         lateral = path.lateral_rad()
         theta = pan_angle(lateral)
         half_itd = 0.5 * self.itd_max_s * sample_rate * np.sin(lateral)
+        # Right-positive lateral: the left ear is farther, so it is delayed.
+        return [(half_itd, np.cos(theta)), (-half_itd, np.sin(theta))]
+
+    def add_point(self, mono: np.ndarray, path: Trajectory, rows: np.ndarray, *,
+                  sample_rate: int) -> None:
+        mono = np.asarray(mono, dtype=np.float32)
+        for row, (own, gain) in zip(rows, self._channels(path, sample_rate), strict=True):
+            path.read(mono, own, gain, add_to=row)
+
+    def point_channels(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
+                       delay_samples: np.ndarray | None = None) -> list[np.ndarray]:
+        mono = np.asarray(mono, dtype=np.float32)
         channels = []
-        for sign, gain in ((1.0, np.cos(theta)), (-1.0, np.sin(theta))):
-            # Right-positive lateral: the left ear is farther, so it is delayed.
+        for own, gain in self._channels(path, sample_rate):
             if delay_samples is None:
-                channels.append(path.read(mono, sign * half_itd, gain))
+                channels.append(path.read(mono, own, gain))
             else:
-                channels.append(path.read_extra(mono, sign * half_itd, delay_samples, gain))
+                channels.append(path.read_extra(mono, own, delay_samples, gain))
         return channels
 
     def direction_gains(self, azimuth_rad: float, elevation_rad: float) -> np.ndarray:

@@ -148,9 +148,10 @@ class Trajectory:
         return scale_ramped(x, values, self.block, out=out)
 
     def read(self, mono: np.ndarray, own: np.ndarray | float,
-             gain: np.ndarray | None = None) -> np.ndarray:
+             gain: np.ndarray | None = None, *, add_to: np.ndarray | None = None) -> np.ndarray:
         """``mono`` through one channel's delay line, its own control-rate delay ``own`` plus
-        :attr:`delay_samples` (if set), times ``gain`` and :attr:`gain` ramped per sample.
+        :attr:`delay_samples` (if set), times ``gain`` and :attr:`gain` ramped per sample
+        (added into ``add_to`` and that returned, if given).
 
         A delay that moves is one fused pass per chunk (ramps, gather, interpolation and
         gain together); a constant one is an exact fractional delay (flat magnitude).
@@ -162,8 +163,12 @@ class Trajectory:
         constant = _constant(total)
         if constant is not None:
             y = np.array(mono, np.float32) if constant == 0 else read_delayed(mono, constant)
-            return y if gain is None else self.scale(y, gain, out=y)
-        return read_ramped(mono, total, self.block, gain)
+            y = y if gain is None else self.scale(y, gain, out=y)
+            if add_to is None:
+                return y
+            add_to += y
+            return add_to
+        return read_ramped(mono, total, self.block, gain, add_to=add_to)
 
     def read_extra(self, mono: np.ndarray, own: np.ndarray | float, extra: np.ndarray,
                    gain: np.ndarray | None = None) -> np.ndarray:

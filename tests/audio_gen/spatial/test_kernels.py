@@ -44,6 +44,9 @@ def test_delay_reads_match_linear_interpolation_with_zeros_outside(n: int) -> No
         gain = rng.uniform(0.1, 1.0, k)
         assert np.allclose(read_ramped(x, control, BLOCK, gain),
                            expected * ramp(gain, BLOCK, n), atol=1e-5)
+        acc = np.ones(n, np.float32)
+        assert read_ramped(x, control, BLOCK, gain, add_to=acc) is acc
+        assert np.allclose(acc, 1 + expected * ramp(gain, BLOCK, n), atol=1e-5)
 
 
 def test_scale_ramped_equals_ramp_times_signal() -> None:

@@ -59,3 +59,15 @@ def test_moving_source_ild_correlates_with_x_track() -> None:
     r = np.corrcoef(ild, x_at)[0, 1]
     assert r >= 0.95, r
     assert ild[0] < -3 and ild[-1] > 3
+
+
+def test_add_point_adds_what_point_renders() -> None:
+    n = SR
+    path = Trajectory.fixed(n, azimuth_deg=-40.0)
+    path.azimuth_rad = np.linspace(-0.7, 0.9, path.azimuth_rad.size)
+    path.delay_samples = np.linspace(-300.0, 500.0, path.azimuth_rad.size)
+    path.gain = np.linspace(2.0, 0.5, path.azimuth_rad.size)
+    x = _noise(n)
+    rows = np.ones((2, n), np.float32)
+    StereoRenderer().add_point(x, path, rows, sample_rate=SR)
+    assert np.allclose(rows.T, 1 + StereoRenderer().point(x, path, sample_rate=SR), atol=1e-6)
