@@ -18,6 +18,9 @@ class DubOptions:
     loudness_lufs: float = -14.0
     original: str = "replace"
     sample_rate: int = 48_000
+    # Clips longer than this render in windows of ``stream_window_s`` with flat memory.
+    stream_above_s: float = 600.0
+    stream_window_s: float = 60.0
 
     def check(self) -> None:
         if self.format not in AUDIO_FORMATS:
@@ -29,5 +32,9 @@ class DubOptions:
         if not -70 <= self.loudness_lufs <= 0:
             raise UsageError(f"loudness must be between -70 and 0 LUFS, got "
                              f"{self.loudness_lufs}; use -14 for web or -23 for broadcast")
+        if not self.stream_window_s >= 1.0:
+            raise UsageError(f"stream window must be >= 1 s, got {self.stream_window_s}")
+        if not self.stream_above_s >= 0:
+            raise UsageError(f"stream-above must be >= 0 s, got {self.stream_above_s}")
         if self.seed < 0:
             raise UsageError(f"seed must be >= 0, got {self.seed}")

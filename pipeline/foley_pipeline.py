@@ -150,10 +150,15 @@ class FoleyPipeline:
         if video is not None:
             plan = replace(plan, duration_s=video.duration_s)
         self.check_plan(plan)
+        return SoundtrackRenderer(sources=self._prepared_sources(plan), stems=stems)(
+            plan, progress=progress)
+
+    def _prepared_sources(self, plan: SoundPlan) -> dict[str, Any]:
+        """The plan's sound sources, models loaded, so a missing one stops before rendering."""
         sources = {name: self.get_source(name) for name in {la.backend for la in plan.layers}}
         for name in sorted({la.backend for la in plan.layers if not la.mute}):
             sources[name].prepare()
-        return SoundtrackRenderer(sources=sources, stems=stems)(plan, progress=progress)
+        return sources
 
     def check_plan(self, plan: SoundPlan, *, duration_s: float | None = None,
                    where: str = "plan") -> None:
@@ -179,7 +184,9 @@ class FoleyPipeline:
         The video stream is copied bit for bit; the audio is exactly as long as the video.
         With ``plan`` (e.g. an edited plan JSON) analysis is skipped and the plan rendered.
         Per-layer stems are rendered when ``stems_dir`` is given or ``keep_stems`` asks to keep
-        them in ``result.soundtrack``.
+        them in ``result.soundtrack``. A clip longer than ``options.stream_above_s`` is
+        rendered window by window straight into the files, with flat memory; its
+        ``result.soundtrack`` is None.
         """
         options = options or DubOptions()
         progress = progress or no_progress
@@ -204,30 +211,52 @@ class FoleyPipeline:
         if plan is None:
             scene = self.analyse(video, prompt, progress=sub_progress(progress, 1, 5, "analyse"))
             plan = self._plan_from_scene(scene, video, options)
-        # 4. Render.
+        # 4. Render and mux: whole in memory, or window by window for a long clip.
         progress(2, 5, "render")
-        soundtrack = self.render(plan, video, stems=stems_dir is not None or keep_stems,
-                                 progress=sub_progress(progress, 2, 5, "render"))
-        audio = with_original(soundtrack, video, options.original)
-        # 5. Mux, then the side outputs.
-        progress(3, 5, "mux")
-        mux(video.path, audio, soundtrack.sample_rate, out,
-            keep_original_track=options.original == "keep-as-track",
-            ambisonic=soundtrack.format == "foa")
+        if video.duration_s > options.stream_above_s:
+            result = self._dub_streamed(plan, video, out, options, stems_dir,
+                                        sub_progress(progress, 2, 5, "render"))
+        else:
+            soundtrack = self.render(plan, video, stems=stems_dir is not None or keep_stems,
+                                     progress=sub_progress(progress, 2, 5, "render"))
+            audio = with_original(soundtrack, video, options.original)
+            progress(3, 5, "mux")
+            mux(video.path, audio, soundtrack.sample_rate, out,
+                keep_original_track=options.original == "keep-as-track",
+                ambisonic=soundtrack.format == "foa")
+            result = DubResult(video_path=str(out), duration_s=soundtrack.duration_s,
+                               loudness_lufs=soundtrack.loudness_lufs,
+                               layer_errors=dict(soundtrack.layer_errors),
+                               soundtrack=soundtrack)
+            if stems_dir is not None:
+                result.stems_dir, result.mix_path = write_stems(soundtrack, plan, stems_dir)
+        # 5. The side outputs.
         progress(4, 5, "outputs")
-        result = DubResult(video_path=str(out), duration_s=soundtrack.duration_s,
-                           events=sum(len(la.events) for la in plan.layers),
-                           layers=len(plan.layers), loudness_lufs=soundtrack.loudness_lufs,
-                           layer_errors=dict(soundtrack.layer_errors), plan=plan, scene=scene,
-                           soundtrack=soundtrack)
-        if stems_dir is not None:
-            result.stems_dir, result.mix_path = write_stems(soundtrack, plan, stems_dir)
+        result.plan, result.scene = plan, scene
+        result.events = sum(len(la.events) for la in plan.layers)
+        result.layers = len(plan.layers)
         if plan_out is not None:
             result.plan_path = str(plan.save(plan_out))
         if timeline is not None:
             result.timeline_path = str(self._timeline(scene, plan, video, timeline))
         progress(5, 5, "done")
         return result
+
+    def _dub_streamed(self, plan: SoundPlan, video: Video, out: Path, options: DubOptions,
+                      stems_dir: str | Path | None, progress: Progress) -> DubResult:
+        """Render a long clip's soundtrack in windows, muxing each block as it is made."""
+        from pipeline.streamed_dub import dub_streamed
+
+        plan = replace(plan, duration_s=video.duration_s)
+        self.check_plan(plan)
+        sources = self._prepared_sources(plan)
+        made = dub_streamed(sources, plan, video, out, original=options.original,
+                            stems_dir=stems_dir, window_s=options.stream_window_s,
+                            progress=progress)
+        return DubResult(video_path=str(out), duration_s=plan.duration_s,
+                         loudness_lufs=made.loudness_lufs, layer_errors=made.layer_errors,
+                         stems_dir=None if stems_dir is None else str(stems_dir),
+                         mix_path=made.mix_path)
 
     def generate(self, prompt: str, out: str | Path, *, seconds: float = 5.0, seed: int = 0,
                  options: DubOptions | None = None, overwrite: bool = False,

@@ -13,7 +13,8 @@ from pipeline.records import SoundPlan, Video
 class Limits:
     """Upper bounds a job accepts; each has a CLI flag (``--max-duration`` …) to raise it."""
 
-    max_duration_s: float = 3600.0
+    # Long clips render in windows with flat memory; four hours covers a feature film.
+    max_duration_s: float = 4 * 3600.0
     max_pixels: int = 8192 * 8192
     max_layers: int = 512
     max_events_per_layer: int = 100_000

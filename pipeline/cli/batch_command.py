@@ -80,7 +80,7 @@ def batch_options(args: argparse.Namespace) -> BatchOptions:
         jobs=jobs, engine=args.engine, ray_address=args.ray_address,
         retry_failed=args.retry_failed, overwrite=args.overwrite,
         dub=DubOptions(format=args.format, seed=args.seed, loudness_lufs=args.loudness,
-                       original=args.original),
+                       original=args.original, stream_above_s=args.stream_above),
         perception=args.perception, audio=args.audio, perception_model=args.perception_model,
         audio_model=args.audio_model, num_gpus=gpus,
         audio_options={"steps": args.audio_steps} if getattr(args, "audio_steps", None) else {},

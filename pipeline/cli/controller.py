@@ -30,7 +30,8 @@ def make_pipeline(args: argparse.Namespace) -> FoleyPipeline:
 
 def dub_options(args: argparse.Namespace) -> DubOptions:
     return DubOptions(format=args.format, seed=args.seed, loudness_lufs=args.loudness,
-                      original=getattr(args, "original", "replace"))
+                      original=getattr(args, "original", "replace"),
+                      stream_above_s=getattr(args, "stream_above", 600.0))
 
 
 def load_plan(path: str) -> SoundPlan:
@@ -78,7 +79,8 @@ def render(args: argparse.Namespace) -> int:
     pipe = FoleyPipeline(limits=Limits(max_duration_s=args.max_duration,
                                        max_layers=args.max_layers))
     options = DubOptions(format=sound_plan.format, seed=sound_plan.seed,
-                         loudness_lufs=sound_plan.loudness_lufs, original=args.original)
+                         loudness_lufs=sound_plan.loudness_lufs, original=args.original,
+                         stream_above_s=args.stream_above)
     pipe.check_plan(sound_plan, duration_s=probe(args.video).duration_s, where=args.plan)
     with progress_display(not args.quiet, "render") as progress:
         result = pipe.dub(args.video, args.output, plan=sound_plan, options=options,

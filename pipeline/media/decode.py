@@ -93,38 +93,62 @@ def decode_audio(path: str | Path, *, sample_rate: int = 48_000,
 
     Times are relative to the first video frame, like every other time in vidfoley.
     """
-    import av
+    chunks = list(iter_audio(path, sample_rate=sample_rate, channels=channels))
+    audio = np.concatenate(chunks) if chunks else np.zeros((0, channels), np.float32)
+    return audio.astype(np.float32, copy=False)
 
+
+def iter_audio(path: str | Path, *, sample_rate: int = 48_000,
+               channels: int = 2) -> Iterator[np.ndarray]:
+    """:func:`decode_audio` as a stream of ``(m, channels)`` chunks, for long clips.
+
+    Sample 0 of the stream plays with the first video frame: audio that starts later is
+    preceded by silence, audio that starts earlier is cut.
+    """
     path = Path(path)
     layout = {1: "mono", 2: "stereo"}.get(channels)
     if layout is None:
         raise MediaError(f"{path}: can only decode the original audio to 1 or 2 channels")
     with open_container(path) as container:
         if not container.streams.audio:
-            return np.zeros((0, channels), np.float32)
+            return
         video_start = _video_start_s(container)
-        stream = container.streams.audio[0]
-        resampler = av.AudioResampler(format="flt", layout=layout, rate=sample_rate)
-        chunks: list[np.ndarray] = []
-        first_t: float | None = None
-        try:
-            for frame in container.decode(stream):
-                if first_t is None and frame.time is not None:
-                    first_t = frame.time
-                for out in resampler.resample(frame):
-                    chunks.append(out.to_ndarray().reshape(-1, channels))
-            for out in resampler.resample(None):
-                chunks.append(out.to_ndarray().reshape(-1, channels))
-        except (av.FFmpegError, ValueError) as exc:
-            if not chunks:
-                raise MediaError(f"{path}: cannot decode audio ({_reason(exc)})") from exc
-    audio = np.concatenate(chunks) if chunks else np.zeros((0, channels), np.float32)
-    offset = round(((first_t or 0.0) - video_start) * sample_rate)
-    if offset > 0:
-        audio = np.concatenate([np.zeros((offset, channels), np.float32), audio])
-    elif offset < 0:
-        audio = audio[-offset:]
-    return audio.astype(np.float32, copy=False)
+        skip = 0  # samples to cut: audio that starts before the first video frame
+        for first, chunk in _resampled(path, container, sample_rate, layout, channels):
+            if first is not None:
+                offset = round((first - video_start) * sample_rate)
+                if offset > 0:
+                    yield np.zeros((offset, channels), np.float32)
+                skip = max(-offset, 0)
+            cut = min(skip, chunk.shape[0])
+            skip -= cut
+            if chunk.shape[0] > cut:
+                yield chunk[cut:]
+
+
+def _resampled(path: Path, container, sample_rate: int, layout: str,
+               channels: int) -> Iterator[tuple[float | None, np.ndarray]]:
+    """The first audio track resampled, chunk by chunk; the first chunk carries the track's
+    start time. A damaged tail after good audio ends the stream quietly."""
+    import av
+
+    stream = container.streams.audio[0]
+    resampler = av.AudioResampler(format="flt", layout=layout, rate=sample_rate)
+    first: float | None = None
+    started = False
+    try:
+        for frame in container.decode(stream):
+            if not started:
+                first = frame.time or 0.0
+            for out in resampler.resample(frame):
+                yield (first if not started else None), out.to_ndarray().reshape(-1, channels)
+                started = True
+        for out in resampler.resample(None):
+            yield (first or 0.0) if not started else None, out.to_ndarray().reshape(-1, channels)
+            started = True
+    except (av.FFmpegError, ValueError) as exc:
+        if not started:
+            raise MediaError(f"{path}: cannot decode audio ({_reason(exc)})") from exc
 
 
 def _video_start_s(container) -> float:

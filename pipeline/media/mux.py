@@ -6,6 +6,7 @@ soundtrack plays with the frame shown at ``t`` whatever the container's start of
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -33,16 +34,20 @@ def container_format(path: Path) -> str:
     return fmt
 
 
-def mux(video_path: str | Path, audio: np.ndarray, sample_rate: int, out_path: str | Path, *,
+def mux(video_path: str | Path, audio: np.ndarray | Iterable[np.ndarray], sample_rate: int,
+        out_path: str | Path, *, channels: int | None = None,
         keep_original_track: bool = False, bitrate: int = 192_000,
         ambisonic: bool = False) -> Path:
     """Write ``out_path``: ``video_path``'s video packets untouched plus ``audio`` as AAC.
 
     Args:
         video_path: the source clip (its video stream is stream-copied).
-        audio: float32 samples ``(n,)`` or ``(n, channels)`` with 1, 2 or 4 channels.
+        audio: float32 samples ``(n,)`` or ``(n, channels)`` with 1, 2 or 4 channels, or an
+            iterable of ``(m, channels)`` blocks in order (a long soundtrack, never held
+            whole in memory; then ``channels`` is required).
         sample_rate: samples per second of ``audio``.
         out_path: where to write (atomically: temporary name, then rename).
+        channels: channel count of the blocks when ``audio`` is an iterable.
         keep_original_track: also copy the source's first audio track, as a second track.
         bitrate: AAC bit rate per stream.
         ambisonic: the 4 channels are AmbiX first order (W, Y, Z, X): mark the track with
@@ -52,16 +57,18 @@ def mux(video_path: str | Path, audio: np.ndarray, sample_rate: int, out_path: s
 
     video_path, out_path = Path(video_path), Path(out_path)
     fmt = container_format(out_path)
-    audio = np.asarray(audio, np.float32)
-    if audio.ndim == 1:
-        audio = audio[:, None]
-    channels = audio.shape[1]
+    if isinstance(audio, np.ndarray):
+        audio = np.asarray(audio, np.float32)
+        channels = 1 if audio.ndim == 1 else audio.shape[1]
+        blocks: Iterable[np.ndarray] = [audio]
+    else:
+        blocks = audio
     if channels not in _LAYOUTS:
         raise UsageError(f"{out_path}: cannot write {channels}-channel audio; use 1, 2 or 4")
-    audio = np.ascontiguousarray(np.clip(audio, -1.0, 1.0).T)
     with atomic_output(out_path) as tmp:
         try:
-            _write(video_path, audio, sample_rate, tmp, fmt, keep_original_track, bitrate)
+            _write(video_path, _channel_rows(blocks, channels), sample_rate, tmp, fmt,
+                   keep_original_track, bitrate, channels)
         except av.FFmpegError as exc:
             raise MediaError(f"{out_path}: could not write ({_reason(exc)})") from exc
         if ambisonic and channels == 4 and fmt in ("mp4", "mov"):
@@ -69,15 +76,26 @@ def mux(video_path: str | Path, audio: np.ndarray, sample_rate: int, out_path: s
     return out_path
 
 
-def _write(src: Path, audio: np.ndarray, sr: int, tmp: Path, fmt: str,
-           keep_original: bool, bitrate: int) -> None:
+def _channel_rows(blocks: Iterable[np.ndarray], channels: int) -> Iterator[np.ndarray]:
+    """Each block as clipped, contiguous channel rows ``(channels, m)``."""
+    for block in blocks:
+        block = np.asarray(block, np.float32)
+        if block.ndim == 1:
+            block = block[:, None]
+        if block.shape[1] != channels:
+            raise UsageError(f"audio block has {block.shape[1]} channels, expected {channels}")
+        yield np.ascontiguousarray(np.clip(block, -1.0, 1.0).T)
+
+
+def _write(src: Path, rows: Iterator[np.ndarray], sr: int, tmp: Path, fmt: str,
+           keep_original: bool, bitrate: int, channels: int) -> None:
     import av
 
     with open_container(src) as inp, av.open(str(tmp), "w", format=fmt) as out:
         vin = inp.streams.video[0]
         targets = {vin.index: out.add_stream_from_template(vin)}
         # The new soundtrack is the first (default) audio track; the original follows it.
-        aout = out.add_stream("aac", rate=sr, layout=_LAYOUTS[audio.shape[0]])
+        aout = out.add_stream("aac", rate=sr, layout=_LAYOUTS[channels])
         aout.bit_rate = bitrate
         aout.time_base = Fraction(1, sr)
         copied = [vin]
@@ -86,7 +104,7 @@ def _write(src: Path, audio: np.ndarray, sr: int, tmp: Path, fmt: str,
             targets[ain.index] = out.add_stream_from_template(ain)
             copied.append(ain)
         start_s = float(vin.start_time * vin.time_base) if vin.start_time is not None else 0.0
-        writer = _AudioWriter(out, aout, audio, sr, start_s)
+        writer = _AudioWriter(out, aout, rows, sr, start_s)
         for packet in inp.demux(*copied):
             if packet.dts is None:
                 continue
@@ -98,31 +116,44 @@ def _write(src: Path, audio: np.ndarray, sr: int, tmp: Path, fmt: str,
 
 
 class _AudioWriter:
-    """Encodes the soundtrack in chunks, just ahead of the video, with exact timestamps."""
+    """Encodes the soundtrack in chunks, just ahead of the video, with exact timestamps.
 
-    def __init__(self, out, stream, audio: np.ndarray, sr: int, start_s: float) -> None:
-        self.out, self.stream, self.audio, self.sr = out, stream, audio, sr
+    Pulls channel-row blocks from an iterator only as the video needs them, so a long
+    soundtrack is encoded while it is being rendered.
+    """
+
+    def __init__(self, out, stream, rows: Iterator[np.ndarray], sr: int,
+                 start_s: float) -> None:
+        self.out, self.stream, self.rows, self.sr = out, stream, rows, sr
         self.start = round(start_s * sr)
-        self.pos = 0
+        self.pos = 0  # samples encoded so far
+        self.buffer: np.ndarray | None = None  # the current block, from buffer_pos on
+        self.buffer_pos = 0
 
     def write_until(self, t_s: float) -> None:
+        end = float("inf") if t_s == float("inf") else max(0, round(t_s * self.sr) - self.start)
+        while self.pos < end:
+            if self.buffer is None or self.buffer_pos >= self.buffer.shape[1]:
+                self.buffer = next(self.rows, None)
+                self.buffer_pos = 0
+                if self.buffer is None:
+                    self.rows = iter(())
+                    return
+                continue
+            take = int(min(end - self.pos, _CHUNK, self.buffer.shape[1] - self.buffer_pos))
+            self._encode(self.buffer[:, self.buffer_pos:self.buffer_pos + take])
+            self.buffer_pos += take
+
+    def _encode(self, chunk: np.ndarray) -> None:
         import av
 
-        total = self.audio.shape[1]
-        if t_s == float("inf"):
-            end = total
-        else:
-            end = min(total, max(0, round(t_s * self.sr) - self.start))
-        layout = self.stream.layout.name
-        while self.pos < end:
-            stop = min(end, self.pos + _CHUNK)
-            frame = av.AudioFrame.from_ndarray(
-                np.ascontiguousarray(self.audio[:, self.pos:stop]), format="fltp", layout=layout)
-            frame.sample_rate = self.sr
-            frame.pts = self.start + self.pos
-            frame.time_base = Fraction(1, self.sr)
-            self.out.mux(self.stream.encode(frame))
-            self.pos = stop
+        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(chunk), format="fltp",
+                                           layout=self.stream.layout.name)
+        frame.sample_rate = self.sr
+        frame.pts = self.start + self.pos
+        frame.time_base = Fraction(1, self.sr)
+        self.out.mux(self.stream.encode(frame))
+        self.pos += chunk.shape[1]
 
     def finish(self) -> None:
         self.write_until(float("inf"))

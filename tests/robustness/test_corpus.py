@@ -65,15 +65,40 @@ def test_unusual_clip_dubs(tmp_path: Path, case: str) -> None:
     assert elapsed < TIME_BOUND_S
 
 
-def test_long_clip_is_refused_by_the_guard_without_decoding(tmp_path: Path) -> None:
+def test_over_long_clip_is_refused_by_the_guard_without_decoding(tmp_path: Path) -> None:
     from tests.synth_media import make_clip
 
     # 2 hours at 1 frame per 10 s, 32x32: cheap to make, and only the probe reads it.
     clip = make_clip(tmp_path / "long.mp4", fps=0.1, seconds=7200.0, width=32, height=32)
-    proc, elapsed = run_cli("dub", str(clip), "-o", "out.mp4", "-q", cwd=tmp_path,
-                            tmpdir=tmp_path)
+    proc, elapsed = run_cli("dub", str(clip), "-o", "out.mp4", "-q", "--max-duration", "3600",
+                            cwd=tmp_path, tmpdir=tmp_path)
     assert proc.returncode == 2 and "--max-duration" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
     assert elapsed < 20.0 and not (tmp_path / "out.mp4").exists()
+
+
+def test_two_hour_clip_streams_with_flat_memory(tmp_path: Path) -> None:
+    """A 2-hour clip dubs by default, rendered in windows: its whole stereo mix alone would
+    be 2.8 GB of float32, the process peaks far below that."""
+    from tests.synth_media import make_clip
+
+    make_clip(tmp_path / "long.mp4", fps=0.1, seconds=7200.0, width=32, height=32)
+    code = ("import resource, runpy, sys; sys.argv = ['vidfoley', 'dub', 'long.mp4', '-o', "
+            "'out.mp4', '-q'];\ntry:\n    runpy.run_module('pipeline.cli.main', "
+            "run_name='__main__')\nexcept SystemExit as e:\n    code = e.code\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\nsys.exit(code)")
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=1200)
+    assert proc.returncode == 0, proc.stderr
+    peak_mb = int(proc.stdout.split()[-1]) / 1024
+    assert peak_mb < 1200, f"peak RSS {peak_mb:.0f} MB"
+    with av.open(str(tmp_path / "out.mp4")) as container:
+        audio = container.streams.audio[0]
+        assert audio.channels == 2
+        audio_s = float(audio.duration * audio.time_base)
+    assert abs(audio_s - 7200.0) <= 10.0 + 1e-3  # within one frame (0.1 fps)
+    assert leftovers(tmp_path) == []
 
 
 def test_output_folder_missing(tmp_path: Path) -> None:

@@ -1,0 +1,248 @@
+"""Mastering for soundtracks rendered window by window: measure block by block, then apply
+one gain curve to the whole soundtrack.
+
+:class:`Master` needs the whole mix in memory. For a long soundtrack the mix is rendered
+twice: :class:`BlockMeter` keeps, per ``LIMITER_BLOCK`` samples, only the K-weighted power
+and the true-peak maximum (1/32 of one channel), :func:`plan_gain` runs the master's
+loudness/limiter iteration on those, and :class:`GainCurve` hands each window its gains.
+The block figures are what :class:`Master` itself computes, so the result matches it to
+within the per-block approximation of the gain inside loudness.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from audio_gen.master import (
+    LIMITER_BLOCK,
+    SILENCE_LUFS,
+    KWeightedPower,
+    _block_max,
+    _phase_filters,
+    sample_true_peak,
+)
+from pipeline.errors import RenderError
+
+MAKE_UP_DB = 6.0  # as Master: limiting may cost loudness; make up at most 6 dB
+# While metering, true peak is exact only where it could reach the ceiling under the gain
+# the loudness so far implies, plus this margin; elsewhere an upper bound stands in.
+FLOOR_MARGIN_DB = 12.0
+
+
+# An interpolated sample is at most Σ|h| times the largest input sample under the filter.
+PEAK_GAIN_BOUND = float(np.max(np.sum(np.abs(_phase_filters()), axis=1)))
+
+
+class BlockMeter:
+    """Accumulates a mix's K-weighted power and true peak per ``LIMITER_BLOCK`` samples.
+
+    Blocks arrive in order (``add`` with contiguous starts, each a multiple of the block);
+    the K filters keep their state from one call to the next, so the figures are those of
+    the whole mix.
+
+    The 4× oversampled true peak is the costly part; like :class:`Master` it is computed
+    exactly only where it could reach the ceiling (:data:`FLOOR_MARGIN_DB` below the gain
+    the loudness so far implies). :meth:`peak_bound` turns the rest into safe upper bounds
+    once the final gain is known.
+
+    Args:
+        n_samples: length of the whole mix.
+        sample_rate: samples per second.
+        fmt: output format (FOA is measured on W only, as :class:`Master` does).
+        target_lufs: loudness the mix will be brought to (for the true-peak floor).
+        ceiling_dbtp: the true-peak ceiling (for the true-peak floor).
+    """
+
+    def __init__(self, n_samples: int, sample_rate: int, *, fmt: str = "stereo",
+                 target_lufs: float = -14.0, ceiling_dbtp: float = -1.0) -> None:
+        self.sample_rate = sample_rate
+        self.fmt = fmt
+        self.n_samples = n_samples
+        self.target_lufs = target_lufs
+        self.ceiling = 10 ** (ceiling_dbtp / 20)
+        blocks = -(-n_samples // LIMITER_BLOCK)
+        self.power = np.zeros(blocks, np.float32)
+        self.peak = np.zeros(blocks, np.float32)
+        self.floor = np.zeros(blocks, np.float32)  # the detector floor each block was read at
+        self.sos, self.weight = k_weighting(sample_rate)
+        self.state: np.ndarray | None = None
+        self.next_start = 0
+        self.power_blocks = 0  # blocks measured so far
+
+    def add(self, start: int, samples: np.ndarray, *, peak: np.ndarray | None = None) -> None:
+        """Measure ``samples`` (``(n, C)``) that sit at sample ``start`` of the whole mix.
+
+        Args:
+            peak: the block's true-peak envelope when the caller computed it with context
+                (the oversampling filter reaches 20 samples past each edge); else computed.
+        """
+        from scipy.signal import sosfilt
+
+        if start != self.next_start or start % LIMITER_BLOCK:
+            raise RenderError(f"meter blocks must be contiguous and aligned to "
+                              f"{LIMITER_BLOCK} samples; got start {start}, "
+                              f"expected {self.next_start}")
+        x = samples if samples.ndim == 2 else samples[:, None]
+        if self.fmt == "foa":
+            x = x[:, :1]
+        rows = np.ascontiguousarray(x.T, dtype=np.float64)
+        if self.state is None:  # filters at rest before the first sample, as in one pass
+            self.state = np.zeros((self.sos.shape[0], rows.shape[0], 2))
+        y, self.state = sosfilt(self.sos, rows, axis=-1, zi=self.state)
+        power = np.einsum("ij,ij->j", y, y) * self.weight
+        b0 = start // LIMITER_BLOCK
+        n = power.shape[0]
+        full = n // LIMITER_BLOCK
+        self.power[b0:b0 + full] = power[: full * LIMITER_BLOCK].reshape(full, -1).sum(axis=1)
+        if n > full * LIMITER_BLOCK:
+            self.power[b0 + full] = power[full * LIMITER_BLOCK:].sum()
+        self.power_blocks = b0 + -(-n // LIMITER_BLOCK)
+        self.next_start = start + n
+        floor = 0.0
+        if peak is None:
+            so_far = self.lufs()
+            if so_far > SILENCE_LUFS:
+                max_db = self.target_lufs - so_far + MAKE_UP_DB + FLOOR_MARGIN_DB
+                floor = self.ceiling / 10 ** (max_db / 20)
+            peak = sample_true_peak(samples, floor=floor)
+        blocks = _block_max(peak, LIMITER_BLOCK)
+        self.peak[b0:b0 + blocks.shape[0]] = blocks
+        self.floor[b0:b0 + blocks.shape[0]] = floor
+
+    def peak_bound(self, floor: float) -> np.ndarray:
+        """Block true peaks, exact wherever they reach ``floor``, upper bounds elsewhere.
+
+        A block read under a higher floor than ``floor`` may hold its sample peak only; its
+        true peak is below both that floor and ``Σ|h|`` times the largest sample near it.
+        """
+        from scipy.ndimage import maximum_filter1d
+
+        unsure = (self.floor > floor) & (self.peak * PEAK_GAIN_BOUND < self.floor)
+        if not np.any(unsure):
+            return self.peak
+        near = maximum_filter1d(self.peak, 3, mode="nearest") * np.float32(PEAK_GAIN_BOUND)
+        return np.where(unsure, np.minimum(near, self.floor), self.peak).astype(np.float32)
+
+    def lufs(self, block_gain: np.ndarray | None = None) -> float:
+        """Gated integrated loudness (BS.1770-4) under a per-block gain (or none)."""
+        power = self.power[: self.power_blocks].astype(np.float64)
+        if block_gain is not None:
+            power *= np.square(block_gain[: self.power_blocks], dtype=np.float64)
+        hop = max(1, round(KWeightedPower.BLOCK_S * (1 - KWeightedPower.OVERLAP)
+                           * self.sample_rate / LIMITER_BLOCK))
+        per_gate = round(1 / (1 - KWeightedPower.OVERLAP))
+        hops = power.shape[0] // hop
+        if hops < per_gate or self.n_samples < 0.02 * self.sample_rate:
+            return SILENCE_LUFS
+        hop_sums = power[: hops * hop].reshape(hops, hop).sum(axis=1)
+        sums = np.concatenate([[0.0], np.cumsum(hop_sums)])
+        z = (sums[per_gate:] - sums[:-per_gate]) / (per_gate * hop * LIMITER_BLOCK)
+        with np.errstate(divide="ignore"):
+            z = z[-0.691 + 10 * np.log10(z) > SILENCE_LUFS]
+        if z.size == 0:
+            return SILENCE_LUFS
+        relative_gate = -0.691 + 10 * math.log10(float(np.mean(z))) - 10.0
+        with np.errstate(divide="ignore"):
+            z = z[-0.691 + 10 * np.log10(z) > relative_gate]
+        return -0.691 + 10 * math.log10(float(np.mean(z)))
+
+
+@dataclass
+class GainCurve:
+    """The master's gain for a whole soundtrack, as block gains ramped per sample.
+
+    ``points[i]`` is the gain at the start of block ``i`` (one more point than blocks);
+    the gain ramps linearly between points, as in :meth:`Master.limiter_gain`.
+    """
+
+    points: np.ndarray
+    loudness_lufs: float
+    true_peak_dbtp: float
+
+    def segment(self, start: int, n: int) -> np.ndarray:
+        """Per-sample gains for samples ``start .. start + n`` (``start`` block-aligned)."""
+        b0 = start // LIMITER_BLOCK
+        blocks = -(-n // LIMITER_BLOCK)
+        g = self.points[b0:b0 + blocks + 1]
+        if g.shape[0] < blocks + 1:
+            g = np.append(g, np.full(blocks + 1 - g.shape[0], g[-1], np.float32))
+        frac = (np.arange(LIMITER_BLOCK, dtype=np.float32) / LIMITER_BLOCK)[None, :]
+        ramp = (g[1:] - g[:-1])[:, None] * frac
+        ramp += g[:-1, None]
+        return ramp.reshape(-1)[:n]
+
+
+def plan_gain(meter: BlockMeter, *, target_lufs: float, ceiling_dbtp: float,
+              lookahead_s: float = 0.005, hold_s: float = 0.02,
+              passes: int = 4) -> GainCurve:
+    """The gain curve :class:`Master` would apply, computed from the meter's block figures.
+
+    Static gain to the target, a look-ahead limiter on the block true peaks, re-measured
+    loudness and a corrected static gain (up to ``passes`` times, at most 6 dB make-up).
+    """
+    if ceiling_dbtp > 0:
+        raise RenderError(f"ceiling_dbtp must be <= 0 dBTP, got {ceiling_dbtp}; "
+                          "set the plan's true_peak_dbtp to -1")
+    blocks = meter.power.shape[0]
+    measured = meter.lufs()
+    if measured <= SILENCE_LUFS or not np.all(np.isfinite(meter.peak)):
+        peak = float(np.max(meter.peak)) if blocks else 0.0
+        return GainCurve(np.ones(blocks + 1, np.float32), measured, _db(peak))
+    # Slightly more margin than Master (0.05 dB): there is no final trim pass here.
+    ceiling = 10 ** ((ceiling_dbtp - 0.1) / 20)
+    static_db = target_lufs - measured
+    max_db = static_db + MAKE_UP_DB
+    block_peak = meter.peak_bound(ceiling / 10 ** (max_db / 20))
+    points = np.ones(blocks + 1, np.float32)
+    for _ in range(passes):
+        static = np.float32(10 ** (static_db / 20))
+        points = block_limiter(block_peak * static, meter.sample_rate, ceiling,
+                               lookahead_s=lookahead_s, hold_s=hold_s) * static
+        per_block = 0.5 * (points[1:] + points[:-1])
+        error = target_lufs - meter.lufs(per_block)
+        if abs(error) < 0.05:
+            break
+        static_db = min(static_db + error, max_db)
+    per_block = 0.5 * (points[1:] + points[:-1])
+    loudness = meter.lufs(per_block)
+    # The peak inside a block scales by at most the larger of its two ramp points.
+    peak = float(np.max(block_peak * np.maximum(points[1:], points[:-1])))
+    return GainCurve(points, loudness, _db(peak))
+
+
+def block_limiter(block_peak: np.ndarray, sample_rate: int, ceiling: float, *,
+                  lookahead_s: float, hold_s: float) -> np.ndarray:
+    """The limiter's gain points (one per block plus one) for block true peaks.
+
+    The same min-filter and moving average as :meth:`Master._block_limiter`, stopped
+    before the per-sample ramp (which :class:`GainCurve` builds one window at a time).
+    """
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+    need = np.minimum(1.0, ceiling / np.maximum(block_peak, 1e-12)).astype(np.float32)
+    if need.size == 0 or float(np.min(need)) >= 1.0:
+        return np.ones(need.size + 1, np.float32)
+    look = max(round(lookahead_s * sample_rate / LIMITER_BLOCK), 1)
+    hold = max(round(hold_s * sample_rate / LIMITER_BLOCK), 0)
+    g = minimum_filter1d(need, 2 * (look + hold + 1) + 1, mode="nearest")
+    g = uniform_filter1d(g, 2 * look + 1, mode="nearest")
+    return np.append(g, g[-1]).astype(np.float32)
+
+
+def k_weighting(sample_rate: int) -> tuple[np.ndarray, float]:
+    """BS.1770-4's K filter as one biquad cascade (pyloudnorm's coefficients) and the
+    square of its pass-band gain, the factor the filtered power is scaled by."""
+    from pyloudnorm.iirfilter import IIRfilter
+
+    stages = (IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, sample_rate, "high_shelf"),
+              IIRfilter(0.0, 0.5, 38.0, sample_rate, "high_pass"))
+    sos = np.array([np.concatenate([f.b, f.a]) for f in stages])
+    gain = float(np.prod([f.passband_gain for f in stages]))
+    return sos, gain * gain
+
+
+def _db(peak: float) -> float:
+    return 20 * math.log10(peak) if peak > 0 else -120.0

@@ -1,0 +1,235 @@
+"""``WindowedRenderer``: a long ``SoundPlan`` rendered in overlapping windows with flat memory.
+
+Each window is an ordinary plan (the events, tracks and beds that sound in it, re-timed to
+start at 0) rendered by :class:`SoundtrackRenderer` without mastering. A pre-roll before
+each window lets ringing modes and the room's tail from earlier events sound into it, and
+consecutive windows overlap by a short linear crossfade, so boundaries do not click. Two
+passes: the first measures loudness and true peak block by block
+(:class:`~audio_gen.stream_master.BlockMeter`), the second renders again and applies one
+gain curve for the whole soundtrack. Memory: one window's mix and stems, plus 1/32 of one
+channel for the meter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from audio_gen.base import SoundSource
+from audio_gen.master import LIMITER_BLOCK, Master, Mastered
+from audio_gen.mixer import AMBIENCE_ONLY_OFFSET_LU, SoundtrackRenderer
+from audio_gen.spatial.base import SpatialRenderer
+from audio_gen.spatial.room import RoomFilter
+from audio_gen.stream_master import BlockMeter, GainCurve, plan_gain
+from pipeline.progress import Progress
+from pipeline.records import Layer, LayerEvent, SoundPlan, TrackPoint
+
+# The room's impulse response is at most 4 s (room.MAX_IR_S) and a steel bar rings ~2 s:
+# 5 s of pre-roll lets everything that started before a window sound into it.
+PREROLL_S = 5.0
+CROSSFADE_S = 0.05
+WINDOW_S = 60.0
+# Beds get a new seed per window (else every window would repeat the same minute).
+_WINDOW_SEED_STRIDE = 1_000_003
+
+
+@dataclass
+class Window:
+    """One window: samples ``start .. stop`` are kept, ``render_start .. render_stop``
+    rendered (pre-roll before, crossfade after)."""
+
+    index: int
+    start: int
+    stop: int
+    render_start: int
+    render_stop: int
+
+
+@dataclass
+class SoundtrackBlock:
+    """A finished stretch of the soundtrack: the mix and stems for samples ``start ..``."""
+
+    start: int
+    samples: np.ndarray
+    stems: dict[str, np.ndarray] = field(default_factory=dict)
+    dry_stems: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+class _Unmastered(Master):
+    """A master that leaves the mix as it is (the windowed renderer masters it later)."""
+
+    def __call__(self, mix: np.ndarray, sample_rate: int, **_: object) -> Mastered:
+        return Mastered(mix, np.ones(mix.shape[0], np.float32), float("nan"), float("nan"))
+
+
+class _WindowMixer(SoundtrackRenderer):
+    """The mixer for one window: unmastered, and the room filter built once per window
+    length (all windows but the first and last share it) instead of once per window."""
+
+    def __init__(self, sources: Mapping[str, SoundSource], *, stems: bool,
+                 aspect: float) -> None:
+        super().__init__(sources, stems=stems, master=_Unmastered(), aspect=aspect)
+        self._rooms: dict[tuple, RoomFilter] = {}
+
+    def _room(self, plan: SoundPlan, renderer: SpatialRenderer, n: int) -> RoomFilter:
+        key = (n, plan.format, plan.sample_rate, plan.seed, repr(plan.environment))
+        if key not in self._rooms:
+            if len(self._rooms) >= 2:  # first, middle and last lengths: keep two at most
+                self._rooms.pop(next(iter(self._rooms)))
+            self._rooms[key] = super()._room(plan, renderer, n)
+        return self._rooms[key]
+
+
+def plan_windows(n_samples: int, sample_rate: int, *, window_s: float = WINDOW_S,
+                 preroll_s: float = PREROLL_S, crossfade_s: float = CROSSFADE_S) -> list[Window]:
+    """Cut ``n_samples`` into windows whose kept parts tile it; starts are block-aligned."""
+    size = max(1, round(window_s * sample_rate / LIMITER_BLOCK)) * LIMITER_BLOCK
+    pre, fade = round(preroll_s * sample_rate), round(crossfade_s * sample_rate)
+    out = []
+    for index, start in enumerate(range(0, max(n_samples, 1), size)):
+        stop = min(start + size, n_samples)
+        out.append(Window(index, start, stop, max(0, start - pre), min(n_samples, stop + fade)))
+    return out
+
+
+def window_plan(plan: SoundPlan, window: Window) -> SoundPlan:
+    """The part of ``plan`` that sounds in ``window``'s rendered span, re-timed to start at 0."""
+    sr = plan.sample_rate
+    t0, t1 = window.render_start / sr, window.render_stop / sr
+    layers = [_window_layer(layer, t0, t1, window.index) for layer in plan.layers]
+    return replace(plan, duration_s=(window.render_stop - window.render_start) / sr,
+                   layers=layers, notes=[])
+
+
+def _window_layer(layer: Layer, t0: float, t1: float, index: int) -> Layer:
+    events = []
+    for event in layer.events:
+        end = event.t_s + max(event.duration_s, 0.0)
+        if event.t_s >= t1 or (event.t_s < t0 and end <= t0):
+            continue
+        if event.t_s >= t0:
+            events.append(replace(event, t_s=event.t_s - t0))
+        else:  # a sustained event already under way: it continues from the window's start
+            events.append(LayerEvent(t_s=0.0, strength=event.strength, duration_s=end - t0,
+                                     kind=event.kind))
+    seed = layer.seed
+    if layer.kind == "ambience":
+        seed = (layer.seed * _WINDOW_SEED_STRIDE + index) % 2**31
+    return replace(layer, events=events, track=_window_track(layer.track, t0, t1), seed=seed)
+
+
+def _window_track(track: list[TrackPoint], t0: float, t1: float) -> list[TrackPoint]:
+    """The points inside ``[t0, t1]`` plus one on each side (so interpolation at the edges
+    is the same as over the whole track), re-timed."""
+    if not track:
+        return []
+    times = np.array([p.t_s for p in track])
+    lo = max(int(np.searchsorted(times, t0, side="right")) - 1, 0)
+    hi = min(int(np.searchsorted(times, t1, side="left")) + 1, len(track))
+    return [replace(p, t_s=p.t_s - t0) for p in track[lo:hi]]
+
+
+class WindowedRenderer:
+    """Renders a :class:`SoundPlan` window by window, mastered as one soundtrack.
+
+    Args:
+        sources: backend name (``Layer.backend``) → sound source.
+        window_s: kept length of each window.
+        preroll_s: rendered before each window, for tails of earlier sounds.
+        crossfade_s: overlap between consecutive windows.
+        aspect: picture width/height (elevation from the track's y).
+
+    Example:
+        >>> from pipeline.records import SoundPlan
+        >>> renderer = WindowedRenderer(sources={}, window_s=0.2)
+        >>> blocks = list(renderer(SoundPlan(duration_s=0.5)))
+        >>> sum(b.samples.shape[0] for b in blocks), blocks[0].samples.shape[1]
+        (24000, 2)
+    """
+
+    def __init__(self, sources: Mapping[str, SoundSource], *, window_s: float = WINDOW_S,
+                 preroll_s: float = PREROLL_S, crossfade_s: float = CROSSFADE_S,
+                 aspect: float = 16 / 9) -> None:
+        self.sources = dict(sources)
+        self.window_s = window_s
+        self.preroll_s = preroll_s
+        self.crossfade_s = crossfade_s
+        self.aspect = aspect
+        self.layer_errors: dict[str, str] = {}
+        self.gain: GainCurve | None = None
+
+    def __call__(self, plan: SoundPlan, *, stems: bool = False,
+                 progress: Progress | None = None) -> Iterator[SoundtrackBlock]:
+        """Measure the whole plan, then yield mastered blocks in order.
+
+        After the last block, :attr:`gain` holds the loudness and true peak reached and
+        :attr:`layer_errors` the layers that failed (they are left out, the rest renders).
+        """
+        SoundtrackRenderer(sources={}).check_inputs(plan)
+        windows = plan_windows(round(plan.duration_s * plan.sample_rate), plan.sample_rate,
+                               window_s=self.window_s, preroll_s=self.preroll_s,
+                               crossfade_s=self.crossfade_s)
+        total = 2 * len(windows)
+        objects_sound = any(layer.kind == "object" and not layer.mute for layer in plan.layers)
+        target = plan.loudness_lufs + (0.0 if objects_sound else AMBIENCE_ONLY_OFFSET_LU)
+        meter = BlockMeter(round(plan.duration_s * plan.sample_rate), plan.sample_rate,
+                           fmt=plan.format, target_lufs=target,
+                           ceiling_dbtp=plan.true_peak_dbtp)
+        for i, block in enumerate(self._unmastered(plan, windows, stems=False)):
+            if progress is not None:
+                progress(i, total, "measuring loudness")
+            meter.add(block.start, block.samples)
+        if objects_sound and not any(layer.kind == "object" and not layer.mute
+                                     and layer.id not in self.layer_errors
+                                     for layer in plan.layers):
+            target += AMBIENCE_ONLY_OFFSET_LU  # every object layer failed: a bed alone
+        self.gain = plan_gain(meter, target_lufs=target, ceiling_dbtp=plan.true_peak_dbtp)
+        for i, block in enumerate(self._unmastered(plan, windows, stems=stems)):
+            if progress is not None:
+                progress(len(windows) + i, total, "rendering")
+            gain = self.gain.segment(block.start, block.samples.shape[0])
+            for signal in (block.samples, *block.stems.values()):
+                signal *= gain if signal.ndim == 1 else gain[:, None]
+            yield block
+        if progress is not None:
+            progress(total, total, "done")
+
+    def _unmastered(self, plan: SoundPlan, windows: list[Window], *,
+                    stems: bool) -> Iterator[SoundtrackBlock]:
+        """Each window's kept part, unmastered, crossfaded into the tail of the one before."""
+        renderer = _WindowMixer(self.sources, stems=stems, aspect=self.aspect)
+        tail: SoundtrackBlock | None = None
+        for window in windows:
+            track = renderer(window_plan(plan, window))
+            for key, message in track.layer_errors.items():
+                self.layer_errors.setdefault(key, message)
+            head = window.start - window.render_start
+            keep = window.stop - window.start
+            block = SoundtrackBlock(
+                window.start, np.array(track.samples[head:head + keep]),
+                {k: np.array(v[head:head + keep]) for k, v in track.stems.items()},
+                {k: np.array(v[head:head + keep]) for k, v in track.dry_stems.items()})
+            if tail is not None:
+                _crossfade(tail, block)
+            tail = SoundtrackBlock(
+                window.stop, track.samples[head + keep:],
+                {k: v[head + keep:] for k, v in track.stems.items()},
+                {k: v[head + keep:] for k, v in track.dry_stems.items()})
+            yield block
+
+
+def _crossfade(tail: SoundtrackBlock, block: SoundtrackBlock) -> None:
+    """Fade ``block``'s head in over the previous window's overlap, in place."""
+    n = min(tail.samples.shape[0], block.samples.shape[0])
+    if n == 0:
+        return
+    fade_in = (np.arange(1, n + 1, dtype=np.float32) / np.float32(n + 1))
+    pairs = [(tail.samples, block.samples)]
+    pairs += [(tail.stems[k], block.stems[k]) for k in block.stems if k in tail.stems]
+    pairs += [(tail.dry_stems[k], block.dry_stems[k]) for k in block.dry_stems
+              if k in tail.dry_stems]
+    for old, new in pairs:
+        ramp = fade_in if new.ndim == 1 else fade_in[:, None]
+        new[:n] = old[:n] + (new[:n] - old[:n]) * ramp

@@ -1,0 +1,84 @@
+"""Long-clip dubs, rendered window by window into the files (forced here on short clips with
+``stream_above_s=0``): the same outputs as a whole render, written as they are made."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+import soundfile as sf
+
+from pipeline.example import BOUNCE_TIMES_S, EXAMPLE_PROMPT, example_clip
+from pipeline.foley_pipeline import DubOptions, FoleyPipeline
+from pipeline.media import decode_audio, probe
+from pipeline.onsets import detect_onsets
+from tests.synth_media import make_clip
+
+STREAMED = {"stream_above_s": 0.0, "stream_window_s": 1.0}
+
+
+def _packets(path: Path) -> list[str]:
+    with av.open(str(path)) as container:
+        return [hashlib.sha256(bytes(p)).hexdigest()
+                for p in container.demux(container.streams.video[0]) if p.dts is not None]
+
+
+def test_streamed_dub_writes_the_clip_stems_and_plan(tmp_path: Path) -> None:
+    clip = example_clip(tmp_path / "cache")
+    out, stems = tmp_path / "out.mp4", tmp_path / "stems"
+    result = FoleyPipeline().dub(clip, out, EXAMPLE_PROMPT, stems_dir=stems,
+                                 options=DubOptions(**STREAMED))
+    assert result.soundtrack is None and result.mix_path == str(stems / "mix.wav")
+    assert _packets(out) == _packets(clip)
+    video = probe(clip)
+    mix, sr = sf.read(stems / "mix.wav", dtype="float32")
+    assert sr == 48_000 and mix.shape == (round(video.duration_s * sr), 2)
+    names = sorted(p.name for p in stems.iterdir())
+    assert "plan.json" in names and sum(n.endswith(".dry.wav") for n in names) == len(
+        result.plan.layers)
+    spatial = [sf.read(stems / n, dtype="float32")[0] for n in names
+               if n.endswith(".wav") and not n.endswith(".dry.wav") and n != "mix.wav"]
+    np.testing.assert_allclose(sum(spatial), mix, atol=2e-4)  # 24-bit files sum to the mix
+    # Every bounce is heard when it is seen (onset frames are 10 ms).
+    onsets = detect_onsets(decode_audio(out, channels=1)[:, 0], sr)
+    for t in BOUNCE_TIMES_S:
+        assert np.min(np.abs(onsets - t)) <= 0.02, (t, onsets)
+    assert result.loudness_lufs == pytest.approx(-14.0, abs=2.5)
+    assert not list(tmp_path.rglob("*.partial*"))
+
+
+def test_streamed_dub_matches_the_whole_render(tmp_path: Path) -> None:
+    clip = example_clip(tmp_path / "cache")
+    pipe = FoleyPipeline()
+    whole = pipe.dub(clip, tmp_path / "whole.mp4", EXAMPLE_PROMPT)
+    streamed = pipe.dub(clip, tmp_path / "streamed.mp4", EXAMPLE_PROMPT,
+                        options=DubOptions(**STREAMED))
+    assert streamed.loudness_lufs == pytest.approx(whole.loudness_lufs, abs=0.5)
+    a = decode_audio(tmp_path / "whole.mp4", channels=1)[:, 0]
+    b = decode_audio(tmp_path / "streamed.mp4", channels=1)[:, 0]
+    assert a.shape == b.shape
+
+
+def test_streamed_original_mix_never_clips(tmp_path: Path) -> None:
+    clip = make_clip(tmp_path / "in.mp4", seconds=3.0, audio_hz=440.0)
+    out = tmp_path / "out.mp4"
+    FoleyPipeline().dub(clip, out, "a wooden block",
+                        options=DubOptions(original="mix", **STREAMED))
+    audio = decode_audio(out, channels=2)
+    original = decode_audio(clip, channels=2)[: audio.shape[0]]
+    assert np.max(np.abs(audio)) <= 1.0
+    # The clip's own 440 Hz tone is in the mix, in time.
+    r = np.corrcoef(audio[: original.shape[0], 0], original[:, 0])[0, 1]
+    assert r > 0.5
+
+
+def test_streamed_foa_dub_is_a_four_channel_track(tmp_path: Path) -> None:
+    clip = example_clip(tmp_path / "cache")
+    out = tmp_path / "out.mp4"
+    FoleyPipeline().dub(clip, out, EXAMPLE_PROMPT,
+                        options=DubOptions(format="foa", **STREAMED))
+    with av.open(str(out)) as container:
+        assert container.streams.audio[0].channels == 4
