@@ -142,11 +142,25 @@ def test_read_only_output_fails_before_any_work(tmp_path: Path, target: str) -> 
 
 
 def test_unreadable_file(tmp_path: Path) -> None:
+    """A clip without read permission: one line naming it. Root reads every file, so as
+    root the CLI runs without the capabilities that bypass permission bits."""
+    import shutil
+
     from tests.synth_media import make_clip
 
+    prefix: list[str] = []
     if os.geteuid() == 0:
-        pytest.skip("root reads any file: permission bits cannot make one unreadable")
+        setpriv = shutil.which("setpriv")  # util-linux, essential on Debian
+        if setpriv is None:
+            pytest.skip("running as root without setpriv: cannot drop CAP_DAC_OVERRIDE")
+        prefix = [setpriv, "--bounding-set", "-dac_override,-dac_read_search", "--"]
     clip = make_clip(tmp_path / "in.mp4", seconds=1.0)
     clip.chmod(0)
-    proc, _ = run_cli("dub", "in.mp4", "-o", "out.mp4", "-q", cwd=tmp_path, tmpdir=tmp_path)
-    assert proc.returncode == 2 and "permission denied" in proc.stderr
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    proc = subprocess.run([*prefix, sys.executable, "-m", "pipeline.cli.main", "dub", "in.mp4",
+                           "-o", "out.mp4", "-q"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=TIME_BOUND_S)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "in.mp4" in lines[0] and "permission denied" in lines[0]
+    assert not (tmp_path / "out.mp4").exists() and leftovers(tmp_path) == []
