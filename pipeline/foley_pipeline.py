@@ -32,6 +32,7 @@ from pipeline.records import DubResult, SceneAnalysis, SoundPlan, Soundtrack, Vi
 PIPELINE_FILE = "pipeline.json"
 # What `vidfoley generate` uses when no --video-model is given (a ~8 GB download, GPU advised).
 DEFAULT_VIDEO_MODEL = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
+LONG_TIMELINE_S = 600.0  # longer clips: the timeline's original-sound envelope at 8 kHz
 
 
 @dataclass
@@ -330,10 +331,12 @@ class FoleyPipeline:
         if scene is None:
             scene = SceneAnalysis(duration_s=plan.duration_s, environment=plan.environment)
         original = None
+        # The envelope of a long clip's own sound is drawn from 8 kHz audio (250 MB for
+        # two hours instead of 1.4 GB); a plot that wide cannot show the difference.
+        rate = plan.sample_rate if video.duration_s <= LONG_TIMELINE_S else 8000
         if video.has_audio:
-            original = decode_audio(video.path, sample_rate=plan.sample_rate, channels=1)[:, 0]
-        return draw_timeline(scene, plan, out, original_audio=original,
-                             sample_rate=plan.sample_rate)
+            original = decode_audio(video.path, sample_rate=rate, channels=1)[:, 0]
+        return draw_timeline(scene, plan, out, original_audio=original, sample_rate=rate)
 
 
 def _same_file(a: str | Path, b: str | Path) -> bool:
