@@ -73,8 +73,19 @@ class SoundtrackRenderer:
             raise PlanError(f"duration_s must be >= 0, got {plan.duration_s}")
 
     def __call__(self, plan: SoundPlan, *, progress: Progress | None = None) -> Soundtrack:
-        """Render ``plan``; a failing layer lands in ``layer_errors``, the rest still renders."""
+        """Render ``plan``; a failing layer lands in ``layer_errors``, the rest still renders.
+
+        BLAS runs on one thread meanwhile: its products here are small (filter blocks,
+        oversampling), where extra threads only contend with each other and with the rest
+        of a busy machine.
+        """
+        from threadpoolctl import threadpool_limits
+
         self.check_inputs(plan)
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._render(plan, progress)
+
+    def _render(self, plan: SoundPlan, progress: Progress | None) -> Soundtrack:
         renderer = RENDERERS[plan.format]()
         sr = plan.sample_rate
         n = round(plan.duration_s * sr)

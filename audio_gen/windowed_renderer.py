@@ -167,6 +167,8 @@ class WindowedRenderer:
         After the last block, :attr:`gain` holds the loudness and true peak reached and
         :attr:`layer_errors` the layers that failed (they are left out, the rest renders).
         """
+        from threadpoolctl import threadpool_limits
+
         SoundtrackRenderer(sources={}).check_inputs(plan)
         windows = plan_windows(round(plan.duration_s * plan.sample_rate), plan.sample_rate,
                                window_s=self.window_s, preroll_s=self.preroll_s,
@@ -180,7 +182,8 @@ class WindowedRenderer:
         for i, block in enumerate(self._unmastered(plan, windows, stems=False)):
             if progress is not None:
                 progress(i, total, "measuring loudness")
-            meter.add(block.start, block.samples)
+            with threadpool_limits(limits=1, user_api="blas"):  # small products: one thread
+                meter.add(block.start, block.samples)
         if objects_sound and not any(layer.kind == "object" and not layer.mute
                                      and layer.id not in self.layer_errors
                                      for layer in plan.layers):
