@@ -148,6 +148,11 @@ class SoundtrackRenderer:
                           loudness_lufs=mastered.loudness_lufs,
                           true_peak_dbtp=mastered.true_peak_dbtp, layer_errors=errors)
 
+    def reference_distance_m(self, layer: Layer) -> float | None:
+        """The distance ``layer``'s level refers to, when the plan is part of a longer one
+        (see :class:`~audio_gen.windowed_renderer.WindowedRenderer`); None: its own median."""
+        return None
+
     def _room(self, plan: SoundPlan, renderer: SpatialRenderer, n: int) -> RoomFilter:
         return RoomModel().filter(plan.environment, renderer, n_samples=n,
                                   sample_rate=plan.sample_rate, seed=plan.seed)
@@ -207,6 +212,7 @@ class SoundtrackRenderer:
         if layer.spatial and layer.track:
             path = Trajectory.from_track(layer.track, n_samples=n, sample_rate=sr,
                                          hfov_deg=plan.camera_hfov_deg, aspect=self.aspect)
+            path.reference_distance_m = self.reference_distance_m(layer)
             signal, path.gain = self.distance.shape(dry, path, sample_rate=sr,
                                                     outdoor=not plan.environment.indoor)
             # Propagation/Doppler delay at control rate: the renderer adds it to its own

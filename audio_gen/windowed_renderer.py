@@ -22,6 +22,7 @@ from audio_gen.master import LIMITER_BLOCK, Master, Mastered
 from audio_gen.mixer import AMBIENCE_ONLY_OFFSET_LU, SoundtrackRenderer
 from audio_gen.spatial.base import SpatialRenderer
 from audio_gen.spatial.room import RoomFilter
+from audio_gen.spatial.trajectory import Trajectory
 from audio_gen.stream_master import BlockMeter, GainCurve, plan_gain
 from pipeline.progress import Progress
 from pipeline.records import Layer, LayerEvent, SoundPlan, TrackPoint
@@ -68,10 +69,15 @@ class _WindowMixer(SoundtrackRenderer):
     """The mixer for one window: unmastered, and the room filter built once per window
     length (all windows but the first and last share it) instead of once per window."""
 
-    def __init__(self, sources: Mapping[str, SoundSource], *, stems: bool,
-                 aspect: float) -> None:
+    def __init__(self, sources: Mapping[str, SoundSource], *, stems: bool, aspect: float,
+                 distances: Mapping[str, float]) -> None:
         super().__init__(sources, stems=stems, master=_Unmastered(), aspect=aspect)
         self._rooms: dict[tuple, RoomFilter] = {}
+        self.distances = dict(distances)
+
+    def reference_distance_m(self, layer: Layer) -> float | None:
+        """The layer's median distance over the whole clip, so windows agree on its level."""
+        return self.distances.get(layer.id)
 
     def _room(self, plan: SoundPlan, renderer: SpatialRenderer, n: int) -> RoomFilter:
         key = (n, plan.format, plan.sample_rate, plan.seed, repr(plan.environment))
@@ -202,7 +208,8 @@ class WindowedRenderer:
     def _unmastered(self, plan: SoundPlan, windows: list[Window], *,
                     stems: bool) -> Iterator[SoundtrackBlock]:
         """Each window's kept part, unmastered, crossfaded into the tail of the one before."""
-        renderer = _WindowMixer(self.sources, stems=stems, aspect=self.aspect)
+        renderer = _WindowMixer(self.sources, stems=stems, aspect=self.aspect,
+                                distances=self._typical_distances(plan))
         tail: SoundtrackBlock | None = None
         for window in windows:
             track = renderer(window_plan(plan, window))
@@ -221,6 +228,15 @@ class WindowedRenderer:
                 {k: v[head + keep:] for k, v in track.stems.items()},
                 {k: v[head + keep:] for k, v in track.dry_stems.items()})
             yield block
+
+
+    def _typical_distances(self, plan: SoundPlan) -> dict[str, float]:
+        """Each spatial layer's median distance over its whole track."""
+        n = round(plan.duration_s * plan.sample_rate)
+        return {layer.id: Trajectory.from_track(
+                    layer.track, n_samples=n, sample_rate=plan.sample_rate,
+                    hfov_deg=plan.camera_hfov_deg, aspect=self.aspect).typical_distance_m
+                for layer in plan.layers if layer.spatial and layer.track}
 
 
 def _crossfade(tail: SoundtrackBlock, block: SoundtrackBlock) -> None:

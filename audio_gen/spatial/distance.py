@@ -90,7 +90,7 @@ class DistanceModel:
         distance = path.distance_m
         gain = self.gain(distance)
         if self.relative_gain and distance.size:
-            gain = gain * (max(float(np.median(distance)), self.min_m) / self.reference_m)
+            gain = gain * (max(path.typical_distance_m, self.min_m) / self.reference_m)
         # The low band's air loss is broadband too; the filters shape only what lies above.
         gain = gain * 10 ** (-AIR_ABSORPTION_DB_PER_KM[0] * distance / 1000.0 / 20)
         x = self._air(x, path, sample_rate)
@@ -141,9 +141,9 @@ class DistanceModel:
         if not moving and not self.propagation_delay:
             return None
         distance = path.distance_m
-        offset = 0.0 if self.propagation_delay else float(np.median(distance))
+        offset = 0.0 if self.propagation_delay else path.typical_distance_m
         if not moving:
-            return np.full(distance.size, (float(np.median(distance))) / SPEED_OF_SOUND_M_S *
+            return np.full(distance.size, path.typical_distance_m / SPEED_OF_SOUND_M_S *
                            sample_rate, dtype=np.float32)
         t = np.arange(distance.size, dtype=np.float64) * path.block / sample_rate
         delay_s = (distance - offset) / SPEED_OF_SOUND_M_S

@@ -73,6 +73,9 @@ class Trajectory:
         gain: optional broadband gain at control rate, at the source's own (emission) times:
             :meth:`read` moves it through each channel's delay and applies it with the
             channel's gain, so distance attenuation costs no pass of its own.
+        reference_distance_m: the distance the layer's level and picture sync refer to
+            when this path is part of a longer one (a window of a long clip); else None
+            and the median over this path serves (:attr:`typical_distance_m`).
     """
 
     azimuth_rad: np.ndarray
@@ -82,6 +85,14 @@ class Trajectory:
     n_samples: int
     delay_samples: np.ndarray | None = None
     gain: np.ndarray | None = None
+    reference_distance_m: float | None = None
+
+    @property
+    def typical_distance_m(self) -> float:
+        """The layer's typical distance: ``reference_distance_m``, or this path's median."""
+        if self.reference_distance_m is not None:
+            return self.reference_distance_m
+        return float(np.median(self.distance_m)) if self.distance_m.size else MIN_DISTANCE_M
 
     @classmethod
     def fixed(cls, n_samples: int, *, azimuth_deg: float = 0.0, elevation_deg: float = 0.0,

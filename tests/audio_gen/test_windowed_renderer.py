@@ -80,7 +80,8 @@ def _plan(seconds: float) -> SoundPlan:
     hits = [LayerEvent(t_s=round(0.37 + 0.61 * k, 3), strength=1.0)
             for k in range(int((seconds - 0.5) / 0.61))]
     ball = Layer(id="ball", sound="impact/ball", params={"material": "rubber"}, events=hits,
-                 track=[TrackPoint(t_s=t, x=0.2 + 0.6 * t / seconds, y=0.6, w=0.1, h=0.1)
+                 track=[TrackPoint(t_s=t, x=0.2 + 0.6 * t / seconds, y=0.6, w=0.1, h=0.1,
+                                   depth_m=20.0 - 18.0 * t / seconds)  # approaching
                         for t in np.linspace(0, seconds, 9)])
     bed = Layer(id="bed", kind="ambience", sound="bed/room_tone", spatial=False)
     return SoundPlan(duration_s=seconds, layers=[ball, bed],
@@ -99,6 +100,13 @@ def test_windowed_render_lands_where_the_whole_render_does(fmt: str) -> None:
     assert mix.shape == whole.samples.shape
     stems = {k: np.concatenate([b.stems[k] for b in blocks]) for k in ("ball", "bed")}
     np.testing.assert_allclose(stems["ball"] + stems["bed"], mix, atol=1e-5)
+    # Each window plays the ball at the level of the whole render: distance gain refers to
+    # the whole track's median distance, not the window's.
+    for second in range(int(plan.duration_s)):
+        part = slice(second * SR, (second + 1) * SR)
+        level_db = 10 * np.log10(np.mean(stems["ball"][part] ** 2)
+                                 / np.mean(whole.stems["ball"][part] ** 2))
+        assert abs(level_db) < 1.0, (second, level_db)
     # Every bounce where the whole render puts it (onset detector resolution: 10 ms).
     np.testing.assert_allclose(detect_onsets(stems["ball"][:, 0], SR),
                                detect_onsets(whole.stems["ball"][:, 0], SR), atol=0.011)
