@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from audio_gen.spatial.trajectory import ramp
 from pipeline.errors import RenderError
 
 SILENCE_LUFS = -70.0  # BS.1770-4 absolute gate: anything quieter reads as silence
 SILENCE_DBTP = -120.0
 LIMITER_BLOCK = 32  # limiter control rate: gain computed per 32 samples, ramped between
 OVERSAMPLE = 4  # BS.1770-4 Annex 2: 4× oversampling for true peak at 48 kHz
+MAKE_UP_DB = 6.0  # limiting may cost loudness; the static gain makes up at most 6 dB
 
 
 def _phase_filters(taps_per_phase: int = 20) -> np.ndarray:
@@ -146,6 +149,18 @@ def loudness_lufs(x: np.ndarray, sample_rate: int, *, fmt: str = "stereo") -> fl
     return value if math.isfinite(value) and value > SILENCE_LUFS else SILENCE_LUFS
 
 
+def k_weighting(sample_rate: int) -> tuple[np.ndarray, float]:
+    """BS.1770-4's K filter as one biquad cascade (pyloudnorm's own coefficients, so figures
+    equal ``pyloudnorm.Meter``'s) and the square of its pass-band gain, which scales power."""
+    from pyloudnorm.iirfilter import IIRfilter
+
+    stages = (IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, sample_rate, "high_shelf"),
+              IIRfilter(0.0, 0.5, 38.0, sample_rate, "high_pass"))
+    sos = np.array([np.concatenate([f.b, f.a]) for f in stages])
+    gain = float(np.prod([f.passband_gain for f in stages]))
+    return sos, gain * gain
+
+
 class KWeightedPower:
     """A mix's K-weighted power (BS.1770-4), filtered once, so the gated loudness of the mix
     under any slowly varying gain is a cheap cumulative sum instead of a new filtering pass.
@@ -158,20 +173,15 @@ class KWeightedPower:
     OVERLAP = 0.75
 
     def __init__(self, x: np.ndarray, sample_rate: int, *, fmt: str = "stereo") -> None:
-        from pyloudnorm.iirfilter import IIRfilter
         from scipy.signal import sosfilt
 
         x2 = x if x.ndim == 2 else x[:, None]
         if fmt == "foa":
             x2 = x2[:, :1]
-        stages = (IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, sample_rate, "high_shelf"),
-                  IIRfilter(0.0, 0.5, 38.0, sample_rate, "high_pass"))
-        # Both biquads as one cascade over contiguous channel rows: one pass per channel.
-        sos = np.array([np.concatenate([f.b, f.a]) for f in stages])
-        gain = float(np.prod([f.passband_gain for f in stages]))
+        sos, power_gain = k_weighting(sample_rate)
         y = sosfilt(sos, np.ascontiguousarray(x2.T, dtype=np.float64), axis=-1)
         # Channel weights are 1 for up to three front channels (BS.1770-4 table 3).
-        self.power = np.einsum("ij,ij->j", y, y) * (gain * gain)
+        self.power = np.einsum("ij,ij->j", y, y) * power_gain
         self.sample_rate = sample_rate
         self._moments: tuple[int, np.ndarray] | None = None  # (block, per-block moments)
 
@@ -211,7 +221,7 @@ class KWeightedPower:
         gate = min(round(self.BLOCK_S * self.sample_rate), n)
         step = max(1, round(gate * (1 - self.OVERLAP)))
         if n < 0.02 * self.sample_rate or gate < 1 or step % block or gate % step:
-            return self.lufs(_ramp(points, block, n))
+            return self.lufs(ramp(points, block, n))
         hops = n // step
         if self._moments is None or self._moments[0] != block:
             p = self.power[: hops * step].reshape(-1, block)
@@ -299,22 +309,16 @@ class Master:
             gain = np.ones(n, dtype=np.float32)
             return Mastered(x.copy(), gain, measured, true_peak_dbtp(x))
         ceiling = 10 ** ((ceiling_dbtp - 0.05) / 20)  # 0.05 dB margin for the detector
-        static_db = target_lufs - measured
-        max_db = static_db + 6.0  # limiting may cost loudness; make up at most 6 dB
         # True peak scales with gain: detect once, exact wherever the loudest try could clip.
-        envelope = sample_true_peak(x, floor=ceiling / 10 ** (max_db / 20))
+        envelope = sample_true_peak(x, floor=ceiling / 10 ** (
+            (target_lufs - measured + MAKE_UP_DB) / 20))
         # The limiter only needs each block's loudest sample, and scaling commutes with max.
         block_peak = _block_max(envelope, LIMITER_BLOCK)
-        points, static = np.ones(block_peak.size + 1, np.float32), np.float32(1.0)
-        for _ in range(self.passes):
-            static = np.float32(10 ** (static_db / 20))
-            points = self._limiter_points(block_peak * static, sample_rate, ceiling)
-            # Loudness from the gain points: the per-sample ramp is built once, at the end.
-            error = target_lufs - power.lufs_ramped(points * static, LIMITER_BLOCK)
-            if abs(error) < 0.05:
-                break
-            static_db = min(static_db + error, max_db)
-        gain = _ramp(points, LIMITER_BLOCK, n) * static
+        # Loudness from the gain points: the per-sample ramp is built once, at the end.
+        points = self.fit_gain(block_peak, sample_rate, measured=measured,
+                               target_lufs=target_lufs, ceiling=ceiling,
+                               loudness=lambda g: power.lufs_ramped(g, LIMITER_BLOCK))
+        gain = ramp(points, LIMITER_BLOCK, n)
         out = x * gain[:, None] if x.ndim == 2 else x * gain
         measured = KWeightedPower(out, sample_rate, fmt=fmt).lufs()
         tp_db = true_peak_dbtp(out)
@@ -327,6 +331,26 @@ class Master:
             tp_db += trim_db
             measured += trim_db
         return Mastered(out, gain, measured, tp_db)
+
+    def fit_gain(self, block_peak: np.ndarray, sample_rate: int, *, measured: float,
+                 target_lufs: float, ceiling: float,
+                 loudness: Callable[[np.ndarray], float]) -> np.ndarray:
+        """Gain points (static gain × limiter, one per ``LIMITER_BLOCK`` plus one) that bring
+        a mix measured at ``measured`` LUFS to ``target_lufs`` with every block true peak
+        under ``ceiling``: the limiter costs loudness, so the static gain is raised by the
+        shortfall (at most :data:`MAKE_UP_DB`) and the limiter run again, up to ``passes``
+        times. ``loudness(points)`` measures the mix under gain points."""
+        static_db = target_lufs - measured
+        max_db = static_db + MAKE_UP_DB
+        points = np.ones(block_peak.size + 1, np.float32)
+        for _ in range(self.passes):
+            static = np.float32(10 ** (static_db / 20))
+            points = self._limiter_points(block_peak * static, sample_rate, ceiling) * static
+            error = target_lufs - loudness(points)
+            if abs(error) < 0.05:
+                break
+            static_db = min(static_db + error, max_db)
+        return points
 
     def limiter_gain(self, peak: np.ndarray, sample_rate: int, ceiling: float) -> np.ndarray:
         """Per-sample gain ≤ 1 that keeps a signal with true-peak envelope ``peak`` under
@@ -345,7 +369,7 @@ class Master:
         (the block minimum of the needed gain is the gain its maximum needs)."""
         if n == 0:
             return np.ones(0, dtype=np.float32)
-        return _ramp(self._limiter_points(block_peak, sample_rate, ceiling), LIMITER_BLOCK, n)
+        return ramp(self._limiter_points(block_peak, sample_rate, ceiling), LIMITER_BLOCK, n)
 
     def _limiter_points(self, block_peak: np.ndarray, sample_rate: int,
                         ceiling: float) -> np.ndarray:
@@ -361,15 +385,6 @@ class Master:
         g = minimum_filter1d(blocks, 2 * (look + hold + 1) + 1, mode="nearest")
         g = uniform_filter1d(g, 2 * look + 1, mode="nearest")
         return np.append(g, g[-1])
-
-
-def _ramp(points: np.ndarray, block: int, n: int) -> np.ndarray:
-    """Per-sample linear ramp through ``points`` (one every ``block`` samples), float32."""
-    g = np.asarray(points, np.float32)
-    frac = (np.arange(block, dtype=np.float32) / block)[None, :]
-    ramp = (g[1:] - g[:-1])[:, None] * frac
-    ramp += g[:-1, None]
-    return ramp.reshape(-1)[:n]
 
 
 def _block_max(x: np.ndarray, block: int) -> np.ndarray:

@@ -18,15 +18,19 @@ import numpy as np
 
 from audio_gen.master import (
     LIMITER_BLOCK,
+    MAKE_UP_DB,
     SILENCE_LUFS,
     KWeightedPower,
+    Master,
     _block_max,
+    _gate,
     _phase_filters,
+    k_weighting,
     sample_true_peak,
 )
+from audio_gen.spatial.trajectory import ramp
 from pipeline.errors import RenderError
 
-MAKE_UP_DB = 6.0  # as Master: limiting may cost loudness; make up at most 6 dB
 # While metering, true peak is exact only where it could reach the ceiling under the gain
 # the loudness so far implies, plus this margin; elsewhere an upper bound stands in.
 FLOOR_MARGIN_DB = 12.0
@@ -139,15 +143,7 @@ class BlockMeter:
             return SILENCE_LUFS
         hop_sums = power[: hops * hop].reshape(hops, hop).sum(axis=1)
         sums = np.concatenate([[0.0], np.cumsum(hop_sums)])
-        z = (sums[per_gate:] - sums[:-per_gate]) / (per_gate * hop * LIMITER_BLOCK)
-        with np.errstate(divide="ignore"):
-            z = z[-0.691 + 10 * np.log10(z) > SILENCE_LUFS]
-        if z.size == 0:
-            return SILENCE_LUFS
-        relative_gate = -0.691 + 10 * math.log10(float(np.mean(z))) - 10.0
-        with np.errstate(divide="ignore"):
-            z = z[-0.691 + 10 * np.log10(z) > relative_gate]
-        return -0.691 + 10 * math.log10(float(np.mean(z)))
+        return _gate((sums[per_gate:] - sums[:-per_gate]) / (per_gate * hop * LIMITER_BLOCK))
 
 
 @dataclass
@@ -169,10 +165,7 @@ class GainCurve:
         g = self.points[b0:b0 + blocks + 1]
         if g.shape[0] < blocks + 1:
             g = np.append(g, np.full(blocks + 1 - g.shape[0], g[-1], np.float32))
-        frac = (np.arange(LIMITER_BLOCK, dtype=np.float32) / LIMITER_BLOCK)[None, :]
-        ramp = (g[1:] - g[:-1])[:, None] * frac
-        ramp += g[:-1, None]
-        return ramp.reshape(-1)[:n]
+        return ramp(g, LIMITER_BLOCK, n)
 
 
 def plan_gain(meter: BlockMeter, *, target_lufs: float, ceiling_dbtp: float,
@@ -193,55 +186,16 @@ def plan_gain(meter: BlockMeter, *, target_lufs: float, ceiling_dbtp: float,
         return GainCurve(np.ones(blocks + 1, np.float32), measured, _db(peak))
     # Slightly more margin than Master (0.05 dB): there is no final trim pass here.
     ceiling = 10 ** ((ceiling_dbtp - 0.1) / 20)
-    static_db = target_lufs - measured
-    max_db = static_db + MAKE_UP_DB
+    max_db = target_lufs - measured + MAKE_UP_DB
     block_peak = meter.peak_bound(ceiling / 10 ** (max_db / 20))
-    points = np.ones(blocks + 1, np.float32)
-    for _ in range(passes):
-        static = np.float32(10 ** (static_db / 20))
-        points = block_limiter(block_peak * static, meter.sample_rate, ceiling,
-                               lookahead_s=lookahead_s, hold_s=hold_s) * static
-        per_block = 0.5 * (points[1:] + points[:-1])
-        error = target_lufs - meter.lufs(per_block)
-        if abs(error) < 0.05:
-            break
-        static_db = min(static_db + error, max_db)
-    per_block = 0.5 * (points[1:] + points[:-1])
-    loudness = meter.lufs(per_block)
+    master = Master(lookahead_s=lookahead_s, hold_s=hold_s, passes=passes)
+    points = master.fit_gain(block_peak, meter.sample_rate, measured=measured,
+                             target_lufs=target_lufs, ceiling=ceiling,
+                             loudness=lambda g: meter.lufs(0.5 * (g[1:] + g[:-1])))
+    loudness = meter.lufs(0.5 * (points[1:] + points[:-1]))
     # The peak inside a block scales by at most the larger of its two ramp points.
     peak = float(np.max(block_peak * np.maximum(points[1:], points[:-1])))
     return GainCurve(points, loudness, _db(peak))
-
-
-def block_limiter(block_peak: np.ndarray, sample_rate: int, ceiling: float, *,
-                  lookahead_s: float, hold_s: float) -> np.ndarray:
-    """The limiter's gain points (one per block plus one) for block true peaks.
-
-    The same min-filter and moving average as :meth:`Master._block_limiter`, stopped
-    before the per-sample ramp (which :class:`GainCurve` builds one window at a time).
-    """
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
-
-    need = np.minimum(1.0, ceiling / np.maximum(block_peak, 1e-12)).astype(np.float32)
-    if need.size == 0 or float(np.min(need)) >= 1.0:
-        return np.ones(need.size + 1, np.float32)
-    look = max(round(lookahead_s * sample_rate / LIMITER_BLOCK), 1)
-    hold = max(round(hold_s * sample_rate / LIMITER_BLOCK), 0)
-    g = minimum_filter1d(need, 2 * (look + hold + 1) + 1, mode="nearest")
-    g = uniform_filter1d(g, 2 * look + 1, mode="nearest")
-    return np.append(g, g[-1]).astype(np.float32)
-
-
-def k_weighting(sample_rate: int) -> tuple[np.ndarray, float]:
-    """BS.1770-4's K filter as one biquad cascade (pyloudnorm's coefficients) and the
-    square of its pass-band gain, the factor the filtered power is scaled by."""
-    from pyloudnorm.iirfilter import IIRfilter
-
-    stages = (IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, sample_rate, "high_shelf"),
-              IIRfilter(0.0, 0.5, 38.0, sample_rate, "high_pass"))
-    sos = np.array([np.concatenate([f.b, f.a]) for f in stages])
-    gain = float(np.prod([f.passband_gain for f in stages]))
-    return sos, gain * gain
 
 
 def _db(peak: float) -> float:

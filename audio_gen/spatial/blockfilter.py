@@ -70,6 +70,18 @@ def block_lfilter(b: np.ndarray, a: np.ndarray, x: np.ndarray) -> np.ndarray:
     if design is None or n < 8 * BLOCK:
         return lfilter(np.asarray(b, np.float32), np.asarray(a, np.float32), x).astype(
             np.float32, copy=False)
+    blocks, state = _blocks_and_state(x, design.gamma, design.powers_t)
+    out = blocks @ design.toeplitz_t
+    out += state.astype(np.float32) @ design.response
+    return out.reshape(-1)[:n]
+
+
+def _blocks_and_state(x: np.ndarray, gamma: np.ndarray,
+                      powers_t: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` as zero-padded rows of ``BLOCK`` samples, and the filter state at the start of
+    each row: the state each row's input leaves, carried forward through the powers of the
+    state transition (those still above the filter's decay floor)."""
+    n = x.shape[0]
     rows = -(-n // BLOCK)
     if rows * BLOCK == n:
         blocks = x.reshape(rows, BLOCK)
@@ -77,14 +89,12 @@ def block_lfilter(b: np.ndarray, a: np.ndarray, x: np.ndarray) -> np.ndarray:
         padded = np.zeros(rows * BLOCK, np.float32)
         padded[:n] = x
         blocks = padded.reshape(rows, BLOCK)
-    gained = (blocks @ design.gamma).astype(np.float64)  # state each block's input leaves
-    state = np.zeros_like(gained)  # state at the start of each block
-    for j, power_t in enumerate(design.powers_t):
+    gained = (blocks @ gamma).astype(np.float64)
+    state = np.zeros_like(gained)
+    for j, power_t in enumerate(powers_t):
         if j + 1 < rows:
             state[j + 1:] += gained[: rows - 1 - j] @ power_t
-    out = blocks @ design.toeplitz_t
-    out += state.astype(np.float32) @ design.response
-    return out.reshape(-1)[:n]
+    return blocks, state
 
 
 @dataclass(frozen=True)
@@ -149,18 +159,8 @@ def mixed_lfilter(filters: tuple[tuple[np.ndarray, np.ndarray], ...], x: np.ndar
             for f, y in enumerate(outs):
                 seg += w[f] * y[lo:hi]
         return out
-    rows = -(-n // BLOCK)
-    if rows * BLOCK == n:
-        blocks = x.reshape(rows, BLOCK)
-    else:
-        padded = np.zeros(rows * BLOCK, np.float32)
-        padded[:n] = x
-        blocks = padded.reshape(rows, BLOCK)
-    gained = (blocks @ bank.gamma).astype(np.float64)
-    state = np.zeros_like(gained)
-    for j, power_t in enumerate(bank.powers_t):
-        if j + 1 < rows:
-            state[j + 1:] += gained[: rows - 1 - j] @ power_t
+    blocks, state = _blocks_and_state(x, bank.gamma, bank.powers_t)
+    rows = blocks.shape[0]
     state32 = state.astype(np.float32)
     out = np.empty((rows, BLOCK), np.float32)
     # Every segment's mixed Toeplitz and state-response matrices in two small products.
