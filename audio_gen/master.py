@@ -320,7 +320,8 @@ class Master:
                                loudness=lambda g: power.lufs_ramped(g, LIMITER_BLOCK))
         gain = ramp(points, LIMITER_BLOCK, n)
         out = x * gain[:, None] if x.ndim == 2 else x * gain
-        measured = KWeightedPower(out, sample_rate, fmt=fmt).lufs()
+        # The K-weighted power is linear in the gain: no second filtering pass of the output.
+        measured = power.lufs_ramped(points, LIMITER_BLOCK)
         tp_db = true_peak_dbtp(out)
         if tp_db > ceiling_dbtp - 0.01:  # residual from gain changes between detector and output
             trim_db = ceiling_dbtp - 0.02 - tp_db
