@@ -14,6 +14,7 @@ from perception.base import Perceiver, Progress
 from perception.environment import EnvironmentEstimator
 from perception.events import RawEvent, signal_peaks, track_impacts, track_starts_stops
 from perception.frame_analyzer import FrameAnalyzer, MotionSignals
+from perception.frame_repeats import FrameRepeats
 from perception.motion_onsets import MotionOnsetDetector
 from perception.prefetch import prefetched
 from perception.scene_builder import SceneBuilder
@@ -92,7 +93,9 @@ class MotionPerceiver(Perceiver):
         total = max(1, video.frame_count)
         env_every = 0.5
         next_env = 0.0
-        frames = prefetched(video.frames(self.analysis_width, self.analysis_fps))
+        # Repeats of a frame-rate conversion are dropped in the decoding thread.
+        repeats = FrameRepeats()
+        frames = prefetched(repeats(video.frames(self.analysis_width, self.analysis_fps)))
         for n, frame in enumerate(frames):
             analyzer.add(frame.index, frame.t_s, frame.image)
             if frame.t_s >= next_env:
@@ -115,6 +118,9 @@ class MotionPerceiver(Perceiver):
         events += [VisualEvent(t_s=t, kind="cut", strength=1.0) for t in signals.cuts]
         events.sort(key=lambda e: (e.t_s, e.kind))
         environment, env_notes = env_est.estimate(vocab)
+        if repeats.dropped:
+            notes.append(f"{repeats.dropped} repeated frames (a frame-rate conversion) "
+                         f"left out; {repeats.retimed} re-timed on the shot frame rate")
         duration = video.duration_s or (signals.times[-1] if signals.times else 0.0)
         if progress is not None:
             progress(total, total, "perception")
@@ -207,8 +213,15 @@ def _owned_by_compact_track(e: RawEvent, tracks: list[Track], area: float, *,
         grow = 0.125 + 0.5 * abs(t[k] - e.t_s)
         reach_x = max(track.w[k], grow * area ** 0.5)
         reach_y = max(track.h[k], grow * area ** 0.5)
-        if abs(track.x[k] - e.x) <= reach_x and abs(track.y[k] - e.y) <= reach_y:
-            return True
+        # The field's onset compares the motion of frames k-2..k and is timed near k-1/2:
+        # the object in a cell up to two frames before counts (at a low frame rate a fast
+        # object that bounced is cells away by the time the field sees the cell empty).
+        dt = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
+        span = (t >= e.t_s - 2 * dt - 1e-6) & (t <= e.t_s + 1e-6)
+        span[k] = True
+        for j in np.nonzero(span)[0]:
+            if abs(track.x[j] - e.x) <= reach_x and abs(track.y[j] - e.y) <= reach_y:
+                return True
     return False
 
 

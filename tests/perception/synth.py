@@ -106,21 +106,32 @@ def render(path: Path, times: list[float], draw: Callable[[float, int], np.ndarr
 
 
 def bounce_clip(path: Path, *, fps: float, duration_s: float = 3.4, pan_px_s: float = 0.0,
-                noise: float = 0.0, vfr: bool = False, seed: int = 0) -> tuple[Path, Bounce,
-                                                                               list[float]]:
-    """A ball bouncing in front of a textured wall, optionally panned and noisy."""
+                noise: float = 0.0, vfr: bool = False, seed: int = 0,
+                content_fps: float | None = None) -> tuple[Path, Bounce, list[float]]:
+    """A ball bouncing in front of a textured wall, optionally panned and noisy.
+
+    ``content_fps`` below ``fps`` renders a frame-rate conversion: the scene is shot at
+    ``content_fps`` and each display frame repeats the latest shot frame (noise and all).
+    """
     ball = Bounce()
     wide = background(seed, W + int(abs(pan_px_s) * duration_s) + 8, H)
     rng = np.random.default_rng(seed + 1)
     times = frame_times(fps, duration_s, vfr=vfr, seed=seed)
+    shot: dict[float, np.ndarray] = {}
 
     def draw(t: float, k: int) -> np.ndarray:
+        if content_fps is not None:
+            t = np.floor(t * content_fps + 1e-9) / content_fps
+            if t in shot:
+                return shot[t]
         off = round(pan_px_s * t)
         img = wide[:, off:off + W].copy()
         x, y = ball.position(t)
         cv2.circle(img, (round(x - off), round(y)), RADIUS, (235, 90, 40), -1, cv2.LINE_AA)
         if noise:
             img = np.clip(img + rng.normal(0, noise, img.shape), 0, 255).astype(np.uint8)
+        shot.clear()  # only the latest shot frame is ever repeated
+        shot[t] = img
         return img
 
     return render(path, times, draw, fps), ball, times
