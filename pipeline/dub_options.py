@@ -19,7 +19,7 @@ class DubOptions:
     original: str = "replace"
     sample_rate: int = 48_000
     # Clips longer than this render in windows of ``stream_window_s`` with flat memory.
-    stream_above_s: float = 600.0
+    stream_above_s: float = 180.0
     stream_window_s: float = 60.0
 
     def check(self) -> None:

@@ -123,8 +123,8 @@ def _add_stage_options(parser: argparse.ArgumentParser) -> None:
 def _add_limit_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-duration", type=float, default=4 * 3600.0,
                         help="longest clip accepted, in seconds (default 14400)")
-    parser.add_argument("--stream-above", type=float, default=600.0, metavar="SECONDS",
+    parser.add_argument("--stream-above", type=float, default=180.0, metavar="SECONDS",
                         help="render clips longer than this in one-minute windows with flat "
-                        "memory (default 600)")
+                        "memory (default 180)")
     parser.add_argument("--max-layers", type=int, default=512,
                         help="most layers a plan may have (default 512)")

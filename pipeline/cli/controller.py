@@ -31,7 +31,7 @@ def make_pipeline(args: argparse.Namespace) -> FoleyPipeline:
 def dub_options(args: argparse.Namespace) -> DubOptions:
     return DubOptions(format=args.format, seed=args.seed, loudness_lufs=args.loudness,
                       original=getattr(args, "original", "replace"),
-                      stream_above_s=getattr(args, "stream_above", 600.0))
+                      stream_above_s=getattr(args, "stream_above", DubOptions.stream_above_s))
 
 
 def load_plan(path: str) -> SoundPlan:
