@@ -32,8 +32,6 @@ from pipeline.records import Layer, LayerEvent, SoundPlan, TrackPoint
 PREROLL_S = 5.0
 CROSSFADE_S = 0.05
 WINDOW_S = 60.0
-# Beds get a new seed per window (else every window would repeat the same minute).
-_WINDOW_SEED_STRIDE = 1_000_003
 
 
 @dataclass
@@ -104,12 +102,12 @@ def window_plan(plan: SoundPlan, window: Window) -> SoundPlan:
     """The part of ``plan`` that sounds in ``window``'s rendered span, re-timed to start at 0."""
     sr = plan.sample_rate
     t0, t1 = window.render_start / sr, window.render_stop / sr
-    layers = [_window_layer(layer, t0, t1, window.index) for layer in plan.layers]
+    layers = [_window_layer(layer, t0, t1) for layer in plan.layers]
     return replace(plan, duration_s=(window.render_stop - window.render_start) / sr,
                    layers=layers, notes=[])
 
 
-def _window_layer(layer: Layer, t0: float, t1: float, index: int) -> Layer:
+def _window_layer(layer: Layer, t0: float, t1: float) -> Layer:
     events = []
     for event in layer.events:
         end = event.t_s + max(event.duration_s, 0.0)
@@ -120,10 +118,11 @@ def _window_layer(layer: Layer, t0: float, t1: float, index: int) -> Layer:
         else:  # a sustained event already under way: it continues from the window's start
             events.append(LayerEvent(t_s=0.0, strength=event.strength, duration_s=end - t0,
                                      kind=event.kind))
-    seed = layer.seed
-    if layer.kind == "ambience":
-        seed = (layer.seed * _WINDOW_SEED_STRIDE + index) % 2**31
-    return replace(layer, events=events, track=_window_track(layer.track, t0, t1), seed=seed)
+    # Sources that know ``start_s`` (the procedural engine) seed each hit and each second of
+    # a bed by its place in the clip: the window then sounds as the whole render does.
+    start = float(layer.params.get("start_s", 0.0)) + t0
+    return replace(layer, events=events, track=_window_track(layer.track, t0, t1),
+                   params={**layer.params, "start_s": round(start, 9)})
 
 
 def _window_track(track: list[TrackPoint], t0: float, t1: float) -> list[TrackPoint]:

@@ -420,7 +420,8 @@ class Layer:
 
     ``sound`` is a taxonomy key (``impact/metal``) for the procedural engine, or free
     text for a neural backend. ``params`` carries physical parameters
-    (``material``, ``size_m``, ``speed_m_s`` …) as plain numbers and strings.
+    (``material``, ``size_m``, ``speed_m_s`` …) as plain numbers and strings, and
+    ``start_s`` where the layer is a window of a longer one (its time 0 in the clip).
     """
 
     id: str

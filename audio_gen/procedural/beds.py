@@ -111,9 +111,15 @@ class _Band:
 
 
 class BedStream:
-    """Yields a bed recipe block by block; state carries over so blocks join seamlessly."""
+    """Yields a bed recipe block by block; state carries over so blocks join seamlessly.
 
-    def __init__(self, recipe: str, sample_rate: int, seed: int) -> None:
+    Block ``k`` (second ``k`` of the bed) draws from its own seeded stream, so a bed started
+    at ``start_sample`` (a window of a long clip) is the same bed from there on, once the
+    few filter states that carry over have settled (well under a second).
+    """
+
+    def __init__(self, recipe: str, sample_rate: int, seed: int, *,
+                 start_sample: int = 0) -> None:
         self.spec = RECIPES[recipe]
         self.sr = sample_rate
         self.seed = seed
@@ -139,7 +145,7 @@ class BedStream:
             impulse = np.r_[1.0, np.zeros(sample_rate // 5)]
             self.crackle_energy = float(np.sum(sosfilt(self.crackle_sos, impulse) ** 2))
         self.tail = np.zeros(0, dtype=np.float32)
-        self.block_index = 0
+        self.block_index, self.skip = divmod(max(start_sample, 0), sample_rate)
         self.chirp_bank = self._chirp_bank(rng) if "chirps" in self.spec else []
 
     def _chirp_bank(self, rng: np.random.Generator, count: int = 24) -> list[np.ndarray]:
@@ -157,12 +163,15 @@ class BedStream:
         return bank
 
     def blocks(self, n: int) -> Iterator[np.ndarray]:
-        """Yield ``n`` samples in blocks of one second (the last one shorter)."""
+        """Yield ``n`` samples in blocks of at most one second. Whole seconds are always
+        made (then cut), so second ``k`` is the same whichever part of it is asked for."""
         done = 0
         while done < n:
-            size = min(self.sr, n - done)
-            yield self._next(size)
-            done += size
+            block = self._next(self.sr)[self.skip:]
+            self.skip = 0
+            block = block[: n - done]
+            yield block
+            done += block.size
 
     def _next(self, size: int) -> np.ndarray:
         rng = np.random.default_rng([self.seed, 271828, self.block_index])
@@ -233,7 +242,8 @@ class BedStream:
 def stream(req: RenderRequest, block_s: float = 1.0) -> Iterator[np.ndarray]:
     """Yield the bed of ``req`` block by block (1 s blocks)."""
     recipe = req.row["recipe"]
-    yield from BedStream(recipe, req.sample_rate, req.seed).blocks(req.n)
+    yield from BedStream(recipe, req.sample_rate, req.seed,
+                         start_sample=req.origin).blocks(req.n)
 
 
 def render(req: RenderRequest) -> np.ndarray:

@@ -35,8 +35,8 @@ def render(req: RenderRequest) -> np.ndarray:
     sr = req.sample_rate
     surface = SURFACES.get(str(req.param("surface", "concrete")), SURFACES["concrete"])
     out = np.zeros(req.n, dtype=np.float32)
-    for k, (start, strength, _) in enumerate(req.hits()):
-        rng = np.random.default_rng([req.seed, k])
+    for start, strength, _ in req.hits():
+        rng = req.hit_rng(start)
         step = _strike(surface, rng, sr, 1.0)
         toe = _strike(surface, rng, sr, 0.55)
         delay = int(TOE_DELAY_S * (1 + 0.15 * rng.uniform(-1, 1)) * sr)

@@ -120,8 +120,12 @@ def speed_gain(v: float, v_ref: float) -> float:
 
 def render_impacts(model: ModalModel, hits: list[tuple[int, float, float]], n: int,
                    sample_rate: int, seed: int, noise: dict[str, float] | None = None,
-                   max_s: float = 4.0) -> np.ndarray:
-    """Sum one modal hit per ``(sample, strength, speed_m_s)``; strength 1 at v_ref peaks ≈0.5."""
+                   max_s: float = 4.0, origin: int = 0) -> np.ndarray:
+    """Sum one modal hit per ``(sample, strength, speed_m_s)``; strength 1 at v_ref peaks ≈0.5.
+
+    Each hit's variation is seeded by its sample in the clip (``origin`` + its sample), so
+    the same hit sounds the same in a window of a long clip as in the whole render.
+    """
     out = np.zeros(n, dtype=np.float32)
     if not hits:
         return out
@@ -140,8 +144,8 @@ def render_impacts(model: ModalModel, hits: list[tuple[int, float, float]], n: i
     ref_peak = float(np.max(np.abs(ref_amps.astype(np.float32) @ bank[:, :head]))) or 1.0
     scale = 0.5 / ref_peak
     rows = np.empty((len(hits), model.freqs_hz.size), dtype=np.float32)
-    for h, (_, strength, speed) in enumerate(hits):
-        rng = np.random.default_rng([seed, h])
+    for h, (start, strength, speed) in enumerate(hits):
+        rng = np.random.default_rng([seed, origin + start])
         v = max(speed * max(strength, 0.02), 1e-3)
         tau = model.tau_s * (v / model.speed_ref_m_s) ** -0.2 * (1 + 0.1 * rng.uniform(-1, 1))
         pos = rng.uniform(0.08, 0.46)  # strike position along the object, as a fraction
@@ -152,7 +156,8 @@ def render_impacts(model: ModalModel, hits: list[tuple[int, float, float]], n: i
     sounds = rows @ bank
     if noise:
         m = min(length, int(LN_1000 * noise["decay_s"] * sample_rate))
-        sounds[:, :m] += _noise_bursts(noise, len(hits), m, sample_rate, seed) * (
+        keys = [origin + start for start, _, _ in hits]
+        sounds[:, :m] += _noise_bursts(noise, keys, m, sample_rate, seed) * (
             rows.sum(axis=1, keepdims=True) / max(rows.shape[1], 1))
     for h, (start, _, _) in enumerate(hits):
         if 0 <= start < n:
@@ -173,15 +178,17 @@ def _damped_phasor(freq_hz: float, decay: float, length: int, sample_rate: int,
     return (steps[:, None] * first[None, :]).ravel()[:length]
 
 
-def _noise_bursts(noise: dict[str, float], count: int, length: int, sample_rate: int,
+def _noise_bursts(noise: dict[str, float], keys: list[int], length: int, sample_rate: int,
                   seed: int) -> np.ndarray:
-    """Band-passed, exponentially decaying noise bursts (snare wires, cymbal shimmer)."""
+    """Band-passed, exponentially decaying noise bursts (snare wires, cymbal shimmer), one
+    per hit, each seeded by its hit's key."""
     from scipy.signal import butter, sosfilt
 
-    rng = np.random.default_rng([seed, 104729])
     hi = min(noise["hi_hz"], 0.45 * sample_rate)
     sos = butter(2, [noise["lo_hz"], hi], btype="band", fs=sample_rate, output="sos")
-    raw = sosfilt(sos, rng.standard_normal(count * length)).astype(np.float32)
+    white = np.stack([np.random.default_rng([seed, 104729, key]).standard_normal(length)
+                      for key in keys])
+    raw = sosfilt(sos, white, axis=1).astype(np.float32)
     t = np.arange(length, dtype=np.float32) / sample_rate
     env = np.exp(-t / np.float32(noise["decay_s"])) * np.float32(noise["mix"] * 2.5)
-    return raw.reshape(count, length) * env
+    return raw * env

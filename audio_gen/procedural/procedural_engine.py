@@ -30,7 +30,7 @@ def _render_modal(req: RenderRequest) -> np.ndarray:
                         size_m=_opt_float(req.layer.params.get("size_m")),
                         sample_rate=req.sample_rate, seed=req.seed)
     return render_impacts(model, req.hits(), req.n, req.sample_rate, req.seed,
-                          noise=req.row.get("noise"))
+                          noise=req.row.get("noise"), origin=req.origin)
 
 
 RENDERERS: dict[str, Callable[[RenderRequest], np.ndarray]] = {

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from pipeline.records import Environment, Layer
 
 
@@ -38,6 +40,17 @@ class RenderRequest:
 
     def number(self, name: str, default: float) -> float:
         return float(self.param(name, default))
+
+    @property
+    def origin(self) -> int:
+        """Sample of the clip where this layer's time 0 sits: ``start_s`` (set on the
+        windows of a long clip), else 0."""
+        return round(float(self.layer.params.get("start_s", 0.0)) * self.sample_rate)
+
+    def hit_rng(self, sample: int) -> np.random.Generator:
+        """The random stream of the hit at ``sample``, keyed by its place in the clip, so a
+        window of a long clip gives every hit the variation the whole render gives it."""
+        return np.random.default_rng([self.seed, self.origin + sample])
 
     def hits(self) -> list[tuple[int, float, float]]:
         """``(sample, strength, speed_m_s)`` per event, sorted, at round(t_s × sample_rate)."""

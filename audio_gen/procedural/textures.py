@@ -77,8 +77,8 @@ def render_swish(req: RenderRequest) -> np.ndarray:
     v_ref = float(req.row["speed_m_s"])
     speed = req.number("speed_m_s", v_ref)
     width = float(req.row["width_m"])
-    for k, (start, strength, _) in enumerate(req.hits()):
-        rng = np.random.default_rng([req.seed, k])
+    for start, strength, _ in req.hits():
+        rng = req.hit_rng(start)
         v = speed * (0.4 + 0.6 * strength) * (1 + 0.05 * rng.standard_normal())
         dur = float(req.row["duration_s"]) * (1 + 0.1 * rng.uniform(-1, 1))
         m = int(dur * sr)

@@ -117,8 +117,8 @@ def render(req: RenderRequest) -> np.ndarray:
     sr = req.sample_rate
     out = np.zeros(req.n, dtype=np.float32)
     make = RECIPES[req.row["recipe"]]
-    for k, (start, strength, _) in enumerate(req.hits()):
-        rng = np.random.default_rng([req.seed, k])
+    for start, strength, _ in req.hits():
+        rng = req.hit_rng(start)
         # A causal DC blocker (pole at ~10 Hz): a blast has net positive impulse, a speaker
         # cannot reproduce it, and being causal it keeps the attack on the event sample.
         sound = lfilter([1.0, -1.0], [1.0, -np.exp(-2 * np.pi * 10.0 / sr)],

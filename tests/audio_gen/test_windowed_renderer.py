@@ -14,7 +14,6 @@ from audio_gen.mixer import SoundtrackRenderer
 from audio_gen.procedural import ProceduralEngine
 from audio_gen.stream_master import BlockMeter, plan_gain
 from audio_gen.windowed_renderer import WindowedRenderer, plan_windows, window_plan
-from pipeline.onsets import detect_onsets
 from pipeline.records import Environment, Layer, LayerEvent, SoundPlan, TrackPoint
 
 SR = 48_000
@@ -100,27 +99,22 @@ def test_windowed_render_lands_where_the_whole_render_does(fmt: str) -> None:
     assert mix.shape == whole.samples.shape
     stems = {k: np.concatenate([b.stems[k] for b in blocks]) for k in ("ball", "bed")}
     np.testing.assert_allclose(stems["ball"] + stems["bed"], mix, atol=1e-5)
-    # Each window plays the ball at the level of the whole render: distance gain refers to
-    # the whole track's median distance, not the window's.
-    for second in range(int(plan.duration_s)):
-        part = slice(second * SR, (second + 1) * SR)
-        level_db = 10 * np.log10(np.mean(stems["ball"][part] ** 2)
-                                 / np.mean(whole.stems["ball"][part] ** 2))
-        assert abs(level_db) < 1.0, (second, level_db)
-    # Every bounce where the whole render puts it (onset detector resolution: 10 ms).
-    np.testing.assert_allclose(detect_onsets(stems["ball"][:, 0], SR),
-                               detect_onsets(whole.stems["ball"][:, 0], SR), atol=0.011)
-    # The bed is a new realisation per window (else every window repeats it), as loud.
-    bed_db = 10 * np.log10(np.mean(stems["bed"] ** 2) / np.mean(whole.stems["bed"] ** 2))
-    assert abs(bed_db) < 1.0
-    assert renderer.gain.loudness_lufs == pytest.approx(whole.loudness_lufs, abs=0.5)
-    assert true_peak_dbtp(mix) <= -1.0
-    # The object's dry hits: the same modes at the same samples; strike variations are
-    # seeded per hit within a window, so levels may differ by their ±10 % spread.
+    # Each window plays every layer as the whole render does: hits and bed seconds are
+    # seeded by their place in the clip, distance gain refers to the whole track.
+    for key in ("ball", "bed"):
+        for second in range(int(plan.duration_s)):
+            part = slice(second * SR, (second + 1) * SR)
+            assert _db(stems[key][part] - whole.stems[key][part], whole.stems[key][part]) < -30
     dry = np.concatenate([b.dry_stems["ball"] for b in blocks])
-    ref = whole.dry_stems["ball"]
-    np.testing.assert_allclose(detect_onsets(dry, SR), detect_onsets(ref, SR), atol=0.011)
-    assert abs(10 * np.log10(np.mean(dry ** 2) / np.mean(ref ** 2))) < 1.0
+    assert _db(dry - whole.dry_stems["ball"], whole.dry_stems["ball"]) < -60
+    assert _db(mix - whole.samples, whole.samples) < -30
+    assert renderer.gain.loudness_lufs == pytest.approx(whole.loudness_lufs, abs=0.2)
+    assert true_peak_dbtp(mix) <= -1.0
+
+
+def _db(error: np.ndarray, reference: np.ndarray) -> float:
+    """Energy of ``error`` relative to ``reference``, in dB."""
+    return float(10 * np.log10((np.mean(error ** 2) + 1e-30) / (np.mean(reference ** 2) + 1e-30)))
 
 
 def test_windowed_render_is_deterministic() -> None:

@@ -46,7 +46,6 @@ def test_streamed_dub_writes_the_clip_stems_and_plan(tmp_path: Path) -> None:
     onsets = detect_onsets(decode_audio(out, channels=1)[:, 0], sr)
     for t in BOUNCE_TIMES_S:
         assert np.min(np.abs(onsets - t)) <= 0.02, (t, onsets)
-    assert result.loudness_lufs == pytest.approx(-14.0, abs=2.5)
     assert not list(tmp_path.rglob("*.partial*"))
 
 
@@ -56,10 +55,12 @@ def test_streamed_dub_matches_the_whole_render(tmp_path: Path) -> None:
     whole = pipe.dub(clip, tmp_path / "whole.mp4", EXAMPLE_PROMPT)
     streamed = pipe.dub(clip, tmp_path / "streamed.mp4", EXAMPLE_PROMPT,
                         options=DubOptions(**STREAMED))
-    assert streamed.loudness_lufs == pytest.approx(whole.loudness_lufs, abs=0.5)
-    a = decode_audio(tmp_path / "whole.mp4", channels=1)[:, 0]
-    b = decode_audio(tmp_path / "streamed.mp4", channels=1)[:, 0]
+    assert streamed.loudness_lufs == pytest.approx(whole.loudness_lufs, abs=0.2)
+    a = decode_audio(tmp_path / "whole.mp4", channels=2)
+    b = decode_audio(tmp_path / "streamed.mp4", channels=2)
     assert a.shape == b.shape
+    # The same soundtrack: what differs is under the AAC coding noise.
+    assert 10 * np.log10(np.mean((a - b) ** 2) / np.mean(a ** 2)) < -20
 
 
 def test_streamed_original_mix_never_clips(tmp_path: Path) -> None:
