@@ -24,10 +24,12 @@ from pipeline.records import Frame
 
 
 @dataclass
-class _Distinct:
+class _Shown:
     frame: Frame
     shown_before_s: float  # time of the display frame just before this one (-inf: none)
-    repeats_before: int  # repeats of the previous distinct frame dropped just before it
+    held: list[Frame]  # frames just before it that look like repeats of the one before
+    held_after_s: float = -np.inf  # time of the display frame before ``held``
+    dropped: int = 0  # how many of ``held`` were found to be repeats and left out
 
 
 class FrameRepeats:
@@ -36,12 +38,14 @@ class FrameRepeats:
     A frame is a repeat when it matches the frame before it (mean absolute grey
     difference at most ``noise_level`` and at most ``changed_frac`` of its pixels
     changed by more than ``diff_threshold``: what re-encoding leaves of an exact copy)
-    while the picture changes both into the frame it repeats and out of the repeat run
-    (even a small ball far away changes more than a re-encoded copy). A picture that is
+    while the picture changes both into the frame it repeats and out of the run of
+    repeats, and only where such runs recur (``min_repeats`` runs or more among the
+    ``window`` frames on either side): a conversion repeats frames all along, while a
+    lone near-still frame is real (a ball coming to rest at 60 fps). A picture that is
     still, or stops for more than ``max_repeats`` frames, is really still and every
     frame is kept.
 
-    Where repeats recur (``min_repeats`` or more among the ``window`` distinct frames on
+    Where repeats were left out (``min_repeats`` runs among the ``window`` frames on
     either side) the distinct frames are put on a regular clock: a line with the
     least-squares slope of the times they first appear, lowered until it touches the
     earliest of them (a frame cannot be shown before it is shot, and under a display
@@ -55,7 +59,8 @@ class FrameRepeats:
         changed_frac: largest fraction of changed pixels in a repeat.
         max_repeats: longest run of repeats of one frame (3:2 pulldown repeats two).
         window: distinct frames on either side that set the content clock.
-        min_repeats: repeats within the window that make it a converted stretch.
+        min_repeats: runs of repeats within the window that make it a converted
+            stretch; fewer, and repeat-like frames are kept as ordinary frames.
 
     Example:
         >>> repeats = FrameRepeats()
@@ -77,7 +82,7 @@ class FrameRepeats:
 
     def __call__(self, frames: Iterable[Frame]) -> Iterator[Frame]:
         """Yield the distinct frames, in order, with their content-clock times."""
-        yield from self._retimed(self._distinct(frames))
+        yield from self._retimed(self._decided(self._candidates(frames)))
 
     def _same(self, gray: np.ndarray, prev: np.ndarray) -> bool:
         """Whether ``gray`` differs from ``prev`` by no more than re-encoding noise."""
@@ -86,53 +91,81 @@ class FrameRepeats:
                                                  cv2.THRESH_BINARY)[1]) / diff.size
         return changed <= self.changed_frac and float(cv2.mean(diff)[0]) <= self.noise_level
 
-    def _distinct(self, frames: Iterable[Frame]) -> Iterator[_Distinct]:
+    def _candidates(self, frames: Iterable[Frame]) -> Iterator[_Shown]:
+        """Frames that change, each with the repeat-like frames just before it."""
         prev_gray: np.ndarray | None = None
         prev_t = -np.inf
-        # Whether the picture changed into the last frame before ``run`` (nothing says the
-        # picture stood still before the first frame).
-        moving_in = True
-        run: list[_Distinct] = []  # frames that match the one before them, held back
+        run: list[Frame] = []  # frames that match the one before them
+        run_after = -np.inf  # time of the frame the run repeats
         for frame in frames:
             gray = cv2.cvtColor(frame.image, cv2.COLOR_RGB2GRAY)
-            same = prev_gray is not None and self._same(gray, prev_gray)
-            if same:
-                run.append(_Distinct(frame, prev_t, 0))
+            if prev_gray is not None and self._same(gray, prev_gray):
+                if not run:
+                    run_after = prev_t
+                run.append(frame)
             else:
-                repeats = 0
-                if run and moving_in and len(run) <= self.max_repeats:
-                    repeats = len(run)  # the picture changes on both sides: repeats
-                    self.dropped += repeats
+                # A run starts after a change and ends with this one: repeats, if short.
+                if run and len(run) <= self.max_repeats:
+                    yield _Shown(frame, prev_t, run, run_after)  # left out if runs recur
                 else:
-                    yield from run  # a picture that stood still
+                    yield from self._plain(run, run_after)  # a picture that stood still
+                    yield _Shown(frame, prev_t, [])
                 run = []
-                yield _Distinct(frame, prev_t, repeats)
-                moving_in = True
             prev_gray, prev_t = gray, frame.t_s
-        yield from run
+        yield from self._plain(run, run_after)
 
-    def _retimed(self, items: Iterable[_Distinct]) -> Iterator[Frame]:
+    @staticmethod
+    def _plain(run: list[Frame], after_s: float) -> Iterator[_Shown]:
+        """``run`` as ordinary frames, the first shown after ``after_s``."""
+        for k, frame in enumerate(run):
+            yield _Shown(frame, run[k - 1].t_s if k else after_s, [])
+
+    def _decided(self, items: Iterable[_Shown]) -> Iterator[_Shown]:
+        """Repeat runs left out where they recur; a lone one is kept as ordinary frames."""
+        for buf, pos in self._windows(items):
+            item = buf[pos]
+            if not item.held:
+                yield item
+                continue
+            runs = sum(1 for j in range(max(0, pos - self.window),
+                                        min(len(buf), pos + self.window + 1)) if buf[j].held)
+            if runs >= self.min_repeats:
+                item.dropped = len(item.held)
+                self.dropped += item.dropped
+                yield item
+            else:
+                # A lone repeat-like frame is real (a ball coming to rest at 60 fps).
+                yield from self._plain(item.held, item.held_after_s)
+                yield _Shown(item.frame, item.shown_before_s, [])
+
+    def _retimed(self, items: Iterable[_Shown]) -> Iterator[Frame]:
+        """Frames put on the content clock where repeats were left out near them."""
+        for buf, pos in self._windows(items):
+            yield self._time(buf, pos)
+
+    def _windows(self, items: Iterable[_Shown]) -> Iterator[tuple[deque[_Shown], int]]:
+        """Each item with up to ``window`` items on either side: ``(buffer, its index)``."""
         m = self.window
-        buf: deque[_Distinct] = deque(maxlen=2 * m + 1)
-        pos = 0  # index in ``buf`` of the next frame to yield
+        buf: deque[_Shown] = deque(maxlen=2 * m + 1)
+        pos = 0  # index in ``buf`` of the next item to hand out
         for item in items:
             if len(buf) == buf.maxlen:
                 pos -= 1  # the oldest entry falls off as this one comes in
             buf.append(item)
             if len(buf) - 1 - pos >= m:
-                yield self._time(buf, pos)
+                yield buf, pos
                 pos += 1
         while pos < len(buf):
-            yield self._time(buf, pos)
+            yield buf, pos
             pos += 1
 
-    def _time(self, buf: deque[_Distinct], pos: int) -> Frame:
+    def _time(self, buf: deque[_Shown], pos: int) -> Frame:
         """The frame at ``buf[pos]`` on the content clock of its neighbours."""
         item = buf[pos]
         lo, hi = max(0, pos - self.window), min(len(buf), pos + self.window + 1)
         near = [buf[j] for j in range(lo, hi)]
-        # The repeats before the first one in the window lie outside it.
-        if sum(d.repeats_before for d in near[1:]) < self.min_repeats or len(near) < 3:
+        # Repeats left out before the first one in the window lie outside it.
+        if sum(1 for d in near[1:] if d.dropped) < self.min_repeats:
             return item.frame
         j = np.arange(lo, hi, dtype=np.float64) - pos
         t = np.array([d.frame.t_s for d in near])

@@ -83,3 +83,12 @@ def test_a_still_picture_keeps_every_frame(tmp_path: Path) -> None:
     frames = list(repeats(video.frames(256, None)))
     assert repeats.dropped == 0 and repeats.retimed == 0
     assert [f.t_s for f in frames] == list(video.frame_times_s)
+
+
+def test_a_ball_coming_to_rest_at_60_fps_keeps_every_frame(tmp_path: Path) -> None:
+    # Its last, tiny bounces leave frames that match the one before, one at a time.
+    path, _, times = bounce_clip(tmp_path / "b60.mp4", fps=60.0, duration_s=4.0)
+    repeats = FrameRepeats()
+    frames = list(repeats(open_video(path).frames(256, None)))
+    assert repeats.dropped == 0 and repeats.retimed == 0
+    assert len(frames) == len(times)
