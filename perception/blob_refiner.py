@@ -65,7 +65,7 @@ class BlobRefiner:
             return replace(blob, color=color)
         return Blob(cx=ox0 + (bx0 + bx1) / 2, cy=oy0 + (by0 + by1) / 2, w=float(bx1 - bx0),
                     h=float(by1 - by0), area=float(chosen.sum()), brightness=blob.brightness,
-                    color=color)
+                    color=color, fill=float(chosen.sum()) / float((bx1 - bx0) * (by1 - by0)))
 
 
 def _shadow(px: np.ndarray, ring: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from perception.appearance import AppearanceFollower, cut_patch
 from perception.blob_refiner import BlobRefiner
 from perception.camera_motion import CameraMotionEstimator, CameraStep, shift_image
 from perception.foreground import ForegroundFinder, ShotFrame
@@ -70,6 +71,7 @@ class FrameAnalyzer:
         self.camera = CameraMotionEstimator()
         self.tracker = BlobTracker()
         self.refiner = BlobRefiner()
+        self.follower = AppearanceFollower()
         self.signals = MotionSignals()
         self._window: deque[_Slot] = deque(maxlen=3)
         self._recent: deque[_Slot] = deque(maxlen=max(2, background_gap))
@@ -203,6 +205,29 @@ class FrameAnalyzer:
             self._tracked_shot = frame.shot
         h, w = mask.shape
         grown = cv2.dilate(mask, self._kernel)
-        blobs: list[Blob] = find_blobs(grown, frame.gray, min_area=self.min_blob_frac * h * w)
-        blobs = [self.refiner(b, frame.rgb, mask) for b in blobs if b.w < 0.6 * w]
-        self.tracker.update(frame.index, frame.t_s, blobs, frame.cam)
+        blobs: list[Blob] = find_blobs(grown, frame.gray, min_area=self.min_blob_frac * h * w,
+                                       raw=mask)
+        blobs = [self.refiner(b, frame.rgb, mask) for b in blobs]
+        # A track being followed by look (or lost) takes only a blob where its look is;
+        # one seen by motion goes by its motion (two balls crossing swap looks).
+        area = h * w
+        found = {t.id: f for t in self.tracker.active
+                 if (t.followed or t.missed) and self.follower.eligible(t, area)
+                 and (f := self.follower.find(t, frame.gray, frame.cam)) is not None}
+        self.tracker.update(frame.index, frame.t_s, blobs, frame.cam,
+                            looks={k: blob for k, (blob, _) in found.items()})
+        for track in self.tracker.active:
+            if (track.frames[-1] != frame.index and track.id not in found
+                    and self.follower.eligible(track, area)):
+                # Lost by its motion just now: carried on by its look if it is there.
+                look = self.follower.find(track, frame.gray, frame.cam)
+                if look is not None:
+                    track.add(frame.index, frame.t_s, look[0], frame.cam, by_look=True)
+                    found[track.id] = look
+            if track.frames[-1] != frame.index or (
+                    track.followed and found[track.id][1] < self.follower.refresh_score):
+                continue
+            # Its look as it is now: seen moving, or found by a close match.
+            box = Blob(cx=track.x[-1], cy=track.y[-1], w=track.w[-1], h=track.h[-1],
+                       area=0.0, brightness=0.0)
+            track.patch = cut_patch(frame.gray, box)

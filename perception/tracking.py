@@ -20,6 +20,7 @@ class Blob:
     area: float
     brightness: float
     color: tuple[float, float, float] = (0.0, 0.0, 0.0)  # mean RGB of the object's pixels
+    fill: float = 0.0  # fraction of its box that moved (before the mask was grown)
 
 
 @dataclass
@@ -43,9 +44,18 @@ class Track:
     size: float = 0.0  # running mean box diagonal, pixels
     color: tuple[float, float, float] = (0.0, 0.0, 0.0)  # running mean RGB
     missed: int = 0
+    patch: np.ndarray | None = field(default=None, repr=False)  # grey look, last seen
+    followed: int = 0  # observations in a row found by look alone (no motion)
+    followed_total: int = 0
+    fill: float = 0.0  # the last motion blob's fill (see :class:`Blob`)
 
-    def add(self, frame: int, t_s: float, blob: Blob, cam: tuple[float, float]) -> None:
-        """Append one observation."""
+    def add(self, frame: int, t_s: float, blob: Blob, cam: tuple[float, float], *,
+            by_look: bool = False) -> None:
+        """Append one observation (``by_look``: found by its patch, not by its motion)."""
+        self.followed = self.followed + 1 if by_look else 0
+        self.followed_total += int(by_look)
+        if not by_look:
+            self.fill = blob.fill
         self.frames.append(frame)
         self.t_s.append(t_s)
         self.x.append(blob.cx)
@@ -73,18 +83,27 @@ class Track:
 
 
 def find_blobs(mask: np.ndarray, gray: np.ndarray, *, min_area: float,
-               max_blobs: int = 12, join_frac: float = 0.6) -> list[Blob]:
+               max_blobs: int = 12, join_frac: float = 0.6, raw: np.ndarray | None = None,
+               max_width_frac: float = 0.6, min_density: float = 0.18) -> list[Blob]:
     """The ``max_blobs`` largest regions of ``mask`` (uint8 0/1) of ``min_area`` px or more.
 
     A uniform object that moves less than its own size shows up in a frame difference as
     separate crescents (its leading and trailing edges); components whose boxes come
     within ``join_frac`` of the smaller box's size are joined into one blob, and a blob's
     centre is its box centre, which for two crescents is the object's centre.
+
+    A joined box wider than ``max_width_frac`` of the picture is no object: specks a
+    panned, textured picture leaves (foliage edges a pixel out of register) chain into
+    it. It is dropped, but a component inside it that is solid in ``raw`` (the mask
+    before it was grown: ``min_density`` of its box or more, where the specks fill a
+    few percent) is an object caught in the chain, a car the camera follows, and is
+    kept on its own.
     """
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     areas = stats[1:, cv2.CC_STAT_AREA]
     order = 1 + np.argsort(-areas, kind="stable")[:4 * max_blobs]
     boxes = [[int(v) for v in stats[i, :5]] for i in order if n > 1]
+    members = [[int(i)] for i in order if n > 1]
     merged = True
     while merged and len(boxes) > 1:
         merged = False
@@ -92,19 +111,36 @@ def find_blobs(mask: np.ndarray, gray: np.ndarray, *, min_area: float,
             for b in range(a + 1, len(boxes)):
                 if _near(boxes[a], boxes[b], join_frac):
                     boxes[a] = _union(boxes[a], boxes.pop(b))
+                    members[a] += members.pop(b)
                     merged = True
                     break
             if merged:
                 break
-    boxes.sort(key=lambda bx: -bx[4])
+    kept: list[list[int]] = []
+    for box, parts in zip(boxes, members, strict=True):
+        if box[2] < max_width_frac * mask.shape[1]:
+            kept.append(box)
+        elif raw is not None and len(parts) > 1:
+            kept += [[int(v) for v in stats[i, :5]] for i in parts
+                     if _solid(raw, labels, stats[i], i, min_density)]
+    kept.sort(key=lambda bx: -bx[4])
     blobs: list[Blob] = []
-    for x, y, w, h, area in boxes[:max_blobs]:
+    for x, y, w, h, area in kept[:max_blobs]:
         if area < min_area:
             break
         patch = gray[y:y + h, x:x + w]
+        fill = 0.0 if raw is None else np.count_nonzero(raw[y:y + h, x:x + w]) / (w * h)
         blobs.append(Blob(cx=x + w / 2, cy=y + h / 2, w=float(w), h=float(h),
-                          area=float(area), brightness=float(patch.mean())))
+                          area=float(area), brightness=float(patch.mean()), fill=fill))
     return blobs
+
+
+def _solid(raw: np.ndarray, labels: np.ndarray, stat: np.ndarray, label: int,
+           min_density: float) -> bool:
+    """Whether component ``label`` fills ``min_density`` of its box in ``raw``."""
+    x, y, w, h = (int(v) for v in stat[:4])
+    inside = labels[y:y + h, x:x + w] == label
+    return np.count_nonzero(raw[y:y + h, x:x + w][inside]) >= min_density * w * h
 
 
 def _near(a: list[int], b: list[int], frac: float) -> bool:
@@ -138,13 +174,23 @@ class BlobTracker:
         self._next_id = 0
 
     def update(self, frame: int, t_s: float, blobs: list[Blob],
-               cam: tuple[float, float]) -> None:
-        """Match ``blobs`` to the active tracks; start tracks for the unmatched ones."""
+               cam: tuple[float, float], *, looks: dict[int, Blob] | None = None) -> None:
+        """Match ``blobs`` to the active tracks; start tracks for the unmatched ones.
+
+        ``looks`` maps a track id to where its look (its patch) is found in this frame:
+        such a track takes only a blob there, and is observed there by look if no
+        motion blob is.
+        """
+        looks = looks or {}
         matched_blobs: set[int] = set()
         matched_tracks: set[int] = set()
         if self.active and blobs:
             pred = np.array([t.predict(cam) for t in self.active])
+            # A track last found by its look (its motion lost against the background)
+            # takes a blob only about where it was: its motion says nothing of where
+            # it went.
             gate = np.array([self.max_jump * min(1 + t.missed, 3) + 0.5 * t.size
+                             if not t.followed else max(t.w[-1], t.h[-1])
                              for t in self.active])
             t_area = np.array([t.w[-1] * t.h[-1] + 1 for t in self.active])
             t_light = np.array([t.brightness for t in self.active])
@@ -165,6 +211,13 @@ class BlobTracker:
                     + 0.3 * np.abs(b_light[None, :] - t_light[:, None]) / 64.0
                     + tint / 120.0)
             cost[dist > gate[:, None]] = 1e6
+            for i, track in enumerate(self.active):
+                look = looks.get(track.id)
+                if look is not None:  # seen in place: a blob elsewhere, or one much
+                    # larger (the object merged with its surroundings), is something else
+                    off = np.hypot(b_xy[:, 0] - look.cx, b_xy[:, 1] - look.cy)
+                    cost[i, (off > 0.5 * max(look.w, look.h))
+                         | (b_area > 4 * (look.w * look.h + 1))] = 1e6
             rows, cols = linear_sum_assignment(cost)
             for i, j in zip(rows, cols, strict=True):
                 if cost[i, j] >= 1e6:
@@ -172,6 +225,11 @@ class BlobTracker:
                 self.active[i].add(frame, t_s, blobs[j], cam)
                 matched_tracks.add(i)
                 matched_blobs.add(j)
+        for i, track in enumerate(self.active):
+            look = looks.get(track.id)
+            if i not in matched_tracks and look is not None:
+                track.add(frame, t_s, look, cam, by_look=True)
+                matched_tracks.add(i)
         still: list[Track] = []
         for i, track in enumerate(self.active):
             if i not in matched_tracks:
