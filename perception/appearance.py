@@ -25,11 +25,11 @@ class AppearanceFollower:
         min_score: smallest normalised cross-correlation of a match.
         min_margin: the match must beat every other place in the window, a quarter of
             the patch or more away from it, by this much.
-        min_side_px: a patch this small (either side) is a speck, not an object to follow.
+        min_area_px: a patch smaller than this is a speck, not an object to follow.
         max_area_frac: a box larger than this fraction of the picture is not followed.
         min_seen: motion observations a track needs before it is followed.
-        min_fill: the track's last motion blob must be this solid (moved pixels over its
-            box): an object, not the specks of background residue (a few percent).
+        min_fill: one of the track's motion blobs must have been this solid (moved pixels
+            over its box): an object, not the specks of background residue (a few percent).
         reach: the search window reaches this many box sizes beyond the box.
         max_follow: frames a track is carried on by look alone before it ends.
         min_speed: pixels a frame the object must still move against the background.
@@ -41,7 +41,7 @@ class AppearanceFollower:
 
     min_score: float = 0.7
     min_margin: float = 0.15
-    min_side_px: float = 10.0
+    min_area_px: float = 100.0
     max_area_frac: float = 0.15
     min_seen: int = 2
     min_fill: float = 0.18
@@ -57,7 +57,7 @@ class AppearanceFollower:
             return False
         w, h = track.w[-1], track.h[-1]
         return (len(track.frames) - track.followed_total >= self.min_seen
-                and track.fill >= self.min_fill and min(w, h) >= self.min_side_px
+                and track.fill >= self.min_fill and w * h >= self.min_area_px
                 and w * h <= self.max_area_frac * area)
 
     def find(self, track: Track, gray: np.ndarray,

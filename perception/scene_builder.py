@@ -67,7 +67,10 @@ class SceneBuilder:
         notes: list[str] = []
         by_id = {t.id: t for t in tracks}
         busy = sorted(tracks, key=lambda t: (-self._hits(t, impacts), -len(t.t_s), t.id))
-        big = sorted(tracks, key=lambda t: (-(t.t_s[-1] - t.t_s[0]) * t.size, t.id))
+        # Size as the median box: one frame merged with its surroundings does not make
+        # a speck big.
+        big = sorted(tracks, key=lambda t: (-(t.t_s[-1] - t.t_s[0]) * float(
+            np.median(np.hypot(t.w, t.h))), t.id))
         nouns = vocab.objects
         if not nouns:
             material = vocab.materials[0] if vocab.materials else "generic"

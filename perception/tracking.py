@@ -47,7 +47,7 @@ class Track:
     patch: np.ndarray | None = field(default=None, repr=False)  # grey look, last seen
     followed: int = 0  # observations in a row found by look alone (no motion)
     followed_total: int = 0
-    fill: float = 0.0  # the last motion blob's fill (see :class:`Blob`)
+    fill: float = 0.0  # the most solid motion blob's fill so far (see :class:`Blob`)
 
     def add(self, frame: int, t_s: float, blob: Blob, cam: tuple[float, float], *,
             by_look: bool = False) -> None:
@@ -55,7 +55,7 @@ class Track:
         self.followed = self.followed + 1 if by_look else 0
         self.followed_total += int(by_look)
         if not by_look:
-            self.fill = blob.fill
+            self.fill = max(self.fill, blob.fill)
         self.frames.append(frame)
         self.t_s.append(t_s)
         self.x.append(blob.cx)
@@ -186,11 +186,11 @@ class BlobTracker:
         matched_tracks: set[int] = set()
         if self.active and blobs:
             pred = np.array([t.predict(cam) for t in self.active])
-            # A track last found by its look (its motion lost against the background)
-            # takes a blob only about where it was: its motion says nothing of where
-            # it went.
+            # A track ever found by its look (its motion lost against the background, a
+            # car the camera follows) takes a blob only about where it was: its motion
+            # is no guide to where it went, and a far blob is background residue.
             gate = np.array([self.max_jump * min(1 + t.missed, 3) + 0.5 * t.size
-                             if not t.followed else max(t.w[-1], t.h[-1])
+                             if not t.followed_total else max(t.w[-1], t.h[-1])
                              for t in self.active])
             t_area = np.array([t.w[-1] * t.h[-1] + 1 for t in self.active])
             t_light = np.array([t.brightness for t in self.active])
