@@ -34,6 +34,7 @@ from pipeline.errors import RenderError
 # While metering, true peak is exact only where it could reach the ceiling under the gain
 # the loudness so far implies, plus this margin; elsewhere an upper bound stands in.
 FLOOR_MARGIN_DB = 12.0
+_HOPS_PER_CHUNK = 4096  # loudness sums: 100 ms hops per chunk (~7 minutes)
 
 
 # An interpolated sample is at most Σ|h| times the largest input sample under the filter.
@@ -130,18 +131,27 @@ class BlockMeter:
         near = maximum_filter1d(self.peak, 3, mode="nearest") * np.float32(PEAK_GAIN_BOUND)
         return np.where(unsure, np.minimum(near, self.floor), self.peak).astype(np.float32)
 
-    def lufs(self, block_gain: np.ndarray | None = None) -> float:
-        """Gated integrated loudness (BS.1770-4) under a per-block gain (or none)."""
-        power = self.power[: self.power_blocks].astype(np.float64)
-        if block_gain is not None:
-            power *= np.square(block_gain[: self.power_blocks], dtype=np.float64)
+    def lufs(self, points: np.ndarray | None = None) -> float:
+        """Gated integrated loudness (BS.1770-4), under gain ``points`` (one per block plus
+        one, ramped between: each block weighted by its mean point) or none.
+
+        Summed a few thousand 100 ms hops at a time: no temporaries as long as the mix.
+        """
         hop = max(1, round(KWeightedPower.BLOCK_S * (1 - KWeightedPower.OVERLAP)
                            * self.sample_rate / LIMITER_BLOCK))
         per_gate = round(1 / (1 - KWeightedPower.OVERLAP))
-        hops = power.shape[0] // hop
+        hops = self.power_blocks // hop
         if hops < per_gate or self.n_samples < 0.02 * self.sample_rate:
             return SILENCE_LUFS
-        hop_sums = power[: hops * hop].reshape(hops, hop).sum(axis=1)
+        hop_sums = np.empty(hops)
+        for lo in range(0, hops, _HOPS_PER_CHUNK):
+            hi = min(hops, lo + _HOPS_PER_CHUNK)
+            a, b = lo * hop, hi * hop
+            power = self.power[a:b].astype(np.float64).reshape(hi - lo, hop)
+            if points is not None:
+                gain = 0.5 * (points[a:b].astype(np.float64) + points[a + 1:b + 1])
+                power *= np.square(gain).reshape(hi - lo, hop)
+            hop_sums[lo:hi] = power.sum(axis=1)
         sums = np.concatenate([[0.0], np.cumsum(hop_sums)])
         return _gate((sums[per_gate:] - sums[:-per_gate]) / (per_gate * hop * LIMITER_BLOCK))
 
@@ -191,8 +201,8 @@ def plan_gain(meter: BlockMeter, *, target_lufs: float, ceiling_dbtp: float,
     master = Master(lookahead_s=lookahead_s, hold_s=hold_s, passes=passes)
     points = master.fit_gain(block_peak, meter.sample_rate, measured=measured,
                              target_lufs=target_lufs, ceiling=ceiling,
-                             loudness=lambda g: meter.lufs(0.5 * (g[1:] + g[:-1])))
-    loudness = meter.lufs(0.5 * (points[1:] + points[:-1]))
+                             loudness=meter.lufs)
+    loudness = meter.lufs(points)
     # The peak inside a block scales by at most the larger of its two ramp points.
     peak = float(np.max(block_peak * np.maximum(points[1:], points[:-1])))
     return GainCurve(points, loudness, _db(peak))
