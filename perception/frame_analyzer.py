@@ -31,6 +31,7 @@ class _Slot:
     small: np.ndarray
     hist: np.ndarray
     rgb: np.ndarray
+    haze: np.ndarray  # brightness with the colour taken out: smoke and steam show here
     step: tuple[float, float] = (0.0, 0.0)   # camera shift from the previous frame
     aligned_prev: np.ndarray | None = None   # the previous grey frame shifted by ``step``
     cam: tuple[float, float] = (0.0, 0.0)    # accumulated camera shift
@@ -48,6 +49,8 @@ class MotionSignals:
     diff_cells: list[np.ndarray] = field(default_factory=list)
     flash: list[float] = field(default_factory=list)
     flash_xy: list[tuple[float, float]] = field(default_factory=list)
+    puff: list[float] = field(default_factory=list)
+    puff_xy: list[tuple[float, float]] = field(default_factory=list)
     motion: list[float] = field(default_factory=list)
     cuts: list[float] = field(default_factory=list)
     camera_speed: list[float] = field(default_factory=list)
@@ -81,7 +84,8 @@ class FrameAnalyzer:
         """Analyse one RGB frame (frames must arrive in time order)."""
         gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
         small = self.camera.shrink(gray)
-        slot = _Slot(index, t_s, gray, small, self.camera.histogram(small), image)
+        slot = _Slot(index, t_s, gray, small, self.camera.histogram(small), image,
+                     haze_image(image))
         sig = self.signals
         if not self._window:
             sig.width, sig.height = gray.shape[1], gray.shape[0]
@@ -132,6 +136,8 @@ class FrameAnalyzer:
         if len(self._window) == 2:
             sig.flash.append(0.0)
             sig.flash_xy.append((0.5, 0.5))
+            sig.puff.append(0.0)
+            sig.puff_xy.append((0.5, 0.5))
             sig.motion.append(0.0)
 
     def _long_baseline(self, base: _Slot, small: np.ndarray, chained: tuple[float, float],
@@ -161,6 +167,8 @@ class FrameAnalyzer:
         if self._window:
             self.signals.flash.append(0.0)
             self.signals.flash_xy.append((0.5, 0.5))
+            self.signals.puff.append(0.0)
+            self.signals.puff_xy.append((0.5, 0.5))
             self.signals.motion.append(0.0)
         return self.signals
 
@@ -169,6 +177,8 @@ class FrameAnalyzer:
         if mid.cut or nxt.cut:
             sig.flash.append(0.0)
             sig.flash_xy.append((0.5, 0.5))
+            sig.puff.append(0.0)
+            sig.puff_xy.append((0.5, 0.5))
             sig.motion.append(0.0)
             return
         a_prev = (mid.aligned_prev if mid.aligned_prev is not None
@@ -197,6 +207,10 @@ class FrameAnalyzer:
             sig.flash_xy.append((float(xs.mean()) / w, float(ys.mean()) / h))
         else:
             sig.flash_xy.append((0.5, 0.5))
+        score, (px, py) = puff_rise(mid.haze, shift_image(prev.haze, *mid.step),
+                                    shift_image(nxt.haze, -nxt.step[0], -nxt.step[1]))
+        sig.puff.append(score)
+        sig.puff_xy.append((px / w, py / h))
 
     def _objects(self, frame: ShotFrame, mask: np.ndarray) -> None:
         """Blobs of one frame's foreground, refined and handed to the tracker."""
@@ -231,3 +245,31 @@ class FrameAnalyzer:
             box = Blob(cx=track.x[-1], cy=track.y[-1], w=track.w[-1], h=track.h[-1],
                        area=0.0, brightness=0.0)
             track.patch = cut_patch(frame.gray, box)
+
+
+def haze_image(rgb: np.ndarray) -> np.ndarray:
+    """Brightness times (1 - saturation): grey smoke over a dark or coloured thing rises."""
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    sat = hsv[..., 1].astype(np.float32) * np.float32(1 / 255)
+    return hsv[..., 2].astype(np.float32) * (1 - sat)
+
+
+def puff_rise(mid: np.ndarray, prev: np.ndarray, nxt: np.ndarray, *, rise: float = 20.0,
+              reach_px: int = 2, window_frac: float = 0.06) -> tuple[float, tuple[float, float]]:
+    """A puff of smoke: a local grey brightening that appears in ``mid`` and stays in ``nxt``.
+
+    ``prev`` and ``nxt`` are aligned to ``mid`` (camera shift removed). A pixel rises
+    only above the brightest of ``prev`` within ``reach_px`` (an edge that shook by a
+    pixel or two is not a rise) and in both frames (a bright thing passing through is
+    gone from the next frame, smoke hangs on); a global exposure change is taken off.
+    Returns the largest fraction of a window ``window_frac`` of the width that rose, and
+    that window's centre (pixels).
+    """
+    size = 2 * reach_px + 1
+    top = cv2.dilate(prev, np.ones((size, size), np.uint8))
+    exposure = max(0.0, float(np.median(np.minimum(mid - prev, nxt - prev))))
+    risen = (np.minimum(mid - top, nxt - top) > rise + exposure).astype(np.float32)
+    win = max(3, round(window_frac * mid.shape[1]) | 1)
+    frac = cv2.boxFilter(risen, -1, (win, win))
+    _, peak, _, (x, y) = cv2.minMaxLoc(frac)
+    return float(peak), (float(x), float(y))

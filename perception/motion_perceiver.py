@@ -43,6 +43,10 @@ class MotionPerceiver(Perceiver):
             fraction of the picture width per second (around the onset).
         flash_contrast: a flash must be this many times the busiest flicker level of
             the second around it.
+        puff_threshold: a puff of smoke (a shot's, seen where a suppressed or daylight
+            muzzle gives no flash) must fill this fraction of a window 6 % of the
+            width with grey that rose and stayed (:func:`perception.frame_analyzer.puff_rise`).
+        puff_contrast: and be this many times the busiest level of the second around it.
     """
 
     NAME = "motion"
@@ -50,7 +54,8 @@ class MotionPerceiver(Perceiver):
     def __init__(self, *, analysis_width: int = 256, analysis_fps: float | None = None,
                  camera_hfov_deg: float = 60.0, impact_sensitivity: float = 1.0,
                  flash_threshold: float = 0.002, field_impacts: bool = True,
-                 still_camera: float = 0.02, flash_contrast: float = 3.0) -> None:
+                 still_camera: float = 0.02, flash_contrast: float = 3.0,
+                 puff_threshold: float = 0.2, puff_contrast: float = 4.0) -> None:
         if analysis_width < 32:
             raise UsageError(f"`analysis_width` must be >= 32 px, got {analysis_width}")
         if analysis_fps is not None and analysis_fps <= 0:
@@ -67,13 +72,16 @@ class MotionPerceiver(Perceiver):
         self.field_impacts = field_impacts
         self.still_camera = still_camera
         self.flash_contrast = flash_contrast
+        self.puff_threshold = puff_threshold
+        self.puff_contrast = puff_contrast
 
     def config(self) -> dict[str, object]:
         return {"analysis_width": self.analysis_width, "analysis_fps": self.analysis_fps,
                 "camera_hfov_deg": self.camera_hfov_deg,
                 "impact_sensitivity": self.impact_sensitivity,
                 "flash_threshold": self.flash_threshold, "field_impacts": self.field_impacts,
-                "still_camera": self.still_camera, "flash_contrast": self.flash_contrast}
+                "still_camera": self.still_camera, "flash_contrast": self.flash_contrast,
+                "puff_threshold": self.puff_threshold, "puff_contrast": self.puff_contrast}
 
     def __call__(self, video: Video, *, prompt: str | None = None,
                  progress: Progress | None = None) -> SceneAnalysis:
@@ -169,18 +177,24 @@ class MotionPerceiver(Perceiver):
         fps = (len(times) - 1) / max(float(times[-1] - times[0]), 1e-6)
         half = max(4, round(0.5 * fps))
         out: list[RawEvent] = []
-        for _t, height, k in signal_peaks(flash, times, threshold=self.flash_threshold,
-                                         min_gap_s=0.15, rel=5.0):
-            around = np.r_[flash[max(0, k - half):max(0, k - 2)], flash[k + 3:k + half + 1]]
-            busy = float(np.percentile(around, 90)) if around.size else 0.0
-            if height < self.flash_contrast * busy:
-                continue
-            x, y = signals.flash_xy[k]
-            # A flash is lit during the exposure of frame k: no sub-frame shift.
-            out.append(RawEvent(t_s=float(times[k]), kind="flash",
-                                x=x * signals.width, y=y * signals.height,
-                                strength=float(min(1.0, 0.4 + 20 * height))))
-        return out
+        cues = ((flash, signals.flash_xy, self.flash_threshold, self.flash_contrast, 5.0),
+                (np.asarray(signals.puff), signals.puff_xy, self.puff_threshold,
+                 self.puff_contrast, 3.0))
+        for signal, where, threshold, contrast, rel in cues:
+            for _t, height, k in signal_peaks(signal, times, threshold=threshold,
+                                             min_gap_s=0.15, rel=rel):
+                around = np.r_[signal[max(0, k - half):max(0, k - 2)],
+                               signal[k + 3:k + half + 1]]
+                busy = float(np.percentile(around, 90)) if around.size else 0.0
+                if height < contrast * busy or any(abs(times[k] - e.t_s) < 0.1 for e in out):
+                    continue
+                x, y = where[k]
+                # Lit (or smoking) from the exposure of frame k: no sub-frame shift.
+                out.append(RawEvent(t_s=float(times[k]), kind="flash",
+                                    x=x * signals.width, y=y * signals.height,
+                                    strength=float(min(1.0, 0.4 + 20 * height))
+                                    if signal is flash else float(min(1.0, 0.5 + height))))
+        return sorted(out, key=lambda e: e.t_s)
 
 
 def _merge_duplicates(events: list[RawEvent], *, near_px: float,
