@@ -9,7 +9,14 @@ import numpy as np
 from perception.frame_analyzer import FrameAnalyzer
 from perception.motion_perceiver import MotionPerceiver
 from pipeline.media import open_video
-from tests.perception.synth import W, crossing_clip, cut_clip, flash_clip, pan_clip
+from tests.perception.synth import (
+    W,
+    crossing_clip,
+    cut_clip,
+    flash_clip,
+    pan_clip,
+    smoke_clip,
+)
 
 FPS = 25.0
 
@@ -60,3 +67,15 @@ def test_two_crossing_balls_keep_their_identity(tmp_path: Path) -> None:
         err_yellow = np.abs(x - np.array([yellow(s)[0] for s in t]))
         # 3 % of the width, the position tolerance, at every sample.
         assert min(err_blue.max(), err_yellow.max()) <= 0.03 * W, (err_blue, err_yellow)
+
+
+def test_smoke_puffs_on_a_shaky_camera_are_shots_and_shake_alone_is_not(tmp_path: Path) -> None:
+    path, truth = smoke_clip(tmp_path / "smoke.mp4", fps=FPS)
+    scene = MotionPerceiver()(open_video(path), prompt="rifle shots in an open field")
+    shots = np.sort([e.t_s for e in scene.events if e.kind == "flash"])
+    assert len(shots) == len(truth), shots
+    # The puff appears at its frame: within one frame of it.
+    assert np.max(np.abs(shots - truth)) <= 1.0 / FPS + 1e-6
+    still, _ = smoke_clip(tmp_path / "shake.mp4", fps=FPS, puff_frames=())
+    scene = MotionPerceiver()(open_video(still), prompt="rifle shots in an open field")
+    assert [e.t_s for e in scene.events if e.kind == "flash"] == []
