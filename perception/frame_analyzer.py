@@ -31,7 +31,7 @@ class _Slot:
     small: np.ndarray
     hist: np.ndarray
     rgb: np.ndarray
-    haze: np.ndarray  # brightness with the colour taken out: smoke and steam show here
+    haze: np.ndarray | None  # brightness with the colour taken out: smoke shows here
     step: tuple[float, float] = (0.0, 0.0)   # camera shift from the previous frame
     aligned_prev: np.ndarray | None = None   # the previous grey frame shifted by ``step``
     cam: tuple[float, float] = (0.0, 0.0)    # accumulated camera shift
@@ -62,11 +62,14 @@ class FrameAnalyzer:
     Args:
         diff_threshold: grey-level difference that counts as motion (noise is below it).
         min_blob_frac: smallest blob, as a fraction of the frame area.
+        puffs: measure puffs of smoke (:func:`puff_rise`, a fifth of the analysis time);
+            only a shot the prompt names needs them.
     """
 
     def __init__(self, *, diff_threshold: float = 18.0, min_blob_frac: float = 1.5e-4,
-                 background_gap: int = 3) -> None:
+                 background_gap: int = 3, puffs: bool = True) -> None:
         self.diff_threshold = diff_threshold
+        self.puffs = puffs
         self.foreground = ForegroundFinder(gap=background_gap, threshold=diff_threshold)
         self._shot = 0
         self._tracked_shot = 0
@@ -85,7 +88,7 @@ class FrameAnalyzer:
         gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
         small = self.camera.shrink(gray)
         slot = _Slot(index, t_s, gray, small, self.camera.histogram(small), image,
-                     haze_image(image))
+                     haze_image(image) if self.puffs else None)
         sig = self.signals
         if not self._window:
             sig.width, sig.height = gray.shape[1], gray.shape[0]
@@ -207,8 +210,10 @@ class FrameAnalyzer:
             sig.flash_xy.append((float(xs.mean()) / w, float(ys.mean()) / h))
         else:
             sig.flash_xy.append((0.5, 0.5))
-        score, (px, py) = puff_rise(mid.haze, shift_image(prev.haze, *mid.step),
-                                    shift_image(nxt.haze, -nxt.step[0], -nxt.step[1]))
+        score, (px, py) = 0.0, (0.5 * w, 0.5 * h)
+        if mid.haze is not None and prev.haze is not None and nxt.haze is not None:
+            score, (px, py) = puff_rise(mid.haze, shift_image(prev.haze, *mid.step),
+                                        shift_image(nxt.haze, -nxt.step[0], -nxt.step[1]))
         sig.puff.append(score)
         sig.puff_xy.append((px / w, py / h))
 
@@ -267,7 +272,9 @@ def puff_rise(mid: np.ndarray, prev: np.ndarray, nxt: np.ndarray, *, rise: float
     """
     size = 2 * reach_px + 1
     top = cv2.dilate(prev, np.ones((size, size), np.uint8))
-    exposure = max(0.0, float(np.median(np.minimum(mid - prev, nxt - prev))))
+    # Exposure from every 4th pixel each way: a median needs no more, at 1/16 of the cost.
+    sub = (slice(None, None, 4), slice(None, None, 4))
+    exposure = max(0.0, float(np.median(np.minimum(mid[sub] - prev[sub], nxt[sub] - prev[sub]))))
     risen = (np.minimum(mid - top, nxt - top) > rise + exposure).astype(np.float32)
     win = max(3, round(window_frac * mid.shape[1]) | 1)
     frac = cv2.boxFilter(risen, -1, (win, win))

@@ -96,7 +96,10 @@ class MotionPerceiver(Perceiver):
             rate = min(rate, self.analysis_fps)
         # Background samples ~0.2 s apart: far enough that even a ball at the top of its
         # arc (moving slowly) has left the pixels it covers now.
-        analyzer = FrameAnalyzer(background_gap=max(2, round(0.2 * rate)))
+        vocab = match_prompt(prompt)
+        # Smoke puffs time shots: measured only when the prompt names something that flashes.
+        analyzer = FrameAnalyzer(background_gap=max(2, round(0.2 * rate)),
+                                 puffs=any(noun.role == "flash" for noun in vocab.objects))
         env_est = EnvironmentEstimator()
         total = max(1, video.frame_count)
         env_every = 0.5
@@ -119,7 +122,6 @@ class MotionPerceiver(Perceiver):
         starts = [e for t in tracks
                   for e in track_starts_stops(t, width=signals.width, height=signals.height)]
         # 3. Objects from the prompt vocabulary, environment from picture and prompt.
-        vocab = match_prompt(prompt)
         builder = SceneBuilder(max(signals.width, 1), max(signals.height, 1),
                                hfov_deg=self.camera_hfov_deg)
         objects, events, notes = builder.build(tracks, impacts, flashes, starts, vocab)
