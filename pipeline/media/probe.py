@@ -24,6 +24,8 @@ def check_readable(path: str | Path) -> Path:
             raise MediaError(f"{path}: no such file")
         if path.is_dir():
             raise MediaError(f"{path}: is a folder, expected a video file")
+        if not path.is_file():  # a FIFO would block the reader forever; a device never ends
+            raise MediaError(f"{path}: not a regular file (a pipe, socket or device)")
         if not os.access(path, os.R_OK):
             raise MediaError(f"{path}: permission denied (not readable)")
         if path.stat().st_size == 0:

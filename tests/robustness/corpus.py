@@ -81,6 +81,12 @@ def _empty(folder: Path) -> Path:
     return path
 
 
+def _fifo(folder: Path) -> Path:
+    path = folder / "pipe.mp4"
+    os.mkfifo(path)
+    return path
+
+
 # name -> (maker, words the one-line error must contain)
 BROKEN: dict[str, tuple[Maker, str]] = {
     "zero-byte": (_empty, "empty"),
@@ -93,6 +99,8 @@ BROKEN: dict[str, tuple[Maker, str]] = {
     "symlink-loop": (_symlink_loop, "cannot read"),
     "directory": (lambda d: d, "is a folder"),
     "missing": (lambda d: d / "nope.mp4", "no such file"),
+    "named-pipe": (_fifo, "not a regular file"),
+    "device": (lambda d: Path("/dev/zero"), "not a regular file"),
 }
 
 
