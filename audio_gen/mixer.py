@@ -7,7 +7,7 @@ sum is mastered and the stems are scaled by the same per-sample gain, so they su
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 from scipy.linalg.blas import saxpy
@@ -27,6 +27,14 @@ LENGTH_TOLERANCE = 0.01  # a source may be off by 1 % in length (rounding); more
 # Loudness of a mix that holds only ambience, relative to the target: beds sit well under
 # programme level (a -14 LUFS dub puts its room tone near -26 LUFS, not at -14).
 AMBIENCE_ONLY_OFFSET_LU = -12.0
+
+
+def loudness_target(plan: SoundPlan, failed: Collection[str] = ()) -> float:
+    """The plan's loudness target; a bed alone is background, not programme, so a mix in
+    which no object layer sounds (muted or ``failed``) sits ``AMBIENCE_ONLY_OFFSET_LU`` under."""
+    objects_sound = any(layer.kind == "object" and not layer.mute and layer.id not in failed
+                        for layer in plan.layers)
+    return plan.loudness_lufs + (0.0 if objects_sound else AMBIENCE_ONLY_OFFSET_LU)
 
 
 class SoundtrackRenderer:
@@ -98,7 +106,6 @@ class SoundtrackRenderer:
         dry_stems: dict[str, np.ndarray] = {}
         errors: dict[str, str] = {}
         active = [layer for layer in plan.layers if not layer.mute]
-        rendered: set[str] = set()
         total = len(active) + 1
         for step, layer in enumerate(active):
             if progress is not None:
@@ -106,7 +113,6 @@ class SoundtrackRenderer:
             dry = self._dry(layer, plan, n, errors)
             if dry is None:
                 continue
-            rendered.add(layer.id)
             send = np.float32(layer.reverb_send) if layer.reverb_send > 0 else None
             if self.stems:
                 direct = self._place(layer, dry, plan, renderer)
@@ -132,10 +138,7 @@ class SoundtrackRenderer:
         mix = np.ascontiguousarray(mix_rows.T)
         if progress is not None:
             progress(total - 1, total, "mastering")
-        # A bed alone is background, not programme: it is not pushed up to the full target.
-        objects_sound = any(layer.kind == "object" and layer.id in rendered for layer in active)
-        target = plan.loudness_lufs + (0.0 if objects_sound else AMBIENCE_ONLY_OFFSET_LU)
-        mastered = self.master(mix, sr, target_lufs=target,
+        mastered = self.master(mix, sr, target_lufs=loudness_target(plan, failed=errors),
                                ceiling_dbtp=plan.true_peak_dbtp, fmt=plan.format)
         stems: dict[str, np.ndarray] = {}
         for key, stem in stem_rows.items():

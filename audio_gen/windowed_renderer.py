@@ -19,13 +19,13 @@ import numpy as np
 
 from audio_gen.base import SoundSource
 from audio_gen.master import LIMITER_BLOCK, Master, Mastered
-from audio_gen.mixer import AMBIENCE_ONLY_OFFSET_LU, SoundtrackRenderer
+from audio_gen.mixer import SoundtrackRenderer, loudness_target
 from audio_gen.spatial.base import SpatialRenderer
 from audio_gen.spatial.room import RoomFilter
 from audio_gen.spatial.trajectory import Trajectory
 from audio_gen.stream_master import BlockMeter, GainCurve, plan_gain
 from pipeline.progress import Progress
-from pipeline.records import Layer, LayerEvent, SoundPlan, TrackPoint
+from pipeline.records import Layer, LayerEvent, SoundPlan, Soundtrack, TrackPoint
 
 # The room's impulse response is at most 4 s (room.MAX_IR_S) and a steel bar rings ~2 s:
 # 5 s of pre-roll lets everything that started before a window sound into it.
@@ -179,22 +179,18 @@ class WindowedRenderer:
                                window_s=self.window_s, preroll_s=self.preroll_s,
                                crossfade_s=self.crossfade_s)
         total = 2 * len(windows)
-        objects_sound = any(layer.kind == "object" and not layer.mute for layer in plan.layers)
-        target = plan.loudness_lufs + (0.0 if objects_sound else AMBIENCE_ONLY_OFFSET_LU)
+        distances = self._typical_distances(plan)
         meter = BlockMeter(round(plan.duration_s * plan.sample_rate), plan.sample_rate,
-                           fmt=plan.format, target_lufs=target,
+                           fmt=plan.format, target_lufs=loudness_target(plan),
                            ceiling_dbtp=plan.true_peak_dbtp)
-        for i, block in enumerate(self._unmastered(plan, windows, stems=False)):
+        for i, block in enumerate(self._unmastered(plan, windows, distances, stems=False)):
             if progress is not None:
                 progress(i, total, "measuring loudness")
             with threadpool_limits(limits=1, user_api="blas"):  # small products: one thread
                 meter.add(block.start, block.samples)
-        if objects_sound and not any(layer.kind == "object" and not layer.mute
-                                     and layer.id not in self.layer_errors
-                                     for layer in plan.layers):
-            target += AMBIENCE_ONLY_OFFSET_LU  # every object layer failed: a bed alone
+        target = loudness_target(plan, failed=self.layer_errors)
         self.gain = plan_gain(meter, target_lufs=target, ceiling_dbtp=plan.true_peak_dbtp)
-        for i, block in enumerate(self._unmastered(plan, windows, stems=stems)):
+        for i, block in enumerate(self._unmastered(plan, windows, distances, stems=stems)):
             if progress is not None:
                 progress(len(windows) + i, total, "rendering")
             gain = self.gain.segment(block.start, block.samples.shape[0])
@@ -204,30 +200,23 @@ class WindowedRenderer:
         if progress is not None:
             progress(total, total, "done")
 
-    def _unmastered(self, plan: SoundPlan, windows: list[Window], *,
+    def _unmastered(self, plan: SoundPlan, windows: list[Window],
+                    distances: Mapping[str, float], *,
                     stems: bool) -> Iterator[SoundtrackBlock]:
         """Each window's kept part, unmastered, crossfaded into the tail of the one before."""
         renderer = _WindowMixer(self.sources, stems=stems, aspect=self.aspect,
-                                distances=self._typical_distances(plan))
+                                distances=distances)
         tail: SoundtrackBlock | None = None
         for window in windows:
             track = renderer(window_plan(plan, window))
             for key, message in track.layer_errors.items():
                 self.layer_errors.setdefault(key, message)
-            head = window.start - window.render_start
-            keep = window.stop - window.start
-            block = SoundtrackBlock(
-                window.start, np.array(track.samples[head:head + keep]),
-                {k: np.array(v[head:head + keep]) for k, v in track.stems.items()},
-                {k: np.array(v[head:head + keep]) for k, v in track.dry_stems.items()})
+            stop = window.stop - window.render_start  # the kept part ends here in ``track``
+            block = _part(track, window.start, window.start - window.render_start, stop)
             if tail is not None:
                 _crossfade(tail, block)
-            tail = SoundtrackBlock(
-                window.stop, track.samples[head + keep:],
-                {k: v[head + keep:] for k, v in track.stems.items()},
-                {k: v[head + keep:] for k, v in track.dry_stems.items()})
+            tail = _part(track, window.stop, stop, None)
             yield block
-
 
     def _typical_distances(self, plan: SoundPlan) -> dict[str, float]:
         """Each spatial layer's median distance over its whole track."""
@@ -236,6 +225,15 @@ class WindowedRenderer:
                     layer.track, n_samples=n, sample_rate=plan.sample_rate,
                     hfov_deg=plan.camera_hfov_deg, aspect=self.aspect).typical_distance_m
                 for layer in plan.layers if layer.spatial and layer.track}
+
+
+def _part(track: Soundtrack, start: int, lo: int, hi: int | None) -> SoundtrackBlock:
+    """Samples ``lo:hi`` of a window's render (mix and stems) as a block at ``start``,
+    copied: the block is scaled in place later, the render is not kept."""
+    cut = slice(lo, hi)
+    return SoundtrackBlock(start, np.array(track.samples[cut]),
+                           {k: np.array(v[cut]) for k, v in track.stems.items()},
+                           {k: np.array(v[cut]) for k, v in track.dry_stems.items()})
 
 
 def _crossfade(tail: SoundtrackBlock, block: SoundtrackBlock) -> None:
