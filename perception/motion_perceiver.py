@@ -17,6 +17,7 @@ from perception.frame_analyzer import FrameAnalyzer, MotionSignals
 from perception.frame_repeats import FrameRepeats
 from perception.motion_onsets import MotionOnsetDetector
 from perception.prefetch import prefetched
+from perception.rhythm import fit_rhythm
 from perception.scene_builder import SceneBuilder
 from perception.tracking import Track
 from perception.vocabulary import match_prompt
@@ -125,6 +126,13 @@ class MotionPerceiver(Perceiver):
         builder = SceneBuilder(max(signals.width, 1), max(signals.height, 1),
                                hfov_deg=self.camera_hfov_deg)
         objects, events, notes = builder.build(tracks, impacts, flashes, starts, vocab)
+        # An instrument's hits on their beat (drummers keep time far finer than a frame).
+        in_time = {o.sound for o in vocab.objects if o.in_time}
+        rhythm = fit_rhythm(events, {o.id for o in objects if o.sound in in_time},
+                            frame_s=1.0 / rate)
+        events = rhythm.events
+        if rhythm.note():
+            notes.append(rhythm.note())
         events += [VisualEvent(t_s=t, kind="cut", strength=1.0) for t in signals.cuts]
         events.sort(key=lambda e: (e.t_s, e.kind))
         environment, env_notes = env_est.estimate(vocab)

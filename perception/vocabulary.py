@@ -33,6 +33,7 @@ class VocabularyObject:
     size_m: float
     words: list[str] = field(default_factory=list)
     weak: str | None = None
+    in_time: bool = False  # played to a beat (drums): hits may be put on their grid
 
 
 @dataclass
@@ -142,7 +143,7 @@ def _add_object(match: VocabularyMatch, words: str, payload: dict[str, Any]) -> 
     obj = VocabularyObject(label=payload["label"] or words, sound=payload["sound"],
                            material=payload["material"], role=payload["role"],
                            size_m=payload["size_m"], words=[words],
-                           weak=payload.get("weak"))
+                           weak=payload.get("weak"), in_time=payload.get("in_time", False))
     match.objects.append(obj)
 
 

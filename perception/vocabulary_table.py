@@ -13,11 +13,13 @@ from typing import Any
 
 
 def _o(sound: str, material: str = "generic", role: str = "impact",
-       size_m: float = 0.3, label: str = "", weak: str | None = None) -> dict[str, Any]:
+       size_m: float = 0.3, label: str = "", weak: str | None = None,
+       in_time: bool = False) -> dict[str, Any]:
     # ``weak``: a sound-key prefix; the row is dropped when a stronger row with a sound
     # under that prefix also matched ("rifle shots" is a rifle, not a rifle and a pistol).
+    # ``in_time``: played to a beat (an instrument): its hits may be put on their grid.
     return {"sound": sound, "material": material, "role": role, "size_m": size_m,
-            "label": label, "weak": weak}
+            "label": label, "weak": weak, "in_time": in_time}
 
 
 def _p(label: str, indoor: bool, room_size_m: float, rt60_s: float,
@@ -47,16 +49,17 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
                                                           label="bat")),
     (("swing", "swish", "whoosh"), "object", _o("swish/generic", role="contact", label="swish")),
     # ---- drums and percussion
-    (("kick", "kick drum", "bass drum"), "object", _o("impact/drum/kick", "drum_skin",
-                                                      size_m=0.55, label="kick drum")),
+    (("kick", "kick drum", "bass drum"), "object",
+     _o("impact/drum/kick", "drum_skin", size_m=0.55, label="kick drum", in_time=True)),
     (("snare", "snare drum"), "object", _o("impact/drum/snare", "drum_skin", size_m=0.35,
-                                           label="snare drum")),
+                                           label="snare drum", in_time=True)),
     (("tom", "toms", "tom tom"), "object", _o("impact/drum/tom", "drum_skin", size_m=0.3,
-                                              label="tom")),
+                                              label="tom", in_time=True)),
     (("cymbal", "hi hat", "hihat", "hi-hat", "crash", "ride"), "object",
-     _o("impact/cymbal", "metal", size_m=0.4, label="cymbal")),
+     _o("impact/cymbal", "metal", size_m=0.4, label="cymbal", in_time=True)),
     (("drum", "drum kit", "drums", "drummer", "percussion", "drumstick"), "object",
-     _o("impact/drum", "drum_skin", size_m=0.4, label="drum", weak="impact/")),
+     _o("impact/drum", "drum_skin", size_m=0.4, label="drum", weak="impact/",
+        in_time=True)),
     # ---- weapons and blasts
     (("rifle", "shotgun", "sniper"), "object", _o("gunshot/rifle", "metal", "flash", 1.0,
                                                   "rifle")),
