@@ -129,7 +129,7 @@ class MotionPerceiver(Perceiver):
         # An instrument's hits on their beat (drummers keep time far finer than a frame).
         in_time = {o.sound for o in vocab.objects if o.in_time}
         rhythm = fit_rhythm(events, {o.id for o in objects if o.sound in in_time},
-                            frame_s=1.0 / rate)
+                            frame_s=1.0 / rate, cuts=signals.cuts)
         events = rhythm.events
         if rhythm.note():
             notes.append(rhythm.note())

@@ -11,28 +11,36 @@ are dropped. Irregular playing finds no grid and is left as it is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 import numpy as np
 from scipy.signal import find_peaks
 from scipy.stats import binom
+from scipy.stats import f as f_dist
 
 from pipeline.records import VisualEvent
 
 
 @dataclass
 class BeatGrid:
-    """A steady pulse: beat ``k`` at ``start_s + k * period_s`` for ``k`` in ``0..beats-1``."""
+    """A pulse: beat ``k`` at ``start_s + k * period_s + k**2 * drift_s``, ``k < beats``.
+
+    ``drift_s`` lets the tempo change steadily (a player speeding up or slowing down);
+    ``period_s`` is the period at the first beat.
+    """
 
     start_s: float
     period_s: float
     beats: int
     matched: int
     jitter_s: float
+    drift_s: float = 0.0
 
     def times(self) -> np.ndarray:
         """Every beat's time."""
-        return self.start_s + self.period_s * np.arange(self.beats)
+        k = np.arange(self.beats)
+        return self.start_s + self.period_s * k + self.drift_s * k ** 2
 
 
 @dataclass
@@ -40,18 +48,18 @@ class RhythmResult:
     """What :func:`fit_rhythm` did, for the plan's notes."""
 
     events: list[VisualEvent]
-    grid: BeatGrid | None
+    grids: list[BeatGrid] = field(default_factory=list)
     snapped: int = 0
     added: int = 0
     dropped: int = 0
 
     def note(self) -> str | None:
         """One line for the plan's notes, or ``None`` when no grid was found."""
-        g = self.grid
-        if g is None:
+        if not self.grids:
             return None
-        return (f"steady beat every {g.period_s * 1000:.0f} ms ({60 / g.period_s:.0f} a minute, "
-                f"{g.start_s:.2f}-{g.times()[-1]:.2f} s): {self.snapped} hits put on it, "
+        spans = ", ".join(f"{g.period_s * 1000:.0f} ms ({60 / g.period_s:.0f} a minute) "
+                          f"{g.start_s:.2f}-{g.times()[-1]:.2f} s" for g in self.grids)
+        return (f"steady beat every {spans}: {self.snapped} hits put on it, "
                 f"{self.added} missing beats added, {self.dropped} weak off-beat hits dropped")
 
 
@@ -126,16 +134,32 @@ def _fit(times: np.ndarray, period: float, *, tolerance_s: float,
     k = np.round((times - start) / period)
     near = np.abs(times - (start + k * period)) <= tolerance_s
     first, last = int(k[near].min()), int(k[near].max())
-    resid = times[near] - (start + k[near] * period)
-    return BeatGrid(start_s=float(start + first * period), period_s=period,
-                    beats=last - first + 1, matched=len(set(k[near].tolist())),
-                    jitter_s=float(np.sqrt(np.mean(resid ** 2))))
+    # Last, a steady change of tempo: a parabola through (beat - first, time), kept only
+    # where it fits clearly better than the line (F-test), as noise alone bends it too.
+    kk = k[near] - first
+    line = np.polyfit(kk, times[near], 1)
+    coef = np.r_[0.0, line]
+    if near.sum() >= 8:
+        bent = np.polyfit(kk, times[near], 2)
+        rss_line = float(np.sum((times[near] - np.polyval(line, kk)) ** 2))
+        rss_bent = float(np.sum((times[near] - np.polyval(bent, kk)) ** 2))
+        dof = int(near.sum()) - 3
+        if rss_bent > 0 and f_dist.sf((rss_line - rss_bent) / (rss_bent / dof), 1, dof) < 0.01:
+            coef = bent
+    drift, slope, start0 = (float(c) for c in coef)
+    resid = times[near] - (start0 + slope * kk + drift * kk ** 2)
+    return BeatGrid(start_s=float(start0), period_s=float(slope), beats=last - first + 1,
+                    matched=len(set(kk.tolist())), jitter_s=float(np.sqrt(np.mean(resid ** 2))),
+                    drift_s=float(drift))
 
 
 def _beat_index(grid: BeatGrid, times: np.ndarray) -> np.ndarray:
     """The number of the grid's beat nearest each time (within the grid's span)."""
-    k = np.round((np.asarray(times) - grid.start_s) / grid.period_s)
-    return np.clip(k, 0, grid.beats - 1).astype(int)
+    beats, t = grid.times(), np.asarray(times, dtype=np.float64)
+    if beats.size < 2:
+        return np.zeros(t.shape, dtype=int)
+    k = np.clip(np.searchsorted(beats, t), 1, beats.size - 1)
+    return np.where(t - beats[k - 1] <= beats[k] - t, k - 1, k).astype(int)
 
 
 def _nearest(grid: BeatGrid, times: np.ndarray) -> np.ndarray:
@@ -143,51 +167,104 @@ def _nearest(grid: BeatGrid, times: np.ndarray) -> np.ndarray:
     return grid.times()[_beat_index(grid, times)]
 
 
-def fit_rhythm(events: list[VisualEvent], instrument_ids: set[str], *,
-               frame_s: float) -> RhythmResult:
+def fit_rhythm(events: list[VisualEvent], instrument_ids: set[str], *, frame_s: float,
+               cuts: list[float] | tuple[float, ...] = (),
+               section_s: float = 12.0) -> RhythmResult:
     """Put the instrument's impacts on their beat grid (see the module's docstring).
+
+    Each shot (between ``cuts``) is fitted on its own, in sections of at most
+    ``section_s`` so a tempo that drifts or changes over a long clip is followed.
 
     Args:
         events: the scene's events; only impacts of ``instrument_ids`` objects change.
         instrument_ids: scene objects that are played in time (drums, cymbals).
         frame_s: the analysed frame period.
+        cuts: scene-cut times (s): the beat's phase is not carried across a cut.
+        section_s: longest stretch one steady grid is fitted to.
 
     Returns:
         The new, time-sorted events and what changed.
     """
-    hits = [e for e in events if e.kind == "impact" and e.object_id in instrument_ids]
-    others = [e for e in events if not (e.kind == "impact" and e.object_id in instrument_ids)]
+    def played(e: VisualEvent) -> bool:
+        return e.kind == "impact" and e.object_id in instrument_ids
+
+    hits = sorted((e for e in events if played(e)), key=lambda e: e.t_s)
     if not hits:
-        return RhythmResult(events=events, grid=None)
-    times = np.array([e.t_s for e in hits])
-    grid = find_grid(times, np.array([e.strength for e in hits]), frame_s=frame_s)
+        return RhythmResult(events=events)
+    result = RhythmResult(events=[e for e in events if not played(e)])
+    times = [e.t_s for e in hits]
+    for own, fit, lo, hi in _sections(times, sorted(cuts), section_s):
+        _on_grid([hits[i] for i in own], [hits[i] for i in fit], (lo, hi), frame_s, result)
+    if not result.grids:
+        return RhythmResult(events=events)
+    result.events.sort(key=lambda e: (e.t_s, e.kind))
+    return result
+
+
+Section = tuple[list[int], list[int], float, float]
+
+
+def _sections(times: list[float], cuts: list[float], section_s: float) -> list[Section]:
+    """Sorted ``times`` split at cuts, then into equal parts <= ``section_s``.
+
+    Each part is ``(own, fit, lo, hi)``: the indices it changes, the indices its grid is
+    fitted to (its own and those up to a quarter section either side, in the same shot,
+    so its ends are not extrapolated) and the time range ``[lo, hi)`` it owns.
+    """
+    shots: list[list[int]] = [[]]
+    edges = iter(cuts)
+    edge = next(edges, np.inf)
+    for i, t in enumerate(times):
+        while t >= edge:
+            shots.append([])
+            edge = next(edges, np.inf)
+        shots[-1].append(i)
+    margin = 0.25 * section_s
+    out: list[Section] = []
+    for shot in (s for s in shots if s):
+        t = np.asarray([times[i] for i in shot])
+        parts = max(1, int(np.ceil((t[-1] - t[0]) / section_s)))
+        bounds = np.r_[-np.inf, t[0] + (t[-1] - t[0]) * np.arange(1, parts) / parts, np.inf]
+        for lo, hi in pairwise(bounds):
+            own = [i for i, x in zip(shot, t, strict=True) if lo <= x < hi]
+            fit = [i for i, x in zip(shot, t, strict=True) if lo - margin <= x < hi + margin]
+            if own:
+                out.append((own, fit, float(lo), float(hi)))
+    return out
+
+
+def _on_grid(hits: list[VisualEvent], fit: list[VisualEvent], span: tuple[float, float],
+             frame_s: float, result: RhythmResult) -> None:
+    """Add ``hits`` to ``result.events``: on the grid ``fit`` follows, if any, else as seen.
+
+    Missing beats are added only inside ``span``, the stretch this part owns.
+    """
+    grid = find_grid(np.array([e.t_s for e in fit]), np.array([e.strength for e in fit]),
+                     frame_s=frame_s)
     if grid is None:
-        return RhythmResult(events=events, grid=None)
+        result.events += hits
+        return
+    result.grids.append(grid)
+    times = np.array([e.t_s for e in hits])
     tolerance = max(frame_s, 0.2 * grid.period_s)
     beats = grid.times()
     index = _beat_index(grid, times)
-    typical = float(np.median([e.strength for e, k in zip(hits, index)
-                               if abs(e.t_s - beats[k]) <= tolerance]))
-    kept: list[VisualEvent] = []
+    on_beat = [e.strength for e, k in zip(hits, index, strict=True)
+               if abs(e.t_s - beats[k]) <= tolerance]
+    typical = float(np.median(on_beat)) if on_beat else 1.0
     taken: set[int] = set()
-    snapped = dropped = 0
     # Strongest first: when two hits share a beat, the stronger one is moved onto it.
-    for e, k in sorted(zip(hits, index.tolist()), key=lambda p: -p[0].strength):
+    for e, k in sorted(zip(hits, index.tolist(), strict=True), key=lambda p: -p[0].strength):
         if abs(e.t_s - beats[k]) <= tolerance and k not in taken:
-            kept.append(replace(e, t_s=float(beats[k])))
+            result.events.append(replace(e, t_s=float(beats[k])))
             taken.add(k)
-            snapped += 1
+            result.snapped += 1
         elif e.strength >= typical:
-            kept.append(e)  # a strong off-beat hit: a fill or an accent, kept as seen
+            result.events.append(e)  # a strong off-beat hit: a fill or an accent, as seen
         else:
-            dropped += 1
-    added = 0
+            result.dropped += 1
     for k, b in enumerate(beats):
-        if k in taken:
-            continue
-        near = min(hits, key=lambda e: abs(e.t_s - b))
-        kept.append(replace(near, t_s=float(b), strength=0.7 * typical))
-        added += 1
-    result = sorted(others + kept, key=lambda e: (e.t_s, e.kind))
-    return RhythmResult(events=result, grid=grid, snapped=snapped, added=added,
-                        dropped=dropped)
+        if k not in taken and span[0] <= b < span[1]:
+            near = min(hits, key=lambda e: abs(e.t_s - b))
+            result.events.append(replace(near, t_s=float(b), strength=0.7 * typical))
+            result.added += 1
