@@ -17,7 +17,7 @@ from perception.frame_analyzer import FrameAnalyzer, MotionSignals
 from perception.frame_repeats import FrameRepeats
 from perception.motion_onsets import MotionOnsetDetector
 from perception.prefetch import prefetched
-from perception.rhythm import fit_rhythm
+from perception.rhythm import fit_rhythm, played_in_time
 from perception.scene_builder import SceneBuilder
 from perception.tracking import Track
 from perception.vocabulary import match_prompt
@@ -127,9 +127,8 @@ class MotionPerceiver(Perceiver):
                                hfov_deg=self.camera_hfov_deg)
         objects, events, notes = builder.build(tracks, impacts, flashes, starts, vocab)
         # An instrument's hits on their beat (drummers keep time far finer than a frame).
-        in_time = {o.sound for o in vocab.objects if o.in_time}
-        rhythm = fit_rhythm(events, {o.id for o in objects if o.sound in in_time},
-                            frame_s=1.0 / rate, cuts=signals.cuts)
+        rhythm = fit_rhythm(events, played_in_time(objects), frame_s=1.0 / rate,
+                            cuts=signals.cuts)
         events = rhythm.events
         if rhythm.note():
             notes.append(rhythm.note())

@@ -19,7 +19,8 @@ from scipy.signal import find_peaks
 from scipy.stats import binom
 from scipy.stats import f as f_dist
 
-from pipeline.records import VisualEvent
+from perception.vocabulary import match_prompt
+from pipeline.records import SceneObject, VisualEvent
 
 
 @dataclass
@@ -165,6 +166,17 @@ def _beat_index(grid: BeatGrid, times: np.ndarray) -> np.ndarray:
 def _nearest(grid: BeatGrid, times: np.ndarray) -> np.ndarray:
     """The grid's beat nearest each time (within the grid's span)."""
     return grid.times()[_beat_index(grid, times)]
+
+
+def played_in_time(objects: list[SceneObject]) -> set[str]:
+    """Ids of the objects that are instruments played to a beat (drums, cymbals).
+
+    Read from each object's label and sound key with the prompt vocabulary's ``in_time``
+    rows, so any perceiver's objects qualify the same way.
+    """
+    return {o.id for o in objects
+            if any(v.in_time for v in match_prompt(f"{o.label} {o.sound.replace('/', ' ')}")
+                   .objects)}
 
 
 def fit_rhythm(events: list[VisualEvent], instrument_ids: set[str], *, frame_s: float,

@@ -13,6 +13,7 @@ from perception.base import Perceiver
 from perception.neural_motion import background, centroids, flashes, object_events
 from perception.neural_tracks import Detection, Track, link_tracks, nms
 from perception.neural_vocabulary import MATERIALS, PLACES, detector_queries
+from perception.rhythm import fit_rhythm, played_in_time
 from pipeline.errors import UsageError
 from pipeline.model_loading import (
     free_accelerator_memory,
@@ -221,10 +222,15 @@ class ZeroShotPerceiver(Perceiver):
                 events.extend(object_events(cents, amount, times, obj.id))
             events.extend(flashes(gray, times))
         events.sort(key=lambda e: (e.t_s, e.kind, e.object_id or ""))
+        notes = [f"zeroshot: {len(keys)} key frames, {len(queries)} queries"]
+        if len(times) >= 2:
+            rhythm = fit_rhythm(events, played_in_time(objects),
+                                frame_s=float(np.median(np.diff(times))))
+            events = rhythm.events
+            notes += [rhythm.note()] if rhythm.note() else []
         progress(4, 4, "done")
         return SceneAnalysis(duration_s=duration, objects=objects, events=events,
-                             environment=environment, prompt=prompt,
-                             notes=[f"zeroshot: {len(keys)} key frames, {len(queries)} queries"])
+                             environment=environment, prompt=prompt, notes=notes)
 
     def _read(self, video: Video) -> tuple[list[np.ndarray], list[float], list[Frame]]:
         """One streaming pass: small grayscale frames for motion, RGB key frames for models."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from perception.rhythm import find_grid, fit_rhythm
-from pipeline.records import VisualEvent
+from perception.rhythm import find_grid, fit_rhythm, played_in_time
+from pipeline.records import SceneObject, VisualEvent
 
 FRAME_S = 1 / 15
 PERIOD_S = 0.2913
@@ -96,3 +96,12 @@ def test_each_shot_and_a_drifting_tempo_get_their_own_grid() -> None:
     error = np.min(np.abs(drum[:, None] - truth[None, :]), axis=1)
     # Seen hits were up to 47 ms off (23 ms on average).
     assert error.max() < 0.020 and error.mean() < 0.008, (error.max(), error.mean())
+
+
+def test_instruments_are_told_by_label_or_sound_key() -> None:
+    objects = [SceneObject(id="kick", label="kick drum", sound="impact/drum/kick"),
+               SceneObject(id="found", label="drum"),  # a detector's label, no key yet
+               SceneObject(id="hat", label="object", sound="impact/cymbal"),
+               SceneObject(id="ball", label="ball", sound="impact/ball"),
+               SceneObject(id="rifle", label="rifle", sound="gunshot/rifle")]
+    assert played_in_time(objects) == {"kick", "found", "hat"}
