@@ -83,7 +83,12 @@ def track_impacts(track: Track, *, min_change: float, ref_change: float,
 
 def track_starts_stops(track: Track, *, width: float, height: float,
                        min_duration_s: float = 0.4) -> list[RawEvent]:
-    """Motion starting inside the picture (not entering from an edge) and stopping there."""
+    """Motion starting inside the picture (not entering from an edge) and stopping there.
+
+    A track that ends inside the picture stops only if its object came to rest
+    (:func:`came_to_rest`): one lost while it still moved (too small, hidden, the clip
+    over) goes on sounding as far as the picture can tell.
+    """
     if len(track.t_s) < 3 or track.t_s[-1] - track.t_s[0] < min_duration_s:
         return []
     margin = 0.06
@@ -96,10 +101,36 @@ def track_starts_stops(track: Track, *, width: float, height: float,
     if inside(0):
         events.append(RawEvent(t_s=track.t_s[0], kind="start", x=track.x[0], y=track.y[0],
                                strength=0.6, track_id=track.id))
-    if inside(-1):
+    if inside(-1) and came_to_rest(track):
         events.append(RawEvent(t_s=track.t_s[-1], kind="stop", x=track.x[-1], y=track.y[-1],
                                strength=0.4, track_id=track.id))
     return events
+
+
+def came_to_rest(track: Track, *, tail_s: float = 0.3, slow: float = 0.25,
+                 shrink: float = 0.9) -> bool:
+    """Whether ``track``'s object slowed to rest at its end, rather than being lost moving.
+
+    Its speed in the camera-stabilised frame over the last ``tail_s`` must be below
+    ``slow`` times its fastest over any stretch as long, and its box must not have
+    shrunk below ``shrink`` of its size a second earlier (an object driving away from
+    the camera crawls across the picture while it shrinks; it has not stopped).
+    """
+    t = np.asarray(track.t_s, dtype=np.float64)
+    p = np.stack([np.asarray(track.x) - track.cam_x, np.asarray(track.y) - track.cam_y], 1)
+    back = np.searchsorted(t, t - tail_s, side="left")
+    span = t - t[back]
+    ok = span > 0.5 * tail_s
+    if not ok.any():
+        return True
+    speed = np.linalg.norm(p - p[back], axis=1)[ok] / span[ok]
+    if speed[-1] >= slow * speed.max():
+        return False
+    size = np.hypot(track.w, track.h)
+    k = int(np.searchsorted(t, t[-1] - 1.0, side="left"))
+    before = float(np.median(size[max(0, k - 2):k + 3]))
+    after = float(np.median(size[-3:]))
+    return after >= shrink * before
 
 
 def signal_peaks(signal: np.ndarray, times: np.ndarray, *, threshold: float,

@@ -232,3 +232,73 @@ def smoke_clip(path: Path, *, fps: float = 25.0, duration_s: float = 3.0,
         ox, oy = 20 + round(pos[0]), 20 + round(pos[1])
         frames.append(np.clip(img[oy:oy + H, ox:ox + W], 0, 255).astype(np.uint8))
     return encode(path, frames, times, fps), [times[k] for k in puff_frames]
+
+
+@dataclass
+class Receding:
+    """A car driving straight away from a shaking camera: it shrinks towards a far point.
+
+    Its width is ``w0 / (1 + rate t)`` (distance grows linearly) and its centre closes
+    in on ``far`` in proportion, as a perspective view draws it.
+    """
+
+    start: tuple[float, float] = (200.0, 270.0)
+    far: tuple[float, float] = (390.0, 150.0)
+    w0: float = 150.0
+    w1: float = 25.0
+    duration_s: float = 4.0
+
+    def width(self, t: float) -> float:
+        """The car's width in pixels at ``t``."""
+        rate = (self.w0 / self.w1 - 1) / self.duration_s
+        return self.w0 / (1 + rate * t)
+
+    def centre(self, t: float) -> tuple[float, float]:
+        """The car's centre (x, y) in world pixels at ``t``."""
+        k = self.width(t) / self.w0
+        return (self.far[0] + k * (self.start[0] - self.far[0]),
+                self.far[1] + k * (self.start[1] - self.far[1]))
+
+
+def draw_car(img: np.ndarray, cx: float, cy: float, w: float) -> None:
+    """A red car seen from behind, ``w`` pixels wide (body, dark window, lights, tyres)."""
+    h = 0.6 * w
+
+    def box(x0: float, y0: float, x1: float, y1: float, colour: tuple[int, int, int]) -> None:
+        cv2.rectangle(img, (round(cx + x0 * w), round(cy + y0 * h)),
+                      (round(cx + x1 * w), round(cy + y1 * h)), colour, -1, cv2.LINE_AA)
+
+    box(-0.5, -0.1, 0.5, 0.4, (190, 30, 30))      # body
+    box(-0.35, -0.5, 0.35, -0.1, (160, 25, 25))   # cabin
+    box(-0.28, -0.42, 0.28, -0.15, (35, 35, 45))  # rear window
+    box(-0.45, 0.4, -0.3, 0.5, (20, 20, 20))      # tyres
+    box(0.3, 0.4, 0.45, 0.5, (20, 20, 20))
+    box(-0.45, 0.05, -0.3, 0.15, (250, 200, 120))  # lights
+    box(0.3, 0.05, 0.45, 0.15, (250, 200, 120))
+
+
+def receding_clip(path: Path, *, fps: float = 25.0, shake_px: float = 2.0,
+                  seed: int = 5) -> tuple[Path, Receding, list[float], list[tuple[float, float]]]:
+    """A car driving away over a textured ground, the camera shaking by ``shake_px``.
+
+    Returns the clip, the car's motion, the frame times and the camera offset of each
+    frame (the picture shows the world shifted by minus that offset).
+    """
+    car = Receding()
+    pad = int(np.ceil(3 * shake_px)) + 2
+    world = background(seed, W + 2 * pad, H + 2 * pad)
+    rng = np.random.default_rng(seed)
+    times = frame_times(fps, car.duration_s)
+    shake, offsets = np.zeros(2), []
+    for _ in times:  # a jittery hand: a random walk pulled back to the middle
+        shake = np.clip(0.6 * shake + rng.normal(0, shake_px, 2), -3 * shake_px, 3 * shake_px)
+        offsets.append((float(round(shake[0])), float(round(shake[1]))))
+
+    def draw(t: float, k: int) -> np.ndarray:
+        img = world.copy()
+        x, y = car.centre(t)
+        draw_car(img, x + pad, y + pad, car.width(t))
+        ox, oy = (round(v) for v in offsets[k])
+        return img[pad + oy:pad + oy + H, pad + ox:pad + ox + W].copy()
+
+    return render(path, times, draw, fps), car, times, offsets
