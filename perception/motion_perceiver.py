@@ -106,12 +106,13 @@ class MotionPerceiver(Perceiver):
         next_env = 0.0
         # Repeats of a frame-rate conversion are dropped in the decoding thread.
         repeats = FrameRepeats()
-        frames = prefetched(repeats(video.frames(self.analysis_width, self.analysis_fps)))
-        for n, frame in enumerate(frames):
-            analyzer.add(frame.index, frame.t_s, frame.image)
-            if frame.t_s >= next_env:
-                env_est.add(frame.image)
-                next_env = frame.t_s + env_every
+        frames = repeats(video.frames(self.analysis_width, self.analysis_fps))
+        slots = prefetched(analyzer.prepare(f.index, f.t_s, f.image) for f in frames)
+        for n, slot in enumerate(slots):
+            analyzer.place(analyzer.measure(slot))
+            if slot.t_s >= next_env:
+                env_est.add(slot.rgb)
+                next_env = slot.t_s + env_every
             if progress is not None and n % 25 == 0:
                 progress(min(n, total), total, "perception")
         signals = analyzer.finish()
