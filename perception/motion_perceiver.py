@@ -104,7 +104,8 @@ class MotionPerceiver(Perceiver):
         total = max(1, video.frame_count)
         env_every = 0.5
         next_env = 0.0
-        # Repeats of a frame-rate conversion are dropped in the decoding thread.
+        # Repeats of a frame-rate conversion are dropped in the decoding thread, and the
+        # analysis's first pass (FrameAnalyzer.prepare) runs there too.
         repeats = FrameRepeats()
         frames = repeats(video.frames(self.analysis_width, self.analysis_fps))
         slots = prefetched(analyzer.prepare(f.index, f.t_s, f.image) for f in frames)
