@@ -14,7 +14,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from perception.tracking import Blob
+from perception.tracking import Blob, label_components
 
 
 class BlobRefiner:
@@ -49,8 +49,7 @@ class BlobRefiner:
         ring = ring[::max(1, ring.shape[0] // self.max_samples)]
         keep = moving.copy()
         keep[moving] = ~_shadow(outer[moving], ring)
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(keep.astype(np.uint8),
-                                                               connectivity=8)
+        n, labels, stats = label_components(keep.astype(np.uint8))
         if n < 2:
             return blob
         areas = stats[1:, cv2.CC_STAT_AREA]
