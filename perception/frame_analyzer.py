@@ -119,15 +119,19 @@ class FrameAnalyzer:
         """Analyse one RGB frame (frames must arrive in time order)."""
         self.place(self.measure(self.prepare(index, t_s, image)))
 
-    def prepare(self, index: int, t_s: float, image: np.ndarray) -> _Slot:
+    def prepare(self, index: int, t_s: float, image: np.ndarray,
+                gray: np.ndarray | None = None) -> _Slot:
         """The first pass of one RGB frame: its grey levels, and the camera when ahead.
+
+        ``gray``: the frame's ``cv2.COLOR_RGB2GRAY`` grey levels, if already made.
 
         While :meth:`measure` lags :attr:`ahead_lag` frames or more behind (this pass runs
         in a thread that has time to spare), the camera measurements that need no camera
         position are made here rather than there (:meth:`_measure_ahead`): the numbers
         are the same either way.
         """
-        gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+        if gray is None:
+            gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
         small = self.camera.shrink(gray)
         slot = _Slot(index, t_s, gray, small, self.camera.histogram(small), image,
                      haze_image(image) if self.puffs else None)

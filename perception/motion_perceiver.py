@@ -108,7 +108,7 @@ class MotionPerceiver(Perceiver):
         # analysis's first pass (FrameAnalyzer.prepare) runs there too.
         repeats = FrameRepeats()
         frames = repeats(video.frames(self.analysis_width, self.analysis_fps))
-        slots = prefetched(analyzer.prepare(f.index, f.t_s, f.image) for f in frames)
+        slots = prefetched(analyzer.prepare(f.index, f.t_s, f.image, f.gray) for f in frames)
         for n, slot in enumerate(slots):
             analyzer.place(analyzer.measure(slot))
             if slot.t_s >= next_env:
