@@ -287,17 +287,18 @@ class FrameAnalyzer:
         h, w = both.shape
         bx = int(np.ceil(max(abs(mid.step[0]), abs(nxt.step[0])))) + 1
         by = int(np.ceil(max(abs(mid.step[1]), abs(nxt.step[1])))) + 1
-        mask = (both > self.diff_threshold).astype(np.uint8)
-        if bx > 1 or by > 1:
-            mask[:by] = 0
-            mask[h - by:] = 0
-            mask[:, :bx] = 0
-            mask[:, w - bx:] = 0
-        sig.motion.append(cv2.countNonZero(mask) / mask.size)
+        # Moving pixels away from the borders a shift brought in (cv2.threshold floors a
+        # fractional threshold for uint8: "> 18.5" is "> 18", as for whole grey levels).
+        inner = both[by:h - by, bx:w - bx] if bx > 1 or by > 1 else both
+        moving = cv2.countNonZero(cv2.threshold(inner, self.diff_threshold, 1,
+                                                cv2.THRESH_BINARY)[1]) if inner.size else 0
+        sig.motion.append(moving / (h * w))
         # A flash: pixels that jump to bright from the previous frame (the saturating
         # difference is above 45 exactly where the signed one is).
-        bright = (cv2.subtract(mid.gray, a_prev) > 45) & (mid.gray > 150)
-        frac = np.count_nonzero(bright) / bright.size
+        bright = cv2.bitwise_and(
+            cv2.threshold(cv2.subtract(mid.gray, a_prev), 45, 255, cv2.THRESH_BINARY)[1],
+            cv2.threshold(mid.gray, 150, 255, cv2.THRESH_BINARY)[1])
+        frac = cv2.countNonZero(bright) / bright.size
         sig.flash.append(frac)
         if frac > 0:
             ys, xs = np.nonzero(bright)
