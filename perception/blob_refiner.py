@@ -14,7 +14,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from perception.tracking import Blob
+from perception.tracking import Blob, label_components
 
 
 class BlobRefiner:
@@ -44,28 +44,30 @@ class BlobRefiner:
         inside[y0 - oy0:y1 - oy0, x0 - ox0:x1 - ox0] = True
         moving = inside & (mask[oy0:oy1, ox0:ox1] > 0)
         ring = outer[~inside]
-        if ring.shape[0] < 8 or moving.sum() < 4:
+        if ring.shape[0] < 8 or np.count_nonzero(moving) < 4:
             return blob
         ring = ring[::max(1, ring.shape[0] // self.max_samples)]
         keep = moving.copy()
         keep[moving] = ~_shadow(outer[moving], ring)
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(keep.astype(np.uint8),
-                                                               connectivity=8)
+        n, labels, stats = label_components(keep.view(np.uint8))
         if n < 2:
             return blob
         areas = stats[1:, cv2.CC_STAT_AREA]
         parts = 1 + np.nonzero(areas >= self.min_part * areas.max())[0]
-        wanted = np.zeros(n, bool)
-        wanted[parts] = True
-        chosen = wanted[labels]
-        ys, xs = np.nonzero(chosen)
-        bx0, bx1, by0, by1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
+        # The chosen parts' pixels (all that is kept, mostly), and their box and count
+        # from their stats.
+        chosen = keep if len(parts) == n - 1 else np.isin(labels, parts)
+        left, top = stats[parts, cv2.CC_STAT_LEFT], stats[parts, cv2.CC_STAT_TOP]
+        bx0, by0 = int(left.min()), int(top.min())
+        bx1 = int((left + stats[parts, cv2.CC_STAT_WIDTH]).max())
+        by1 = int((top + stats[parts, cv2.CC_STAT_HEIGHT]).max())
+        count = int(areas[parts - 1].sum())
         color = tuple(float(c) - 1.0 for c in outer[chosen].mean(axis=0))
-        if chosen.sum() < 4:
+        if count < 4:
             return replace(blob, color=color)
         return Blob(cx=ox0 + (bx0 + bx1) / 2, cy=oy0 + (by0 + by1) / 2, w=float(bx1 - bx0),
-                    h=float(by1 - by0), area=float(chosen.sum()), brightness=blob.brightness,
-                    color=color, fill=float(chosen.sum()) / float((bx1 - bx0) * (by1 - by0)))
+                    h=float(by1 - by0), area=float(count), brightness=blob.brightness,
+                    color=color, fill=float(count) / float((bx1 - bx0) * (by1 - by0)))
 
 
 def _shadow(px: np.ndarray, ring: np.ndarray) -> np.ndarray:

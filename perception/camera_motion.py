@@ -63,7 +63,7 @@ class CameraMotionEstimator:
             return CameraStep(0.0, 0.0, cut=True, cut_distance=dist)
         h, w = flow.shape[:2]
         inner = flow[h // 10:h - h // 10, w // 10:w - w // 10].reshape(-1, 2)
-        dx, dy = np.median(inner, axis=0)
+        dx, dy = column_medians(inner)
         if prev_small is not None and cur_small is not None and not self._explains(
                 prev_small, cur_small, float(dx), float(dy)):
             dx, dy = 0.0, 0.0
@@ -98,6 +98,24 @@ class CameraMotionEstimator:
         moved = float(cv2.absdiff(shift_image(prev_small, dx, dy)[m:h - m, m:w - m],
                                   cur).mean())
         return moved < 0.9 * still
+
+
+def column_medians(values: np.ndarray) -> np.ndarray:
+    """``np.median(values, axis=0)`` of a float ``(n, m)`` array: the same numbers, faster.
+
+    ``np.median`` partitions around both middle elements at once, several times slower
+    than partitioning each column around the upper one and taking the largest below it.
+    """
+    n = values.shape[0]
+    k = n // 2
+    if n < 2:
+        return np.median(values, axis=0)
+    part = np.partition(np.ascontiguousarray(values.T), k, axis=1)
+    if np.isnan(part[:, k:].max(axis=1)).any():
+        return np.median(values, axis=0)  # NaN handling exactly as np.median's
+    middle = part[:, k:k + 1] if n % 2 else np.stack([part[:, :k].max(axis=1), part[:, k]],
+                                                       axis=1)
+    return np.mean(middle, axis=1)  # the mean of the middle pair, as np.median takes it
 
 
 def shift_image(gray: np.ndarray, dx: float, dy: float) -> np.ndarray:

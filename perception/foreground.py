@@ -95,5 +95,7 @@ class ForegroundFinder:
             same_count[inner] += cv2.threshold(diff, self.threshold, 1,
                                                cv2.THRESH_BINARY_INV)[1]
         allowed_same = cv2.threshold(valid_count, 2, 1, cv2.THRESH_BINARY)[1]
-        mask = (valid_count > 0) & (same_count <= allowed_same)
-        return mid, mask.view(np.uint8)
+        # 1 where some sample covers the pixel and at most ``allowed_same`` agree with it.
+        mask = cv2.min(cv2.compare(same_count, allowed_same, cv2.CMP_LE),
+                       cv2.threshold(valid_count, 0, 1, cv2.THRESH_BINARY)[1])
+        return mid, mask

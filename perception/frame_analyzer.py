@@ -36,6 +36,18 @@ class _Slot:
     aligned_prev: np.ndarray | None = None   # the previous grey frame shifted by ``step``
     cam: tuple[float, float] = (0.0, 0.0)    # accumulated camera shift
     cut: bool = False
+    ahead: _Ahead | None = None  # camera measurements :meth:`FrameAnalyzer.prepare` made
+
+
+@dataclass
+class _Ahead:
+    """What the camera pass needs of a frame that does not depend on the camera position."""
+
+    prev: _Slot  # the frame before, which ``flow`` and ``step`` are measured from
+    flow: np.ndarray  # dense flow from ``prev`` (small size)
+    step: CameraStep  # the frame-to-frame camera shift and cut flag
+    # The frame a baseline back and the phase correlation with it (dx, dy, response).
+    baseline: tuple[_Slot, tuple[float, float, float]] | None = None
 
 
 @dataclass
@@ -64,10 +76,17 @@ class FrameAnalyzer:
         min_blob_frac: smallest blob, as a fraction of the frame area.
         puffs: measure puffs of smoke (:func:`puff_rise`, a fifth of the analysis time);
             only a shot the prompt names needs them.
+        ahead_lag: how many frames :meth:`measure` must lag behind :meth:`prepare`
+            (run in another thread) for :meth:`prepare` to measure the camera ahead.
+
+    Frames go through three passes in order: :meth:`prepare` (grey levels), :meth:`measure`
+    (the camera) and :meth:`place` (flashes, puffs, foreground and tracks); :meth:`add` runs
+    all three. :meth:`prepare` keeps state of its own, so it may run in another thread
+    (the decoding one), frames ahead of the other two.
     """
 
     def __init__(self, *, diff_threshold: float = 18.0, min_blob_frac: float = 1.5e-4,
-                 background_gap: int = 3, puffs: bool = True) -> None:
+                 background_gap: int = 3, puffs: bool = True, ahead_lag: int = 4) -> None:
         self.diff_threshold = diff_threshold
         self.puffs = puffs
         self.foreground = ForegroundFinder(gap=background_gap, threshold=diff_threshold)
@@ -79,35 +98,95 @@ class FrameAnalyzer:
         self.refiner = BlobRefiner()
         self.follower = AppearanceFollower()
         self.signals = MotionSignals()
-        self._window: deque[_Slot] = deque(maxlen=3)
+        # :meth:`prepare`'s state: its own camera estimator (the flow's state is not
+        # shared between threads), the frames it saw last (a baseline's worth), and how
+        # many frames it and :meth:`measure` have seen (the lag between the two threads).
+        self.ahead_lag = ahead_lag
+        self._ahead_camera = CameraMotionEstimator(cut_threshold=self.camera.cut_threshold,
+                                                   flow_width=self.camera.flow_width)
+        self._prepared: deque[_Slot] = deque(maxlen=max(2, background_gap))
+        self._n_prepared = 0
+        self._n_measured = 0
+        self._camera_moves = False  # the last baseline test found a moving camera
+        # The camera pass's state (:meth:`measure`): the last frame and a few before it.
+        self._measured: _Slot | None = None
         self._recent: deque[_Slot] = deque(maxlen=max(2, background_gap))
         self._kernel = np.ones((7, 7), np.uint8)
+        # The object pass's state (:meth:`place`): the three-frame window.
+        self._window: deque[_Slot] = deque(maxlen=3)
 
     def add(self, index: int, t_s: float, image: np.ndarray) -> None:
         """Analyse one RGB frame (frames must arrive in time order)."""
-        gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+        self.place(self.measure(self.prepare(index, t_s, image)))
+
+    def prepare(self, index: int, t_s: float, image: np.ndarray,
+                gray: np.ndarray | None = None) -> _Slot:
+        """The first pass of one RGB frame: its grey levels, and the camera when ahead.
+
+        ``gray``: the frame's ``cv2.COLOR_RGB2GRAY`` grey levels, if already made.
+
+        While :meth:`measure` lags :attr:`ahead_lag` frames or more behind (this pass runs
+        in a thread that has time to spare), the camera measurements that need no camera
+        position are made here rather than there (:meth:`_measure_ahead`): the numbers
+        are the same either way.
+        """
+        if gray is None:
+            gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
         small = self.camera.shrink(gray)
         slot = _Slot(index, t_s, gray, small, self.camera.histogram(small), image,
                      haze_image(image) if self.puffs else None)
+        if self._prepared and self._n_prepared - self._n_measured >= self.ahead_lag:
+            slot.ahead = self._measure_ahead(slot)
+        self._prepared.append(slot)
+        self._n_prepared += 1
+        return slot
+
+    def _measure_ahead(self, slot: _Slot) -> _Ahead:
+        """The flow and camera step from the frame before ``slot`` and, while the camera
+        moves, the phase correlation with the frame a baseline back (:meth:`_long_baseline`)."""
+        prev = self._prepared[-1]
+        camera = self._ahead_camera
+        flow = camera.flow(prev.small, slot.small)
+        scale = slot.gray.shape[1] / slot.small.shape[1]
+        ahead = _Ahead(prev, flow, camera.step(flow, scale, prev.hist, slot.hist, prev.small,
+                                              slot.small))
+        if self._camera_moves and len(self._prepared) == self._prepared.maxlen:
+            base = self._prepared[0]
+            ahead.baseline = (base, camera.shift(base.gray, slot.gray))
+        return ahead
+
+    def measure(self, slot: _Slot) -> _Slot:
+        """The camera pass of a prepared frame: its shift, cut flag and motion-field cells.
+
+        Slots must come from :meth:`prepare`, in its order.
+        """
+        gray, small, t_s = slot.gray, slot.small, slot.t_s
         sig = self.signals
-        if not self._window:
+        prev = self._measured
+        self._n_measured += 1
+        ahead, slot.ahead = slot.ahead, None  # it holds earlier frames: not kept
+        if prev is None:
             sig.width, sig.height = gray.shape[1], gray.shape[0]
             sig.times.append(t_s)
             sig.field_cells.append(np.zeros((*GRID, 2), np.float32))
             sig.diff_cells.append(np.zeros(GRID, np.float32))
             sig.camera_speed.append(0.0)
         else:
-            prev = self._window[-1]
-            flow = self.camera.flow(prev.small, small)
             scale = gray.shape[1] / small.shape[1]
-            step = self.camera.step(flow, scale, prev.hist, slot.hist, prev.small, small)
+            if ahead is not None and ahead.prev is prev:
+                flow, step = ahead.flow, ahead.step
+            else:
+                ahead = None
+                flow = self.camera.flow(prev.small, small)
+                step = self.camera.step(flow, scale, prev.hist, slot.hist, prev.small, small)
             slot.step = (step.dx, step.dy)
             slot.cut = step.cut
             slot.cam = (prev.cam[0] + step.dx, prev.cam[1] + step.dy)
             if step.cut:
                 self._recent.clear()
             elif len(self._recent) == self._recent.maxlen:
-                slot.cam = self._long_baseline(self._recent[0], gray, slot.cam, 1.0)
+                slot.cam = self._long_baseline(self._recent[0], gray, slot.cam, 1.0,
+                                               ahead.baseline if ahead is not None else None)
                 slot.step = (slot.cam[0] - prev.cam[0], slot.cam[1] - prev.cam[1])
                 step = CameraStep(*slot.step)
             residual = flow - np.float32([step.dx / scale, step.dy / scale])
@@ -127,13 +206,22 @@ class FrameAnalyzer:
             sig.camera_speed.append(float(np.hypot(step.dx, step.dy)) / dt)
             if step.cut:
                 sig.cuts.append(t_s)
-        self._window.append(slot)
+        self._measured = slot
         self._recent.append(slot)
+        return slot
+
+    def place(self, slot: _Slot) -> None:
+        """The object pass of a measured frame: flashes, puffs, foreground and tracks.
+
+        Slots must come from :meth:`measure`, in its order.
+        """
+        sig = self.signals
+        self._window.append(slot)
         if len(self._window) == 3:
             self._middle(*self._window)
         if slot.cut:
             self._shot += 1
-        shot = ShotFrame(index, t_s, gray, image, slot.cam, self._shot)
+        shot = ShotFrame(slot.index, slot.t_s, slot.gray, slot.rgb, slot.cam, self._shot)
         for frame, mask in self.foreground.add(shot):
             self._objects(frame, mask)
         if len(self._window) == 2:
@@ -144,19 +232,25 @@ class FrameAnalyzer:
             sig.motion.append(0.0)
 
     def _long_baseline(self, base: _Slot, small: np.ndarray, chained: tuple[float, float],
-                       scale: float) -> tuple[float, float]:
+                       scale: float, measured: tuple[_Slot, tuple[float, float, float]] | None
+                       = None) -> tuple[float, float]:
         """The camera position measured against a frame ``gap`` back, not frame to frame.
 
         Frame-to-frame shifts of a slow pan are a fraction of a pixel and phase
         correlation biases them towards zero where noise or compression blocks stay put;
         summed over a clip the pan comes out short. A shift several frames long is
         measured with the same absolute error, so the relative error shrinks.
+        ``measured`` is a phase correlation made ahead: ``(base frame, (dx, dy, response))``.
         """
         moved = float(np.hypot(chained[0] - base.cam[0], chained[1] - base.cam[1]))
-        if moved < 1.0:
+        self._camera_moves = moved >= 1.0
+        if not self._camera_moves:
             return chained  # a still camera: nothing to correct, and moving objects
             # near the middle of the picture would pull the correlation peak
-        dx, dy, response = self.camera.shift(base.gray, small)
+        if measured is not None and measured[0] is base:
+            dx, dy, response = measured[1]
+        else:
+            dx, dy, response = self.camera.shift(base.gray, small)
         cam = (base.cam[0] + dx * scale, base.cam[1] + dy * scale)
         if response < 0.1 or np.hypot(cam[0] - chained[0], cam[1] - chained[1]) > (
                 0.35 * moved + 0.5):
@@ -193,17 +287,18 @@ class FrameAnalyzer:
         h, w = both.shape
         bx = int(np.ceil(max(abs(mid.step[0]), abs(nxt.step[0])))) + 1
         by = int(np.ceil(max(abs(mid.step[1]), abs(nxt.step[1])))) + 1
-        mask = (both > self.diff_threshold).astype(np.uint8)
-        if bx > 1 or by > 1:
-            mask[:by] = 0
-            mask[h - by:] = 0
-            mask[:, :bx] = 0
-            mask[:, w - bx:] = 0
-        sig.motion.append(cv2.countNonZero(mask) / mask.size)
+        # Moving pixels away from the borders a shift brought in (cv2.threshold floors a
+        # fractional threshold for uint8: "> 18.5" is "> 18", as for whole grey levels).
+        inner = both[by:h - by, bx:w - bx] if bx > 1 or by > 1 else both
+        moving = cv2.countNonZero(cv2.threshold(inner, self.diff_threshold, 1,
+                                                cv2.THRESH_BINARY)[1]) if inner.size else 0
+        sig.motion.append(moving / (h * w))
         # A flash: pixels that jump to bright from the previous frame (the saturating
         # difference is above 45 exactly where the signed one is).
-        bright = (cv2.subtract(mid.gray, a_prev) > 45) & (mid.gray > 150)
-        frac = np.count_nonzero(bright) / bright.size
+        bright = cv2.bitwise_and(
+            cv2.threshold(cv2.subtract(mid.gray, a_prev), 45, 255, cv2.THRESH_BINARY)[1],
+            cv2.threshold(mid.gray, 150, 255, cv2.THRESH_BINARY)[1])
+        frac = cv2.countNonZero(bright) / bright.size
         sig.flash.append(frac)
         if frac > 0:
             ys, xs = np.nonzero(bright)

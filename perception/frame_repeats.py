@@ -99,6 +99,7 @@ class FrameRepeats:
         run_after = -np.inf  # time of the frame the run repeats
         for frame in frames:
             gray = cv2.cvtColor(frame.image, cv2.COLOR_RGB2GRAY)
+            frame = replace(frame, gray=gray)  # kept for the analysis
             if prev_gray is not None and self._same(gray, prev_gray):
                 if not run:
                     run_after = prev_t

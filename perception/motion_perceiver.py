@@ -8,6 +8,8 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 import numpy as np
 
 from perception.base import Perceiver, Progress
@@ -22,7 +24,7 @@ from perception.scene_builder import SceneBuilder
 from perception.tracking import Track
 from perception.vocabulary import match_prompt
 from pipeline.errors import UsageError
-from pipeline.records import SceneAnalysis, Video, VisualEvent
+from pipeline.records import Frame, SceneAnalysis, Video, VisualEvent
 
 
 class MotionPerceiver(Perceiver):
@@ -103,16 +105,15 @@ class MotionPerceiver(Perceiver):
                                  puffs=any(noun.role == "flash" for noun in vocab.objects))
         env_est = EnvironmentEstimator()
         total = max(1, video.frame_count)
-        env_every = 0.5
-        next_env = 0.0
-        # Repeats of a frame-rate conversion are dropped in the decoding thread.
+        # Repeats of a frame-rate conversion are dropped in the decoding thread; the
+        # environment's samples and the analysis's first pass (FrameAnalyzer.prepare)
+        # are taken there too.
         repeats = FrameRepeats()
-        frames = prefetched(repeats(video.frames(self.analysis_width, self.analysis_fps)))
-        for n, frame in enumerate(frames):
-            analyzer.add(frame.index, frame.t_s, frame.image)
-            if frame.t_s >= next_env:
-                env_est.add(frame.image)
-                next_env = frame.t_s + env_every
+        frames = _sampled(repeats(video.frames(self.analysis_width, self.analysis_fps)),
+                          env_est, every_s=0.5)
+        slots = prefetched(analyzer.prepare(f.index, f.t_s, f.image, f.gray) for f in frames)
+        for n, slot in enumerate(slots):
+            analyzer.place(analyzer.measure(slot))
             if progress is not None and n % 25 == 0:
                 progress(min(n, total), total, "perception")
         signals = analyzer.finish()
@@ -204,6 +205,17 @@ class MotionPerceiver(Perceiver):
                                     strength=float(min(1.0, 0.4 + 20 * height))
                                     if signal is flash else float(min(1.0, 0.5 + height))))
         return sorted(out, key=lambda e: e.t_s)
+
+
+def _sampled(frames: Iterable[Frame], estimator: EnvironmentEstimator, *,
+             every_s: float) -> Iterator[Frame]:
+    """``frames`` passed on as they come; one every ``every_s`` seconds also to ``estimator``."""
+    next_t = 0.0
+    for frame in frames:
+        if frame.t_s >= next_t:
+            estimator.add(frame.image)
+            next_t = frame.t_s + every_s
+        yield frame
 
 
 def _merge_duplicates(events: list[RawEvent], *, near_px: float,

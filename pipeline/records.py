@@ -209,11 +209,15 @@ class _JsonRecord:
 # --------------------------------------------------------------------------- video
 @dataclass
 class Frame:
-    """One decoded frame at analysis resolution: RGB uint8 ``(h, w, 3)`` and its time."""
+    """One decoded frame at analysis resolution: RGB uint8 ``(h, w, 3)`` and its time.
+
+    ``gray`` is its grey levels (``cv2.COLOR_RGB2GRAY``) where a step already made them.
+    """
 
     index: int
     t_s: float
     image: np.ndarray
+    gray: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 FrameReader = Callable[[int, "float | None"], Iterator[Frame]]
