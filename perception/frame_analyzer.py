@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from perception.appearance import AppearanceFollower, cut_patch
+from perception.appearance import AppearanceFollower, FarFollower
 from perception.blob_refiner import BlobRefiner
 from perception.camera_motion import CameraMotionEstimator, CameraStep, shift_image
 from perception.foreground import ForegroundFinder, ShotFrame
@@ -76,6 +76,8 @@ class FrameAnalyzer:
         min_blob_frac: smallest blob, as a fraction of the frame area.
         puffs: measure puffs of smoke (:func:`puff_rise`, a fifth of the analysis time);
             only a shot the prompt names needs them.
+        follow_far: follow a track by look as a vehicle driving away, down to a few
+            pixels (:class:`FarFollower`); only for a prompt that names a vehicle.
         ahead_lag: how many frames :meth:`measure` must lag behind :meth:`prepare`
             (run in another thread) for :meth:`prepare` to measure the camera ahead.
 
@@ -86,7 +88,8 @@ class FrameAnalyzer:
     """
 
     def __init__(self, *, diff_threshold: float = 18.0, min_blob_frac: float = 1.5e-4,
-                 background_gap: int = 3, puffs: bool = True, ahead_lag: int = 4) -> None:
+                 background_gap: int = 3, puffs: bool = True, ahead_lag: int = 4,
+                 follow_far: bool = False) -> None:
         self.diff_threshold = diff_threshold
         self.puffs = puffs
         self.foreground = ForegroundFinder(gap=background_gap, threshold=diff_threshold)
@@ -96,7 +99,7 @@ class FrameAnalyzer:
         self.camera = CameraMotionEstimator()
         self.tracker = BlobTracker()
         self.refiner = BlobRefiner()
-        self.follower = AppearanceFollower()
+        self.follower = FarFollower() if follow_far else AppearanceFollower()
         self.signals = MotionSignals()
         # :meth:`prepare`'s state: its own camera estimator (the flow's state is not
         # shared between threads), the frames it saw last (a baseline's worth), and how
@@ -338,13 +341,10 @@ class FrameAnalyzer:
                 if look is not None:
                     track.add(frame.index, frame.t_s, look[0], frame.cam, by_look=True)
                     found[track.id] = look
-            if track.frames[-1] != frame.index or (
-                    track.followed and found[track.id][1] < self.follower.refresh_score):
-                continue
-            # Its look as it is now: seen moving, or found by a close match.
-            box = Blob(cx=track.x[-1], cy=track.y[-1], w=track.w[-1], h=track.h[-1],
-                       area=0.0, brightness=0.0)
-            track.patch = cut_patch(frame.gray, box)
+            if track.frames[-1] == frame.index:
+                # Its look as it is now: seen moving, or found by a close match.
+                self.follower.renew(track, frame.gray, frame.index,
+                                    found[track.id][1] if track.followed else None)
 
 
 def haze_image(rgb: np.ndarray) -> np.ndarray:

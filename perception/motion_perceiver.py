@@ -101,8 +101,11 @@ class MotionPerceiver(Perceiver):
         # arc (moving slowly) has left the pixels it covers now.
         vocab = match_prompt(prompt)
         # Smoke puffs time shots: measured only when the prompt names something that flashes.
+        # A vehicle (a continuous sound) is followed by look as it drives away to a speck.
         analyzer = FrameAnalyzer(background_gap=max(2, round(0.2 * rate)),
-                                 puffs=any(noun.role == "flash" for noun in vocab.objects))
+                                 puffs=any(noun.role == "flash" for noun in vocab.objects),
+                                 follow_far=any(noun.role == "continuous"
+                                                for noun in vocab.objects))
         env_est = EnvironmentEstimator()
         total = max(1, video.frame_count)
         # Repeats of a frame-rate conversion are dropped in the decoding thread; the

@@ -45,6 +45,7 @@ class Track:
     color: tuple[float, float, float] = (0.0, 0.0, 0.0)  # running mean RGB
     missed: int = 0
     patch: np.ndarray | None = field(default=None, repr=False)  # grey look, last seen
+    patch_frame: int = -1  # the frame the patch was cut from
     followed: int = 0  # observations in a row found by look alone (no motion)
     followed_total: int = 0
     fill: float = 0.0  # the most solid motion blob's fill so far (see :class:`Blob`)
