@@ -239,7 +239,8 @@ class Receding:
     """A car driving straight away from a shaking camera: it shrinks towards a far point.
 
     Its width is ``w0 / (1 + rate t)`` (distance grows linearly) and its centre closes
-    in on ``far`` in proportion, as a perspective view draws it.
+    in on ``far`` in proportion, as a perspective view draws it; ``drift`` (pixels a
+    second) moves it on across the picture (a car changing lanes, a camera panning off).
     """
 
     start: tuple[float, float] = (200.0, 270.0)
@@ -247,6 +248,7 @@ class Receding:
     w0: float = 150.0
     w1: float = 25.0
     duration_s: float = 4.0
+    drift: tuple[float, float] = (0.0, 0.0)
 
     def width(self, t: float) -> float:
         """The car's width in pixels at ``t``."""
@@ -256,8 +258,8 @@ class Receding:
     def centre(self, t: float) -> tuple[float, float]:
         """The car's centre (x, y) in world pixels at ``t``."""
         k = self.width(t) / self.w0
-        return (self.far[0] + k * (self.start[0] - self.far[0]),
-                self.far[1] + k * (self.start[1] - self.far[1]))
+        return (self.far[0] + k * (self.start[0] - self.far[0]) + self.drift[0] * t,
+                self.far[1] + k * (self.start[1] - self.far[1]) + self.drift[1] * t)
 
 
 def draw_car(img: np.ndarray, cx: float, cy: float, w: float) -> None:
@@ -277,14 +279,17 @@ def draw_car(img: np.ndarray, cx: float, cy: float, w: float) -> None:
     box(0.3, 0.05, 0.45, 0.15, (250, 200, 120))
 
 
-def receding_clip(path: Path, *, fps: float = 25.0, shake_px: float = 2.0,
-                  seed: int = 5) -> tuple[Path, Receding, list[float], list[tuple[float, float]]]:
+def receding_clip(path: Path, *, fps: float = 25.0, shake_px: float = 2.0, seed: int = 5,
+                  car: Receding | None = None,
+                  ) -> tuple[Path, Receding, list[float], list[tuple[float, float]]]:
     """A car driving away over a textured ground, the camera shaking by ``shake_px``.
+
+    ``car``: its motion (``None``: :class:`Receding`'s defaults).
 
     Returns the clip, the car's motion, the frame times and the camera offset of each
     frame (the picture shows the world shifted by minus that offset).
     """
-    car = Receding()
+    car = car if car is not None else Receding()
     pad = int(np.ceil(3 * shake_px)) + 2
     world = background(seed, W + 2 * pad, H + 2 * pad)
     rng = np.random.default_rng(seed)

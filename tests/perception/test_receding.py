@@ -1,16 +1,21 @@
-"""A car driving away from a shaking camera is followed to the end, and never 'stops'."""
+"""A car driving away from a shaking camera is followed to the end, and never 'stops';
+with a vehicle's prompt (``FarFollower``) even where it shrinks to a few pixels."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
+import pytest
 
+from perception.appearance import AppearanceFollower, FarFollower
 from perception.events import came_to_rest
+from perception.frame_analyzer import FrameAnalyzer
 from perception.motion_perceiver import MotionPerceiver
 from perception.tracking import Blob, Track
 from pipeline.media import open_video
-from tests.perception.synth import W, receding_clip
+from tests.perception.synth import Receding, W, receding_clip
 
 PROMPT = "a race car accelerating hard on asphalt"
 
@@ -48,3 +53,61 @@ def test_an_object_that_slows_to_rest_stops_and_one_lost_moving_does_not() -> No
     crawl = run + [run[-1] + 0.2 * j for j in range(1, 26)]
     sizes = [20.0] * len(run) + [20.0 * 0.97 ** j for j in range(1, 26)]
     assert not came_to_rest(_track(crawl, sizes))
+
+
+def _follow(follower: AppearanceFollower, path: Path, car: Receding,
+            offsets: list[tuple[float, float]], lost_px: float) -> tuple[Track, list[float]]:
+    """``car``'s track in ``path`` (analysis pixels): seen moving while ``lost_px`` wide or
+    more, then by ``follower`` alone (its motion boxes lost, as a far car's flat strips
+    are); returns the track and its x errors while followed by look."""
+    scale = 256 / W
+    track, errors = Track(id=0), []
+    for f in open_video(str(path)).frames(256, None):
+        gray = f.gray if f.gray is not None else cv2.cvtColor(f.image, cv2.COLOR_RGB2GRAY)
+        x, y = car.centre(f.t_s)
+        ox, oy = offsets[f.index]
+        px, py, w = (x - ox) * scale, (y - oy) * scale, car.width(f.t_s) * scale
+        cam = (-ox * scale, -oy * scale)
+        if w >= lost_px:
+            track.add(f.index, f.t_s, Blob(cx=px, cy=py, w=w, h=0.6 * w, area=0.6 * w * w,
+                                           brightness=90.0, fill=0.6), cam)
+            follower.renew(track, gray, f.index, None)
+            continue
+        found = (follower.find(track, gray, cam) if follower.eligible(track, 256 * 144)
+                 else None)
+        if found is None:
+            break
+        track.add(f.index, f.t_s, found[0], cam, by_look=True)
+        follower.renew(track, gray, f.index, found[1])
+        errors.append(abs(found[0].cx - px))
+    return track, errors
+
+
+FarCar = tuple[Path, Receding, list[float], list[tuple[float, float]]]
+
+
+@pytest.fixture(scope="module")
+def far_car(tmp_path_factory: pytest.TempPathFactory) -> FarCar:
+    """A car that drives away to 8 x 5 analysis pixels, drifting left as it goes."""
+    car = Receding(w1=20.0, drift=(-20.0, 0.0))
+    return receding_clip(tmp_path_factory.mktemp("far") / "far.mp4", car=car)
+
+
+def test_the_far_follower_keeps_a_car_that_shrinks_to_a_few_pixels(far_car: FarCar) -> None:
+    path, car, times, offsets = far_car
+    assert car.width(times[-1]) * 256 / W < 8.5  # 8 x 5 analysis pixels at the end
+    track, errors = _follow(FarFollower(), path, car, offsets, lost_px=14.0)
+    assert track.t_s[-1] >= times[-1] - 0.05, track.t_s[-1]
+    assert track.followed_total >= 40 and track.w[-1] * track.h[-1] < 50
+    assert max(errors) < 1.5 and float(np.mean(errors)) < 0.6, (max(errors), np.mean(errors))
+
+
+def test_without_the_flag_the_far_car_is_lost(far_car: FarCar) -> None:
+    path, car, times, offsets = far_car
+    track, _ = _follow(AppearanceFollower(), path, car, offsets, lost_px=14.0)
+    assert track.t_s[-1] < times[-1] - 1.0
+
+
+def test_the_flag_picks_the_far_follower() -> None:
+    assert type(FrameAnalyzer().follower) is AppearanceFollower
+    assert type(FrameAnalyzer(follow_far=True).follower) is FarFollower
