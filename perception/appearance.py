@@ -62,8 +62,12 @@ class AppearanceFollower:
             return False
         w, h = track.w[-1], track.h[-1]
         return (len(track.frames) - track.followed_total >= self.min_seen
-                and track.fill >= self.min_fill and w * h >= self.min_area_px
+                and track.fill >= self.min_fill and w * h >= self.smallest_area(track)
                 and w * h <= self.max_area_frac * area)
+
+    def smallest_area(self, track: Track) -> float:
+        """The smallest box (px²) ``track`` may have to be followed by look."""
+        return self.min_area_px
 
     def renew(self, track: Track, gray: np.ndarray, frame: int,
               score: float | None) -> None:
@@ -179,15 +183,9 @@ class FarFollower(AppearanceFollower):
     scale_gain: float = 0.01
     speed_reach: float = 2.0
 
-    def eligible(self, track: Track, area: float) -> bool:
-        """Whether ``track`` is worth following by look (kept smaller once followed)."""
-        if track.patch is None or track.followed >= self.max_follow:
-            return False
-        w, h = track.w[-1], track.h[-1]
-        smallest = self.min_keep_px if track.followed_total else self.min_area_px
-        return (len(track.frames) - track.followed_total >= self.min_seen
-                and track.fill >= self.min_fill and w * h >= smallest
-                and w * h <= self.max_area_frac * area)
+    def smallest_area(self, track: Track) -> float:
+        """A track already followed by look is kept down to ``min_keep_px``."""
+        return self.min_keep_px if track.followed_total else self.min_area_px
 
     def renew(self, track: Track, gray: np.ndarray, frame: int,
               score: float | None) -> None:
