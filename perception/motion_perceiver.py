@@ -189,7 +189,7 @@ class MotionPerceiver(Perceiver):
         times = np.asarray(signals.times)
         fps = (len(times) - 1) / max(float(times[-1] - times[0]), 1e-6)
         half = max(4, round(0.5 * fps))
-        out: list[RawEvent] = []
+        found: list[RawEvent] = []
         cues = ((flash, signals.flash_xy, self.flash_threshold, self.flash_contrast, 5.0),
                 (np.asarray(signals.puff), signals.puff_xy, self.puff_threshold,
                  self.puff_contrast, 3.0))
@@ -199,15 +199,21 @@ class MotionPerceiver(Perceiver):
                 around = np.r_[signal[max(0, k - half):max(0, k - 2)],
                                signal[k + 3:k + half + 1]]
                 busy = float(np.percentile(around, 90)) if around.size else 0.0
-                if height < contrast * busy or any(abs(times[k] - e.t_s) < 0.1 for e in out):
+                if height < contrast * busy:
                     continue
                 x, y = where[k]
                 # Lit (or smoking) from the exposure of frame k: no sub-frame shift.
-                out.append(RawEvent(t_s=float(times[k]), kind="flash",
-                                    x=x * signals.width, y=y * signals.height,
-                                    strength=float(min(1.0, 0.4 + 20 * height))
-                                    if signal is flash else float(min(1.0, 0.5 + height))))
-        return sorted(out, key=lambda e: e.t_s)
+                found.append(RawEvent(t_s=float(times[k]), kind="flash",
+                                      x=x * signals.width, y=y * signals.height,
+                                      strength=float(min(1.0, 0.4 + 20 * height))
+                                      if signal is flash else float(min(1.0, 0.5 + height))))
+        # In time order (a shot's flash comes first, then its smoke): one event per shot.
+        out: list[RawEvent] = []
+        for e in sorted(found, key=lambda e: e.t_s):
+            if not (any(abs(e.t_s - o.t_s) < 0.1 for o in out)
+                    or _drifting_smoke(e.t_s, e.x, e.y, out, width=signals.width)):
+                out.append(e)
+        return out
 
 
 def _sampled(frames: Iterable[Frame], estimator: EnvironmentEstimator, *,
@@ -219,6 +225,18 @@ def _sampled(frames: Iterable[Frame], estimator: EnvironmentEstimator, *,
             estimator.add(frame.image)
             next_t = frame.t_s + every_s
         yield frame
+
+
+def _drifting_smoke(t_s: float, x: float, y: float, shots: list[RawEvent], *, width: float,
+                    within_s: float = 0.4, away: float = 0.12) -> bool:
+    """Whether a puff (or a bright patch) is the smoke of a shot just before, spreading.
+
+    A new shot flashes and smokes at the muzzle, where the last one did; grey or lit
+    smoke and dust that peak shortly after a shot but well away from it are that shot's
+    cloud spreading or blown on (the picture's brightest grey moves with it).
+    """
+    return any(0 < t_s - e.t_s <= within_s and np.hypot(x - e.x, y - e.y) > away * width
+               for e in shots)
 
 
 def _merge_duplicates(events: list[RawEvent], *, near_px: float,

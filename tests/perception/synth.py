@@ -205,12 +205,14 @@ def crossing_clip(path: Path, *, fps: float = 25.0, duration_s: float = 3.0,
 
 def smoke_clip(path: Path, *, fps: float = 25.0, duration_s: float = 3.0,
                puff_frames: tuple[int, ...] = (20, 50), shake_px: float = 2.5,
-               seed: int = 7) -> tuple[Path, list[float]]:
+               seed: int = 7, life_s: float = 0.25, wind_px_s: float = 0.0,
+               puff_x: tuple[float, ...] | None = None) -> tuple[Path, list[float]]:
     """A handheld shot of a dark rifle that gives off a grey puff of smoke at each shot.
 
     The camera shakes (a random walk pulled back to the centre, ``shake_px`` per frame
-    at most); each puff appears at its frame, grows and fades over a quarter second, as
-    a suppressed shot's smoke does in daylight (no flash).
+    at most); each puff appears at its frame, grows and fades over ``life_s``, as a
+    suppressed shot's smoke does in daylight (no flash), blown right at ``wind_px_s``.
+    ``puff_x`` places each puff (default: all at the muzzle, x = 300).
     """
     wide = background(seed, W + 40, H + 40)
     cv2.rectangle(wide, (260, 170), (470, 186), (30, 30, 28), -1)  # the rifle
@@ -222,12 +224,13 @@ def smoke_clip(path: Path, *, fps: float = 25.0, duration_s: float = 3.0,
     for k in range(len(times)):
         pos = np.clip(0.7 * pos + rng.uniform(-shake_px, shake_px, 2), -18, 18)
         img = wide.astype(np.float32)
-        for p in puff_frames:
+        for p, x0 in zip(puff_frames, puff_x or [300.0] * len(puff_frames), strict=True):
             age = k - p
-            if 0 <= age < round(0.25 * fps):
+            if 0 <= age < round(life_s * fps):
                 r = 14.0 + 4.0 * age
-                a = 0.8 * (1 - age / (0.25 * fps)) * np.exp(
-                    -((xx - 300) ** 2 + (yy - 170) ** 2) / (2 * r * r))
+                cx = x0 + wind_px_s * age / fps
+                a = 0.8 * (1 - age / (life_s * fps)) * np.exp(
+                    -((xx - cx) ** 2 + (yy - 170) ** 2) / (2 * r * r))
                 img = img * (1 - a[..., None]) + 215.0 * a[..., None]
         ox, oy = 20 + round(pos[0]), 20 + round(pos[1])
         frames.append(np.clip(img[oy:oy + H, ox:ox + W], 0, 255).astype(np.uint8))

@@ -79,3 +79,17 @@ def test_smoke_puffs_on_a_shaky_camera_are_shots_and_shake_alone_is_not(tmp_path
     still, _ = smoke_clip(tmp_path / "shake.mp4", fps=FPS, puff_frames=())
     scene = MotionPerceiver()(open_video(still), prompt="rifle shots in an open field")
     assert [e.t_s for e in scene.events if e.kind == "flash"] == []
+
+
+def test_smoke_spreading_from_a_shot_is_not_another_shot(tmp_path: Path) -> None:
+    # Grey smoke (or dust) peaking 0.16 s after a shot, 260 px away from the muzzle, is
+    # that shot's cloud; two shots 0.16 s apart at the muzzle are two shots.
+    spread, truth = smoke_clip(tmp_path / "spread.mp4", fps=FPS, puff_frames=(20, 24),
+                               puff_x=(300.0, 560.0))
+    scene = MotionPerceiver()(open_video(spread), prompt="rifle shots in an open field")
+    shots = [e.t_s for e in scene.events if e.kind == "flash"]
+    assert len(shots) == 1 and abs(shots[0] - truth[0]) <= 1.0 / FPS + 1e-6, shots
+    rapid, truth = smoke_clip(tmp_path / "rapid.mp4", fps=FPS, puff_frames=(20, 24))
+    scene = MotionPerceiver()(open_video(rapid), prompt="rifle shots in an open field")
+    shots = np.sort([e.t_s for e in scene.events if e.kind == "flash"])
+    assert len(shots) == 2 and np.max(np.abs(shots - truth)) <= 1.0 / FPS + 1e-6, shots
