@@ -50,6 +50,8 @@ class MotionPerceiver(Perceiver):
             muzzle gives no flash) must fill this fraction of a window 6 % of the
             width with grey that rose and stayed (:func:`perception.frame_analyzer.puff_rise`).
         puff_contrast: and be this many times the busiest level of the second around it.
+        beat_grid: put an instrument's hits (drums, cymbals) on the steady beat they
+            follow, where they follow one (:mod:`perception.rhythm`).
     """
 
     NAME = "motion"
@@ -58,7 +60,8 @@ class MotionPerceiver(Perceiver):
                  camera_hfov_deg: float = 60.0, impact_sensitivity: float = 1.0,
                  flash_threshold: float = 0.002, field_impacts: bool = True,
                  still_camera: float = 0.02, flash_contrast: float = 3.0,
-                 puff_threshold: float = 0.2, puff_contrast: float = 4.0) -> None:
+                 puff_threshold: float = 0.2, puff_contrast: float = 4.0,
+                 beat_grid: bool = True) -> None:
         if analysis_width < 32:
             raise UsageError(f"`analysis_width` must be >= 32 px, got {analysis_width}")
         if analysis_fps is not None and analysis_fps <= 0:
@@ -77,6 +80,7 @@ class MotionPerceiver(Perceiver):
         self.flash_contrast = flash_contrast
         self.puff_threshold = puff_threshold
         self.puff_contrast = puff_contrast
+        self.beat_grid = beat_grid
 
     def config(self) -> dict[str, object]:
         return {"analysis_width": self.analysis_width, "analysis_fps": self.analysis_fps,
@@ -84,7 +88,8 @@ class MotionPerceiver(Perceiver):
                 "impact_sensitivity": self.impact_sensitivity,
                 "flash_threshold": self.flash_threshold, "field_impacts": self.field_impacts,
                 "still_camera": self.still_camera, "flash_contrast": self.flash_contrast,
-                "puff_threshold": self.puff_threshold, "puff_contrast": self.puff_contrast}
+                "puff_threshold": self.puff_threshold, "puff_contrast": self.puff_contrast,
+                "beat_grid": self.beat_grid}
 
     def __call__(self, video: Video, *, prompt: str | None = None,
                  progress: Progress | None = None) -> SceneAnalysis:
@@ -131,11 +136,11 @@ class MotionPerceiver(Perceiver):
                                hfov_deg=self.camera_hfov_deg)
         objects, events, notes = builder.build(tracks, impacts, flashes, starts, vocab)
         # An instrument's hits on their beat (drummers keep time far finer than a frame).
-        rhythm = fit_rhythm(events, played_in_time(objects), frame_s=1.0 / rate,
-                            cuts=signals.cuts)
-        events = rhythm.events
-        if rhythm.note():
-            notes.append(rhythm.note())
+        if self.beat_grid:
+            rhythm = fit_rhythm(events, played_in_time(objects), frame_s=1.0 / rate,
+                                cuts=signals.cuts)
+            events = rhythm.events
+            notes += [rhythm.note()] if rhythm.note() else []
         events += [VisualEvent(t_s=t, kind="cut", strength=1.0) for t in signals.cuts]
         events.sort(key=lambda e: (e.t_s, e.kind))
         environment, env_notes = env_est.estimate(vocab)
