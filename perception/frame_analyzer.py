@@ -128,32 +128,36 @@ class FrameAnalyzer:
 
         ``gray``: the frame's ``cv2.COLOR_RGB2GRAY`` grey levels, if already made.
 
-        While :meth:`measure` lags :attr:`ahead_lag` frames or more behind (this pass runs
-        in a thread that has time to spare), the camera measurements that need no camera
-        position are made here rather than there (:meth:`_measure_ahead`): the numbers
-        are the same either way.
+        While the camera moves and :meth:`measure` lags :attr:`ahead_lag` frames or more
+        behind (this pass runs in a thread that has time to spare), the camera
+        measurements that need no camera position are made here rather than there
+        (:meth:`_measure_ahead`): the numbers are the same either way.
         """
         if gray is None:
             gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
         small = self.camera.shrink(gray)
         slot = _Slot(index, t_s, gray, small, self.camera.histogram(small), image,
                      haze_image(image) if self.puffs else None)
-        if self._prepared and self._n_prepared - self._n_measured >= self.ahead_lag:
+        # Only while the camera moves: then the long-baseline phase correlation is the
+        # heaviest step; on a still camera the flow alone is not worth the hand-over (the
+        # two threads then contend for the interpreter more than they share the work).
+        if (self._camera_moves and self._prepared
+                and self._n_prepared - self._n_measured >= self.ahead_lag):
             slot.ahead = self._measure_ahead(slot)
         self._prepared.append(slot)
         self._n_prepared += 1
         return slot
 
     def _measure_ahead(self, slot: _Slot) -> _Ahead:
-        """The flow and camera step from the frame before ``slot`` and, while the camera
-        moves, the phase correlation with the frame a baseline back (:meth:`_long_baseline`)."""
+        """The flow and camera step from the frame before ``slot``, and the phase
+        correlation with the frame a baseline back (:meth:`_long_baseline`)."""
         prev = self._prepared[-1]
         camera = self._ahead_camera
         flow = camera.flow(prev.small, slot.small)
         scale = slot.gray.shape[1] / slot.small.shape[1]
         ahead = _Ahead(prev, flow, camera.step(flow, scale, prev.hist, slot.hist, prev.small,
                                               slot.small))
-        if self._camera_moves and len(self._prepared) == self._prepared.maxlen:
+        if len(self._prepared) == self._prepared.maxlen:
             base = self._prepared[0]
             ahead.baseline = (base, camera.shift(base.gray, slot.gray))
         return ahead
