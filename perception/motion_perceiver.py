@@ -19,7 +19,7 @@ from perception.frame_analyzer import FrameAnalyzer, MotionSignals
 from perception.frame_repeats import FrameRepeats
 from perception.motion_onsets import MotionOnsetDetector
 from perception.prefetch import prefetched
-from perception.rhythm import fit_rhythm, played_in_time
+from perception.rhythm import put_on_beat
 from perception.scene_builder import SceneBuilder
 from perception.tracking import Track
 from perception.vocabulary import match_prompt
@@ -137,10 +137,9 @@ class MotionPerceiver(Perceiver):
         objects, events, notes = builder.build(tracks, impacts, flashes, starts, vocab)
         # An instrument's hits on their beat (drummers keep time far finer than a frame).
         if self.beat_grid:
-            rhythm = fit_rhythm(events, played_in_time(objects), frame_s=1.0 / rate,
-                                cuts=signals.cuts)
-            events = rhythm.events
-            notes += [rhythm.note()] if rhythm.note() else []
+            events, beat_notes = put_on_beat(events, objects, frame_s=1.0 / rate,
+                                             cuts=signals.cuts)
+            notes += beat_notes
         events += [VisualEvent(t_s=t, kind="cut", strength=1.0) for t in signals.cuts]
         events.sort(key=lambda e: (e.t_s, e.kind))
         environment, env_notes = env_est.estimate(vocab)

@@ -179,6 +179,18 @@ def played_in_time(objects: list[SceneObject]) -> set[str]:
                    .objects)}
 
 
+def put_on_beat(events: list[VisualEvent], objects: list[SceneObject], *, frame_s: float,
+                cuts: list[float] | tuple[float, ...] = ()) -> tuple[list[VisualEvent],
+                                                                     list[str]]:
+    """The scene's events with its instruments' hits on their beat, and the notes to add.
+
+    What a perceiver calls: :func:`fit_rhythm` on the objects :func:`played_in_time`.
+    """
+    result = fit_rhythm(events, played_in_time(objects), frame_s=frame_s, cuts=cuts)
+    note = result.note()
+    return result.events, [note] if note else []
+
+
 def fit_rhythm(events: list[VisualEvent], instrument_ids: set[str], *, frame_s: float,
                cuts: list[float] | tuple[float, ...] = (),
                section_s: float = 12.0) -> RhythmResult:

@@ -13,7 +13,7 @@ from perception.base import Perceiver
 from perception.neural_motion import background, centroids, flashes, object_events
 from perception.neural_tracks import Detection, Track, link_tracks, nms
 from perception.neural_vocabulary import MATERIALS, PLACES, detector_queries
-from perception.rhythm import fit_rhythm, played_in_time
+from perception.rhythm import put_on_beat
 from pipeline.errors import UsageError
 from pipeline.model_loading import (
     free_accelerator_memory,
@@ -224,10 +224,9 @@ class ZeroShotPerceiver(Perceiver):
         events.sort(key=lambda e: (e.t_s, e.kind, e.object_id or ""))
         notes = [f"zeroshot: {len(keys)} key frames, {len(queries)} queries"]
         if len(times) >= 2:
-            rhythm = fit_rhythm(events, played_in_time(objects),
-                                frame_s=float(np.median(np.diff(times))))
-            events = rhythm.events
-            notes += [rhythm.note()] if rhythm.note() else []
+            events, beat_notes = put_on_beat(events, objects,
+                                             frame_s=float(np.median(np.diff(times))))
+            notes += beat_notes
         progress(4, 4, "done")
         return SceneAnalysis(duration_s=duration, objects=objects, events=events,
                              environment=environment, prompt=prompt, notes=notes)
