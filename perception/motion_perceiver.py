@@ -137,8 +137,8 @@ class MotionPerceiver(Perceiver):
         objects, events, notes = builder.build(tracks, impacts, flashes, starts, vocab)
         # An instrument's hits on their beat (drummers keep time far finer than a frame).
         if self.beat_grid:
-            events, beat_notes = put_on_beat(events, objects, frame_s=1.0 / rate,
-                                             cuts=signals.cuts)
+            events, objects, beat_notes = put_on_beat(events, objects, frame_s=1.0 / rate,
+                                                      cuts=signals.cuts)
             notes += beat_notes
         events += [VisualEvent(t_s=t, kind="cut", strength=1.0) for t in signals.cuts]
         events.sort(key=lambda e: (e.t_s, e.kind))

@@ -180,15 +180,55 @@ def played_in_time(objects: list[SceneObject]) -> set[str]:
 
 
 def put_on_beat(events: list[VisualEvent], objects: list[SceneObject], *, frame_s: float,
-                cuts: list[float] | tuple[float, ...] = ()) -> tuple[list[VisualEvent],
-                                                                     list[str]]:
-    """The scene's events with its instruments' hits on their beat, and the notes to add.
+                cuts: list[float] | tuple[float, ...] = ()
+                ) -> tuple[list[VisualEvent], list[SceneObject], list[str]]:
+    """The scene's events with its instruments' hits on their beat, its objects (a cymbal
+    keeping time becomes a hi-hat, see :func:`cymbals_keeping_time`) and the notes to add.
 
     What a perceiver calls: :func:`fit_rhythm` on the objects :func:`played_in_time`.
     """
     result = fit_rhythm(events, played_in_time(objects), frame_s=frame_s, cuts=cuts)
     note = result.note()
-    return result.events, [note] if note else []
+    objects, hat_notes = cymbals_keeping_time(objects, result)
+    return result.events, objects, ([note] if note else []) + hat_notes
+
+
+CYMBAL = "impact/cymbal"
+HIHAT = "impact/cymbal/hihat"
+
+
+def cymbals_keeping_time(objects: list[SceneObject], result: RhythmResult, *,
+                         max_period_s: float = 0.5, min_share: float = 0.6
+                         ) -> tuple[list[SceneObject], list[str]]:
+    """Objects with a plain "cymbal" struck on a fast steady beat played as a closed hi-hat.
+
+    A drummer keeps time (every beat or faster) on the hi-hat or the ride, and crashes
+    only on accents: a crash rings for seconds, so a crash on every beat would be a wash
+    of noise no kit makes. A cymbal the prompt names as a crash keeps its sound.
+
+    Args:
+        objects: the scene's objects.
+        result: what :func:`fit_rhythm` did to the scene's events.
+        max_period_s: slowest beat that counts as keeping time.
+        min_share: share of the cymbal's hits that must sit on such a beat.
+    """
+    beats = [g.times() for g in result.grids if g.period_s <= max_period_s]
+    if not beats:
+        return objects, []
+    on_grid = np.concatenate(beats)
+    out: list[SceneObject] = []
+    notes: list[str] = []
+    for obj in objects:
+        hits = np.array([e.t_s for e in result.events
+                         if e.object_id == obj.id and e.kind == "impact"])
+        if obj.sound == CYMBAL and obj.label == "cymbal" and hits.size:
+            on = np.min(np.abs(hits[:, None] - on_grid[None, :]), axis=1) < 1e-6
+            if on.mean() >= min_share:
+                obj = replace(obj, sound=HIHAT, label="hi-hat")
+                notes.append(f"{obj.id}: a cymbal keeping time ({int(on.sum())} of "
+                             f"{hits.size} hits on the beat) is played as a closed hi-hat")
+        out.append(obj)
+    return out, notes
 
 
 def fit_rhythm(events: list[VisualEvent], instrument_ids: set[str], *, frame_s: float,

@@ -224,8 +224,8 @@ class ZeroShotPerceiver(Perceiver):
         events.sort(key=lambda e: (e.t_s, e.kind, e.object_id or ""))
         notes = [f"zeroshot: {len(keys)} key frames, {len(queries)} queries"]
         if len(times) >= 2:
-            events, beat_notes = put_on_beat(events, objects,
-                                             frame_s=float(np.median(np.diff(times))))
+            events, objects, beat_notes = put_on_beat(
+                events, objects, frame_s=float(np.median(np.diff(times))))
             notes += beat_notes
         progress(4, 4, "done")
         return SceneAnalysis(duration_s=duration, objects=objects, events=events,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from perception.rhythm import find_grid, fit_rhythm, played_in_time
+from perception.rhythm import find_grid, fit_rhythm, played_in_time, put_on_beat
 from pipeline.records import SceneObject, VisualEvent
 
 FRAME_S = 1 / 15
@@ -105,3 +105,29 @@ def test_instruments_are_told_by_label_or_sound_key() -> None:
                SceneObject(id="ball", label="ball", sound="impact/ball"),
                SceneObject(id="rifle", label="rifle", sound="gunshot/rifle")]
     assert played_in_time(objects) == {"kick", "found", "hat"}
+
+
+def _cymbal_scene(label: str, period_s: float) -> tuple[list[VisualEvent], list[SceneObject]]:
+    objects = [SceneObject(id="cym", label=label, sound="impact/cymbal"),
+               SceneObject(id="kick", label="kick drum", sound="impact/drum/kick")]
+    _, events = _played(0)
+    events = [VisualEvent(t_s=START_S + (e.t_s - START_S) * period_s / PERIOD_S,
+                          kind="impact", object_id="cym", strength=e.strength)
+              for e in events if e.object_id == "drum"]
+    return events, objects
+
+
+def test_a_cymbal_keeping_time_is_played_as_a_hi_hat() -> None:
+    # Struck on every beat at 206 a minute: a hi-hat or ride, not a crash ringing for
+    # seconds on every beat.
+    events, objects = _cymbal_scene("cymbal", PERIOD_S)
+    events, objects, notes = put_on_beat(events, objects, frame_s=FRAME_S)
+    assert [(o.sound, o.label) for o in objects] == [("impact/cymbal/hihat", "hi-hat"),
+                                                     ("impact/drum/kick", "kick drum")]
+    assert any("closed hi-hat" in n for n in notes)
+    # A crash the prompt names stays a crash, and so does a cymbal struck on a slow beat.
+    for label, period in (("crash cymbal", PERIOD_S), ("cymbal", 0.8)):
+        events, objects = _cymbal_scene(label, period)
+        _, objects, notes = put_on_beat(events, objects, frame_s=FRAME_S)
+        assert objects[0].sound == "impact/cymbal", (label, period)
+        assert not any("hi-hat" in n for n in notes)

@@ -20,6 +20,8 @@ CASES = [
     ("Tennis balls bouncing", ["impact/ball/tennis"], []),
     ("waves on a beach with birds", [], ["bed/waves", "bed/birds"]),
     ("a door slams", ["door/slam"], []),
+    ("a drummer on the hi-hat and a crash cymbal",
+     ["impact/cymbal/hihat", "impact/cymbal"], []),
 ]
 
 
@@ -48,7 +50,8 @@ def test_table_is_large_and_uses_only_contract_keys() -> None:
         "impact/generic", "impact/metal", "impact/aluminium", "impact/wood", "impact/softwood",
         "impact/glass", "impact/ceramic", "impact/stone", "impact/plastic", "impact/rubber",
         "impact/cardboard", "impact/drum", "impact/drum/kick", "impact/drum/snare",
-        "impact/drum/tom", "impact/cymbal", "impact/ball", "impact/ball/tennis",
+        "impact/drum/tom", "impact/cymbal", "impact/cymbal/hihat", "impact/ball",
+        "impact/ball/tennis",
         "impact/ball/squash", "impact/ball/badminton", "impact/ball/basketball",
         "impact/ball/football", "impact/racket", "swish/racket", "swish/bat", "swish/generic",
         "scrape/generic", "scrape/metal", "scrape/wood", "roll/generic", "roll/ball",

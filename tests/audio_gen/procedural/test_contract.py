@@ -17,7 +17,8 @@ from pipeline.records import Layer, LayerEvent, TrackPoint
 SR = 48_000
 _KEYS_TEXT = """impact/generic impact/metal impact/aluminium impact/wood impact/softwood
 impact/glass impact/ceramic impact/stone impact/plastic impact/rubber impact/cardboard
-impact/drum impact/drum/kick impact/drum/snare impact/drum/tom impact/cymbal impact/ball
+impact/drum impact/drum/kick impact/drum/snare impact/drum/tom impact/cymbal
+impact/cymbal/hihat impact/ball
 impact/ball/tennis impact/ball/squash impact/ball/badminton impact/ball/basketball
 impact/ball/football impact/racket swish/racket swish/bat swish/generic scrape/generic
 scrape/metal scrape/wood roll/generic roll/ball footsteps/wood footsteps/concrete
@@ -99,3 +100,14 @@ def test_cli_list_and_render(tmp_path, capsys) -> None:
                  "--overwrite"]) == 0
     assert sf.info(str(out)).frames == 48_000
     assert not list(tmp_path.glob(".*partial"))
+
+
+def test_a_closed_hi_hat_is_short_and_a_crash_rings() -> None:
+    def ring_s(key: str) -> float:
+        layer = Layer(id="c", sound=key, events=[LayerEvent(t_s=0.0)])
+        out = ProceduralEngine()(layer, duration_s=3.0, sample_rate=SR).astype(np.float64)
+        energy = np.convolve(out ** 2, np.ones(480) / 480, mode="same")
+        return float(np.flatnonzero(energy > energy.max() * 1e-4)[-1]) / SR  # -40 dB
+
+    hat, crash = ring_s("impact/cymbal/hihat"), ring_s("impact/cymbal")
+    assert hat < 0.3 and crash > 1.0, (hat, crash)
