@@ -173,8 +173,14 @@ def smooth_envelope(envelope: np.ndarray, *, hop_s: float = HOP_S,
 
 
 def envelope_lag(reference: np.ndarray, estimated: np.ndarray, *, hop_s: float = HOP_S,
-                 max_lag_s: float = 0.5, sigma_s: float = 0.025) -> tuple[float, float]:
+                 max_lag_s: float = 0.5, sigma_s: float = 0.025,
+                 tie_ratio: float = 0.9) -> tuple[float, float]:
     """Cross-correlation peak lag (s, positive = ``estimated`` late) and Pearson r at lag 0.
+
+    A steady beat correlates almost as well one beat early or late as in sync, so the
+    highest peak alone may be a whole period off (a 0.29 s drum beat dubbed 20 ms early
+    peaked at -320 ms, 0.77, against 0.72 at -20 ms): of the local peaks within
+    ``tie_ratio`` of the highest, the one nearest lag 0 is taken.
 
     Both envelopes are cut to the shorter length, smoothed by a Gaussian of ``sigma_s``
     and standardised first. Without the smoothing, spike-like onset envelopes sampled
@@ -199,4 +205,9 @@ def envelope_lag(reference: np.ndarray, estimated: np.ndarray, *, hop_s: float =
     lags = np.arange(-max_lag, max_lag + 1)
     corr = np.array([np.mean(a[max(0, -k):n - max(0, k)] * b[max(0, k):n - max(0, -k)])
                      for k in lags])
-    return float(lags[int(np.argmax(corr))] * hop_s), r0
+    peaks = [i for i in range(corr.size)
+             if (i == 0 or corr[i] >= corr[i - 1]) and (i == corr.size - 1
+                                                         or corr[i] >= corr[i + 1])]
+    near = [i for i in peaks if corr[i] >= tie_ratio * corr.max()] or [int(np.argmax(corr))]
+    best = min(near, key=lambda i: (abs(int(lags[i])), -corr[i]))
+    return float(lags[best] * hop_s), r0

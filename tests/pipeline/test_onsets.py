@@ -55,6 +55,19 @@ def test_envelope_lag_finds_a_known_delay() -> None:
     assert r_same > 0.999 and r0 < 0.5
 
 
+def test_envelope_lag_of_a_steady_beat_is_the_offset_not_a_period() -> None:
+    # A beat every 0.3 s dubbed 20 ms early, with the first beats missing: one period
+    # late lines up more beats than the true offset does, but the lag is still -20 ms.
+    beat = 0.3 * np.arange(1, 30)
+    env_ref = onset_envelope(clicks(list(beat)), SR)
+    early = onset_envelope(clicks(list(beat[4:] - 0.02)), SR)
+    lag, r0 = envelope_lag(env_ref, early)
+    assert abs(lag + 0.02) <= 0.011 and r0 > 0.5
+    # Without the tie rule the highest peak would be a whole beat off.
+    lag_max, _ = envelope_lag(env_ref, early, tie_ratio=1.0)
+    assert abs(lag_max + 0.02) > 0.2
+
+
 def test_event_envelope_puts_spikes_at_event_frames() -> None:
     env = event_envelope(np.array([0.1, 0.25]), 50, strengths=np.array([1.0, 0.5]))
     assert env[10] == 1.0 and env[25] == 0.5 and env.sum() == 1.5
