@@ -17,8 +17,13 @@ from tests.synth_media import make_clip, moving_square
 def test_ctrl_c_leaves_nothing_behind(tmp_path: Path, after_s: float) -> None:
     make_clip(tmp_path / "long.mp4", fps=25, seconds=90.0, width=320, height=180,
               draw=moving_square(lambda t: 0.5 + 0.4 * ((t % 2.0) - 1.0), size=24))
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli.main", "dub", "long.mp4",
-                             "-o", "out.mp4", "-q", "--stems", "stems"], cwd=tmp_path,
+    # Ctrl-C raises KeyboardInterrupt even when the tests themselves run as a background
+    # job, whose children inherit an ignored SIGINT (as `cmd &` makes it in a script).
+    run = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler)"
+           "; sys.argv = ['vidfoley', *sys.argv[1:]]"
+           "; runpy.run_module('pipeline.cli.main', run_name='__main__')")
+    proc = subprocess.Popen([sys.executable, "-c", run, "dub", "long.mp4", "-o", "out.mp4",
+                             "-q", "--stems", "stems"], cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(after_s)
     assert proc.poll() is None, "the dub finished before it could be interrupted"
