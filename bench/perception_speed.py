@@ -4,9 +4,13 @@ Renders a 640x360 synthetic clip (a bouncing ball in front of a textured, pannin
 backdrop), then times decoding alone, the ``MotionPerceiver`` on frames decoded
 beforehand (the analysis alone) and the full ``MotionPerceiver`` (decoding overlaps the
 analysis), with OpenCV limited to ``--threads`` threads (the issue's target: >= 30x real
-time on 2 cores). Print ``uptime``'s load next to the figures: the cores may be shared.
+time on 2 cores) outside the perceiver; inside its calls the perceiver sets its own
+limit (``MotionPerceiver(opencv_threads=...)``, ``--perceiver-threads``; 0 leaves
+``--threads`` in force there too). Print ``uptime``'s load next to the figures: the
+cores may be shared.
 
     .venv/bin/python bench/perception_speed.py [--seconds 10] [--fps 25] [--threads 2]
+        [--perceiver-threads 0]
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--analysis-width", type=int, default=256)
     parser.add_argument("--analysis-fps", type=float, default=None)
+    parser.add_argument("--perceiver-threads", type=int, default=None,
+                        help="MotionPerceiver's opencv_threads (default: its default; "
+                             "0: None, as --threads)")
     args = parser.parse_args(argv)
     cv2.setNumThreads(args.threads)
     with tempfile.TemporaryDirectory() as tmp:
@@ -45,8 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         frames = list(video.frames(args.analysis_width, args.analysis_fps))
         decode_s = time.perf_counter() - start
         n = len(frames)
+        options = {} if args.perceiver_threads is None else {
+            "opencv_threads": args.perceiver_threads or None}
         perceiver = MotionPerceiver(analysis_width=args.analysis_width,
-                                    analysis_fps=args.analysis_fps)
+                                    analysis_fps=args.analysis_fps, **options)
         decoded = replace(video, frame_reader=lambda _width, _fps: iter(frames))
         start = time.perf_counter()
         perceiver(decoded, prompt="a ball bouncing")
@@ -56,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         total_s = time.perf_counter() - start
     dur = video.duration_s
     print(f"clip: 640x360, {args.fps:g} fps, {dur:.1f} s, {n} frames analysed at "
-          f"{args.analysis_width} px; OpenCV threads: {args.threads}")
+          f"{args.analysis_width} px; OpenCV threads: {args.threads} "
+          f"({perceiver.opencv_threads or args.threads} in the perceiver's calls)")
     print(f"decode only:  {decode_s:6.2f} s  {dur / decode_s:6.1f}x real time")
     print(f"analysis only:{analysis_s:6.2f} s  {dur / analysis_s:6.1f}x real time")
     print(f"perception:   {total_s:6.2f} s  {dur / total_s:6.1f}x real time "

@@ -196,7 +196,9 @@ class FrameAnalyzer:
                                                ahead.baseline if ahead is not None else None)
                 slot.step = (slot.cam[0] - prev.cam[0], slot.cam[1] - prev.cam[1])
                 step = CameraStep(*slot.step)
-            residual = flow - np.float32([step.dx / scale, step.dy / scale])
+            # cv2 takes the scalar per channel (rounded to float32, as numpy would): numpy
+            # broadcasting a 2-vector loops in pairs, 15x slower for the same numbers.
+            residual = cv2.subtract(flow, (step.dx / scale, step.dy / scale, 0.0, 0.0))
             cells = cv2.resize(residual, (GRID[1], GRID[0]), interpolation=cv2.INTER_AREA)
             dt = max(t_s - prev.t_s, 1e-3)
             sig.times.append(t_s)

@@ -18,6 +18,7 @@ from perception.events import RawEvent, signal_peaks, track_impacts, track_start
 from perception.frame_analyzer import FrameAnalyzer, MotionSignals
 from perception.frame_repeats import FrameRepeats
 from perception.motion_onsets import MotionOnsetDetector
+from perception.opencv_threads import opencv_threads
 from perception.prefetch import prefetched
 from perception.rhythm import put_on_beat
 from perception.scene_builder import SceneBuilder
@@ -52,6 +53,11 @@ class MotionPerceiver(Perceiver):
         puff_contrast: and be this many times the busiest level of the second around it.
         beat_grid: put an instrument's hits (drums, cymbals) on the steady beat they
             follow, where they follow one (:mod:`perception.rhythm`).
+        opencv_threads: OpenCV's thread pool while a call runs (``None``: as the process
+            has it). One is fastest at the default width: the pool's worker polls for
+            work between the many small calls and takes CPU time from the decoding thread
+            (:mod:`perception.opencv_threads`; the pool is process-wide, so other OpenCV
+            work in the process shares the limit meanwhile). Results do not depend on it.
     """
 
     NAME = "motion"
@@ -61,7 +67,7 @@ class MotionPerceiver(Perceiver):
                  flash_threshold: float = 0.002, field_impacts: bool = True,
                  still_camera: float = 0.02, flash_contrast: float = 3.0,
                  puff_threshold: float = 0.2, puff_contrast: float = 4.0,
-                 beat_grid: bool = True) -> None:
+                 beat_grid: bool = True, opencv_threads: int | None = 1) -> None:
         if analysis_width < 32:
             raise UsageError(f"`analysis_width` must be >= 32 px, got {analysis_width}")
         if analysis_fps is not None and analysis_fps <= 0:
@@ -70,6 +76,8 @@ class MotionPerceiver(Perceiver):
             raise UsageError(f"`camera_hfov_deg` must be 1..179, got {camera_hfov_deg}")
         if impact_sensitivity <= 0:
             raise UsageError(f"`impact_sensitivity` must be > 0, got {impact_sensitivity}")
+        if opencv_threads is not None and opencv_threads < 1:
+            raise UsageError(f"`opencv_threads` must be >= 1 or None, got {opencv_threads}")
         self.analysis_width = analysis_width
         self.analysis_fps = analysis_fps
         self.camera_hfov_deg = camera_hfov_deg
@@ -81,6 +89,7 @@ class MotionPerceiver(Perceiver):
         self.puff_threshold = puff_threshold
         self.puff_contrast = puff_contrast
         self.beat_grid = beat_grid
+        self.opencv_threads = opencv_threads
 
     def config(self) -> dict[str, object]:
         return {"analysis_width": self.analysis_width, "analysis_fps": self.analysis_fps,
@@ -89,7 +98,7 @@ class MotionPerceiver(Perceiver):
                 "flash_threshold": self.flash_threshold, "field_impacts": self.field_impacts,
                 "still_camera": self.still_camera, "flash_contrast": self.flash_contrast,
                 "puff_threshold": self.puff_threshold, "puff_contrast": self.puff_contrast,
-                "beat_grid": self.beat_grid}
+                "beat_grid": self.beat_grid, "opencv_threads": self.opencv_threads}
 
     def __call__(self, video: Video, *, prompt: str | None = None,
                  progress: Progress | None = None) -> SceneAnalysis:
@@ -98,6 +107,11 @@ class MotionPerceiver(Perceiver):
         Returns:
             A :class:`SceneAnalysis` with objects, time-sorted events and the environment.
         """
+        with opencv_threads(self.opencv_threads):
+            return self._analyse(video, prompt=prompt, progress=progress)
+
+    def _analyse(self, video: Video, *, prompt: str | None,
+                 progress: Progress | None) -> SceneAnalysis:
         # 1. Stream the frames through the motion analysis.
         rate = float(video.fps) if video.fps_num > 0 else 25.0
         if self.analysis_fps is not None:
