@@ -9,8 +9,13 @@ limit (``MotionPerceiver(opencv_threads=...)``, ``--perceiver-threads``; 0 leave
 ``--threads`` in force there too). Print ``uptime``'s load next to the figures: the
 cores may be shared.
 
+Then, where the shared real clips are (``../shared/clips``, or ``--clips FOLDER``), the
+full perceiver on each with its README prompt: the median of ``--repeat`` calls after a
+warm-up, so the figure for real footage (a followed car, smoke, cuts) stands next to
+the synthetic one.
+
     .venv/bin/python bench/perception_speed.py [--seconds 10] [--fps 25] [--threads 2]
-        [--perceiver-threads 0]
+        [--perceiver-threads 0] [--clips FOLDER] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -26,7 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import cv2  # noqa: E402
+import numpy as np  # noqa: E402
 
+from bench.clips import DEFAULT_FOLDER, clips, prompts  # noqa: E402
 from perception.motion_perceiver import MotionPerceiver  # noqa: E402
 from pipeline.media import open_video  # noqa: E402
 from tests.perception.synth import bounce_clip  # noqa: E402
@@ -42,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--perceiver-threads", type=int, default=None,
                         help="MotionPerceiver's opencv_threads (default: its default; "
                              "0: None, as --threads)")
+    parser.add_argument("--clips", default=str(DEFAULT_FOLDER),
+                        help="folder of real clips to time too (skipped when missing)")
+    parser.add_argument("--repeat", type=int, default=3, help="timed calls per real clip")
     args = parser.parse_args(argv)
     cv2.setNumThreads(args.threads)
     with tempfile.TemporaryDirectory() as tmp:
@@ -71,7 +81,32 @@ def main(argv: list[str] | None = None) -> int:
     print(f"analysis only:{analysis_s:6.2f} s  {dur / analysis_s:6.1f}x real time")
     print(f"perception:   {total_s:6.2f} s  {dur / total_s:6.1f}x real time "
           f"({1000 * total_s / max(n, 1):.2f} ms/frame, {len(scene.events)} events)")
+    real_clips(Path(args.clips), perceiver, args.repeat)
     return 0
+
+
+def real_clips(folder: Path, perceiver: MotionPerceiver, repeat: int) -> None:
+    """Time the full perceiver on each real clip in ``folder`` (median of ``repeat``)."""
+    found = clips(folder)
+    if not found:
+        return
+    table = prompts(folder)
+    print(f"real clips ({folder}), median of {repeat} calls after a warm-up:")
+    speeds = []
+    for path in found:
+        video = open_video(path)
+        prompt = table.get(path.name)
+        perceiver(video, prompt=prompt)
+        times = []
+        for _ in range(max(1, repeat)):
+            start = time.perf_counter()
+            perceiver(video, prompt=prompt)
+            times.append(time.perf_counter() - start)
+        speed = video.duration_s / float(np.median(times))
+        speeds.append(speed)
+        print(f"  {path.stem:16s} {video.width}x{video.height} {float(video.fps):5.1f} fps "
+              f"{speed:6.1f}x real time")
+    print(f"  {'median':16s} {'':20s}{float(np.median(speeds)):6.1f}x real time")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ nothing, so a change can be judged by which moments it finds, not only by the F-
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -27,6 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.clips import DEFAULT_FOLDER, clips, prompts  # noqa: E402
 from perception.motion_perceiver import MotionPerceiver  # noqa: E402
 from pipeline.media import decode_audio, open_video  # noqa: E402
 from pipeline.onsets import (  # noqa: E402
@@ -40,18 +40,6 @@ from pipeline.onsets import (  # noqa: E402
 
 SR = 48_000
 SOUNDING = ("impact", "flash", "start", "contact", "scrape", "roll")
-
-
-def prompts(folder: Path) -> dict[str, str]:
-    """Prompts per file from the folder's README table (``| file.mp4 | … | "prompt" |``)."""
-    readme = folder / "README.md"
-    out: dict[str, str] = {}
-    if readme.exists():
-        for line in readme.read_text(encoding="utf-8").splitlines():
-            m = re.match(r"\|\s*`([^`]+)`.*\|\s*\"([^\"]+)\"\s*\|\s*$", line)
-            if m:
-                out[m.group(1)] = m.group(2)
-    return out
 
 
 def score(ref_audio: np.ndarray, est_times: np.ndarray, est_env: np.ndarray) -> dict[str, float]:
@@ -113,24 +101,24 @@ def chance_score(ref_audio: np.ndarray, count: int, draws: int = 20) -> dict[str
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", nargs="?", default=str(ROOT.parent / "shared" / "clips"))
+    parser.add_argument("folder", nargs="?", default=str(DEFAULT_FOLDER))
     parser.add_argument("--events-only", action="store_true")
     parser.add_argument("--detail", action="store_true",
                         help="list the onsets the events hit and miss, and false events")
     args = parser.parse_args(argv)
     folder = Path(args.folder)
-    clips = sorted(folder.glob("*.mp4")) if folder.is_dir() else []
-    if not clips:
+    found = clips(folder)
+    if not found:
         from pipeline.example import example_clip  # the bundled example, once it exists
 
-        clips = [Path(example_clip())]
-        folder = clips[0].parent
+        found = [Path(example_clip())]
+        folder = found[0].parent
     table = prompts(folder)
     rows: dict[str, list[dict[str, float]]] = {"events": [], "dub": [], "chance": []}
     keys = ("F1@50", "F1@100", "lag_ms", "r")
     print(f"{'clip':16s} {'what':7s} " + " ".join(f"{k:>8s}" for k in keys))
     with tempfile.TemporaryDirectory() as tmp:
-        for path in clips:
+        for path in found:
             prompt = table.get(path.name)
             ref = decode_audio(path, sample_rate=SR, channels=1)
             if args.detail:

@@ -1,0 +1,26 @@
+"""The shared real clips the benchmarks measure on, and the prompt a user would give each."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_FOLDER = ROOT.parent / "shared" / "clips"
+
+
+def prompts(folder: Path) -> dict[str, str]:
+    """Prompts per file from the folder's README table (``| file.mp4 | … | "prompt" |``)."""
+    readme = folder / "README.md"
+    out: dict[str, str] = {}
+    if readme.exists():
+        for line in readme.read_text(encoding="utf-8").splitlines():
+            m = re.match(r"\|\s*`([^`]+)`.*\|\s*\"([^\"]+)\"\s*\|\s*$", line)
+            if m:
+                out[m.group(1)] = m.group(2)
+    return out
+
+
+def clips(folder: Path) -> list[Path]:
+    """The folder's ``.mp4`` clips, sorted (none when it does not exist)."""
+    return sorted(folder.glob("*.mp4")) if folder.is_dir() else []
