@@ -23,16 +23,28 @@ class CameraMotionEstimator:
 
     The camera shift is the median flow of the frame: objects rarely cover half the
     picture, so the median follows the background (pan, tilt, shake). A cut is a frame
-    whose grey-level histogram differs strongly from the previous frame's.
+    whose grey-level histogram differs strongly from the previous frame's, or whose
+    picture the previous one does not explain (:meth:`new_picture`): a cut between two
+    shots of the same light and colours (an interview after a rally in a white court)
+    hardly moves the histogram.
 
     Args:
         cut_threshold: Bhattacharyya histogram distance above which a frame starts a shot.
         flow_width: width in pixels of the flow field (it is computed at reduced size).
+        content_threshold: mean grey-level difference from the camera-aligned previous
+            frame above which a frame starts a shot (PySceneDetect's content detector
+            cuts at 27 on a similar scale; a fast zoom or a caption stays below 20).
+        max_one_way: share of that difference one signed change may make up: a flash or
+            a light switched on brightens nearly every pixel, a new shot changes pixels
+            both ways.
     """
 
-    def __init__(self, *, cut_threshold: float = 0.45, flow_width: int = 128) -> None:
+    def __init__(self, *, cut_threshold: float = 0.45, flow_width: int = 128,
+                 content_threshold: float = 30.0, max_one_way: float = 0.5) -> None:
         self.cut_threshold = cut_threshold
         self.flow_width = flow_width
+        self.content_threshold = content_threshold
+        self.max_one_way = max_one_way
         self._dis = cv2.DISOpticalFlow_create(cv2.DISOpticalFlow_PRESET_ULTRAFAST)
         self._window: np.ndarray | None = None
 
@@ -64,9 +76,11 @@ class CameraMotionEstimator:
         h, w = flow.shape[:2]
         inner = flow[h // 10:h - h // 10, w // 10:w - w // 10].reshape(-1, 2)
         dx, dy = column_medians(inner)
-        if prev_small is not None and cur_small is not None and not self._explains(
-                prev_small, cur_small, float(dx), float(dy)):
-            dx, dy = 0.0, 0.0
+        if prev_small is not None and cur_small is not None:
+            if self.new_picture(prev_small, cur_small, float(dx), float(dy)):
+                return CameraStep(0.0, 0.0, cut=True, cut_distance=dist)
+            if not self._explains(prev_small, cur_small, float(dx), float(dy)):
+                dx, dy = 0.0, 0.0
         return CameraStep(float(dx * scale), float(dy * scale), cut=False,
                           cut_distance=dist)
 
@@ -77,6 +91,23 @@ class CameraMotionEstimator:
         (dx, dy), response = cv2.phaseCorrelate(a_small.astype(np.float32),
                                                 b_small.astype(np.float32), self._window)
         return float(dx), float(dy), float(response)
+
+    def new_picture(self, prev_small: np.ndarray, cur_small: np.ndarray, dx: float,
+                    dy: float) -> bool:
+        """Whether ``cur_small`` shows a new shot: it differs from ``prev_small`` moved by
+        the camera's ``(dx, dy)`` by ``content_threshold`` grey levels on average, in both
+        directions (not a flash: see ``max_one_way``)."""
+        h, w = cur_small.shape
+        m = max(2, int(np.ceil(max(abs(dx), abs(dy)))) + 1)
+        if 2 * m >= min(h, w):
+            return False
+        cur = cur_small[m:h - m, m:w - m]
+        prev = shift_image(prev_small, dx, dy)[m:h - m, m:w - m]
+        changed = float(cv2.absdiff(prev, cur).mean())
+        if changed < self.content_threshold:
+            return False
+        one_way = abs(float(cur.mean()) - float(prev.mean()))
+        return one_way <= self.max_one_way * changed
 
     @staticmethod
     def _explains(prev_small: np.ndarray, cur_small: np.ndarray, dx: float,

@@ -105,8 +105,10 @@ class FrameAnalyzer:
         # shared between threads), the frames it saw last (a baseline's worth), and how
         # many frames it and :meth:`measure` have seen (the lag between the two threads).
         self.ahead_lag = ahead_lag
-        self._ahead_camera = CameraMotionEstimator(cut_threshold=self.camera.cut_threshold,
-                                                   flow_width=self.camera.flow_width)
+        self._ahead_camera = CameraMotionEstimator(
+            cut_threshold=self.camera.cut_threshold, flow_width=self.camera.flow_width,
+            content_threshold=self.camera.content_threshold,
+            max_one_way=self.camera.max_one_way)
         self._prepared: deque[_Slot] = deque(maxlen=max(2, background_gap))
         self._n_prepared = 0
         self._n_measured = 0

@@ -180,6 +180,31 @@ def cut_clip(path: Path, *, fps: float = 25.0, duration_s: float = 3.0,
                   fps), times[k_cut]
 
 
+def same_light_cut_clip(path: Path, *, fps: float = 25.0, duration_s: float = 3.0,
+                        cut_s: float = 1.52) -> tuple[Path, float]:
+    """A cut between two shots of one room in the same light: a bright window on the left
+    then on the right of a textured wall (the grey-level histogram barely moves)."""
+    wall = background(21)
+    first, second = wall.copy(), wall[:, ::-1].copy()
+    cv2.rectangle(first, (40, 60), (260, 300), (235, 235, 225), -1)
+    cv2.rectangle(second, (W - 260, 60), (W - 40, 300), (235, 235, 225), -1)
+    times = frame_times(fps, duration_s)
+    k_cut = next(k for k, t in enumerate(times) if t >= cut_s - 1e-9)
+    return render(path, times, lambda t, k: (first if k < k_cut else second).copy(),
+                  fps), times[k_cut]
+
+
+def lightning_clip(path: Path, *, fps: float = 25.0, duration_s: float = 3.0,
+                   flash_frames: tuple[int, ...] = (30,), seed: int = 4
+                   ) -> tuple[Path, list[float]]:
+    """A dim still scene that lightning lights whole for single frames."""
+    base = (background(seed) // 2).astype(np.uint8)
+    lit = np.clip(base.astype(int) * 2 + 90, 0, 255).astype(np.uint8)
+    times = frame_times(fps, duration_s)
+    return render(path, times, lambda t, k: (lit if k in flash_frames else base).copy(),
+                  fps), [times[k] for k in flash_frames]
+
+
 def crossing_clip(path: Path, *, fps: float = 25.0, duration_s: float = 3.0,
                   seed: int = 7) -> tuple[Path, Callable[[float], tuple[float, float]],
                                          Callable[[float], tuple[float, float]]]:
