@@ -66,6 +66,8 @@ class MotionSignals:
     motion: list[float] = field(default_factory=list)
     cuts: list[float] = field(default_factory=list)
     camera_speed: list[float] = field(default_factory=list)
+    # Whole-picture flashes (lightning, a flash lighting a dark scene): time, strength.
+    lit: list[tuple[float, float]] = field(default_factory=list)
 
 
 class FrameAnalyzer:
@@ -89,7 +91,7 @@ class FrameAnalyzer:
 
     def __init__(self, *, diff_threshold: float = 18.0, min_blob_frac: float = 1.5e-4,
                  background_gap: int = 3, puffs: bool = True, ahead_lag: int = 4,
-                 follow_far: bool = False) -> None:
+                 follow_far: bool = False, max_flash_frames: int = 3) -> None:
         self.diff_threshold = diff_threshold
         self.puffs = puffs
         self.foreground = ForegroundFinder(gap=background_gap, threshold=diff_threshold)
@@ -117,6 +119,10 @@ class FrameAnalyzer:
         self._measured: _Slot | None = None
         self._recent: deque[_Slot] = deque(maxlen=max(2, background_gap))
         self._kernel = np.ones((7, 7), np.uint8)
+        # The last cut: the frame before it, its first frame and the frames measured by
+        # then; a picture that comes back within ``max_flash_frames`` was a flash.
+        self.max_flash_frames = max_flash_frames
+        self._last_cut: tuple[_Slot, _Slot, int] | None = None
         # The object pass's state (:meth:`place`): the three-frame window.
         self._window: deque[_Slot] = deque(maxlen=3)
 
@@ -188,6 +194,11 @@ class FrameAnalyzer:
                 ahead = None
                 flow = self.camera.flow(prev.small, small)
                 step = self.camera.step(flow, scale, prev.hist, slot.hist, prev.small, small)
+            lit_back = step.cut and self._lit_back(slot)
+            if lit_back:
+                step = CameraStep(0.0, 0.0)  # the light went back: the shot goes on
+            elif step.cut:
+                self._last_cut = (prev, slot, self._n_measured)
             slot.step = (step.dx, step.dy)
             slot.cut = step.cut
             slot.cam = (prev.cam[0] + step.dx, prev.cam[1] + step.dy)
@@ -204,9 +215,9 @@ class FrameAnalyzer:
             cells = cv2.resize(residual, (GRID[1], GRID[0]), interpolation=cv2.INTER_AREA)
             dt = max(t_s - prev.t_s, 1e-3)
             sig.times.append(t_s)
-            if step.cut:
-                # Across a cut nothing moved: repeat the last motion so neither the flow
-                # nor the difference energy shows a stop or a jump there.
+            if step.cut or lit_back:
+                # Across a cut (or a flash's end) nothing moved: repeat the last motion so
+                # neither the flow nor the difference energy shows a stop or a jump there.
                 sig.field_cells.append(sig.field_cells[-1].copy())
                 sig.diff_cells.append(sig.diff_cells[-1].copy())
             else:
@@ -220,6 +231,28 @@ class FrameAnalyzer:
         self._measured = slot
         self._recent.append(slot)
         return slot
+
+    def _lit_back(self, slot: _Slot) -> bool:
+        """Whether the cut found at ``slot`` is the picture coming back after a flash.
+
+        Lightning or a flash lighting a whole dark scene changes every pixel for a frame
+        or two, which the camera pass takes for two cuts, the second back to the picture
+        before the first. Then the first cut is taken back and the lit frames recorded
+        as one flash (:attr:`MotionSignals.lit`), whose strength is how much they lit.
+        """
+        if self._last_cut is None:
+            return False
+        before, lit, measured = self._last_cut
+        gain = float(lit.small.mean()) - float(before.small.mean())
+        if (self._n_measured - measured > self.max_flash_frames or gain < 10.0
+                or not self.camera.alike(before.small, before.hist, slot.small, slot.hist)):
+            return False
+        sig = self.signals
+        if sig.cuts and sig.cuts[-1] == lit.t_s:
+            sig.cuts.pop()
+        sig.lit.append((lit.t_s, float(min(1.0, 0.3 + gain / 100.0))))
+        self._last_cut = None
+        return True
 
     def place(self, slot: _Slot) -> None:
         """The object pass of a measured frame: flashes, puffs, foreground and tracks.

@@ -225,6 +225,9 @@ class MotionPerceiver(Perceiver):
                                       x=x * signals.width, y=y * signals.height,
                                       strength=float(min(1.0, 0.4 + 20 * height))
                                       if signal is flash else float(min(1.0, 0.5 + height))))
+        # Lightning, or a flash lighting the whole picture: where in it is not known.
+        found += [RawEvent(t_s=t, kind="flash", x=0.5 * signals.width, y=0.3 * signals.height,
+                           strength=strength) for t, strength in signals.lit]
         # In time order (a shot's flash comes first, then its smoke): one event per shot.
         out: list[RawEvent] = []
         for e in sorted(found, key=lambda e: e.t_s):

@@ -14,6 +14,7 @@ from tests.perception.synth import (
     crossing_clip,
     cut_clip,
     flash_clip,
+    lightning_clip,
     pan_clip,
     same_light_cut_clip,
     smoke_clip,
@@ -54,6 +55,24 @@ def test_a_cut_between_shots_in_the_same_light_is_found(tmp_path: Path) -> None:
     cuts = [e.t_s for e in scene.events if e.kind == "cut"]
     assert len(cuts) == 1 and abs(cuts[0] - cut_t) <= 1.0 / FPS, cuts
     assert [e for e in scene.events if e.kind in ("impact", "flash")] == []
+
+
+def test_lightning_is_a_flash_not_two_cuts(tmp_path: Path) -> None:
+    # The whole picture lit for one frame, then for two: every pixel changes there and
+    # back, which a cut detector alone takes for two cuts (and the flash is lost).
+    for frames in ((20,), (45, 46)):
+        path, lit = lightning_clip(tmp_path / f"storm{frames[0]}.mp4", fps=FPS,
+                                   flash_frames=frames)
+        scene = MotionPerceiver()(open_video(path), prompt="lightning over a field")
+        assert [e.kind for e in scene.events] == ["flash"], scene.events
+        assert abs(scene.events[0].t_s - lit[0]) <= 0.5 / FPS
+
+
+def test_a_cut_to_a_brighter_shot_stays_a_cut(tmp_path: Path) -> None:
+    # Every pixel brighter as with lightning, but the picture does not come back.
+    path, lit = lightning_clip(tmp_path / "day.mp4", fps=FPS, flash_frames=tuple(range(40, 75)))
+    scene = MotionPerceiver()(open_video(path), prompt="lightning over a field")
+    assert [(e.kind, round(e.t_s, 2)) for e in scene.events] == [("cut", round(lit[0], 2))]
 
 
 def test_two_crossing_balls_keep_their_identity(tmp_path: Path) -> None:
