@@ -56,7 +56,12 @@ class BlobRefiner:
         parts = 1 + np.nonzero(areas >= self.min_part * areas.max())[0]
         # The chosen parts' pixels (all that is kept, mostly), and their box and count
         # from their stats.
-        chosen = keep if len(parts) == n - 1 else np.isin(labels, parts)
+        if len(parts) == n - 1:
+            chosen = keep
+        else:  # a label lookup: np.isin sorts both arrays
+            wanted = np.zeros(n, bool)
+            wanted[parts] = True
+            chosen = wanted[labels]
         left, top = stats[parts, cv2.CC_STAT_LEFT], stats[parts, cv2.CC_STAT_TOP]
         bx0, by0 = int(left.min()), int(top.min())
         bx1 = int((left + stats[parts, cv2.CC_STAT_WIDTH]).max())
@@ -76,15 +81,23 @@ def _shadow(px: np.ndarray, ring: np.ndarray) -> np.ndarray:
     A channel ratio below 0.8 (above 0.25) for some ring colour needs one below 0.8 for
     the brightest (above 0.25 for the darkest) ring value of that channel, so pixels that
     fail it are rejected cheaply first; the rest are compared channel by channel (the
-    same float32 ratios as one ``(n, m, 3)`` array, without its slow last-axis reduce).
+    same float32 ratios as one ``(n, m, 3)`` array, laid out ring colour by pixel so that
+    "any colour" reduces whole rows, reusing the buffers).
     """
     shadow = np.zeros(px.shape[0], bool)
-    possible = np.all((px / ring.max(axis=0) < 0.8) & (px / ring.min(axis=0) > 0.25), axis=1)
+    dim, lit = px / ring.max(axis=0), px / ring.min(axis=0)
+    possible = ((dim[:, 0] < 0.8) & (dim[:, 1] < 0.8) & (dim[:, 2] < 0.8)
+                & (lit[:, 0] > 0.25) & (lit[:, 1] > 0.25) & (lit[:, 2] > 0.25))
     if not possible.any():
         return shadow
     cand = px[possible]
-    r0, r1, r2 = (cand[:, c, None] / ring[None, :, c] for c in range(3))
-    hi = np.maximum(np.maximum(r0, r1), r2)
-    lo = np.minimum(np.minimum(r0, r1), r2)
-    shadow[possible] = ((hi < 0.8) & (lo > 0.25) & (hi - lo < 0.2)).any(axis=1)
+    r0, r1, r2 = (cand[None, :, c] / ring[:, c, None] for c in range(3))
+    hi = np.maximum(r0, r1)
+    np.maximum(hi, r2, out=hi)
+    lo = np.minimum(r0, r1, out=r0)
+    np.minimum(lo, r2, out=lo)
+    alike = hi < 0.8
+    alike &= lo > 0.25
+    alike &= np.subtract(hi, lo, out=hi) < 0.2
+    shadow[possible] = alike.any(axis=0)
     return shadow
