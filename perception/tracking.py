@@ -103,8 +103,8 @@ def find_blobs(mask: np.ndarray, gray: np.ndarray, *, min_area: float,
     n, labels, stats, origin = _components(mask)
     areas = stats[1:, cv2.CC_STAT_AREA]
     order = 1 + np.argsort(-areas, kind="stable")[:4 * max_blobs]
-    boxes = [[int(v) for v in stats[i, :5]] for i in order if n > 1]
-    members = [[int(i)] for i in order if n > 1]
+    boxes: list[list[int]] = stats[order, :5].tolist()
+    members = [[i] for i in order.tolist()]
     _join(boxes, members, join_frac)
     kept: list[list[int]] = []
     moved: np.ndarray | None = None  # raw pixels of each component, counted when needed
@@ -114,8 +114,9 @@ def find_blobs(mask: np.ndarray, gray: np.ndarray, *, min_area: float,
         elif raw is not None and len(parts) > 1:
             if moved is None:
                 moved = _raw_counts(raw, labels, origin, n)
-            kept += [[int(v) for v in stats[i, :5]] for i in parts
-                     if moved[i] >= min_density * int(stats[i, 2]) * int(stats[i, 3])]
+            part = stats[parts, :5]
+            solid = moved[parts] >= min_density * part[:, 2].astype(float) * part[:, 3]
+            kept += part[solid].tolist()
     kept.sort(key=lambda bx: -bx[4])
     blobs: list[Blob] = []
     for x, y, w, h, area in kept[:max_blobs]:
