@@ -12,6 +12,7 @@ only where the prompt names a vehicle, keeps such a track (see its notes).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import cv2
@@ -60,6 +61,10 @@ class AppearanceFollower:
     _memo_gray: np.ndarray | None = field(default=None, init=False, repr=False,
                                           compare=False)
     _memo: dict[tuple[int, ...], tuple[np.ndarray, tuple[float, int, int] | None]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+    # Patches scaled to a size, by patch and size: a patch is kept for frames and
+    # scaled to the same few sizes each (kept for the last 256 sizes asked).
+    _scaled: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
 
     def eligible(self, track: Track, area: float) -> bool:
@@ -136,8 +141,8 @@ class AppearanceFollower:
         cx, cy = track.x[-1], track.y[-1]
         grow = self._grow(track)
         rx, ry = pw / 2 + self.reach * pw + grow, ph / 2 + self.reach * ph + grow
-        x0, x1 = max(0, int(cx - rx)), min(w, int(np.ceil(cx + rx)))
-        y0, y1 = max(0, int(cy - ry)), min(h, int(np.ceil(cy + ry)))
+        x0, x1 = max(0, int(cx - rx)), min(w, math.ceil(cx + rx))
+        y0, y1 = max(0, int(cy - ry)), min(h, math.ceil(cy + ry))
         if x1 - x0 < pw or y1 - y0 < ph:
             return None
         # A track not found by look, nor then by motion, is looked for again in the same
@@ -161,9 +166,7 @@ class AppearanceFollower:
               ph: int) -> tuple[float, int, int] | None:
         """``(score, x, y)`` of the best, distinct match of ``patch`` scaled to ``pw`` x
         ``ph`` in ``window`` (``None``: none good enough or distinct)."""
-        if (pw, ph) != (patch.shape[1], patch.shape[0]):
-            patch = cv2.resize(patch, (pw, ph), interpolation=cv2.INTER_AREA)
-        scores = cv2.matchTemplate(window, patch, cv2.TM_CCOEFF_NORMED)
+        scores = cv2.matchTemplate(window, self._scale(patch, pw, ph), cv2.TM_CCOEFF_NORMED)
         _, best, _, (bx, by) = cv2.minMaxLoc(scores)
         if not np.isfinite(best) or best < self.min_score:
             return None
@@ -174,6 +177,20 @@ class AppearanceFollower:
         if scores.size and float(scores.max()) > best - self.min_margin:
             return None
         return float(best), bx, by
+
+    def _scale(self, patch: np.ndarray, pw: int, ph: int) -> np.ndarray:
+        """``patch`` scaled to ``pw`` x ``ph`` (area averaging), made once per size."""
+        if (pw, ph) == (patch.shape[1], patch.shape[0]):
+            return patch
+        key = (id(patch), pw, ph)
+        known = self._scaled.get(key)
+        if known is not None and known[0] is patch:
+            return known[1]
+        if len(self._scaled) >= 256:
+            self._scaled.clear()
+        scaled = cv2.resize(patch, (pw, ph), interpolation=cv2.INTER_AREA)
+        self._scaled[key] = (patch, scaled)
+        return scaled
 
 
 @dataclass
