@@ -39,16 +39,21 @@ class BlobRefiner:
         y0, y1 = max(0, int(blob.cy - blob.h / 2)), min(h, int(np.ceil(blob.cy + blob.h / 2)))
         r = self.ring_px
         ox0, oy0, ox1, oy1 = max(0, x0 - r), max(0, y0 - r), min(w, x1 + r), min(h, y1 + r)
-        outer = rgb[oy0:oy1, ox0:ox1].astype(np.float32) + 1.0
-        inside = np.zeros(outer.shape[:2], bool)
-        inside[y0 - oy0:y1 - oy0, x0 - ox0:x1 - ox0] = True
-        moving = inside & (mask[oy0:oy1, ox0:ox1] > 0)
-        ring = outer[~inside]
-        if ring.shape[0] < 8 or np.count_nonzero(moving) < 4:
+        # Colours are compared as float32 values + 1 (no division by zero); only the
+        # pixels compared are converted, not the whole box.
+        outer = rgb[oy0:oy1, ox0:ox1]
+        inner = (slice(y0 - oy0, y1 - oy0), slice(x0 - ox0, x1 - ox0))
+        moved = mask[y0:y1, x0:x1] > 0
+        if np.count_nonzero(moved) < 4:
             return blob
-        ring = ring[::max(1, ring.shape[0] // self.max_samples)]
-        keep = moving.copy()
-        keep[moving] = ~_shadow(outer[moving], ring)
+        ring = _ring(outer, inner)
+        if ring.shape[0] < 8:
+            return blob
+        ring = ring[::max(1, ring.shape[0] // self.max_samples)].astype(np.float32) + 1.0
+        keep = np.zeros(outer.shape[:2], bool)
+        kept = moved.copy()
+        kept[moved] = ~_shadow(outer[inner][moved].astype(np.float32) + 1.0, ring)
+        keep[inner] = kept
         n, labels, stats = label_components(keep.view(np.uint8))
         if n < 2:
             return blob
@@ -67,12 +72,22 @@ class BlobRefiner:
         bx1 = int((left + stats[parts, cv2.CC_STAT_WIDTH]).max())
         by1 = int((top + stats[parts, cv2.CC_STAT_HEIGHT]).max())
         count = int(areas[parts - 1].sum())
-        color = tuple(float(c) - 1.0 for c in outer[chosen].mean(axis=0))
+        color = tuple(float(c) - 1.0
+                      for c in (outer[chosen].astype(np.float32) + 1.0).mean(axis=0))
         if count < 4:
             return replace(blob, color=color)
         return Blob(cx=ox0 + (bx0 + bx1) / 2, cy=oy0 + (by0 + by1) / 2, w=float(bx1 - bx0),
                     h=float(by1 - by0), area=float(count), brightness=blob.brightness,
                     color=color, fill=float(count) / float((bx1 - bx0) * (by1 - by0)))
+
+
+def _ring(outer: np.ndarray, inner: tuple[slice, slice]) -> np.ndarray:
+    """The pixels of ``outer`` around its ``inner`` box, in row order (as a boolean mask
+    of the ring would pick them), from the bands above, beside and below the box."""
+    rows, cols = inner
+    side = np.concatenate([outer[rows, :cols.start], outer[rows, cols.stop:]], axis=1)
+    return np.concatenate([outer[:rows.start].reshape(-1, 3), side.reshape(-1, 3),
+                           outer[rows.stop:].reshape(-1, 3)])
 
 
 def _shadow(px: np.ndarray, ring: np.ndarray) -> np.ndarray:
