@@ -72,13 +72,30 @@ class BlobRefiner:
         bx1 = int((left + stats[parts, cv2.CC_STAT_WIDTH]).max())
         by1 = int((top + stats[parts, cv2.CC_STAT_HEIGHT]).max())
         count = int(areas[parts - 1].sum())
-        color = tuple(float(c) - 1.0
-                      for c in (outer[chosen].astype(np.float32) + 1.0).mean(axis=0))
+        color = _mean_colour(outer, chosen, count)
         if count < 4:
             return replace(blob, color=color)
         return Blob(cx=ox0 + (bx0 + bx1) / 2, cy=oy0 + (by0 + by1) / 2, w=float(bx1 - bx0),
                     h=float(by1 - by0), area=float(count), brightness=blob.brightness,
                     color=color, fill=float(count) / float((bx1 - bx0) * (by1 - by0)))
+
+
+def _mean_colour(rgb: np.ndarray, chosen: np.ndarray,
+                 count: int) -> tuple[float, float, float]:
+    """The mean colour of the ``count`` pixels of ``rgb`` where ``chosen``: the float32 mean
+    of the values + 1, less 1.
+
+    Below 65536 pixels the sums of the values + 1 are whole numbers under 2**24, exact in
+    float32 in any order, so that mean is the sum over the count, correctly rounded:
+    OpenCV's masked mean gives the sums (exact to far below a half) without gathering
+    the pixels, 4x faster on a large box.
+    """
+    if count >= 65536:
+        return tuple(float(c) - 1.0 for c in (rgb[chosen].astype(np.float32) + 1.0).mean(axis=0))
+    mean = cv2.mean(rgb, mask=chosen.view(np.uint8))[:3]
+    n = np.float32(count)
+    r, g, b = (float(np.float32(round(m * count) + count) / n) - 1.0 for m in mean)
+    return r, g, b
 
 
 def _ring(outer: np.ndarray, inner: tuple[slice, slice]) -> np.ndarray:
