@@ -12,7 +12,8 @@ only where the prompt names a vehicle, keeps such a track (see its notes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -55,6 +56,16 @@ class AppearanceFollower:
     lag: int = 5
     refresh_score: float = 0.85
     min_side: int = 0
+    # The matches made in the last picture searched, by patch, size and window (the
+    # picture is not changed in place between calls).
+    _memo_gray: np.ndarray | None = field(default=None, init=False, repr=False,
+                                          compare=False)
+    _memo: dict[tuple[int, ...], tuple[np.ndarray, tuple[float, int, int] | None]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+    # Patches scaled to a size, by patch and size: a patch is kept for frames and
+    # scaled to the same few sizes each (kept for the last 256 sizes asked).
+    _scaled: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def eligible(self, track: Track, area: float) -> bool:
         """Whether ``track`` is a solid object seen moving, worth following by look."""
@@ -126,30 +137,60 @@ class AppearanceFollower:
         """``(score, blob)`` of ``patch`` scaled to ``bw`` x ``bh`` (at least ``min_side``
         a side), searched near the track; the blob is ``bw`` x ``bh``."""
         pw, ph = max(self.min_side, round(bw)), max(self.min_side, round(bh))
-        if (pw, ph) != (patch.shape[1], patch.shape[0]):
-            patch = cv2.resize(patch, (pw, ph), interpolation=cv2.INTER_AREA)
         h, w = gray.shape
         cx, cy = track.x[-1], track.y[-1]
         grow = self._grow(track)
         rx, ry = pw / 2 + self.reach * pw + grow, ph / 2 + self.reach * ph + grow
-        x0, x1 = max(0, int(cx - rx)), min(w, int(np.ceil(cx + rx)))
-        y0, y1 = max(0, int(cy - ry)), min(h, int(np.ceil(cy + ry)))
+        x0, x1 = max(0, int(cx - rx)), min(w, math.ceil(cx + rx))
+        y0, y1 = max(0, int(cy - ry)), min(h, math.ceil(cy + ry))
         if x1 - x0 < pw or y1 - y0 < ph:
             return None
-        scores = cv2.matchTemplate(gray[y0:y1, x0:x1], patch, cv2.TM_CCOEFF_NORMED)
+        # A track not found by look, nor then by motion, is looked for again in the same
+        # picture (see FrameAnalyzer._objects), often in the same window: the same answer.
+        if gray is not self._memo_gray:
+            self._memo_gray, self._memo = gray, {}
+        key = (id(patch), pw, ph, x0, x1, y0, y1)
+        memo = self._memo.get(key)
+        if memo is not None and memo[0] is patch:
+            peak = memo[1]
+        else:
+            peak = self._peak(gray[y0:y1, x0:x1], patch, pw, ph)
+            self._memo[key] = (patch, peak)
+        if peak is None:
+            return None
+        best, bx, by = peak
+        return best, Blob(cx=x0 + bx + pw / 2, cy=y0 + by + ph / 2, w=float(bw), h=float(bh),
+                          area=float(bw * bh), brightness=track.brightness, color=track.color)
+
+    def _peak(self, window: np.ndarray, patch: np.ndarray, pw: int,
+              ph: int) -> tuple[float, int, int] | None:
+        """``(score, x, y)`` of the best, distinct match of ``patch`` scaled to ``pw`` x
+        ``ph`` in ``window`` (``None``: none good enough or distinct)."""
+        scores = cv2.matchTemplate(window, self._scale(patch, pw, ph), cv2.TM_CCOEFF_NORMED)
         _, best, _, (bx, by) = cv2.minMaxLoc(scores)
         if not np.isfinite(best) or best < self.min_score:
             return None
         # A look that matches about as well a little way off is texture (road, foliage
         # that the camera keeps in place), not an object: the peak must stand out.
         qx, qy = max(1, pw // 4), max(1, ph // 4)
-        rest = scores.copy()
-        rest[max(0, by - qy):by + qy + 1, max(0, bx - qx):bx + qx + 1] = -1.0
-        if rest.size and float(rest.max()) > best - self.min_margin:
+        scores[max(0, by - qy):by + qy + 1, max(0, bx - qx):bx + qx + 1] = -1.0
+        if scores.size and float(scores.max()) > best - self.min_margin:
             return None
-        return float(best), Blob(cx=x0 + bx + pw / 2, cy=y0 + by + ph / 2, w=float(bw),
-                                 h=float(bh), area=float(bw * bh), brightness=track.brightness,
-                                 color=track.color)
+        return float(best), bx, by
+
+    def _scale(self, patch: np.ndarray, pw: int, ph: int) -> np.ndarray:
+        """``patch`` scaled to ``pw`` x ``ph`` (area averaging), made once per size."""
+        if (pw, ph) == (patch.shape[1], patch.shape[0]):
+            return patch
+        key = (id(patch), pw, ph)
+        known = self._scaled.get(key)
+        if known is not None and known[0] is patch:
+            return known[1]
+        if len(self._scaled) >= 256:
+            self._scaled.clear()
+        scaled = cv2.resize(patch, (pw, ph), interpolation=cv2.INTER_AREA)
+        self._scaled[key] = (patch, scaled)
+        return scaled
 
 
 @dataclass

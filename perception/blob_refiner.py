@@ -39,16 +39,21 @@ class BlobRefiner:
         y0, y1 = max(0, int(blob.cy - blob.h / 2)), min(h, int(np.ceil(blob.cy + blob.h / 2)))
         r = self.ring_px
         ox0, oy0, ox1, oy1 = max(0, x0 - r), max(0, y0 - r), min(w, x1 + r), min(h, y1 + r)
-        outer = rgb[oy0:oy1, ox0:ox1].astype(np.float32) + 1.0
-        inside = np.zeros(outer.shape[:2], bool)
-        inside[y0 - oy0:y1 - oy0, x0 - ox0:x1 - ox0] = True
-        moving = inside & (mask[oy0:oy1, ox0:ox1] > 0)
-        ring = outer[~inside]
-        if ring.shape[0] < 8 or np.count_nonzero(moving) < 4:
+        # Colours are compared as float32 values + 1 (no division by zero); only the
+        # pixels compared are converted, not the whole box.
+        outer = rgb[oy0:oy1, ox0:ox1]
+        inner = (slice(y0 - oy0, y1 - oy0), slice(x0 - ox0, x1 - ox0))
+        moved = mask[y0:y1, x0:x1] > 0
+        if np.count_nonzero(moved) < 4:
             return blob
-        ring = ring[::max(1, ring.shape[0] // self.max_samples)]
-        keep = moving.copy()
-        keep[moving] = ~_shadow(outer[moving], ring)
+        ring = _ring(outer, inner)
+        if ring.shape[0] < 8:
+            return blob
+        ring = ring[::max(1, ring.shape[0] // self.max_samples)].astype(np.float32) + 1.0
+        keep = np.zeros(outer.shape[:2], bool)
+        kept = moved.copy()
+        kept[moved] = ~_shadow(outer[inner][moved].astype(np.float32) + 1.0, ring)
+        keep[inner] = kept
         n, labels, stats = label_components(keep.view(np.uint8))
         if n < 2:
             return blob
@@ -56,18 +61,50 @@ class BlobRefiner:
         parts = 1 + np.nonzero(areas >= self.min_part * areas.max())[0]
         # The chosen parts' pixels (all that is kept, mostly), and their box and count
         # from their stats.
-        chosen = keep if len(parts) == n - 1 else np.isin(labels, parts)
+        if len(parts) == n - 1:
+            chosen = keep
+        else:  # a label lookup: np.isin sorts both arrays
+            wanted = np.zeros(n, bool)
+            wanted[parts] = True
+            chosen = wanted[labels]
         left, top = stats[parts, cv2.CC_STAT_LEFT], stats[parts, cv2.CC_STAT_TOP]
         bx0, by0 = int(left.min()), int(top.min())
         bx1 = int((left + stats[parts, cv2.CC_STAT_WIDTH]).max())
         by1 = int((top + stats[parts, cv2.CC_STAT_HEIGHT]).max())
         count = int(areas[parts - 1].sum())
-        color = tuple(float(c) - 1.0 for c in outer[chosen].mean(axis=0))
+        color = _mean_colour(outer, chosen, count)
         if count < 4:
             return replace(blob, color=color)
         return Blob(cx=ox0 + (bx0 + bx1) / 2, cy=oy0 + (by0 + by1) / 2, w=float(bx1 - bx0),
                     h=float(by1 - by0), area=float(count), brightness=blob.brightness,
                     color=color, fill=float(count) / float((bx1 - bx0) * (by1 - by0)))
+
+
+def _mean_colour(rgb: np.ndarray, chosen: np.ndarray,
+                 count: int) -> tuple[float, float, float]:
+    """The mean colour of the ``count`` pixels of ``rgb`` where ``chosen``: the float32 mean
+    of the values + 1, less 1.
+
+    Below 65536 pixels the sums of the values + 1 are whole numbers under 2**24, exact in
+    float32 in any order, so that mean is the sum over the count, correctly rounded:
+    OpenCV's masked mean gives the sums (exact to far below a half) without gathering
+    the pixels, 4x faster on a large box.
+    """
+    if count >= 65536:
+        return tuple(float(c) - 1.0 for c in (rgb[chosen].astype(np.float32) + 1.0).mean(axis=0))
+    mean = cv2.mean(rgb, mask=chosen.view(np.uint8))[:3]
+    n = np.float32(count)
+    r, g, b = (float(np.float32(round(m * count) + count) / n) - 1.0 for m in mean)
+    return r, g, b
+
+
+def _ring(outer: np.ndarray, inner: tuple[slice, slice]) -> np.ndarray:
+    """The pixels of ``outer`` around its ``inner`` box, in row order (as a boolean mask
+    of the ring would pick them), from the bands above, beside and below the box."""
+    rows, cols = inner
+    side = np.concatenate([outer[rows, :cols.start], outer[rows, cols.stop:]], axis=1)
+    return np.concatenate([outer[:rows.start].reshape(-1, 3), side.reshape(-1, 3),
+                           outer[rows.stop:].reshape(-1, 3)])
 
 
 def _shadow(px: np.ndarray, ring: np.ndarray) -> np.ndarray:
@@ -76,15 +113,23 @@ def _shadow(px: np.ndarray, ring: np.ndarray) -> np.ndarray:
     A channel ratio below 0.8 (above 0.25) for some ring colour needs one below 0.8 for
     the brightest (above 0.25 for the darkest) ring value of that channel, so pixels that
     fail it are rejected cheaply first; the rest are compared channel by channel (the
-    same float32 ratios as one ``(n, m, 3)`` array, without its slow last-axis reduce).
+    same float32 ratios as one ``(n, m, 3)`` array, laid out ring colour by pixel so that
+    "any colour" reduces whole rows, reusing the buffers).
     """
     shadow = np.zeros(px.shape[0], bool)
-    possible = np.all((px / ring.max(axis=0) < 0.8) & (px / ring.min(axis=0) > 0.25), axis=1)
+    dim, lit = px / ring.max(axis=0), px / ring.min(axis=0)
+    possible = ((dim[:, 0] < 0.8) & (dim[:, 1] < 0.8) & (dim[:, 2] < 0.8)
+                & (lit[:, 0] > 0.25) & (lit[:, 1] > 0.25) & (lit[:, 2] > 0.25))
     if not possible.any():
         return shadow
     cand = px[possible]
-    r0, r1, r2 = (cand[:, c, None] / ring[None, :, c] for c in range(3))
-    hi = np.maximum(np.maximum(r0, r1), r2)
-    lo = np.minimum(np.minimum(r0, r1), r2)
-    shadow[possible] = ((hi < 0.8) & (lo > 0.25) & (hi - lo < 0.2)).any(axis=1)
+    r0, r1, r2 = (cand[None, :, c] / ring[:, c, None] for c in range(3))
+    hi = np.maximum(r0, r1)
+    np.maximum(hi, r2, out=hi)
+    lo = np.minimum(r0, r1, out=r0)
+    np.minimum(lo, r2, out=lo)
+    alike = hi < 0.8
+    alike &= lo > 0.25
+    alike &= np.subtract(hi, lo, out=hi) < 0.2
+    shadow[possible] = alike.any(axis=0)
     return shadow

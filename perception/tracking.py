@@ -103,27 +103,20 @@ def find_blobs(mask: np.ndarray, gray: np.ndarray, *, min_area: float,
     n, labels, stats, origin = _components(mask)
     areas = stats[1:, cv2.CC_STAT_AREA]
     order = 1 + np.argsort(-areas, kind="stable")[:4 * max_blobs]
-    boxes = [[int(v) for v in stats[i, :5]] for i in order if n > 1]
-    members = [[int(i)] for i in order if n > 1]
-    merged = True
-    while merged and len(boxes) > 1:
-        merged = False
-        for a in range(len(boxes)):
-            for b in range(a + 1, len(boxes)):
-                if _near(boxes[a], boxes[b], join_frac):
-                    boxes[a] = _union(boxes[a], boxes.pop(b))
-                    members[a] += members.pop(b)
-                    merged = True
-                    break
-            if merged:
-                break
+    boxes: list[list[int]] = stats[order, :5].tolist()
+    members = [[i] for i in order.tolist()]
+    _join(boxes, members, join_frac)
     kept: list[list[int]] = []
+    moved: np.ndarray | None = None  # raw pixels of each component, counted when needed
     for box, parts in zip(boxes, members, strict=True):
         if box[2] < max_width_frac * mask.shape[1]:
             kept.append(box)
         elif raw is not None and len(parts) > 1:
-            kept += [[int(v) for v in stats[i, :5]] for i in parts
-                     if _solid(raw, labels, origin, stats[i], i, min_density)]
+            if moved is None:
+                moved = _raw_counts(raw, labels, origin, n)
+            part = stats[parts, :5]
+            solid = moved[parts] >= min_density * part[:, 2].astype(float) * part[:, 3]
+            kept += part[solid].tolist()
     kept.sort(key=lambda bx: -bx[4])
     blobs: list[Blob] = []
     for x, y, w, h, area in kept[:max_blobs]:
@@ -171,23 +164,51 @@ def _components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, tuple[in
     return n, labels, stats, (x0, y0)
 
 
-def _solid(raw: np.ndarray, labels: np.ndarray, origin: tuple[int, int], stat: np.ndarray,
-           label: int, min_density: float) -> bool:
-    """Whether component ``label`` fills ``min_density`` of its box in ``raw``.
+def _raw_counts(raw: np.ndarray, labels: np.ndarray, origin: tuple[int, int],
+                n: int) -> np.ndarray:
+    """How many pixels of each component (by label) are set in ``raw``.
 
-    ``labels`` covers ``raw`` from ``origin`` on (see :func:`_components`).
+    ``labels`` covers ``raw`` from ``origin`` on (see :func:`_components`). One count
+    for all components: a chain of specks holds dozens, each tested on its own before.
     """
-    x, y, w, h = (int(v) for v in stat[:4])
     ox, oy = origin
-    inside = labels[y - oy:y - oy + h, x - ox:x - ox + w] == label
-    return np.count_nonzero(raw[y:y + h, x:x + w][inside]) >= min_density * w * h
+    h, w = labels.shape
+    inside = raw[oy:oy + h, ox:ox + w] != 0
+    return np.bincount(labels[inside], minlength=n)
 
 
-def _near(a: list[int], b: list[int], frac: float) -> bool:
-    """Whether boxes ``[x, y, w, h, area]`` are within ``frac`` of the smaller one's size."""
-    gap = frac * min(max(a[2], a[3]), max(b[2], b[3]))
-    return (a[0] - gap <= b[0] + b[2] and b[0] - gap <= a[0] + a[2]
-            and a[1] - gap <= b[1] + b[3] and b[1] - gap <= a[1] + a[3])
+def _join(boxes: list[list[int]], members: list[list[int]], frac: float) -> None:
+    """Join, in place, boxes near each other (:func:`_first_near`), with their members.
+
+    The first near pair in order (``a < b``, by ``a`` then ``b``) is joined into ``a``,
+    over and over. After a join only pairs with the grown box can have become near:
+    an earlier box near it comes next, else the scan goes on from it, where a rescan
+    from the start would only repeat tests that failed.
+    """
+    a = 0
+    while a < len(boxes) - 1:
+        b = _first_near(boxes, a, range(a + 1, len(boxes)), frac)
+        if b is None:
+            a += 1
+            continue
+        boxes[a] = _union(boxes[a], boxes.pop(b))
+        members[a] += members.pop(b)
+        p = _first_near(boxes, a, range(a), frac)
+        a = a if p is None else p
+
+
+def _first_near(boxes: list[list[int]], a: int, others: range, frac: float) -> int | None:
+    """The first of ``others`` whose box ``[x, y, w, h, area]`` comes within ``frac`` of
+    the smaller box's size (its longer side) of box ``a``'s."""
+    ax, ay, aw, ah, _ = boxes[a]
+    side = aw if aw > ah else ah
+    for b in others:
+        bx, by, bw, bh, _ = boxes[b]
+        gap = frac * min(side, bw if bw > bh else bh)
+        if ax - gap <= bx + bw and bx - gap <= ax + aw and ay - gap <= by + bh and (
+                by - gap <= ay + ah):
+            return b
+    return None
 
 
 def _union(a: list[int], b: list[int]) -> list[int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
 from perception.appearance import AppearanceFollower, cut_patch
 from perception.tracking import Blob, BlobTracker, Track
@@ -83,3 +84,22 @@ def test_a_track_found_by_look_takes_only_a_blob_there() -> None:
     tracker.update(4, 4 / 25, [elsewhere], (0.0, 0.0), looks={0: look})
     track = next(t for t in tracker.active if t.id == 0)
     assert track.x[-1] == 73.0 and track.followed == 1
+
+
+def test_a_search_repeated_in_the_same_picture_is_answered_again_not_redone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    wall = background(3, 256, 144)
+    steps = [(60.0 + 3 * k, 50.0) for k in range(6)]
+    track = _track(_gray(_car(wall, *steps[-1])), steps)
+    follower = AppearanceFollower()
+    calls = []
+    real = cv2.matchTemplate
+    monkeypatch.setattr(cv2, "matchTemplate", lambda *a: calls.append(1) or real(*a))
+    gray = _gray(_car(wall, steps[-1][0] + 3, 51.0))
+    first = follower.find(track, gray, (0.0, 0.0))
+    assert first is not None and follower.find(track, gray, (0.0, 0.0)) == first
+    assert len(calls) == 1
+    # A new patch, or a new picture, is searched afresh.
+    track.patch = track.patch.copy()
+    assert follower.find(track, gray, (0.0, 0.0)) == first and len(calls) == 2
+    assert follower.find(track, gray.copy(), (0.0, 0.0)) == first and len(calls) == 3
