@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from perception.frame_analyzer import FrameAnalyzer
 from perception.motion_perceiver import MotionPerceiver
@@ -39,18 +40,12 @@ def test_a_pan_over_a_still_scene_makes_no_impacts(tmp_path: Path) -> None:
     assert [e for e in scene.events if e.kind in ("impact", "flash")] == []
 
 
-def test_a_scene_cut_is_found_and_makes_no_impacts(tmp_path: Path) -> None:
-    path, cut_t = cut_clip(tmp_path / "cut.mp4", fps=FPS)
-    scene = MotionPerceiver()(open_video(path), prompt="a ball bouncing")
-    cuts = [e.t_s for e in scene.events if e.kind == "cut"]
-    assert len(cuts) == 1 and abs(cuts[0] - cut_t) <= 1.0 / FPS, cuts
-    assert [e for e in scene.events if e.kind in ("impact", "flash")] == []
-
-
-def test_a_cut_between_shots_in_the_same_light_is_found(tmp_path: Path) -> None:
-    # The same wall and window light, the window now on the other side: the grey-level
-    # histogram moves by 0.01 (a cut needs 0.45), but the picture is new.
-    path, cut_t = same_light_cut_clip(tmp_path / "same_light.mp4", fps=FPS)
+# The second: the same wall and window light, the window now on the other side: the
+# grey-level histogram moves by 0.01 (a cut needs 0.45), but the picture is new.
+@pytest.mark.parametrize("make_clip", [cut_clip, same_light_cut_clip],
+                         ids=["new-scene", "same-light"])
+def test_a_scene_cut_is_found_and_makes_no_impacts(tmp_path: Path, make_clip) -> None:
+    path, cut_t = make_clip(tmp_path / "cut.mp4", fps=FPS)
     scene = MotionPerceiver()(open_video(path), prompt="a ball bouncing")
     cuts = [e.t_s for e in scene.events if e.kind == "cut"]
     assert len(cuts) == 1 and abs(cuts[0] - cut_t) <= 1.0 / FPS, cuts
