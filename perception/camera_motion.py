@@ -76,10 +76,13 @@ class CameraMotionEstimator:
         h, w = flow.shape[:2]
         inner = flow[h // 10:h - h // 10, w // 10:w - w // 10].reshape(-1, 2)
         dx, dy = column_medians(inner)
-        if prev_small is not None and cur_small is not None:
-            if self.new_picture(prev_small, cur_small, float(dx), float(dy)):
+        parts = (None if prev_small is None or cur_small is None
+                 else _inner_parts(prev_small, cur_small, float(dx), float(dy)))
+        if parts is not None:
+            moved, still, cur = parts
+            if self.new_picture(moved, cur):
                 return CameraStep(0.0, 0.0, cut=True, cut_distance=dist)
-            if not self._explains(prev_small, cur_small, float(dx), float(dy)):
+            if not _explains(moved, still, cur, float(dx), float(dy)):
                 dx, dy = 0.0, 0.0
         return CameraStep(float(dx * scale), float(dy * scale), cut=False,
                           cut_distance=dist)
@@ -92,21 +95,14 @@ class CameraMotionEstimator:
                                                 b_small.astype(np.float32), self._window)
         return float(dx), float(dy), float(response)
 
-    def new_picture(self, prev_small: np.ndarray, cur_small: np.ndarray, dx: float,
-                    dy: float) -> bool:
-        """Whether ``cur_small`` shows a new shot: it differs from ``prev_small`` moved by
-        the camera's ``(dx, dy)`` by ``content_threshold`` grey levels on average, in both
-        directions (not a flash: see ``max_one_way``)."""
-        h, w = cur_small.shape
-        m = max(2, int(np.ceil(max(abs(dx), abs(dy)))) + 1)
-        if 2 * m >= min(h, w):
-            return False
-        cur = cur_small[m:h - m, m:w - m]
-        prev = shift_image(prev_small, dx, dy)[m:h - m, m:w - m]
-        changed = float(cv2.absdiff(prev, cur).mean())
+    def new_picture(self, moved: np.ndarray, cur: np.ndarray) -> bool:
+        """Whether ``cur`` shows a new shot: it differs from ``moved`` (the previous frame
+        moved by the camera, see :func:`_inner_parts`) by ``content_threshold`` grey levels
+        on average, in both directions (not a flash: see ``max_one_way``)."""
+        changed = float(cv2.absdiff(moved, cur).mean())
         if changed < self.content_threshold:
             return False
-        one_way = abs(float(cur.mean()) - float(prev.mean()))
+        one_way = abs(float(cur.mean()) - float(moved.mean()))
         return one_way <= self.max_one_way * changed
 
     def alike(self, a_small: np.ndarray, a_hist: np.ndarray, b_small: np.ndarray,
@@ -118,26 +114,31 @@ class CameraMotionEstimator:
         return (dist < self.cut_threshold / 3
                 and float(cv2.absdiff(a_small, b_small).mean()) < self.content_threshold / 2)
 
-    @staticmethod
-    def _explains(prev_small: np.ndarray, cur_small: np.ndarray, dx: float,
-                  dy: float) -> bool:
-        """Whether shifting by ``(dx, dy)`` makes the frames alike better than no shift.
 
-        Flow on a textureless wall is noise whose median is not zero; summed over a
-        clip it would invent a pan. A real camera move makes the shifted previous frame
-        match the current one clearly better than the unshifted one does.
-        """
-        if abs(dx) < 0.05 and abs(dy) < 0.05:
-            return True
-        h, w = cur_small.shape
-        m = max(2, int(np.ceil(max(abs(dx), abs(dy)))) + 1)
-        if 2 * m >= min(h, w):
-            return True
-        cur = cur_small[m:h - m, m:w - m]
-        still = float(cv2.absdiff(prev_small[m:h - m, m:w - m], cur).mean())
-        moved = float(cv2.absdiff(shift_image(prev_small, dx, dy)[m:h - m, m:w - m],
-                                  cur).mean())
-        return moved < 0.9 * still
+def _inner_parts(prev_small: np.ndarray, cur_small: np.ndarray, dx: float,
+                 dy: float) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The previous frame moved by ``(dx, dy)`` and as it is, and the current frame, each
+    cut to the part a shift that size leaves covered; ``None`` when it leaves too little."""
+    h, w = cur_small.shape
+    m = max(2, int(np.ceil(max(abs(dx), abs(dy)))) + 1)
+    if 2 * m >= min(h, w):
+        return None
+    inner = (slice(m, h - m), slice(m, w - m))
+    return shift_image(prev_small, dx, dy)[inner], prev_small[inner], cur_small[inner]
+
+
+def _explains(moved: np.ndarray, still: np.ndarray, cur: np.ndarray, dx: float,
+              dy: float) -> bool:
+    """Whether shifting by ``(dx, dy)`` makes the frames alike better than no shift
+    (``moved``, ``still`` and ``cur`` from :func:`_inner_parts`).
+
+    Flow on a textureless wall is noise whose median is not zero; summed over a
+    clip it would invent a pan. A real camera move makes the shifted previous frame
+    match the current one clearly better than the unshifted one does.
+    """
+    if abs(dx) < 0.05 and abs(dy) < 0.05:
+        return True
+    return float(cv2.absdiff(moved, cur).mean()) < 0.9 * float(cv2.absdiff(still, cur).mean())
 
 
 def column_medians(values: np.ndarray) -> np.ndarray:
