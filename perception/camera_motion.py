@@ -24,7 +24,7 @@ class CameraMotionEstimator:
     The camera shift is the median flow of the frame: objects rarely cover half the
     picture, so the median follows the background (pan, tilt, shake). A cut is a frame
     whose grey-level histogram differs strongly from the previous frame's, or whose
-    picture the previous one does not explain (:meth:`new_picture`): a cut between two
+    picture the previous one does not explain (:meth:`_new_shot`): a cut between two
     shots of the same light and colours (an interview after a rally in a white court)
     hardly moves the histogram.
 
@@ -69,8 +69,7 @@ class CameraMotionEstimator:
              cur_hist: np.ndarray, prev_small: np.ndarray | None = None,
              cur_small: np.ndarray | None = None) -> CameraStep:
         """The camera shift (scaled to analysis pixels) and whether a cut happened."""
-        dist = float(cv2.compareHist(prev_hist.astype(np.float32), cur_hist.astype(np.float32),
-                                     cv2.HISTCMP_BHATTACHARYYA))
+        dist = _hist_distance(prev_hist, cur_hist)
         if dist > self.cut_threshold:
             return CameraStep(0.0, 0.0, cut=True, cut_distance=dist)
         h, w = flow.shape[:2]
@@ -80,9 +79,12 @@ class CameraMotionEstimator:
                  else _inner_parts(prev_small, cur_small, float(dx), float(dy)))
         if parts is not None:
             moved, still, cur = parts
-            if self.new_picture(moved, cur):
+            # How far the previous frame moved by the camera is from this one: the
+            # measure of both tests, made once.
+            changed = float(cv2.absdiff(moved, cur).mean())
+            if self._new_shot(changed, moved, cur):
                 return CameraStep(0.0, 0.0, cut=True, cut_distance=dist)
-            if not _explains(moved, still, cur, float(dx), float(dy)):
+            if not _explains(changed, still, cur, float(dx), float(dy)):
                 dx, dy = 0.0, 0.0
         return CameraStep(float(dx * scale), float(dy * scale), cut=False,
                           cut_distance=dist)
@@ -95,11 +97,11 @@ class CameraMotionEstimator:
                                                 b_small.astype(np.float32), self._window)
         return float(dx), float(dy), float(response)
 
-    def new_picture(self, moved: np.ndarray, cur: np.ndarray) -> bool:
+    def _new_shot(self, changed: float, moved: np.ndarray, cur: np.ndarray) -> bool:
         """Whether ``cur`` shows a new shot: it differs from ``moved`` (the previous frame
-        moved by the camera, see :func:`_inner_parts`) by ``content_threshold`` grey levels
-        on average, in both directions (not a flash: see ``max_one_way``)."""
-        changed = float(cv2.absdiff(moved, cur).mean())
+        moved by the camera, see :func:`_inner_parts`) by ``changed`` >=
+        ``content_threshold`` grey levels on average, in both directions (not a flash:
+        see ``max_one_way``)."""
         if changed < self.content_threshold:
             return False
         one_way = abs(float(cur.mean()) - float(moved.mean()))
@@ -109,9 +111,7 @@ class CameraMotionEstimator:
               b_hist: np.ndarray) -> bool:
         """Whether two frames of a still camera show the same picture: histograms and
         grey levels far closer than a cut's (a third and a half of the thresholds)."""
-        dist = float(cv2.compareHist(a_hist.astype(np.float32), b_hist.astype(np.float32),
-                                     cv2.HISTCMP_BHATTACHARYYA))
-        return (dist < self.cut_threshold / 3
+        return (_hist_distance(a_hist, b_hist) < self.cut_threshold / 3
                 and float(cv2.absdiff(a_small, b_small).mean()) < self.content_threshold / 2)
 
 
@@ -127,10 +127,17 @@ def _inner_parts(prev_small: np.ndarray, cur_small: np.ndarray, dx: float,
     return shift_image(prev_small, dx, dy)[inner], prev_small[inner], cur_small[inner]
 
 
-def _explains(moved: np.ndarray, still: np.ndarray, cur: np.ndarray, dx: float,
+def _hist_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Bhattacharyya distance of two :meth:`CameraMotionEstimator.histogram` results."""
+    return float(cv2.compareHist(a.astype(np.float32), b.astype(np.float32),
+                                 cv2.HISTCMP_BHATTACHARYYA))
+
+
+def _explains(changed: float, still: np.ndarray, cur: np.ndarray, dx: float,
               dy: float) -> bool:
     """Whether shifting by ``(dx, dy)`` makes the frames alike better than no shift
-    (``moved``, ``still`` and ``cur`` from :func:`_inner_parts`).
+    (``changed``: the mean difference of the shifted previous frame from ``cur``;
+    ``still`` and ``cur`` from :func:`_inner_parts`).
 
     Flow on a textureless wall is noise whose median is not zero; summed over a
     clip it would invent a pan. A real camera move makes the shifted previous frame
@@ -138,7 +145,7 @@ def _explains(moved: np.ndarray, still: np.ndarray, cur: np.ndarray, dx: float,
     """
     if abs(dx) < 0.05 and abs(dy) < 0.05:
         return True
-    return float(cv2.absdiff(moved, cur).mean()) < 0.9 * float(cv2.absdiff(still, cur).mean())
+    return changed < 0.9 * float(cv2.absdiff(still, cur).mean())
 
 
 def column_medians(values: np.ndarray) -> np.ndarray:
