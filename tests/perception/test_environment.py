@@ -1,0 +1,110 @@
+"""Indoor/outdoor, weather and ambience guessed from the picture, and the prompt winning."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from perception.environment import EnvironmentEstimator
+from perception.vocabulary import match_prompt
+
+W, H = 256, 144
+
+
+def _textured(rng: np.random.Generator, rgb: tuple[int, int, int], rows: int,
+              spread: int = 40) -> np.ndarray:
+    """``rows`` rows of ``rgb`` with strong pixel noise (gravel, foliage, clutter)."""
+    noise = rng.integers(-spread, spread + 1, (rows, W, 1))
+    return np.clip(np.array(rgb)[None, None, :] + noise, 0, 255).astype(np.uint8)
+
+
+def _flat(rgb: tuple[int, int, int], rows: int) -> np.ndarray:
+    return np.tile(np.array(rgb, np.uint8), (rows, W, 1))
+
+
+def _skyline(rng: np.random.Generator, sky: tuple[int, int, int],
+             land: tuple[int, int, int]) -> np.ndarray:
+    """A smooth sky over textured land, with a jagged skyline near a third of the way down."""
+    image = _textured(rng, land, H)
+    line = 40 + np.cumsum(rng.integers(-2, 3, W)).clip(-12, 12)
+    for x, y in enumerate(line):
+        image[:y, x] = sky
+    return image
+
+
+def _white_room(rng: np.random.Generator) -> np.ndarray:
+    """A bright white wall framed by a darker ceiling band, over a smooth floor."""
+    image = np.vstack([_flat((90, 90, 95), 10), _flat((235, 235, 235), 84),
+                       _flat((170, 140, 100), H - 94)])
+    image[60:62] = (200, 30, 30)  # a court line on the wall
+    return image
+
+
+def _green_court(rng: np.random.Generator) -> np.ndarray:
+    """A hall: a dark, cluttered upper half and a smooth green painted floor below."""
+    return np.vstack([_textured(rng, (80, 80, 90), H // 2, spread=30),
+                      _flat((30, 140, 70), H - H // 2)])
+
+
+def _treeline(rng: np.random.Generator) -> np.ndarray:
+    """Trees fill the upper half (no sky), a dirt path below."""
+    return np.vstack([_textured(rng, (50, 110, 40), H // 2, spread=25),
+                      _textured(rng, (120, 100, 80), H - H // 2)])
+
+
+def _letterboxed(rng: np.random.Generator) -> np.ndarray:
+    """A blue sky over land inside black bars above and below the picture."""
+    inner = _skyline(rng, (110, 160, 230), (90, 80, 60))[: H - 36]
+    return np.vstack([_flat((0, 0, 0), 18), inner, _flat((0, 0, 0), 18)])
+
+
+def _estimate(make, prompt: str | None = None, frames: int = 3):
+    estimator = EnvironmentEstimator()
+    for seed in range(frames):
+        estimator.add(make(np.random.default_rng(seed)))
+    return estimator.estimate(match_prompt(prompt))
+
+
+@pytest.mark.parametrize(("make", "indoor", "weather", "ambience"), [
+    (lambda rng: _skyline(rng, (110, 160, 230), (90, 80, 60)), False, "clear", ["bed/wind"]),
+    (lambda rng: _skyline(rng, (245, 245, 245), (90, 80, 60)), False, "overcast",
+     ["bed/wind"]),
+    (_letterboxed, False, "clear", ["bed/wind"]),
+    (_treeline, False, "clear", ["bed/birds", "bed/wind"]),
+    (_white_room, True, "clear", ["bed/room_tone"]),
+    (_green_court, True, "clear", ["bed/room_tone"]),
+], ids=["blue-sky", "white-sky", "letterboxed-sky", "trees", "white-wall", "green-floor"])
+def test_setting_weather_and_ambience_from_the_picture(make, indoor: bool, weather: str,
+                                                       ambience: list[str]) -> None:
+    env, notes = _estimate(make)
+    assert env.indoor is indoor, notes
+    assert env.weather == weather
+    assert env.ambience == ambience
+    assert env.rt60_s == (0.6 if indoor else 0.2)
+    assert any(n.startswith(f"setting from the picture: {'indoor' if indoor else 'outdoor'}")
+               for n in notes)
+
+
+def test_a_white_wall_is_not_sky_but_the_same_white_reaching_the_top_is() -> None:
+    wall = EnvironmentEstimator()
+    wall.add(_white_room(np.random.default_rng(0)))
+    open_top = _white_room(np.random.default_rng(0))
+    open_top[:10] = open_top[20]  # no ceiling band: the white reaches the top edge
+    sky = EnvironmentEstimator()
+    sky.add(open_top)
+    assert wall._sky[0] == 0.0
+    assert sky._sky[0] > 0.9
+
+
+def test_the_prompt_wins_over_the_picture() -> None:
+    env, notes = _estimate(lambda rng: _skyline(rng, (110, 160, 230), (90, 80, 60)),
+                           prompt="footsteps in a kitchen")
+    assert env.indoor is True
+    assert notes[0].startswith("setting from the prompt")
+    assert not any(n.startswith("weather from the picture") for n in notes)
+
+
+def test_no_frames_gives_an_indoor_guess_with_its_reason() -> None:
+    env, notes = EnvironmentEstimator().estimate(match_prompt(None))
+    assert env.indoor is True and env.brightness == 0.5
+    assert "sky 0.00, greenery 0.00" in notes[0]
