@@ -78,7 +78,7 @@ class EnvironmentEstimator:
         if "weather" not in hints and not indoor and sky >= self.min_sky:
             blue = float(np.median(self._blue)) if self._blue else 0.0
             weather = "clear" if blue >= self.min_blue else "overcast"
-            notes.append(f"weather from the picture: {weather} (sky {blue:.2f} blue)")
+            notes.append(f"weather from the picture: {weather} ({blue:.0%} of the sky blue)")
         ambience = list(vocab.ambience)
         if not ambience:
             if indoor:

@@ -8,6 +8,7 @@ finer than one frame; peaks of sampled signals are refined by parabolic interpol
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import cv2
 import numpy as np
@@ -105,6 +106,94 @@ def track_starts_stops(track: Track, *, width: float, height: float,
         events.append(RawEvent(t_s=track.t_s[-1], kind="stop", x=track.x[-1], y=track.y[-1],
                                strength=0.4, track_id=track.id))
     return events
+
+
+def track_glides(track: Track, impacts: list[RawEvent], *, width: float,
+                 min_duration_s: float = 0.4, min_speed: float = 0.03,
+                 max_wobble: float = 0.1, min_wobble_px: float = 0.75,
+                 min_still_px: float = 1.5, min_rest_s: float = 0.2,
+                 ref_speed: float = 0.3) -> list[RawEvent]:
+    """Stretches where ``track``'s object slides or rolls along a surface: ``contact``
+    events, each starting where the stretch starts and lasting ``duration_s``.
+
+    The track (camera removed) is cut at its own impacts. In each piece the glide is the
+    longest end part that keeps to its surface: its height stays on a straight line
+    within ``max_wobble`` of the object's height (RMS, ``min_wobble_px`` at least): a
+    thrown or bouncing object's arc leaves the line by several times its size, an
+    object rolling or sliding along a floor, a table or a road not at all. It must last
+    ``min_duration_s`` and move ``min_speed`` picture widths a second or more. It runs
+    while the object moves: an object resting (``min_rest_s`` or longer within
+    ``min_still_px``, or a tenth of its size, of one place) before or after is not
+    gliding. A glide from the start of a piece that begins at an impact (a ball landing,
+    then rolling) starts at the impact's sub-frame time; one that begins after a bounce
+    too small to find starts at its first frame. Strength grows with speed
+    (``ref_speed`` widths a second gives ~0.63).
+    """
+    t = np.asarray(track.t_s, dtype=np.float64)
+    if t.size < 5:
+        return []
+    x = np.asarray(track.x, dtype=np.float64) - np.asarray(track.cam_x)
+    y = np.asarray(track.y, dtype=np.float64) - np.asarray(track.cam_y)
+    cuts = sorted(e.t_s for e in impacts if e.track_id == track.id)
+    edges = [float(t[0]), *[c for c in cuts if t[0] < c < t[-1]], float(t[-1])]
+    glides: list[RawEvent] = []
+    for start, end in pairwise(edges):
+        k = np.flatnonzero((t > start) & (t < end) if start > t[0] else (t >= start) & (t < end))
+        if end == edges[-1]:
+            k = np.append(k, t.size - 1)
+        if k.size < 5 or end - start < min_duration_s:
+            continue
+        size = float(np.median(np.asarray(track.h)[k]))
+        flat = _straight_suffixes(t[k], y[k]) <= max(min_wobble_px, max_wobble * size)
+        # The longest flat end part that is long enough (the first such start).
+        long_enough = (end - t[k]) >= min_duration_s
+        first = np.flatnonzero(flat & long_enough)
+        if first.size == 0:
+            continue
+        k = k[int(first[0]):]
+        begin = start if k[0] == 0 or t[k[0] - 1] < start else float(t[k[0]])
+        # An object at rest before it slides, or after, glides only while it moves: from
+        # the last frame near where it rested to the first near where it comes to rest.
+        still = max(min_still_px, 0.1 * size)
+        first_xy, last_xy = _resting(x[k[:3]], y[k[:3]]), _resting(x[k[-3:]], y[k[-3:]])
+        near = np.flatnonzero(np.hypot(x[k] - first_xy[0], y[k] - first_xy[1]) <= still)
+        if near.size and t[k[near[-1]]] - t[k[0]] >= min_rest_s:
+            k = k[near[-1]:]
+            begin = float(t[k[0]])
+        near = np.flatnonzero(np.hypot(x[k] - last_xy[0], y[k] - last_xy[1]) <= still)
+        stop = float(t[k[near[0]]]) if near.size and end - t[k[near[0]]] >= min_rest_s else end
+        # Speed from where it set off to where it got to: a tracker's jitter adds path.
+        moved = float(np.hypot(last_xy[0] - first_xy[0], last_xy[1] - first_xy[1]))
+        if stop - begin < min_duration_s or moved < min_speed * width * (stop - begin):
+            continue
+        speed = moved / (stop - begin)
+        glides.append(RawEvent(t_s=begin, kind="contact", x=float(track.x[k[0]]),
+                               y=float(track.y[k[0]]), track_id=track.id,
+                               strength=float(1 - np.exp(-speed / (ref_speed * width))),
+                               duration_s=stop - begin))
+    return glides
+
+
+def _resting(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """The median place of a few samples (one sample's jitter does not move it)."""
+    return float(np.median(x)), float(np.median(y))
+
+
+def _straight_suffixes(t: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """RMS distance of ``y[i:]`` from its least-squares line over ``t[i:]``, for every i
+    (suffix sums: one pass for all; the last two, a line through two points or one, 0)."""
+    tc = t - t.mean()
+
+    def tail(v: np.ndarray) -> np.ndarray:
+        return np.cumsum(v[::-1])[::-1]
+
+    n = tail(np.ones_like(tc))
+    st, sy, stt, sty, syy = tail(tc), tail(y), tail(tc * tc), tail(tc * y), tail(y * y)
+    var_t = stt - st * st / n
+    cov = sty - st * sy / n
+    rss = syy - sy * sy / n - np.divide(cov * cov, var_t, out=np.zeros_like(cov),
+                                        where=var_t > 1e-12)
+    return np.sqrt(np.maximum(rss, 0.0) / n)
 
 
 def came_to_rest(track: Track, *, tail_s: float = 0.3, slow: float = 0.25,

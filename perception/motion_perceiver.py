@@ -14,7 +14,13 @@ import numpy as np
 
 from perception.base import Perceiver, Progress
 from perception.environment import EnvironmentEstimator
-from perception.events import RawEvent, signal_peaks, track_impacts, track_starts_stops
+from perception.events import (
+    RawEvent,
+    signal_peaks,
+    track_glides,
+    track_impacts,
+    track_starts_stops,
+)
 from perception.frame_analyzer import FrameAnalyzer, MotionSignals
 from perception.frame_repeats import FrameRepeats
 from perception.motion_onsets import MotionOnsetDetector
@@ -145,10 +151,12 @@ class MotionPerceiver(Perceiver):
         flashes = self._flashes(signals)
         starts = [e for t in tracks
                   for e in track_starts_stops(t, width=signals.width, height=signals.height)]
+        glides = [g for t in tracks for g in track_glides(t, impacts, width=signals.width)]
         # 3. Objects from the prompt vocabulary, environment from picture and prompt.
         builder = SceneBuilder(max(signals.width, 1), max(signals.height, 1),
                                hfov_deg=self.camera_hfov_deg)
-        objects, events, notes = builder.build(tracks, impacts, flashes, starts, vocab)
+        objects, events, notes = builder.build(tracks, impacts, flashes, starts, vocab,
+                                               glides)
         # An instrument's hits on their beat (drummers keep time far finer than a frame).
         if self.beat_grid:
             events, objects, beat_notes = put_on_beat(events, objects, frame_s=1.0 / rate,

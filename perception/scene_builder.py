@@ -9,6 +9,7 @@ With no prompt match every active track becomes a generic impacting object.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -61,9 +62,17 @@ class SceneBuilder:
                            y=raw.y / self.height)
 
     def build(self, tracks: list[Track], impacts: list[RawEvent], flashes: list[RawEvent],
-              starts: list[RawEvent], vocab: VocabularyMatch
+              starts: list[RawEvent], vocab: VocabularyMatch,
+              glides: list[RawEvent] | None = None
               ) -> tuple[list[SceneObject], list[VisualEvent], list[str]]:
-        """Objects, events (time-sorted) and notes for the clip."""
+        """Objects, events (time-sorted) and notes for the clip.
+
+        ``glides`` are the tracks' sliding and rolling stretches (``contact`` events): a
+        noun that slides or rolls takes the track that glides longest, with its glides as
+        ``scrape`` or ``roll`` events; it may share that track with an impacting noun
+        (a ball that bounces, then rolls).
+        """
+        glides = glides or []
         notes: list[str] = []
         by_id = {t.id: t for t in tracks}
         busy = sorted(tracks, key=lambda t: (-self._hits(t, impacts), -len(t.t_s), t.id))
@@ -81,7 +90,8 @@ class SceneBuilder:
                          "generic impacts")
         objects: list[SceneObject] = []
         events: list[VisualEvent] = []
-        impact_nouns = [n for n in nouns if n.role in ("impact", "contact")]
+        impact_nouns = [n for n in nouns if n.role in ("impact", "contact")
+                        and not _glides(n)]
         used: set[int] = set()
         owners: list[tuple[SceneObject, Track | None]] = []
         for i, noun in enumerate(nouns):
@@ -94,6 +104,14 @@ class SceneBuilder:
                 if not flashes and not impact_nouns:
                     events += [self.event(e, obj.id, e.strength) for e in impacts]
                     notes.append(f"no flash seen; {noun.label} timed from motion impacts")
+            elif _glides(noun):
+                track = self._longest_glider(tracks, glides)
+                if track is not None:
+                    kind = noun.sound.split("/", 1)[0]
+                    events += [replace(self.event(g, obj.id, g.strength), kind=kind)
+                               for g in glides if g.track_id == track.id]
+                else:  # no glide seen: it sounds along the busiest track's motion
+                    track = next((t for t in busy if t.id not in used), None)
             elif noun.role == "continuous":
                 track = next((t for t in big if t.id not in used), None)
                 if track is not None:
@@ -102,13 +120,18 @@ class SceneBuilder:
             else:
                 track = next((t for t in busy if t.id not in used), None)
             if track is not None:
-                used.add(track.id)
+                if not _glides(noun):  # a glider shares its track with what bounces
+                    used.add(track.id)
                 obj.track = self.track_points(track, noun.size_m)
             elif noun.role == "flash" and flashes:
                 obj.track = self._static_points(flashes)
             objects.append(obj)
             if noun in impact_nouns:
                 owners.append((obj, track))
+        if glides and not any(_glides(n) for n in nouns):
+            many = "es" if len(glides) > 1 else ""
+            notes.append(f"{len(glides)} stretch{many} of steady, level motion (a slide or a "
+                         "roll?) left silent: the prompt names nothing that slides or rolls")
         if owners:
             events += self._share_impacts(impacts, owners, by_id)
         elif impacts:
@@ -116,6 +139,18 @@ class SceneBuilder:
                          "impacting object")
         events.sort(key=lambda e: (e.t_s, e.kind))
         return objects, events, notes
+
+    @staticmethod
+    def _longest_glider(tracks: list[Track], glides: list[RawEvent]) -> Track | None:
+        """The track that glides longest in all (``None``: no track glides)."""
+        time: dict[int, float] = {}
+        for g in glides:
+            if g.track_id is not None:
+                time[g.track_id] = time.get(g.track_id, 0.0) + g.duration_s
+        if not time:
+            return None
+        best = max(sorted(time), key=lambda k: time[k])
+        return next((t for t in tracks if t.id == best), None)
 
     @staticmethod
     def _hits(track: Track, impacts: list[RawEvent]) -> int:
@@ -171,3 +206,8 @@ class SceneBuilder:
             if d < best_d:
                 best, best_d = obj, d
         return best
+
+
+def _glides(noun: VocabularyObject) -> bool:
+    """Whether ``noun`` sounds while it slides or rolls (a scrape or roll texture)."""
+    return noun.sound.split("/", 1)[0] in ("scrape", "roll")

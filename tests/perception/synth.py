@@ -107,13 +107,17 @@ def render(path: Path, times: list[float], draw: Callable[[float, int], np.ndarr
 
 def bounce_clip(path: Path, *, fps: float, duration_s: float = 3.4, pan_px_s: float = 0.0,
                 noise: float = 0.0, vfr: bool = False, seed: int = 0,
-                content_fps: float | None = None) -> tuple[Path, Bounce, list[float]]:
+                content_fps: float | None = None,
+                restitution: float = 0.8) -> tuple[Path, Bounce, list[float]]:
     """A ball bouncing in front of a textured wall, optionally panned and noisy.
+
+    The ball rolls on along the floor once its bounces die out (``restitution=0``: it
+    lands and rolls, its only contact the landing).
 
     ``content_fps`` below ``fps`` renders a frame-rate conversion: the scene is shot at
     ``content_fps`` and each display frame repeats the latest shot frame (noise and all).
     """
-    ball = Bounce()
+    ball = Bounce(restitution=restitution)
     wide = background(seed, W + int(abs(pan_px_s) * duration_s) + 8, H)
     rng = np.random.default_rng(seed + 1)
     times = frame_times(fps, duration_s, vfr=vfr, seed=seed)
