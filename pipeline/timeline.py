@@ -77,6 +77,9 @@ def _draw_tracks(ax, scene: SceneAnalysis) -> None:
         if event.kind == "cut":
             ax.axvline(event.t_s, color=colour, lw=1, ls="--")
             continue
+        if event.duration_s > 0:  # a contact that lasts: a band along it, start to end
+            t, x = _span_path(scene, event)
+            ax.plot(t, x, color=colour, lw=5, alpha=0.45, solid_capstyle="butt", zorder=2)
         ax.scatter([event.t_s], [event.x], marker=marker, s=30 + 50 * event.strength,
                    color=colour, edgecolors="black", linewidths=0.4, zorder=3,
                    label=event.kind if event.kind not in seen else None)
@@ -88,10 +91,24 @@ def _draw_tracks(ax, scene: SceneAnalysis) -> None:
         ax.legend(fontsize=7, loc="upper right", ncol=2, framealpha=0.8)
 
 
+def _span_path(scene: SceneAnalysis, event) -> tuple[list[float], list[float]]:
+    """Times and x of ``event``'s object over the event's span (flat at the event's x
+    where the object has no track there)."""
+    end = event.t_s + event.duration_s
+    obj = next((o for o in scene.objects if o.id == event.object_id), None)
+    inside = [p for p in (obj.track if obj else []) if event.t_s <= p.t_s <= end]
+    if len(inside) < 2:
+        return [event.t_s, end], [event.x, event.x]
+    return [event.t_s] + [p.t_s for p in inside], [event.x] + [p.x for p in inside]
+
+
 def _draw_layers(ax, layers) -> None:
     for row, layer in enumerate(layers):
         y = len(layers) - 1 - row
         colour = "#bbbbbb" if layer.mute else ("#1f77b4" if layer.kind == "object" else "#2ca02c")
+        for e in layer.events:
+            if e.duration_s > 0:
+                ax.hlines(y, e.t_s, e.t_s + e.duration_s, color=colour, lw=6, alpha=0.4)
         if layer.events:
             ax.vlines([e.t_s for e in layer.events], y - 0.35, y - 0.35 +
                       0.7 * np.array([max(e.strength, 0.15) for e in layer.events]),
