@@ -85,7 +85,8 @@ def _probe(path: Path) -> Video:
         last_duration = 0
         try:
             for packet in container.demux(stream):
-                if packet.pts is None:
+                # Packets an edit list discards (a cut clip's pre-roll) are never shown.
+                if packet.pts is None or packet.is_discard:
                     continue
                 pts.append(packet.pts)
                 last_duration = max(last_duration, packet.duration or 0)

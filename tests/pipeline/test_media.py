@@ -79,3 +79,21 @@ def test_bad_files_give_one_line(tmp_path: Path, content: bytes, message: str) -
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(MediaError, match="no such file"):
         probe(tmp_path / "nope.mp4")
+
+
+def test_probe_leaves_out_the_pre_roll_an_edit_list_discards(tmp_path: Path) -> None:
+    # A clip cut by stream copy between keyframes (as YouTube-cut clips are) keeps the
+    # frames from the keyframe before the cut, marked for discarding by its edit list.
+    import subprocess
+
+    import imageio_ffmpeg
+
+    src = make_clip(tmp_path / "src.mp4", fps=25, seconds=3.0)
+    cut = tmp_path / "cut.mp4"
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-ss", "0.6", "-i",
+                    str(src), "-c", "copy", str(cut)], check=True)
+    video = open_video(cut)
+    shown = [f.t_s for f in video.frames(64, None)]
+    assert video.frame_count == len(shown) == 60
+    assert video.frame_times_s == pytest.approx(shown)
+    assert video.duration_s == pytest.approx(2.4, abs=1e-6)
