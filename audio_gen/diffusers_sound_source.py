@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from audio_gen.base import SoundSource
+from audio_gen.contacts import contact_gate
 from audio_gen.neural_cache import AudioCache, default_cache_dir
 from audio_gen.neural_placement import (
     activity_envelope,
@@ -214,6 +215,9 @@ class DiffusersSoundSource(LazyPipeline, SoundSource):
         if rms > 0:
             bed = bed * (BED_RMS / rms)
         bed = bed * activity_envelope(layer.track, n, sample_rate)
+        gate = contact_gate(layer.events, n, sample_rate)  # a slide or roll: while it lasts
+        if gate is not None:
+            bed = bed * gate
         return bed.astype(np.float32)
 
 

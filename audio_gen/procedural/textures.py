@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import butter, lfilter, sosfilt
 
+from audio_gen.contacts import contact_gate
 from audio_gen.procedural.modal import MATERIALS
 from audio_gen.procedural.motion import (
     CONTROL_RATE_HZ,
@@ -67,40 +68,10 @@ def render_texture(req: RenderRequest) -> np.ndarray:
     den = np.convolve(a, a_ring)
     out = lfilter(num, den, sig)
     gain = level * np.minimum(v / np.float32(v_ref), 3.0)
-    gate = contact_gate(req)
+    gate = contact_gate(req.layer.events, req.n, req.sample_rate)
     if gate is not None:
         gain = gain * gate
     return out.astype(np.float32) * gain
-
-
-CONTACT_KINDS = ("contact", "scrape", "roll")
-
-
-def contact_gate(req: RenderRequest, *, fade_in_s: float = 0.01,
-                 fade_out_s: float = 0.05) -> np.ndarray | None:
-    """1 while the layer's contact events last, 0 elsewhere, with short raised-cosine
-    fades (float32, ``req.n`` samples); ``None`` when the layer has no contact event
-    with a duration (then the texture sounds wherever its object moves)."""
-    spans = [(e.t_s, e.t_s + e.duration_s) for e in req.layer.events
-             if e.kind in CONTACT_KINDS and e.duration_s > 0]
-    if not spans:
-        return None
-    sr, n = req.sample_rate, req.n
-    gate = np.zeros(n, np.float32)
-    rise = max(1, round(fade_in_s * sr))
-    fall = max(1, round(fade_out_s * sr))
-    up = (0.5 - 0.5 * np.cos(np.pi * np.arange(rise) / rise)).astype(np.float32)
-    down = (0.5 + 0.5 * np.cos(np.pi * np.arange(fall) / fall)).astype(np.float32)
-    for t0, t1 in spans:
-        a, b = max(0, round(t0 * sr)), min(n, round(t1 * sr))
-        if b <= a:
-            continue
-        span = np.ones(b - a + fall, np.float32)
-        span[:rise] = up[: span.size]
-        span[-fall:] = np.minimum(span[-fall:], down)
-        end = min(n, a + span.size)
-        gate[a:end] = np.maximum(gate[a:end], span[: end - a])
-    return gate
 
 
 def render_swish(req: RenderRequest) -> np.ndarray:

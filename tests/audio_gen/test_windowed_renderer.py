@@ -123,3 +123,24 @@ def test_windowed_render_is_deterministic() -> None:
     a = np.concatenate([b.samples for b in WindowedRenderer(sources, window_s=1.0)(plan)])
     b = np.concatenate([b.samples for b in WindowedRenderer(sources, window_s=1.0)(plan)])
     assert a.tobytes() == b.tobytes()
+
+
+def test_a_window_between_two_slides_is_silent_as_the_whole_render_is_there() -> None:
+    track = [TrackPoint(t_s=float(t), x=t / 10, y=0.8, w=0.05, h=0.05) for t in range(11)]
+    layer = Layer(id="s", sound="scrape/wood", seed=2, track=track,
+                  events=[LayerEvent(t_s=0.5, duration_s=1.0, kind="scrape"),
+                          LayerEvent(t_s=7.5, duration_s=1.0, kind="scrape")])
+    plan = SoundPlan(duration_s=10.0, layers=[layer])
+    windows = plan_windows(10 * SR, SR, window_s=3.2, preroll_s=1.0)
+    whole = ProceduralEngine()(layer, duration_s=10.0, sample_rate=SR)
+    for window in windows:
+        part = window_plan(plan, window).layers[0]
+        seconds = (window.render_stop - window.render_start) / SR
+        out = ProceduralEngine()(part, duration_s=seconds, sample_rate=SR)
+        # Over the part the window keeps (after its pre-roll, where a slide under way
+        # fades in afresh), silent exactly where the whole render is.
+        keep = slice(window.start - window.render_start, window.stop - window.render_start)
+        same = whole[window.render_start:window.render_stop]
+        assert np.array_equal(out[keep] == 0, same[keep] == 0)
+    middle = window_plan(plan, windows[1]).layers[0]  # 2.2 .. 6.4 s: between the slides
+    assert [(e.kind, e.duration_s) for e in middle.events] == [("scrape", 0.0)]

@@ -93,6 +93,13 @@ def test_chunked_bed_exact_length_and_activity(tiny_models: dict[str, Path],
     moving = np.abs(z[round(0.2 * sr): round(0.9 * sr)]).mean()
     resting = np.abs(z[round(1.5 * sr): round(2.8 * sr)]).mean()
     assert resting < 0.3 * moving
+    # A slide perception saw from 0.4 s to 0.9 s: the bed sounds then only.
+    sliding = Layer(id="scrape", sound="scrape/metal", track=track, seed=1,
+                    events=[LayerEvent(t_s=0.4, duration_s=0.5, kind="scrape")])
+    w = src(sliding, duration_s=3.0, sample_rate=sr)
+    assert np.count_nonzero(w[: round(0.4 * sr)]) == 0
+    assert np.count_nonzero(w[round(0.96 * sr):]) == 0  # after a 50 ms fade
+    assert np.abs(w[round(0.5 * sr): round(0.85 * sr)]).mean() > 0.5 * moving
 
 
 def test_rejects_wrong_kind_and_bad_args(tiny_models: dict[str, Path], tmp_path: Path) -> None:
