@@ -19,6 +19,7 @@ from perception.camera_motion import CameraMotionEstimator, CameraStep, shift_im
 from perception.foreground import ForegroundFinder, ShotFrame
 from perception.motion_onsets import diff_cells
 from perception.tracking import Blob, BlobTracker, find_blobs
+from perception.transitions import gradual_change, is_relit
 
 GRID = (8, 8)  # motion-field cells (rows, columns)
 
@@ -68,6 +69,13 @@ class MotionSignals:
     camera_speed: list[float] = field(default_factory=list)
     # Whole-picture flashes (lightning, a flash lighting a dark scene): time, strength.
     lit: list[tuple[float, float]] = field(default_factory=list)
+    # Frames that are a blend of the frames a little before and after (dissolves).
+    blends: list[float] = field(default_factory=list)
+    # Cuts that are the frame before under other light: the analysis starts afresh there
+    # (as at any cut), but no new shot begins.
+    relit: list[float] = field(default_factory=list)
+    # Frames between the frames a little before and after in light (a light coming on).
+    relights: list[float] = field(default_factory=list)
 
 
 class FrameAnalyzer:
@@ -118,6 +126,8 @@ class FrameAnalyzer:
         # The camera pass's state (:meth:`measure`): the last frame and a few before it.
         self._measured: _Slot | None = None
         self._recent: deque[_Slot] = deque(maxlen=max(2, background_gap))
+        # Frames between the three of a dissolve test (:meth:`_blend_test`).
+        self.blend_reach = (max(2, background_gap) - 1) // 2
         self._kernel = np.ones((7, 7), np.uint8)
         # The last cut: the frame before it, its first frame and the frames measured by
         # then; a picture that comes back within ``max_flash_frames`` was a flash.
@@ -199,6 +209,8 @@ class FrameAnalyzer:
                 step = CameraStep(0.0, 0.0)  # the light went back: the shot goes on
             elif step.cut:
                 self._last_cut = (prev, slot, self._n_measured)
+                if is_relit(prev.small, small):  # reported as no cut (see MotionSignals)
+                    sig.relit.append(t_s)
             slot.step = (step.dx, step.dy)
             slot.cut = step.cut
             slot.cam = (prev.cam[0] + step.dx, prev.cam[1] + step.dy)
@@ -230,7 +242,28 @@ class FrameAnalyzer:
                 sig.cuts.append(t_s)
         self._measured = slot
         self._recent.append(slot)
+        self._blend_test()
         return slot
+
+    def _blend_test(self) -> None:
+        """Whether the frame ``m`` back is a blend of the frames ``m`` before and after it
+        (a dissolve's frame) or the same picture between two lights
+        (:func:`gradual_change`, camera-aligned), recorded in the signals."""
+        m = self.blend_reach
+        if m < 1 or len(self._recent) < 2 * m + 1:
+            return
+        before, middle, after = self._recent[-2 * m - 1], self._recent[-m - 1], self._recent[-1]
+        scale = after.gray.shape[1] / after.small.shape[1]
+
+        def aligned(slot: _Slot) -> np.ndarray:
+            return shift_image(slot.small, (after.cam[0] - slot.cam[0]) / scale,
+                               (after.cam[1] - slot.cam[1]) / scale)
+
+        change = gradual_change(aligned(before), aligned(middle), after.small)
+        if change == "blend":
+            self.signals.blends.append(middle.t_s)
+        elif change == "relight":
+            self.signals.relights.append(middle.t_s)
 
     def _lit_back(self, slot: _Slot) -> bool:
         """Whether the cut found at ``slot`` is the picture coming back after a flash.

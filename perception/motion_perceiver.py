@@ -29,6 +29,7 @@ from perception.prefetch import prefetched
 from perception.rhythm import put_on_beat
 from perception.scene_builder import SceneBuilder
 from perception.tracking import Track
+from perception.transitions import during, find_transitions, shot_changes
 from perception.vocabulary import match_prompt
 from pipeline.errors import UsageError
 from pipeline.records import Frame, SceneAnalysis, Video, VisualEvent
@@ -146,12 +147,22 @@ class MotionPerceiver(Perceiver):
                 progress(min(n, total), total, "perception")
         signals = analyzer.finish()
         tracks = analyzer.tracker.tracks(min_length=4)
-        # 2. Events from the tracks and the motion field.
+        # 2. Events from the tracks and the motion field; none while one shot dissolves or
+        # fades into the next (the whole picture creeps), and one cut for each such change.
+        frame_s = 1.0 / rate
+        changes = find_transitions(signals.times, signals.cuts, signals.blends,
+                                   reach=analyzer.blend_reach * frame_s,
+                                   relit_times=signals.relit,
+                                   relight_times=signals.relights)
+        cuts = shot_changes(signals.cuts, changes, signals.relit)
         impacts = self._impacts(tracks, signals)
         flashes = self._flashes(signals)
         starts = [e for t in tracks
                   for e in track_starts_stops(t, width=signals.width, height=signals.height)]
         glides = [g for t in tracks for g in track_glides(t, impacts, width=signals.width)]
+        impacts, flashes, starts, glides = (
+            [e for e in found if not during(changes, e.t_s, margin=frame_s)]
+            for found in (impacts, flashes, starts, glides))
         # 3. Objects from the prompt vocabulary, environment from picture and prompt.
         builder = SceneBuilder(max(signals.width, 1), max(signals.height, 1),
                                hfov_deg=self.camera_hfov_deg)
@@ -159,10 +170,17 @@ class MotionPerceiver(Perceiver):
                                                glides)
         # An instrument's hits on their beat (drummers keep time far finer than a frame).
         if self.beat_grid:
-            events, objects, beat_notes = put_on_beat(events, objects, frame_s=1.0 / rate,
-                                                      cuts=signals.cuts)
+            events, objects, beat_notes = put_on_beat(events, objects, frame_s=frame_s,
+                                                      cuts=cuts)
             notes += beat_notes
-        events += [VisualEvent(t_s=t, kind="cut", strength=1.0) for t in signals.cuts]
+        events += [VisualEvent(t_s=t, kind="cut", strength=1.0) for t in cuts]
+        shots = sum(tr.new_shot for tr in changes)
+        if shots:
+            notes.append(f"{shots} gradual shot change{'s' * (shots > 1)} (a dissolve or "
+                         "a fade): one cut each, no events during them")
+        if len(changes) > shots or signals.relit:
+            notes.append("the light changed (the same picture relit): no cut, no events "
+                         "while it changed")
         events.sort(key=lambda e: (e.t_s, e.kind))
         environment, env_notes = env_est.estimate(vocab)
         if repeats.dropped:

@@ -198,6 +198,30 @@ def same_light_cut_clip(path: Path, *, fps: float = 25.0, duration_s: float = 3.
                   fps), times[k_cut]
 
 
+def transition_clip(path: Path, *, kind: str, fps: float = 25.0, duration_s: float = 4.0,
+                    start_s: float = 1.5, length_s: float = 0.6) -> tuple[Path, float, float]:
+    """Two still shots joined by a gradual change from ``start_s`` lasting ``length_s``:
+    ``"dissolve"`` (one blended into the other), ``"fade"`` (out to black and in again) or
+    ``"light"`` (no new shot: the first one brightening, as a light comes on). Returns the
+    path and the change's start and end."""
+    first = background(11)
+    second = (255 - background(12)).astype(np.uint8)
+    second[:, :, 2] = np.clip(second[:, :, 2].astype(int) + 60, 0, 255).astype(np.uint8)
+    lit = np.clip(first.astype(int) * 1.6 + 30, 0, 255).astype(np.uint8)
+
+    def draw(t: float, k: int) -> np.ndarray:
+        mix = float(np.clip((t - start_s) / length_s, 0.0, 1.0))
+        if kind == "dissolve":
+            return (first * (1 - mix) + second * mix).round().astype(np.uint8)
+        if kind == "light":
+            return (first * (1 - mix) + lit * mix).round().astype(np.uint8)
+        gain = abs(1 - 2 * mix)  # down to black half-way, then up
+        return ((first if mix < 0.5 else second) * gain).round().astype(np.uint8)
+
+    times = frame_times(fps, duration_s)
+    return render(path, times, draw, fps), start_s, start_s + length_s
+
+
 def lightning_clip(path: Path, *, fps: float = 25.0, duration_s: float = 3.0,
                    flash_frames: tuple[int, ...] = (30,), seed: int = 4
                    ) -> tuple[Path, list[float]]:

@@ -19,6 +19,7 @@ from tests.perception.synth import (
     pan_clip,
     same_light_cut_clip,
     smoke_clip,
+    transition_clip,
 )
 
 FPS = 25.0
@@ -52,6 +53,28 @@ def test_a_scene_cut_is_found_and_makes_no_impacts(tmp_path: Path, make_clip) ->
     assert [e for e in scene.events if e.kind in ("impact", "flash")] == []
 
 
+@pytest.mark.parametrize("kind", ["dissolve", "fade"])
+def test_a_dissolve_or_a_fade_is_one_cut_with_no_events_during_it(tmp_path: Path,
+                                                                  kind: str) -> None:
+    # Each frame of a dissolve changes a little everywhere (no cut; the motion analysis
+    # saw the picture creep: four impacts); a fade through black steps the histogram so
+    # far each frame that every frame looked like a cut (eleven).
+    path, start, end = transition_clip(tmp_path / f"{kind}.mp4", kind=kind, fps=FPS)
+    scene = MotionPerceiver()(open_video(path), prompt="a ball bouncing")
+    cuts = [e.t_s for e in scene.events if e.kind == "cut"]
+    assert len(cuts) == 1 and start < cuts[0] < end, cuts
+    if kind == "dissolve":  # half-way: where the new shot is as strong as the old
+        assert abs(cuts[0] - (start + end) / 2) <= 1 / FPS
+    assert [e for e in scene.events if e.kind != "cut"] == []
+    assert any("gradual shot change" in note for note in scene.notes)
+
+
+def test_a_light_coming_on_is_no_shot_change(tmp_path: Path) -> None:
+    path, _, _ = transition_clip(tmp_path / "light.mp4", kind="light", fps=FPS)
+    scene = MotionPerceiver()(open_video(path), prompt="a ball bouncing")
+    assert [e for e in scene.events if e.kind in ("cut", "impact")] == []
+
+
 def test_lightning_is_a_flash_not_two_cuts(tmp_path: Path) -> None:
     # The whole picture lit for one frame, then for two: every pixel changes there and
     # back, which a cut detector alone takes for two cuts (and the flash is lost).
@@ -63,11 +86,19 @@ def test_lightning_is_a_flash_not_two_cuts(tmp_path: Path) -> None:
         assert abs(scene.events[0].t_s - lit[0]) <= 0.5 / FPS
 
 
-def test_a_cut_to_a_brighter_shot_stays_a_cut(tmp_path: Path) -> None:
-    # Every pixel brighter as with lightning, but the picture does not come back.
-    path, lit = lightning_clip(tmp_path / "day.mp4", fps=FPS, flash_frames=tuple(range(40, 75)))
+def test_a_light_that_comes_on_and_stays_is_no_flash_and_no_cut(tmp_path: Path) -> None:
+    # Every pixel brighter as with lightning, but the picture does not come back: no
+    # flash; and it is the same picture under more light, not a new shot.
+    path, _ = lightning_clip(tmp_path / "day.mp4", fps=FPS, flash_frames=tuple(range(40, 75)))
     scene = MotionPerceiver()(open_video(path), prompt="lightning over a field")
-    assert [(e.kind, round(e.t_s, 2)) for e in scene.events] == [("cut", round(lit[0], 2))]
+    assert scene.events == []
+    assert any("relit" in note for note in scene.notes)
+
+
+def test_a_cut_to_a_new_shot_in_the_same_light_is_still_a_cut(tmp_path: Path) -> None:
+    path, cut_t = cut_clip(tmp_path / "cut.mp4", fps=FPS)
+    scene = MotionPerceiver()(open_video(path), prompt="lightning over a field")
+    assert [(e.kind, round(e.t_s, 2)) for e in scene.events] == [("cut", round(cut_t, 2))]
 
 
 def test_two_crossing_balls_keep_their_identity(tmp_path: Path) -> None:
