@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 import numpy as np
 
 from audio_gen.base import SoundSource
-from audio_gen.contacts import contact_gate
 from audio_gen.neural_cache import AudioCache, default_cache_dir
 from audio_gen.neural_placement import (
     activity_envelope,
@@ -26,6 +25,7 @@ from audio_gen.neural_placement import (
     trim_to_attack,
 )
 from audio_gen.neural_prompts import compose_prompt, is_continuous
+from audio_gen.spans import span_gate
 from pipeline.errors import UsageError
 from pipeline.model_loading import (
     LazyPipeline,
@@ -215,7 +215,7 @@ class DiffusersSoundSource(LazyPipeline, SoundSource):
         if rms > 0:
             bed = bed * (BED_RMS / rms)
         bed = bed * activity_envelope(layer.track, n, sample_rate)
-        gate = contact_gate(layer.events, n, sample_rate)  # a slide or roll: while it lasts
+        gate = span_gate(layer, n, sample_rate)  # a slide, a roll, one shot's ambience
         if gate is not None:
             bed = bed * gate
         return bed.astype(np.float32)

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from audio_gen.base import SoundSource
-from audio_gen.contacts import contact_marker
 from audio_gen.master import LIMITER_BLOCK, Master, Mastered
 from audio_gen.mixer import SoundtrackRenderer, loudness_target
+from audio_gen.spans import span_marker
 from audio_gen.spatial.base import SpatialRenderer
 from audio_gen.spatial.room import RoomFilter
 from audio_gen.spatial.trajectory import Trajectory
@@ -119,8 +119,8 @@ def _window_layer(layer: Layer, t0: float, t1: float) -> Layer:
         else:  # a sustained event already under way: it continues from the window's start
             events.append(LayerEvent(t_s=0.0, strength=event.strength, duration_s=end - t0,
                                      kind=event.kind))
-    marker = contact_marker(layer.events, events)
-    if marker is not None:  # between two slides: the window's part stays silent
+    marker = span_marker(layer, events)
+    if marker is not None:  # between two slides or shots: the window's part stays silent
         events.append(marker)
     # Sources that know ``start_s`` (the procedural engine) seed each hit and each second of
     # a bed by its place in the clip: the window then sounds as the whole render does.

@@ -21,6 +21,7 @@ from audio_gen.procedural import beds, engines, footsteps, textures, transients
 from audio_gen.procedural.modal import build_model, render_impacts
 from audio_gen.procedural.request import RenderRequest
 from audio_gen.procedural.taxonomy import TAXONOMY, lookup
+from audio_gen.spans import span_gate
 from pipeline.errors import PlanError, RenderError
 from pipeline.records import Environment, Layer, LayerEvent, TrackPoint
 
@@ -65,8 +66,9 @@ class ProceduralEngine(SoundSource):
         req = self._request(layer, duration_s, sample_rate, environment)
         if req.n == 0:
             return np.zeros(0, dtype=np.float32)
-        out = RENDERERS[req.row["kind"]](req)
-        return _finish(out, req)
+        out = _finish(RENDERERS[req.row["kind"]](req), req)
+        gate = span_gate(layer, req.n, sample_rate)  # a slide, a roll, one shot's ambience
+        return out if gate is None else out * gate
 
     def stream(self, layer: Layer, *, duration_s: float, sample_rate: int,
                environment: Environment | None = None) -> Iterator[np.ndarray]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import butter, lfilter, sosfilt
 
-from audio_gen.contacts import contact_gate
 from audio_gen.procedural.modal import MATERIALS
 from audio_gen.procedural.motion import (
     CONTROL_RATE_HZ,
@@ -68,9 +67,6 @@ def render_texture(req: RenderRequest) -> np.ndarray:
     den = np.convolve(a, a_ring)
     out = lfilter(num, den, sig)
     gain = level * np.minimum(v / np.float32(v_ref), 3.0)
-    gate = contact_gate(req.layer.events, req.n, req.sample_rate)
-    if gate is not None:
-        gain = gain * gate
     return out.astype(np.float32) * gain
 
 
