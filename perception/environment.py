@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from itertools import pairwise
+
 import cv2
 import numpy as np
 
 from perception.vocabulary import VocabularyMatch
-from pipeline.records import Environment
+from pipeline.records import Environment, ShotSetting
 
 
 class EnvironmentEstimator:
     """Accumulates simple colour statistics over sampled frames and guesses the setting.
 
-    Sky is bright, smooth, blue or grey-white picture that reaches the top edge: a white
-    wall, ceiling or banner is as bright and smooth, but is framed by the room, so only
+    Sky is smooth picture that is blue, or white near clipping (a sky is the brightest
+    thing in a picture exposed for the ground; walls lit indoors stay dimmer), and that
+    reaches the top edge: a white wall, ceiling or banner is framed by the room, so only
     the sky-coloured pixels connected to the top row count (black letterbox rows above
     the picture are skipped). Vegetation is saturated green in the upper half of the
     picture (trees, hedges, hills on the skyline), where a painted court or a lawn seen
@@ -32,37 +36,40 @@ class EnvironmentEstimator:
         self.min_sky = min_sky
         self.min_greenery = min_greenery
         self.min_blue = min_blue
-        self._brightness: list[float] = []
-        self._sky: list[float] = []
-        self._blue: list[float] = []
-        self._green: list[float] = []
+        self._samples: list[_Sample] = []
 
-    def add(self, image: np.ndarray) -> None:
-        """Add one RGB uint8 frame's statistics."""
+    @property
+    def times(self) -> list[float]:
+        """The times of the frames added so far."""
+        return [sample.t_s for sample in self._samples]
+
+    def add(self, image: np.ndarray, t_s: float = 0.0) -> None:
+        """Add the statistics of one RGB uint8 frame shown at ``t_s``."""
         hsv = cv2.cvtColor(image, cv2.COLOR_RGB2HSV)
         h, s, v = cv2.split(hsv)
-        self._brightness.append(float(v.mean()) / 255.0)
+        brightness = float(v.mean()) / 255.0
         first = _first_picture_row(v)
         height = image.shape[0] - first
         top = slice(first, first + max(1, height // 3))
         gray = cv2.cvtColor(image[top], cv2.COLOR_RGB2GRAY)
         smooth = np.abs(cv2.Laplacian(gray, cv2.CV_16S, ksize=3)) < 12
         blue = (h[top] >= 90) & (h[top] <= 130) & (s[top] > 40) & (v[top] > 120)
-        white = (s[top] < 30) & (v[top] > 200)
+        white = (s[top] < 30) & (v[top] > 230)  # near clipping: lit walls are dimmer
         sky = _touching_top((blue | white) & smooth)
-        self._sky.append(float(np.mean(sky)))
-        if sky.any():
-            self._blue.append(float(np.mean(blue[sky])))
         upper = slice(first, first + max(1, height // 2))
         green = (h[upper] >= 35) & (h[upper] <= 85) & (s[upper] > 40) & (v[upper] > 30)
-        self._green.append(float(np.mean(green)))
+        self._samples.append(_Sample(t_s, brightness, float(np.mean(sky)),
+                                     float(np.mean(blue[sky])) if sky.any() else None,
+                                     float(np.mean(green))))
 
-    def estimate(self, vocab: VocabularyMatch) -> tuple[Environment, list[str]]:
-        """The environment and notes explaining where each field came from."""
+    def estimate(self, vocab: VocabularyMatch, *, start_s: float = -np.inf,
+                 end_s: float = np.inf) -> tuple[Environment, list[str]]:
+        """The environment and notes explaining where each field came from, from the
+        frames added between ``start_s`` (included) and ``end_s`` (default: all)."""
         notes: list[str] = []
-        brightness = float(np.median(self._brightness)) if self._brightness else 0.5
-        sky = float(np.median(self._sky)) if self._sky else 0.0
-        green = float(np.median(self._green)) if self._green else 0.0
+        samples = [x for x in self._samples if start_s <= x.t_s < end_s]
+        brightness, sky, green = _medians(samples)
+        blues = [x.blue for x in samples if x.blue is not None]
         hints = vocab.environment
         if "indoor" in hints:
             indoor = bool(hints["indoor"])
@@ -76,7 +83,7 @@ class EnvironmentEstimator:
         rt60 = float(hints.get("rt60_s", 0.6 if indoor else 0.2))
         weather = str(hints.get("weather", "clear"))
         if "weather" not in hints and not indoor and sky >= self.min_sky:
-            blue = float(np.median(self._blue)) if self._blue else 0.0
+            blue = float(np.median(blues)) if blues else 0.0
             weather = "clear" if blue >= self.min_blue else "overcast"
             notes.append(f"weather from the picture: {weather} ({blue:.0%} of the sky blue)")
         ambience = list(vocab.ambience)
@@ -91,6 +98,84 @@ class EnvironmentEstimator:
         env = Environment(indoor=indoor, label=label, room_size_m=room_size, rt60_s=rt60,
                           weather=weather, brightness=round(brightness, 3), ambience=ambience)
         return env, notes
+
+    def estimate_shots(self, vocab: VocabularyMatch, cuts: list[float], duration_s: float
+                       ) -> tuple[Environment, list[ShotSetting], list[str]]:
+        """The clip's environment, and each shot's own where a cut changes the place.
+
+        Shots between ``cuts`` are estimated from their own frames (one too short to have
+        a sampled frame goes with the shot before it; neighbours in the same place are
+        joined). A shot changes the place only on clear evidence (:meth:`_decisive`): a
+        few frames of a white ceiling are not enough to take a room outdoors. When every
+        shot is in the same place the list is empty and the environment is the whole
+        clip's; otherwise the environment is the longest shot's.
+        """
+        whole, whole_notes = self.estimate(vocab)
+        bounds = [0.0, *sorted(c for c in cuts if 0.0 < c < duration_s), duration_s]
+        times = self.times
+        spans: list[tuple[float, float, Environment, list[str]]] = []
+        for start, end in pairwise(bounds):
+            if not any(start <= t < end for t in times):
+                if spans:
+                    spans[-1] = (spans[-1][0], end, spans[-1][2], spans[-1][3])
+                continue
+            env, notes = self.estimate(vocab, start_s=start, end_s=end)
+            if not self._decisive([x for x in self._samples if start <= x.t_s < end]):
+                env, notes = whole, whole_notes  # unclear: the clip's place goes on
+            spans.append((start if spans else 0.0, end, env, notes))
+        spans = _merge_spans(spans)
+        if len(spans) < 2:
+            return whole, [], whole_notes
+        longest = max(spans, key=lambda sp: sp[1] - sp[0])
+        shots = [ShotSetting(start_s=a, end_s=b, environment=env) for a, b, env, _ in spans]
+        notes = ["a place per shot: " + "; ".join(
+            f"{a:.2f}-{b:.2f} s {'indoor' if env.indoor else 'outdoor'} "
+            f"({', '.join(env.ambience) or 'no ambience'})" for a, b, env, _ in spans)]
+        return longest[2], shots, notes + [n for n in longest[3] if "setting" in n]
+
+    def _decisive(self, samples: list[_Sample], margin: float = 2.0) -> bool:
+        """Whether ``samples`` say outdoors or indoors clearly: sky or greenery ``margin``
+        times their thresholds, or both under them by as much."""
+        _, sky, green = _medians(samples)
+        if sky >= self.min_sky or green >= self.min_greenery:
+            return sky >= margin * self.min_sky or green >= margin * self.min_greenery
+        return sky <= self.min_sky / margin and green <= self.min_greenery / margin
+
+
+def _medians(samples: list[_Sample]) -> tuple[float, float, float]:
+    """Median brightness, sky and greenery of ``samples`` (0.5, 0, 0 with none)."""
+    if not samples:
+        return 0.5, 0.0, 0.0
+    return (float(np.median([x.brightness for x in samples])),
+            float(np.median([x.sky for x in samples])),
+            float(np.median([x.green for x in samples])))
+
+
+def _merge_spans(spans: list[tuple[float, float, Environment, list[str]]]
+                 ) -> list[tuple[float, float, Environment, list[str]]]:
+    """Neighbouring shots in the same place joined into one."""
+    merged = spans[:1]
+    for start, end, env, notes in spans[1:]:
+        if _same_place(merged[-1][2], env):
+            merged[-1] = (merged[-1][0], end, merged[-1][2], merged[-1][3])
+        else:
+            merged.append((start, end, env, notes))
+    return merged
+
+
+def _same_place(a: Environment, b: Environment) -> bool:
+    return (a.indoor, a.label, a.ambience) == (b.indoor, b.label, b.ambience)
+
+
+@dataclass(frozen=True)
+class _Sample:
+    """One frame's statistics: when, mean brightness, sky, how blue the sky, greenery."""
+
+    t_s: float
+    brightness: float
+    sky: float
+    blue: float | None
+    green: float
 
 
 def _first_picture_row(value: np.ndarray, *, black: float = 24.0) -> int:

@@ -174,24 +174,25 @@ class MotionPerceiver(Perceiver):
                                                       cuts=cuts)
             notes += beat_notes
         events += [VisualEvent(t_s=t, kind="cut", strength=1.0) for t in cuts]
-        shots = sum(tr.new_shot for tr in changes)
-        if shots:
-            notes.append(f"{shots} gradual shot change{'s' * (shots > 1)} (a dissolve or "
-                         "a fade): one cut each, no events during them")
-        if len(changes) > shots or signals.relit:
+        gradual = sum(tr.new_shot for tr in changes)
+        if gradual:
+            notes.append(f"{gradual} gradual shot change{'s' * (gradual > 1)} (a dissolve "
+                         "or a fade): one cut each, no events during them")
+        if len(changes) > gradual or signals.relit:
             notes.append("the light changed (the same picture relit): no cut, no events "
                          "while it changed")
         events.sort(key=lambda e: (e.t_s, e.kind))
-        environment, env_notes = env_est.estimate(vocab)
+        duration = video.duration_s or (signals.times[-1] if signals.times else 0.0)
+        # A cut to another place brings that place's ambience (each shot's own estimate).
+        environment, shots, env_notes = env_est.estimate_shots(vocab, cuts, duration)
         if repeats.dropped:
             notes.append(f"{repeats.dropped} repeated frames (a frame-rate conversion) "
                          f"left out; {repeats.retimed} re-timed on the shot frame rate")
-        duration = video.duration_s or (signals.times[-1] if signals.times else 0.0)
         if progress is not None:
             progress(total, total, "perception")
         return SceneAnalysis(duration_s=duration, objects=objects, events=events,
                              environment=environment, camera_hfov_deg=self.camera_hfov_deg,
-                             prompt=prompt, notes=notes + env_notes)
+                             prompt=prompt, notes=notes + env_notes, shots=shots)
 
     def _impacts(self, tracks: list[Track], signals: MotionSignals) -> list[RawEvent]:
         """Track impacts plus motion-field impacts no track explains, strengths 0..1."""
@@ -269,7 +270,7 @@ def _sampled(frames: Iterable[Frame], estimator: EnvironmentEstimator, *,
     next_t = 0.0
     for frame in frames:
         if frame.t_s >= next_t:
-            estimator.add(frame.image)
+            estimator.add(frame.image, frame.t_s)
             next_t = frame.t_s + every_s
         yield frame
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from perception.camera_motion import shift_image
+
 # Mean grey levels that no gain and offset explains between two frames of one still,
 # relit picture: compression and sensor noise (0.7-0.8 on a test clip; a dissolve leaves 4-7).
 NOISE_GREY = 2.0
@@ -40,7 +42,8 @@ def gradual_change(before: np.ndarray, middle: np.ndarray, after: np.ndarray, *,
 
     The picture must change (mean absolute change ``min_change`` grey levels or more) and
     the middle frame must be the average of its neighbours within ``max_residual`` of that
-    change (a moving object or a zoom leaves a double image, which is neither). It is a
+    change (a moving object or a zoom leaves a double image, which is neither), and no
+    shift of the picture may explain the change (:func:`_moved`). It is a
     blend when the change brings a new picture: of the change in the pattern (mean
     brightness aside), at least ``min_new`` (and :data:`NOISE_GREY`) is left when
     ``after`` is fitted as a gain and offset of ``before``; else a relight.
@@ -53,6 +56,8 @@ def gradual_change(before: np.ndarray, middle: np.ndarray, after: np.ndarray, *,
     residual = cv2.absdiff(middle.astype(np.float32), cv2.addWeighted(a, 0.5, c, 0.5, 0.0))
     if float(cv2.mean(residual)[0]) > max_residual * change:
         return None
+    if _moved(a, c, min_change):
+        return None
     new, pattern = _new_picture(a, c)
     return "blend" if new >= max(min_new * pattern, NOISE_GREY) else "relight"
 
@@ -63,6 +68,21 @@ def is_relit(before: np.ndarray, after: np.ndarray, *, max_new: float = 0.25) ->
     is left once ``after`` is fitted as a gain and offset of ``before``."""
     new, pattern = _new_picture(before.astype(np.float32), after.astype(np.float32))
     return new < max(max_new * pattern, NOISE_GREY)
+
+
+def _moved(a: np.ndarray, c: np.ndarray, min_change: float) -> bool:
+    """Whether ``c`` is ``a`` moved (a pan the camera estimate missed a pixel of, a zoom's
+    drift): shifted back by the phase correlation's offset, it changes less than
+    ``min_change``. A smooth picture sliding a little looks like a linear blend (each
+    pixel between its neighbours), a dissolve of still pictures has no offset."""
+    (dx, dy), _ = cv2.phaseCorrelate(a, c)
+    if abs(dx) < 0.25 and abs(dy) < 0.25:
+        return False
+    back = shift_image(c, -dx, -dy)
+    h, w = a.shape
+    bx, by = int(np.ceil(abs(dx))) + 1, int(np.ceil(abs(dy))) + 1
+    inner = (slice(by, h - by), slice(bx, w - bx))
+    return float(cv2.mean(cv2.absdiff(a[inner], back[inner]))[0]) < min_change
 
 
 def _new_picture(a: np.ndarray, c: np.ndarray) -> tuple[float, float]:

@@ -64,11 +64,12 @@ class Planner:
                 id="hits", kind="object", sound=self.generic_sound,
                 seed=layer_seed(seed, len(layers)), spatial=False,
                 events=[_layer_event(e) for e in loose]))
-        for key in scene.environment.ambience[:MAX_AMBIENCE_LAYERS]:
+        for key, spans in _ambience_spans(scene):
             layers.append(Layer(
                 id=f"ambience-{key.split('/')[-1]}", kind="ambience", sound=key,
                 gain_db=self.ambience_gain_db, spatial=False, reverb_send=0.2,
-                seed=layer_seed(seed, len(layers))))
+                seed=layer_seed(seed, len(layers)),
+                events=[LayerEvent(t_s=a, duration_s=b - a, kind="start") for a, b in spans]))
         notes = list(scene.notes)
         if not layers:
             notes.append("nothing moved and no ambience was found: the plan is empty")
@@ -96,3 +97,20 @@ class Planner:
 def _layer_event(event: VisualEvent) -> LayerEvent:
     return LayerEvent(t_s=event.t_s, strength=event.strength, duration_s=event.duration_s,
                       kind=event.kind)
+
+
+def _ambience_spans(scene: SceneAnalysis) -> list[tuple[str, list[tuple[float, float]]]]:
+    """Each ambience bed and when it plays: ``[]`` for the whole clip, else the spans of
+    the shots whose place has it (a clip that cuts between places), neighbours joined."""
+    if not scene.shots:
+        return [(key, []) for key in scene.environment.ambience[:MAX_AMBIENCE_LAYERS]]
+    spans: dict[str, list[tuple[float, float]]] = {}
+    for shot in scene.shots:
+        for key in shot.environment.ambience[:MAX_AMBIENCE_LAYERS]:
+            runs = spans.setdefault(key, [])
+            if runs and abs(runs[-1][1] - shot.start_s) < 1e-9:
+                runs[-1] = (runs[-1][0], shot.end_s)
+            else:
+                runs.append((shot.start_s, shot.end_s))
+    whole = (scene.shots[0].start_s, scene.shots[-1].end_s)
+    return [(key, [] if runs == [whole] else runs) for key, runs in spans.items()]

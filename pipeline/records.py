@@ -374,8 +374,28 @@ class Environment:
 
 
 @dataclass
+class ShotSetting:
+    """Where one shot of a clip that cuts between places happens, from ``start_s`` to
+    ``end_s``: its own environment (its ambience plays only then)."""
+
+    start_s: float
+    end_s: float
+    environment: Environment = field(default_factory=Environment)
+
+    @classmethod
+    def parse(cls, r: _Reader) -> ShotSetting:
+        return cls(start_s=r.number("start_s", lo=0), end_s=r.number("end_s", lo=0),
+                   environment=r.record("environment", Environment.parse)
+                   if r.has("environment") else Environment())
+
+
+@dataclass
 class SceneAnalysis(_JsonRecord):
-    """What perception found in a clip: objects with tracks, events, environment."""
+    """What perception found in a clip: objects with tracks, events, environment.
+
+    ``shots`` is empty when the clip's environment holds throughout; a clip that cuts
+    between places lists each shot's own (``environment`` is then the longest shot's).
+    """
 
     duration_s: float
     objects: list[SceneObject] = field(default_factory=list)
@@ -384,6 +404,7 @@ class SceneAnalysis(_JsonRecord):
     camera_hfov_deg: float = 60.0
     prompt: str | None = None
     notes: list[str] = field(default_factory=list)
+    shots: list[ShotSetting] = field(default_factory=list)
 
     def object(self, object_id: str) -> SceneObject | None:
         return next((o for o in self.objects if o.id == object_id), None)
@@ -398,7 +419,8 @@ class SceneAnalysis(_JsonRecord):
                    environment=r.record("environment", Environment.parse)
                    if r.has("environment") else Environment(),
                    camera_hfov_deg=r.number("camera_hfov_deg", 60.0, lo=1, hi=179),
-                   prompt=r.optional_string("prompt"), notes=r.strings("notes"))
+                   prompt=r.optional_string("prompt"), notes=r.strings("notes"),
+                   shots=r.records("shots", ShotSetting.parse))
 
 
 # --------------------------------------------------------------------------- sound plan

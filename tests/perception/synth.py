@@ -222,6 +222,22 @@ def transition_clip(path: Path, *, kind: str, fps: float = 25.0, duration_s: flo
     return render(path, times, draw, fps), start_s, start_s + length_s
 
 
+def place_cut_clip(path: Path, *, fps: float = 25.0, duration_s: float = 3.0,
+                   cut_s: float = 1.52) -> tuple[Path, float]:
+    """A cut from outdoors (blue sky over rough ground) to a room (a white wall under a
+    dark ceiling, a wooden floor), both still."""
+    rng = np.random.default_rng(3)
+    outdoors = np.clip(np.array([150, 120, 90]) + rng.integers(-40, 41, (H, W, 1)), 0,
+                       255).astype(np.uint8)
+    outdoors[: H // 3] = (110, 160, 230)
+    room = np.empty((H, W, 3), np.uint8)
+    room[:25], room[25:260], room[260:] = (90, 90, 95), (235, 235, 230), (170, 130, 90)
+    times = frame_times(fps, duration_s)
+    k_cut = next(k for k, t in enumerate(times) if t >= cut_s - 1e-9)
+    return render(path, times, lambda t, k: (outdoors if k < k_cut else room).copy(),
+                  fps), times[k_cut]
+
+
 def lightning_clip(path: Path, *, fps: float = 25.0, duration_s: float = 3.0,
                    flash_frames: tuple[int, ...] = (30,), seed: int = 4
                    ) -> tuple[Path, list[float]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -92,8 +94,10 @@ def test_a_white_wall_is_not_sky_but_the_same_white_reaching_the_top_is() -> Non
     open_top[:10] = open_top[20]  # no ceiling band: the white reaches the top edge
     sky = EnvironmentEstimator()
     sky.add(open_top)
-    assert wall._sky[0] == 0.0
-    assert sky._sky[0] > 0.9
+    wall_env, wall_notes = wall.estimate(match_prompt(None))
+    sky_env, sky_notes = sky.estimate(match_prompt(None))
+    assert wall_env.indoor and "sky 0.00" in wall_notes[0]
+    assert not sky_env.indoor and "sky 1.00" in sky_notes[0]
 
 
 def test_the_prompt_wins_over_the_picture() -> None:
@@ -108,3 +112,42 @@ def test_no_frames_gives_an_indoor_guess_with_its_reason() -> None:
     env, notes = EnvironmentEstimator().estimate(match_prompt(None))
     assert env.indoor is True and env.brightness == 0.5
     assert "sky 0.00, greenery 0.00" in notes[0]
+
+
+def test_a_cut_to_another_place_changes_the_ambience_at_the_cut(tmp_path: Path) -> None:
+    from audio_gen.procedural import ProceduralEngine
+    from perception.motion_perceiver import MotionPerceiver
+    from pipeline.media import open_video
+    from pipeline.planner import Planner
+    from tests.perception.synth import place_cut_clip
+
+    path, cut = place_cut_clip(tmp_path / "places.mp4")
+    scene = MotionPerceiver()(open_video(path), prompt=None)
+    assert [(s.start_s, s.environment.indoor, s.environment.ambience)
+            for s in scene.shots] == [(0.0, False, ["bed/wind"]),
+                                      (cut, True, ["bed/room_tone"])]
+    assert scene.shots[-1].end_s == scene.duration_s
+    assert any(n.startswith("a place per shot") for n in scene.notes)
+    plan = Planner()(scene)
+    beds = {layer.sound: layer for layer in plan.layers if layer.kind == "ambience"}
+    assert [(e.kind, e.t_s, e.duration_s) for e in beds["bed/wind"].events] == [
+        ("start", 0.0, pytest.approx(cut))]
+    assert [(e.t_s, e.t_s + e.duration_s) for e in beds["bed/room_tone"].events] == [
+        (cut, pytest.approx(scene.duration_s))]
+    sr = 48_000
+    wind, room = (ProceduralEngine()(beds[k], duration_s=scene.duration_s, sample_rate=sr)
+                  for k in ("bed/wind", "bed/room_tone"))
+    k = round(cut * sr)
+    assert np.count_nonzero(wind[k + round(0.05 * sr):]) == 0  # gone 50 ms after the cut
+    assert np.count_nonzero(room[:k]) == 0  # not a sample before it
+    assert np.abs(wind[: k - 100]).max() > 0 and np.abs(room[k + 1000:]).max() > 0
+
+
+def test_one_place_throughout_lists_no_shots(tmp_path: Path) -> None:
+    from perception.motion_perceiver import MotionPerceiver
+    from pipeline.media import open_video
+    from tests.perception.synth import same_light_cut_clip
+
+    path, _ = same_light_cut_clip(tmp_path / "cut.mp4")  # two shots of one room
+    scene = MotionPerceiver()(open_video(path), prompt=None)
+    assert [e.kind for e in scene.events] == ["cut"] and scene.shots == []
