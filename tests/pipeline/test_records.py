@@ -13,6 +13,7 @@ from pipeline.records import (
     RecordError,
     SceneAnalysis,
     SceneObject,
+    ShotSetting,
     SoundPlan,
     TrackPoint,
     Video,
@@ -45,7 +46,9 @@ def test_scene_and_video_round_trip() -> None:
         duration_s=3.0, prompt="drums",
         objects=[SceneObject(id="o1", label="drum", material="drum_skin", sound="impact/drum",
                              track=[TrackPoint(0.1, 0.4, 0.6, 0.2, 0.3, 4.0)])],
-        events=[VisualEvent(t_s=0.5, kind="impact", object_id="o1", strength=0.7)])
+        events=[VisualEvent(t_s=0.5, kind="impact", object_id="o1", strength=0.7)],
+        shots=[ShotSetting(0.0, 1.2, Environment(indoor=True, ambience=["bed/room_tone"])),
+               ShotSetting(1.2, 3.0, Environment(indoor=False, ambience=["bed/wind"]))])
     assert SceneAnalysis.from_json(scene.to_json()) == scene
     video = Video(path="a.mp4", width=640, height=360, duration_s=1.0, fps_num=30000,
                   fps_den=1001, frame_count=30, frame_times_s=[0.0, 0.0333667])
