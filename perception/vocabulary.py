@@ -118,6 +118,10 @@ def match_prompt(prompt: str | None) -> VocabularyMatch:
         match.matched_words.append(words)
         if kind == "object":
             _add_object(match, words, payload)
+            if "ambience" in payload:
+                _add_unique(match.ambience, payload["ambience"])
+            if "weather" in payload:
+                match.environment.setdefault("weather", payload["weather"])
         elif kind == "material" and payload["material"] not in match.materials:
             match.materials.append(payload["material"])
         elif kind == "bed":

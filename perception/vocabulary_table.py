@@ -18,6 +18,7 @@ def _o(sound: str, material: str = "generic", role: str = "impact",
     # ``weak``: a sound-key prefix; the row is dropped when a stronger row with a sound
     # under that prefix also matched ("rifle shots" is a rifle, not a rifle and a pistol).
     # ``in_time``: played to a beat (an instrument): its hits may be put on their grid.
+    # A row may add ``ambience`` (and ``weather``): a word that names both ("thunderstorm").
     return {"sound": sound, "material": material, "role": role, "size_m": size_m,
             "label": label, "weak": weak, "in_time": in_time}
 
@@ -73,8 +74,11 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
      _o("gunshot/pistol", "metal", "flash", 0.25, "gun", weak="gunshot")),
     (("explosion", "blast", "bomb", "firework", "fireworks", "detonation"), "object",
      _o("explosion/generic", role="flash", size_m=3.0, label="explosion")),
-    (("lightning", "thunder"), "object", _o("explosion/generic", role="flash", size_m=50.0,
-                                            label="thunder")),
+    (("lightning", "thunder"), "object",
+     _o("thunder/rumble", role="flash", size_m=50.0, label="thunder")),
+    (("thunderstorm",), "object", {**_o("thunder/rumble", role="flash", size_m=50.0,
+                                        label="thunder"), "ambience": "bed/rain",
+                                   "weather": "rain"}),
     # ---- tools and hits
     (("hammer", "hammering", "anvil", "forge", "blacksmith"), "object",
      _o("impact/metal", "metal", size_m=0.3, label="hammer")),

@@ -1,4 +1,4 @@
-"""Short one-shot transients: gunshots, explosions, door slams, glass breaking, clicks.
+"""One-shot transients: gunshots, explosions, thunder, door slams, glass breaking, clicks.
 
 Blasts use the Friedlander waveform p(t) = (1 − t/T)·e^(−bt/T) (Friedlander 1946); a
 supersonic bullet adds an N-wave crack (Whitham 1952, duration ≈ 0.2–0.4 ms at 10–100 m);
@@ -16,6 +16,7 @@ from scipy.signal import butter, lfilter, sosfilt
 
 from audio_gen.procedural.modal import build_model, render_impacts
 from audio_gen.procedural.request import RenderRequest
+from audio_gen.spatial.distance import ISO_9613_1_DB_PER_KM
 
 SPEED_OF_SOUND_M_S = 343.0  # dry air at 20 °C (ISO 9613-1)
 
@@ -60,6 +61,52 @@ def _explosion(row: dict, rng: np.random.Generator, sr: int) -> np.ndarray:
     gate = (rng.random(out.size) < 0.004).astype(np.float32)
     gate = np.convolve(gate, np.ones(int(0.004 * sr), dtype=np.float32), mode="same")
     return out + 0.25 * debris * np.minimum(gate, 1.0)
+
+
+def _thunder(row: dict, rng: np.random.Generator, sr: int) -> np.ndarray:
+    """Thunder heard ``distance_m`` away: silence while the sound travels (d/343 s), the
+    crack of the nearest part of the channel, then the rumble of the rest of it, the
+    highs taken by the air on the way.
+
+    A lightning channel is kilometres of tortuous segments, each an N-wave source; their
+    distances to the listener spread the arrivals over seconds (Few 1969, J. Geophys.
+    Res. 74: "claps" and "rolls", energy around 50-250 Hz). The rumble is many such
+    pulses at exponentially spread arrival times under a slow random envelope.
+    """
+    distance = max(float(row["distance_m"]), 1.0)
+    tail = float(row["tail_s"])
+    delay = int(distance / SPEED_OF_SOUND_M_S * sr)
+    body = np.zeros(int(tail * sr), dtype=np.float32)
+    crack = _friedlander(sr, 0.004, b=1.5)
+    body[: crack.size] += crack
+    arrivals = np.sort(rng.exponential(tail / 4, 400))
+    arrivals = arrivals[arrivals < tail * 0.9]
+    for t in arrivals:
+        pulse = _friedlander(sr, float(rng.uniform(0.004, 0.03)), b=1.5)
+        start = int(t * sr)
+        end = min(body.size, start + pulse.size)
+        body[start:end] += np.float32(rng.lognormal(-1.0, 0.6)) * pulse[: end - start]
+    swell = np.interp(np.arange(body.size), np.linspace(0, body.size, 12),
+                      rng.uniform(0.3, 1.0, 12)).astype(np.float32)
+    body *= swell * np.exp(-2.0 * np.arange(body.size, dtype=np.float32) / np.float32(
+        tail * sr))
+    body += 0.15 * _decay_noise(rng, sr, tail, 25.0, 250.0, tail)
+    # The air's absorption over the distance: a low-pass where it reaches 6 dB.
+    sos = butter(2, min(air_cutoff_hz(distance), 0.45 * sr), fs=sr, output="sos")
+    body = sosfilt(sos, body).astype(np.float32)
+    return np.concatenate([np.zeros(delay, dtype=np.float32), body])
+
+
+def air_cutoff_hz(distance_m: float, *, loss_db: float = 6.0) -> float:
+    """Frequency at which ISO 9613-1 air absorption over ``distance_m`` reaches
+    ``loss_db`` (log-log interpolation of its 1/4/8 kHz values; 20 kHz when none does)."""
+    freqs = np.array(sorted(ISO_9613_1_DB_PER_KM))
+    loss = np.array([ISO_9613_1_DB_PER_KM[f] for f in freqs]) * distance_m / 1000.0
+    if loss[-1] < loss_db:
+        return 20_000.0
+    if loss[0] >= loss_db:
+        return float(freqs[0] * (loss_db / loss[0]) ** 0.5)  # absorption grows as ~f²
+    return float(np.exp(np.interp(np.log(loss_db), np.log(loss), np.log(freqs))))
 
 
 def _door(row: dict, rng: np.random.Generator, sr: int) -> np.ndarray:
@@ -107,7 +154,7 @@ def _click(row: dict, rng: np.random.Generator, sr: int) -> np.ndarray:
 
 
 RECIPES: dict[str, Callable[[dict, np.random.Generator, int], np.ndarray]] = {
-    "gunshot": _gunshot, "explosion": _explosion, "door": _door,
+    "gunshot": _gunshot, "explosion": _explosion, "thunder": _thunder, "door": _door,
     "glass_break": _glass_break, "click": _click,
 }
 
@@ -117,12 +164,13 @@ def render(req: RenderRequest) -> np.ndarray:
     sr = req.sample_rate
     out = np.zeros(req.n, dtype=np.float32)
     make = RECIPES[req.row["recipe"]]
+    row = {key: req.param(key) for key in req.row}  # the layer's params win (distance_m)
     for start, strength, _ in req.hits():
         rng = req.hit_rng(start)
         # A causal DC blocker (pole at ~10 Hz): a blast has net positive impulse, a speaker
         # cannot reproduce it, and being causal it keeps the attack on the event sample.
         sound = lfilter([1.0, -1.0], [1.0, -np.exp(-2 * np.pi * 10.0 / sr)],
-                        make(req.row, rng, sr)).astype(np.float32)
+                        make(row, rng, sr)).astype(np.float32)
         peak = float(np.max(np.abs(sound))) or 1.0
         sound = sound * np.float32(0.8 * (0.25 + 0.75 * strength) / peak)
         end = min(req.n, start + sound.size)

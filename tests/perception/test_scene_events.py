@@ -149,3 +149,20 @@ def test_smoke_spreading_from_a_shot_is_not_another_shot(tmp_path: Path) -> None
     scene = MotionPerceiver()(open_video(rapid), prompt="rifle shots in an open field")
     shots = np.sort([e.t_s for e in scene.events if e.kind == "flash"])
     assert len(shots) == 2 and np.max(np.abs(shots - truth)) <= 1.0 / FPS + 1e-6, shots
+
+
+def test_thunder_follows_its_lightning_by_the_sound_s_travel_time(tmp_path: Path) -> None:
+    from audio_gen.procedural import ProceduralEngine
+    from pipeline.planner import Planner
+
+    path, lit = lightning_clip(tmp_path / "storm.mp4", fps=FPS, duration_s=5.0,
+                               flash_frames=(20,))
+    scene = MotionPerceiver()(open_video(path), prompt="lightning in a thunderstorm")
+    plan = Planner()(scene)
+    thunder = next(layer for layer in plan.layers if layer.sound == "thunder/rumble")
+    assert [round(e.t_s, 3) for e in thunder.events] == [round(lit[0], 3)]  # the flash
+    sr = 48_000
+    out = ProceduralEngine()(thunder, duration_s=plan.duration_s, sample_rate=sr)
+    heard = np.flatnonzero(np.abs(out) > 1e-3 * np.abs(out).max())[0] / sr
+    assert abs(heard - (lit[0] + 700.0 / 343.0)) <= 0.002  # 700 m away: 2.04 s later
+    assert "bed/rain" in [layer.sound for layer in plan.layers]

@@ -22,6 +22,8 @@ CASES = [
     ("a door slams", ["door/slam"], []),
     ("a drummer on the hi-hat and a crash cymbal",
      ["impact/cymbal/hihat", "impact/cymbal"], []),
+    ("lightning over a field", ["thunder/rumble"], ["bed/wind"]),
+    ("a thunderstorm", ["thunder/rumble"], ["bed/rain"]),  # one word names both
 ]
 
 
@@ -57,7 +59,8 @@ def test_table_is_large_and_uses_only_contract_keys() -> None:
         "scrape/generic", "scrape/metal", "scrape/wood", "roll/generic", "roll/ball",
         "footsteps/wood", "footsteps/concrete", "footsteps/gravel", "footsteps/grass",
         "footsteps/snow", "engine/car", "engine/motorbike", "engine/truck", "motor/generic",
-        "tyres/roar", "gunshot/rifle", "gunshot/pistol", "explosion/generic", "door/slam",
+        "tyres/roar", "gunshot/rifle", "gunshot/pistol", "explosion/generic", "thunder/rumble",
+        "door/slam",
         "glass/break", "click/generic", "bed/rain", "bed/wind", "bed/water", "bed/waves",
         "bed/fire", "bed/crowd", "bed/traffic", "bed/birds", "bed/room_tone", "bed/insects",
     }

@@ -23,7 +23,8 @@ impact/ball/tennis impact/ball/squash impact/ball/badminton impact/ball/basketba
 impact/ball/football impact/racket swish/racket swish/bat swish/generic scrape/generic
 scrape/metal scrape/wood roll/generic roll/ball footsteps/wood footsteps/concrete
 footsteps/gravel footsteps/grass footsteps/snow engine/car engine/motorbike engine/truck
-motor/generic tyres/roar gunshot/rifle gunshot/pistol explosion/generic door/slam glass/break
+motor/generic tyres/roar gunshot/rifle gunshot/pistol explosion/generic thunder/rumble door/slam
+glass/break
 click/generic bed/rain bed/wind bed/water bed/waves bed/fire bed/crowd bed/traffic bed/birds
 bed/room_tone bed/insects"""
 CONTRACT_KEYS = _KEYS_TEXT.split()
@@ -32,7 +33,9 @@ CONTRACT_KEYS = _KEYS_TEXT.split()
 def _layer(key: str, seed: int = 3) -> Layer:
     track = [TrackPoint(t_s=t, x=0.2 + 0.1 * t, y=0.5, w=0.1, h=0.1) for t in (0.0, 1.0, 2.0)]
     events = [LayerEvent(t_s=0.1, strength=1.0), LayerEvent(t_s=0.9, strength=0.4)]
-    return Layer(id="l", sound=key, seed=seed, events=events, track=track)
+    # Thunder arrives distance/343 s after its flash: near enough here to be heard.
+    params = {"distance_m": 100.0} if key.startswith("thunder/") else {}
+    return Layer(id="l", sound=key, seed=seed, events=events, track=track, params=params)
 
 
 def test_every_contract_key_is_known() -> None:
@@ -111,3 +114,23 @@ def test_a_closed_hi_hat_is_short_and_a_crash_rings() -> None:
 
     hat, crash = ring_s("impact/cymbal/hihat"), ring_s("impact/cymbal")
     assert hat < 0.3 and crash > 1.0, (hat, crash)
+
+
+@pytest.mark.parametrize("distance_m", [343.0, 700.0])
+def test_thunder_is_heard_when_the_sound_arrives_dulled_by_the_air(distance_m: float) -> None:
+    flash = 0.5
+    layer = Layer(id="t", sound="thunder/rumble", seed=2, events=[LayerEvent(t_s=flash)],
+                  params={"distance_m": distance_m})
+    out = ProceduralEngine()(layer, duration_s=8.0, sample_rate=SR)
+    arrival = flash + distance_m / 343.0
+    k = round(arrival * SR)
+    assert not np.any(out[: k - SR // 1000])  # silent while the sound travels
+    assert np.max(np.abs(out[k:k + SR // 100])) > 0.1 * np.max(np.abs(out))  # the crack
+    # The rumble rolls on for seconds, and the air has taken the highs: most energy
+    # below 250 Hz, almost none above 4 kHz.
+    body = out[k:].astype(np.float64)
+    assert np.sqrt(np.mean(body[2 * SR:3 * SR] ** 2)) > 0.05 * np.sqrt(np.mean(body ** 2))
+    power = np.abs(np.fft.rfft(body)) ** 2
+    freqs = np.fft.rfftfreq(body.size, 1 / SR)
+    assert power[freqs < 250].sum() > 0.6 * power.sum()
+    assert power[freqs > 4000].sum() < 1e-3 * power.sum()
