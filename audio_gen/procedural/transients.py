@@ -4,7 +4,8 @@ Blasts use the Friedlander waveform p(t) = (1 − t/T)·e^(−bt/T) (Friedlander
 supersonic bullet adds an N-wave crack (Whitham 1952, duration ≈ 0.2–0.4 ms at 10–100 m);
 a ground reflection follows ~3 ms later (shooter 1.5 m up, listener 10 m away: path
 difference ≈ 0.4 m / 343 m/s … 1.2 m). Glass breaking is many tiny modal impacts.
-Every recipe starts exactly at its event sample.
+Every recipe starts exactly at its event sample, but thunder: it is heard after the sound
+has travelled from its flash (``distance_m`` / 343 s).
 """
 
 from __future__ import annotations
