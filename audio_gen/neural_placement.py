@@ -7,6 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from audio_gen.propagation import arrival_delay_s
 from pipeline.records import Layer, TrackPoint
 
 
@@ -61,12 +62,15 @@ def pitch_shift(x: np.ndarray, cents: float) -> np.ndarray:
 
 def place_events(shots: list[np.ndarray], layer: Layer, n: int, sr: int, *,
                  pitch_cents: float = 40.0, gain_db: float = 1.5) -> np.ndarray:
-    """Add one shot per event at ``round(t_s * sr)``, gain from strength, seeded jitter."""
+    """Add one shot per event at ``round(t_s * sr)`` (a far sound's after its travel
+    time, :func:`~audio_gen.propagation.arrival_delay_s`), gain from strength, seeded
+    jitter."""
     out = np.zeros(n, dtype=np.float32)
     rng = np.random.default_rng([int(layer.seed), 0x5EED])
     last = -1
+    delay = arrival_delay_s(layer)
     for event in sorted(layer.events, key=lambda e: e.t_s):
-        start = round(event.t_s * sr)
+        start = round((event.t_s + delay) * sr)
         if start < 0 or start >= n or not shots:
             continue
         choice = int(rng.integers(len(shots)))

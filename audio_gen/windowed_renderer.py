@@ -20,6 +20,7 @@ import numpy as np
 from audio_gen.base import SoundSource
 from audio_gen.master import LIMITER_BLOCK, Master, Mastered
 from audio_gen.mixer import SoundtrackRenderer, loudness_target
+from audio_gen.propagation import arrival_delay_s
 from audio_gen.spans import span_marker
 from audio_gen.spatial.base import SpatialRenderer
 from audio_gen.spatial.room import RoomFilter
@@ -179,8 +180,11 @@ class WindowedRenderer:
         from threadpoolctl import threadpool_limits
 
         SoundtrackRenderer(sources={}).check_inputs(plan)
+        # A far sound (thunder) is heard seconds after its event: earlier still it must
+        # be in the pre-roll to sound into a window.
+        late = max((arrival_delay_s(layer) for layer in plan.layers), default=0.0)
         windows = plan_windows(round(plan.duration_s * plan.sample_rate), plan.sample_rate,
-                               window_s=self.window_s, preroll_s=self.preroll_s,
+                               window_s=self.window_s, preroll_s=self.preroll_s + late,
                                crossfade_s=self.crossfade_s)
         total = 2 * len(windows)
         distances = self._typical_distances(plan)

@@ -86,9 +86,9 @@ TAXONOMY: dict[str, dict[str, Any]] = {
                        "description": "pistol shot: muzzle blast and short tail"},
     "explosion/generic": {"kind": "transient", "recipe": "explosion", "blast_ms": 30.0,
                           "tail_s": 2.5, "description": "explosion: blast wave, rumble, debris"},
-    "thunder/rumble": {"kind": "transient", "recipe": "thunder", "distance_m": 700.0,
-                       "tail_s": 5.0, "description": "thunder: a crack then a rolling rumble, "
-                       "heard distance_m/343 s after its flash (params.distance_m)"},
+    "thunder/rumble": {"kind": "transient", "recipe": "thunder", "tail_s": 5.0,
+                       "description": "thunder: a crack then a rolling rumble, heard "
+                       "distance_m/343 s after its flash (params.distance_m, 700 m)"},
     "door/slam": {"kind": "transient", "recipe": "door", "size_m": 2.0,
                   "description": "door slam: big wooden panel plus latch click"},
     "glass/break": {"kind": "transient", "recipe": "glass_break", "shards": 60,

@@ -17,9 +17,8 @@ from scipy.signal import butter, lfilter, sosfilt
 
 from audio_gen.procedural.modal import build_model, render_impacts
 from audio_gen.procedural.request import RenderRequest
+from audio_gen.propagation import arrival_delay_s, distance_m
 from audio_gen.spatial.distance import ISO_9613_1_DB_PER_KM
-
-SPEED_OF_SOUND_M_S = 343.0  # dry air at 20 °C (ISO 9613-1)
 
 
 def _friedlander(sr: int, t_pos_s: float, b: float = 1.8) -> np.ndarray:
@@ -76,7 +75,7 @@ def _thunder(row: dict, rng: np.random.Generator, sr: int) -> np.ndarray:
     """
     distance = max(float(row["distance_m"]), 1.0)
     tail = float(row["tail_s"])
-    delay = int(distance / SPEED_OF_SOUND_M_S * sr)
+    delay = int(row["delay_s"] * sr)
     body = np.zeros(int(tail * sr), dtype=np.float32)
     crack = _friedlander(sr, 0.004, b=1.5)
     body[: crack.size] += crack
@@ -165,7 +164,9 @@ def render(req: RenderRequest) -> np.ndarray:
     sr = req.sample_rate
     out = np.zeros(req.n, dtype=np.float32)
     make = RECIPES[req.row["recipe"]]
-    row = {key: req.param(key) for key in req.row}  # the layer's params win (distance_m)
+    # The layer's params win (distance_m); a far sound is heard after its travel time.
+    row = {**{key: req.param(key) for key in req.row}, "delay_s": arrival_delay_s(req.layer),
+           "distance_m": distance_m(req.layer) or 1.0}
     for start, strength, _ in req.hits():
         rng = req.hit_rng(start)
         # A causal DC blocker (pole at ~10 Hz): a blast has net positive impulse, a speaker

@@ -144,3 +144,18 @@ def test_a_window_between_two_slides_is_silent_as_the_whole_render_is_there() ->
         assert np.array_equal(out[keep] == 0, same[keep] == 0)
     middle = window_plan(plan, windows[1]).layers[0]  # 2.2 .. 6.4 s: between the slides
     assert [(e.kind, e.duration_s) for e in middle.events] == [("scrape", 0.0)]
+
+
+def test_thunder_from_a_flash_long_before_a_window_still_sounds_in_it() -> None:
+    # Heard 2.04 s after its flash and rolling on for seconds: a flash 6 s before a
+    # window's start sounds well into it, beyond the usual 5 s pre-roll.
+    thunder = Layer(id="thunder", sound="thunder/rumble", seed=4, spatial=False,
+                    events=[LayerEvent(t_s=2.0, strength=1.0)])
+    plan = SoundPlan(duration_s=14.0, layers=[thunder], environment=Environment(indoor=False))
+    sources = {"procedural": ProceduralEngine()}
+    whole = SoundtrackRenderer(sources)(plan)
+    blocks = list(WindowedRenderer(sources, window_s=8.0)(plan, stems=True))
+    stem = np.concatenate([b.stems["thunder"] for b in blocks])
+    part = slice(8 * SR, 10 * SR)  # the second window's first 2 s: the rumble's tail
+    assert np.sqrt(np.mean(whole.stems["thunder"][part] ** 2)) > 1e-4
+    assert _db(stem[part] - whole.stems["thunder"][part], whole.stems["thunder"][part]) < -30

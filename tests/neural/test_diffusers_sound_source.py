@@ -56,6 +56,17 @@ def test_oneshots_land_on_events(tiny_models: dict[str, Path], tmp_path: Path,
     assert peaks[0] > peaks[2]  # strength 1.0 vs 0.6, jitter only +-1.5 dB
 
 
+def test_thunder_one_shots_are_heard_after_their_travel_time(tiny_models: dict[str, Path],
+                                                             tmp_path: Path) -> None:
+    src = DiffusersSoundSource.from_pretrained(tiny_models["audioldm2"], steps=2,
+                                               cache_dir=tmp_path / "cache")
+    sr = 16_000
+    layer = Layer(id="t", sound="thunder/rumble", seed=1, events=[LayerEvent(0.2, 1.0)],
+                  params={"distance_m": 343.0})
+    y = src(layer, duration_s=2.5, sample_rate=sr)
+    assert _onsets(y, sr)[0] == pytest.approx(1.2, abs=0.010)  # 343 m: one second late
+
+
 def test_cache_and_seeds(tiny_models: dict[str, Path], tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     src = AudioLDM2SoundSource.from_pretrained(tiny_models["audioldm2"], steps=2,
