@@ -108,12 +108,9 @@ def track_starts_stops(track: Track, *, width: float, height: float,
     return events
 
 
-def track_glides(track: Track, impacts: list[RawEvent], *, width: float,
-                 min_duration_s: float = 0.4, min_speed: float = 0.03,
-                 max_wobble: float = 0.1, min_wobble_px: float = 0.75,
-                 min_still_px: float = 1.5, min_rest_s: float = 0.2,
-                 ref_speed: float = 0.3) -> list[RawEvent]:
-    """Stretches where ``track``'s object slides or rolls along a surface: ``contact``
+@dataclass(frozen=True)
+class GlideFinder:
+    """Stretches where a track's object slides or rolls along a surface: ``contact``
     events, each starting where the stretch starts and lasting ``duration_s``.
 
     The track (camera removed) is cut at its own impacts. In each piece the glide is the
@@ -129,49 +126,76 @@ def track_glides(track: Track, impacts: list[RawEvent], *, width: float,
     too small to find starts at its first frame. Strength grows with speed
     (``ref_speed`` widths a second gives ~0.63).
     """
-    t = np.asarray(track.t_s, dtype=np.float64)
-    if t.size < 5:
-        return []
-    x = np.asarray(track.x, dtype=np.float64) - np.asarray(track.cam_x)
-    y = np.asarray(track.y, dtype=np.float64) - np.asarray(track.cam_y)
-    cuts = sorted(e.t_s for e in impacts if e.track_id == track.id)
-    edges = [float(t[0]), *[c for c in cuts if t[0] < c < t[-1]], float(t[-1])]
-    glides: list[RawEvent] = []
-    for start, end in pairwise(edges):
-        k = np.flatnonzero((t > start) & (t < end) if start > t[0] else (t >= start) & (t < end))
-        if end == edges[-1]:
-            k = np.append(k, t.size - 1)
-        if k.size < 5 or end - start < min_duration_s:
-            continue
+
+    min_duration_s: float = 0.4
+    min_speed: float = 0.03
+    max_wobble: float = 0.1
+    min_wobble_px: float = 0.75
+    min_still_px: float = 1.5
+    min_rest_s: float = 0.2
+    ref_speed: float = 0.3
+
+    def __call__(self, track: Track, impacts: list[RawEvent], *,
+                 width: float) -> list[RawEvent]:
+        """The glides of ``track``, cut at those of ``impacts`` that are its own."""
+        t = np.asarray(track.t_s, dtype=np.float64)
+        if t.size < 5:
+            return []
+        x = np.asarray(track.x, dtype=np.float64) - np.asarray(track.cam_x)
+        y = np.asarray(track.y, dtype=np.float64) - np.asarray(track.cam_y)
+        cuts = sorted(e.t_s for e in impacts if e.track_id == track.id)
+        edges = [float(t[0]), *[c for c in cuts if t[0] < c < t[-1]], float(t[-1])]
+        glides = []
+        for start, end in pairwise(edges):
+            inside = (t > start) & (t < end) if start > t[0] else (t >= start) & (t < end)
+            k = np.flatnonzero(inside | (t == end) if end == edges[-1] else inside)
+            if k.size >= 5 and end - start >= self.min_duration_s:
+                glide = self._glide(track, t, x, y, k, start, end, width)
+                if glide is not None:
+                    glides.append(glide)
+        return glides
+
+    def _glide(self, track: Track, t: np.ndarray, x: np.ndarray, y: np.ndarray,
+               k: np.ndarray, start: float, end: float, width: float) -> RawEvent | None:
+        """The glide of one piece (samples ``k``, from ``start`` to ``end``), if any."""
         size = float(np.median(np.asarray(track.h)[k]))
-        flat = _straight_suffixes(t[k], y[k]) <= max(min_wobble_px, max_wobble * size)
+        flat = _straight_suffixes(t[k], y[k]) <= max(self.min_wobble_px, self.max_wobble * size)
         # The longest flat end part that is long enough (the first such start).
-        long_enough = (end - t[k]) >= min_duration_s
-        first = np.flatnonzero(flat & long_enough)
+        first = np.flatnonzero(flat & ((end - t[k]) >= self.min_duration_s))
         if first.size == 0:
-            continue
+            return None
         k = k[int(first[0]):]
         begin = start if k[0] == 0 or t[k[0] - 1] < start else float(t[k[0]])
-        # An object at rest before it slides, or after, glides only while it moves: from
-        # the last frame near where it rested to the first near where it comes to rest.
-        still = max(min_still_px, 0.1 * size)
-        first_xy, last_xy = _resting(x[k[:3]], y[k[:3]]), _resting(x[k[-3:]], y[k[-3:]])
-        near = np.flatnonzero(np.hypot(x[k] - first_xy[0], y[k] - first_xy[1]) <= still)
-        if near.size and t[k[near[-1]]] - t[k[0]] >= min_rest_s:
+        k, begin, stop, moved = self._moving(t, x, y, k, begin, end, size)
+        if stop - begin < self.min_duration_s or moved < self.min_speed * width * (
+                stop - begin):
+            return None
+        speed = moved / (stop - begin)
+        return RawEvent(t_s=begin, kind="contact", x=float(track.x[k[0]]),
+                        y=float(track.y[k[0]]), track_id=track.id, duration_s=stop - begin,
+                        strength=float(1 - np.exp(-speed / (self.ref_speed * width))))
+
+    def _moving(self, t: np.ndarray, x: np.ndarray, y: np.ndarray, k: np.ndarray,
+                begin: float, end: float, size: float
+                ) -> tuple[np.ndarray, float, float, float]:
+        """The part of samples ``k`` where the object moves: from the last one near where
+        it rested before to the first near where it comes to rest; with its start and
+        stop times and how far it got (from rest to rest: a tracker's jitter adds path)."""
+        still = max(self.min_still_px, 0.1 * size)
+        set_off, got_to = _resting(x[k[:3]], y[k[:3]]), _resting(x[k[-3:]], y[k[-3:]])
+        near = np.flatnonzero(np.hypot(x[k] - set_off[0], y[k] - set_off[1]) <= still)
+        if near.size and t[k[near[-1]]] - t[k[0]] >= self.min_rest_s:
             k = k[near[-1]:]
             begin = float(t[k[0]])
-        near = np.flatnonzero(np.hypot(x[k] - last_xy[0], y[k] - last_xy[1]) <= still)
-        stop = float(t[k[near[0]]]) if near.size and end - t[k[near[0]]] >= min_rest_s else end
-        # Speed from where it set off to where it got to: a tracker's jitter adds path.
-        moved = float(np.hypot(last_xy[0] - first_xy[0], last_xy[1] - first_xy[1]))
-        if stop - begin < min_duration_s or moved < min_speed * width * (stop - begin):
-            continue
-        speed = moved / (stop - begin)
-        glides.append(RawEvent(t_s=begin, kind="contact", x=float(track.x[k[0]]),
-                               y=float(track.y[k[0]]), track_id=track.id,
-                               strength=float(1 - np.exp(-speed / (ref_speed * width))),
-                               duration_s=stop - begin))
-    return glides
+        near = np.flatnonzero(np.hypot(x[k] - got_to[0], y[k] - got_to[1]) <= still)
+        rests = near.size and end - t[k[near[0]]] >= self.min_rest_s
+        stop = float(t[k[near[0]]]) if rests else end
+        return k, begin, stop, float(np.hypot(got_to[0] - set_off[0], got_to[1] - set_off[1]))
+
+
+def track_glides(track: Track, impacts: list[RawEvent], *, width: float) -> list[RawEvent]:
+    """:class:`GlideFinder`'s glides of ``track`` with its default settings."""
+    return GlideFinder()(track, impacts, width=width)
 
 
 def _resting(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
