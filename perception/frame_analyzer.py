@@ -246,9 +246,9 @@ class FrameAnalyzer:
         return slot
 
     def _blend_test(self) -> None:
-        """Whether the frame ``m`` back is a blend of the frames ``m`` before and after it
-        (a dissolve's frame) or the same picture between two lights
-        (:func:`gradual_change`, camera-aligned), recorded in the signals."""
+        """Record in the signals whether the frame ``m`` back is a blend of the frames
+        ``m`` before and after it (a dissolve's frame) or the same picture between two
+        lights (:func:`gradual_change`, on camera-aligned frames)."""
         m = self.blend_reach
         if m < 1 or len(self._recent) < 2 * m + 1:
             return

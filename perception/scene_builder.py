@@ -2,7 +2,8 @@
 
 One object per sounding noun of the prompt: a flash-type noun (a rifle) takes the
 flashes, impact-type nouns share the impacts (drum parts by height in the picture,
-others by the nearest track), a continuous noun (a car) takes the largest moving track.
+others by the nearest track), a continuous noun (a car) takes the largest moving track,
+a noun that slides or rolls the track that glides longest (its slides or rolls as events).
 With no prompt match every active track becomes a generic impacting object.
 """
 
