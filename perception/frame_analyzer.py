@@ -22,6 +22,7 @@ from perception.tracking import Blob, BlobTracker, find_blobs
 from perception.transitions import gradual_change, is_relit
 
 GRID = (8, 8)  # motion-field cells (rows, columns)
+BLACK_GREY = 10.0  # a frame darker than this on average is black (a fade passes it)
 
 
 @dataclass
@@ -76,6 +77,8 @@ class MotionSignals:
     relit: list[float] = field(default_factory=list)
     # Frames between the frames a little before and after in light (a light coming on).
     relights: list[float] = field(default_factory=list)
+    # Black frames (a fade through black passes them).
+    dark: list[float] = field(default_factory=list)
 
 
 class FrameAnalyzer:
@@ -126,8 +129,13 @@ class FrameAnalyzer:
         # The camera pass's state (:meth:`measure`): the last frame and a few before it.
         self._measured: _Slot | None = None
         self._recent: deque[_Slot] = deque(maxlen=max(2, background_gap))
-        # Frames between the three of a dissolve test (:meth:`_blend_test`).
-        self.blend_reach = (max(2, background_gap) - 1) // 2
+        # Frames between the three of a dissolve test (:meth:`_blend_test`): a few hundredths
+        # of a second for a quick dissolve, a quarter of one for a slow one (which changes
+        # too little between nearer frames); the frames the slower test spans.
+        short = (max(2, background_gap) - 1) // 2
+        self._blend_reaches = (short, max(short + 1, round(1.25 * background_gap)))
+        self.blend_reach = self._blend_reaches[-1]
+        self._blend_frames: deque[_Slot] = deque(maxlen=2 * self.blend_reach + 1)
         self._kernel = np.ones((7, 7), np.uint8)
         # The last cut: the frame before it, its first frame and the frames measured by
         # then; a picture that comes back within ``max_flash_frames`` was a flash.
@@ -216,6 +224,7 @@ class FrameAnalyzer:
             slot.cam = (prev.cam[0] + step.dx, prev.cam[1] + step.dy)
             if step.cut:
                 self._recent.clear()
+                self._blend_frames.clear()
             elif len(self._recent) == self._recent.maxlen:
                 slot.cam = self._long_baseline(self._recent[0], gray, slot.cam, 1.0,
                                                ahead.baseline if ahead is not None else None)
@@ -242,17 +251,21 @@ class FrameAnalyzer:
                 sig.cuts.append(t_s)
         self._measured = slot
         self._recent.append(slot)
-        self._blend_test()
+        self._blend_frames.append(slot)
+        for m in self._blend_reaches:
+            self._blend_test(m)
+        if cv2.mean(small)[0] < BLACK_GREY:
+            sig.dark.append(t_s)
         return slot
 
-    def _blend_test(self) -> None:
+    def _blend_test(self, m: int) -> None:
         """Record in the signals whether the frame ``m`` back is a blend of the frames
         ``m`` before and after it (a dissolve's frame) or the same picture between two
         lights (:func:`gradual_change`, on camera-aligned frames)."""
-        m = self.blend_reach
-        if m < 1 or len(self._recent) < 2 * m + 1:
+        frames = self._blend_frames
+        if m < 1 or len(frames) < 2 * m + 1:
             return
-        before, middle, after = self._recent[-2 * m - 1], self._recent[-m - 1], self._recent[-1]
+        before, middle, after = frames[-2 * m - 1], frames[-m - 1], frames[-1]
         scale = after.gray.shape[1] / after.small.shape[1]
 
         def aligned(slot: _Slot) -> np.ndarray:

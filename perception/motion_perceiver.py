@@ -153,7 +153,7 @@ class MotionPerceiver(Perceiver):
         changes = find_transitions(signals.times, signals.cuts, signals.blends,
                                    reach=analyzer.blend_reach * frame_s,
                                    relit_times=signals.relit,
-                                   relight_times=signals.relights)
+                                   relight_times=signals.relights, dark_times=signals.dark)
         cuts = shot_changes(signals.cuts, changes, signals.relit)
         impacts = self._impacts(tracks, signals)
         flashes = self._flashes(signals)
@@ -178,7 +178,7 @@ class MotionPerceiver(Perceiver):
         if gradual:
             notes.append(f"{gradual} gradual shot change{'s' * (gradual > 1)} (a dissolve "
                          "or a fade): one cut each, no events during them")
-        if len(changes) > gradual or signals.relit:
+        if len(changes) > gradual or any(not during(changes, t) for t in signals.relit):
             notes.append("the light changed (the same picture relit): no cut, no events "
                          "while it changed")
         events.sort(key=lambda e: (e.t_s, e.kind))

@@ -87,22 +87,31 @@ def _moved(a: np.ndarray, c: np.ndarray, min_change: float) -> bool:
 
 def _new_picture(a: np.ndarray, c: np.ndarray) -> tuple[float, float]:
     """``(new, pattern)``: the mean absolute part of ``c`` that no gain and offset of
-    ``a`` explains, and the mean absolute change of the pattern (mean brightness aside)."""
-    mean_a, std_a = (float(v[0, 0]) for v in cv2.meanStdDev(a))
-    mean_c = float(cv2.mean(c)[0])
-    gain = float(cv2.mean(cv2.multiply(a - mean_a, c - mean_c))[0]) / max(std_a ** 2, 1e-6)
+    ``a`` explains, and the mean absolute change of the pattern (mean brightness aside).
+
+    Only pixels that neither frame clips count: a light coming on saturates the
+    highlights, which then say nothing of how the rest brightened.
+    """
+    mask = cv2.inRange(a, 6, 249) & cv2.inRange(c, 6, 249)
+    if cv2.countNonZero(mask) < 0.1 * mask.size:
+        mask = None  # (almost) all clipped: use every pixel
+    mean_a, std_a = (float(v[0, 0]) for v in cv2.meanStdDev(a, mask=mask))
+    mean_c = float(cv2.mean(c, mask=mask)[0])
+    gain = float(cv2.mean(cv2.multiply(a - mean_a, c - mean_c), mask=mask)[0]) / max(
+        std_a ** 2, 1e-6)
     lit = cv2.addWeighted(a, gain, a, 0.0, mean_c - gain * mean_a)
-    new = float(cv2.mean(cv2.absdiff(c, lit))[0])
-    return new, float(cv2.mean(cv2.absdiff(c - mean_c, a - mean_a))[0])
+    new = float(cv2.mean(cv2.absdiff(c, lit), mask=mask)[0])
+    return new, float(cv2.mean(cv2.absdiff(c - mean_c, a - mean_a), mask=mask)[0])
 
 
 def find_transitions(times: list[float], cut_times: list[float], blend_times: list[float],
                      *, reach: float, relit_times: list[float] | None = None,
                      relight_times: list[float] | None = None,
+                     dark_times: list[float] | None = None,
                      min_blends: int = 2) -> list[Transition]:
     """Transitions from cut flags on consecutive frames (a fade, or a light changing) and
-    from runs of at least ``min_blends`` consecutive blend frames (a dissolve) or relight
-    frames (a light changing gradually: no new shot).
+    from runs of at least ``min_blends`` consecutive frames flagged as blends or relights
+    (a dissolve, or a light changing gradually: a new shot when blends are the most).
 
     Args:
         times: every analysed frame's time, in order.
@@ -114,21 +123,49 @@ def find_transitions(times: list[float], cut_times: list[float], blend_times: li
         relit_times: cut frames that are the frame before under other light
             (:func:`is_relit`).
         relight_times: middle frames :func:`gradual_change` found relit.
+        dark_times: black frames: a run of them between pictures is a fade through
+            black (the new shot counts from its middle). A fade out to black and in again
+            is no linear blend (it dips), nor, when slow, a cut on any frame.
+
+    Transitions that overlap are one: a new shot if any part says so, cut where the
+    picture was black, else where the first part says.
     """
     index = {t: k for k, t in enumerate(times)}
     relit = {index[t] for t in relit_times or [] if t in index}
     found: list[Transition] = []
-    for run in _runs(sorted(index[t] for t in cut_times if t in index)):
+    for run in _runs(sorted({index[t] for t in cut_times if t in index})):
         if len(run) >= 2:  # the picture already fades a little before its first cut flag
             found.append(Transition(times[run[0]] - reach, times[run[-1]] + reach,
                                     times[run[len(run) // 2]],
                                     new_shot=not relit.issuperset(run)))
-    for flagged, new_shot in ((blend_times, True), (relight_times or [], False)):
-        for run in _runs(sorted(index[t] for t in flagged if t in index)):
-            if len(run) >= min_blends:
-                start, end = times[run[0]] - reach, times[run[-1]] + reach
-                found.append(Transition(start, end, times[run[len(run) // 2]], new_shot))
-    return sorted(found, key=lambda tr: tr.start_s)
+    # Blends and relights in one run are one change: a new shot if blends are the most.
+    blends = {index[t] for t in blend_times if t in index}
+    relights = {index[t] for t in relight_times or [] if t in index}
+    for run in _runs(sorted(blends | relights)):
+        if len(run) >= min_blends:
+            start, end = times[run[0]] - reach, times[run[-1]] + reach
+            new_shot = len(blends.intersection(run)) > len(relights.intersection(run))
+            found.append(Transition(start, end, times[run[len(run) // 2]], new_shot))
+    blacks = []
+    for run in _runs(sorted({index[t] for t in dark_times or [] if t in index})):
+        if run[0] > 0 and run[-1] < len(times) - 1:  # pictures before and after it
+            blacks.append(Transition(times[run[0]] - reach, times[run[-1]] + reach,
+                                     times[run[len(run) // 2]]))
+    return _merged(sorted(found + blacks, key=lambda tr: tr.start_s), blacks)
+
+
+def _merged(transitions: list[Transition], blacks: list[Transition]) -> list[Transition]:
+    """Overlapping transitions (sorted by start) joined into one."""
+    out: list[Transition] = []
+    for tr in transitions:
+        if out and tr.start_s <= out[-1].end_s:
+            last = out[-1]
+            cut = tr.cut_s if tr in blacks and last not in blacks else last.cut_s
+            out[-1] = Transition(last.start_s, max(last.end_s, tr.end_s), cut,
+                                 last.new_shot or tr.new_shot)
+        else:
+            out.append(tr)
+    return out
 
 
 def _runs(frames: list[int]) -> list[list[int]]:

@@ -71,3 +71,16 @@ def test_flags_all_relit_are_no_new_shot_and_no_cut() -> None:
     assert found == [Transition(times[20] - 0.08, times[23] + 0.08, times[22], False)]
     assert shot_changes(flagged, found, flagged) == []
     assert shot_changes([times[30]], [], [times[30]]) == []  # one relit cut: no cut
+
+
+def test_black_frames_between_pictures_are_a_fade_and_win_the_cut() -> None:
+    times = [k / 25 for k in range(100)]
+    dark = times[48:53]  # black around 2.0 s
+    fade_cuts = times[44:47] + times[54:56]  # quick steps either side of the black
+    found = find_transitions(times, fade_cuts, [], reach=0.24, dark_times=dark)
+    assert len(found) == 1 and found[0].new_shot
+    assert found[0].cut_s == times[50]  # the black frames' middle, not the steps'
+    assert found[0].start_s == pytest.approx(times[44] - 0.24)
+    # A clip that opens or closes in black is no transition.
+    assert find_transitions(times, [], [], reach=0.24, dark_times=times[:10]) == []
+    assert find_transitions(times, [], [], reach=0.24, dark_times=times[90:]) == []
