@@ -88,7 +88,10 @@ def _watch_parent(parent_pid: int) -> None:
 
     while os.getppid() == parent_pid:
         time.sleep(0.5)
-    os.kill(os.getpid(), signal.SIGTERM)
+    # To the main thread itself: a process-wide signal may land on this thread, and the
+    # main thread, blocked reading the next task from a queue its sibling workers keep
+    # open, would never run the handler; sent to it, the read is interrupted (EINTR).
+    signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGTERM)
 
 
 def _run_local_task(task: DubTask) -> TaskResult:
