@@ -1,10 +1,12 @@
 """Gradual shot transitions: dissolves and fades, which frame-to-frame cut tests miss or
 take for a cut on every frame.
 
-A dissolve blends one shot into the next over a few tenths of a second: each frame changes
-a little, everywhere, so no single step looks like a cut, while the motion analysis sees
-the whole picture creep (false impacts). A fade through black steps the histogram so far
-each frame that every frame looks like a cut. Both are one shot change.
+A dissolve blends one shot into the next over a fraction of a second or a few seconds:
+each frame changes a little, everywhere, so no single step looks like a cut, while the
+motion analysis sees the whole picture creep (false impacts). A quick fade through black
+steps the histogram so far each frame that every frame looks like a cut; a slow one passes
+black frames. Each is one shot change. A light coming on changes the whole picture too,
+but it is the same shot: no cut, and no events while it changes.
 """
 
 from __future__ import annotations
