@@ -19,10 +19,9 @@ from perception.camera_motion import CameraMotionEstimator, CameraStep, shift_im
 from perception.foreground import ForegroundFinder, ShotFrame
 from perception.motion_onsets import diff_cells
 from perception.tracking import Blob, BlobTracker, find_blobs
-from perception.transitions import gradual_change, is_relit
+from perception.transitions import BLACK_GREY, blend_reaches, gradual_change, is_relit
 
 GRID = (8, 8)  # motion-field cells (rows, columns)
-BLACK_GREY = 10.0  # a frame darker than this on average is black (a fade passes it)
 
 
 @dataclass
@@ -129,11 +128,9 @@ class FrameAnalyzer:
         # The camera pass's state (:meth:`measure`): the last frame and a few before it.
         self._measured: _Slot | None = None
         self._recent: deque[_Slot] = deque(maxlen=max(2, background_gap))
-        # Frames between the three of a dissolve test (:meth:`_blend_test`): a few hundredths
-        # of a second for a quick dissolve, a quarter of one for a slow one (which changes
-        # too little between nearer frames); the frames the slower test spans.
-        short = (max(2, background_gap) - 1) // 2
-        self._blend_reaches = (short, max(short + 1, round(1.25 * background_gap)))
+        # Frames between the three of a dissolve test (:meth:`_blend_test`, quick and slow
+        # dissolves); the frames the slower test spans.
+        self._blend_reaches = blend_reaches(background_gap)
         self.blend_reach = self._blend_reaches[-1]
         self._blend_frames: deque[_Slot] = deque(maxlen=2 * self.blend_reach + 1)
         self._kernel = np.ones((7, 7), np.uint8)

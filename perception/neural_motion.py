@@ -4,6 +4,8 @@ brightness jump = flash). Self-contained and deterministic."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from perception.neural_tracks import Track
@@ -16,14 +18,17 @@ def background(gray: list[np.ndarray]) -> np.ndarray:
     return np.median(np.stack([gray[i] for i in idx]), axis=0).astype(np.float32)
 
 
-def centroids(gray: list[np.ndarray], times: list[float], track: Track, bg: np.ndarray,
-              *, thresh: float = 25.0, grow: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+def centroids(gray: list[np.ndarray], times: list[float], track: Track,
+              bg: np.ndarray | Sequence[np.ndarray], *, thresh: float = 25.0,
+              grow: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
     """Per frame: the foreground centroid (normalised x, y; NaN when nothing moves) inside
-    the track's box grown by ``grow``, and the foreground fraction there."""
-    h, w = bg.shape
+    the track's box grown by ``grow``, and the foreground fraction there. ``bg`` is one
+    background, or one per frame (each shot of a clip with cuts has its own)."""
+    backgrounds = [bg] * len(gray) if isinstance(bg, np.ndarray) else list(bg)
+    h, w = backgrounds[0].shape
     cents = np.full((len(gray), 2), np.nan)
     amount = np.zeros(len(gray))
-    for i, (img, t) in enumerate(zip(gray, times, strict=True)):
+    for i, (img, t, bg) in enumerate(zip(gray, times, backgrounds, strict=True)):
         x0, y0, x1, y1 = track.box_at(t)
         gx, gy = grow * (x1 - x0), grow * (y1 - y0)
         c0, c1 = int(max(0, (x0 - gx) * w)), int(min(w, np.ceil((x1 + gx) * w)))

@@ -11,16 +11,26 @@ but it is the same shot: no cut, and no events while it changes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from perception.camera_motion import shift_image
+from perception.camera_motion import CameraMotionEstimator, shift_image
 
 # Mean grey levels that no gain and offset explains between two frames of one still,
 # relit picture: compression and sensor noise (0.7-0.8 on a test clip; a dissolve leaves 4-7).
 NOISE_GREY = 2.0
+BLACK_GREY = 10.0  # a frame darker than this on average is black (a fade passes it)
+
+
+def blend_reaches(background_gap: int) -> tuple[int, int]:
+    """Frames between the three of the dissolve tests for frames ``background_gap`` apart
+    in ~0.2 s: a few hundredths of a second for a quick dissolve, a quarter of one for a
+    slow one (which changes too little between nearer frames)."""
+    short = (max(2, background_gap) - 1) // 2
+    return short, max(short + 1, round(1.25 * background_gap))
 
 
 @dataclass(frozen=True)
@@ -193,3 +203,39 @@ def shot_changes(cut_times: list[float], transitions: list[Transition],
 def during(transitions: list[Transition], t_s: float, *, margin: float = 0.0) -> bool:
     """Whether ``t_s`` falls within a transition (widened by ``margin`` on each side)."""
     return any(tr.start_s - margin <= t_s <= tr.end_s + margin for tr in transitions)
+
+
+def shot_boundaries(frames: Sequence[np.ndarray], times: Sequence[float], *, rate: float,
+                    camera: CameraMotionEstimator | None = None
+                    ) -> tuple[list[float], list[Transition]]:
+    """The cuts and gradual transitions of grey uint8 frames (at ``rate`` a second), for
+    an analysis that keeps no camera pass of its own (the zero-shot perceiver): cut flags
+    from :class:`CameraMotionEstimator`, the blend tests on frames as they are.
+
+    Returns:
+        The clip's cuts (:func:`shot_changes`) and its transitions.
+    """
+    camera = camera or CameraMotionEstimator()
+    smalls = [camera.shrink(frame) for frame in frames]
+    hists = [camera.histogram(small) for small in smalls]
+    cuts, relit = [], []
+    for k in range(1, len(smalls)):
+        scale = frames[k].shape[1] / smalls[k].shape[1]
+        step = camera.step(camera.flow(smalls[k - 1], smalls[k]), scale, hists[k - 1],
+                           hists[k], smalls[k - 1], smalls[k])
+        if step.cut:
+            cuts.append(float(times[k]))
+            if is_relit(smalls[k - 1], smalls[k]):
+                relit.append(float(times[k]))
+    blends, relights = [], []
+    reaches = blend_reaches(max(2, round(0.2 * rate)))
+    for m in reaches:
+        for k in range(2 * m, len(smalls)):
+            kind = gradual_change(smalls[k - 2 * m], smalls[k - m], smalls[k])
+            if kind is not None:
+                (blends if kind == "blend" else relights).append(float(times[k - m]))
+    dark = [float(t) for t, small in zip(times, smalls, strict=True)
+            if cv2.mean(small)[0] < BLACK_GREY]
+    found = find_transitions(list(times), cuts, blends, reach=reaches[-1] / rate,
+                             relit_times=relit, relight_times=relights, dark_times=dark)
+    return shot_changes(cuts, found, relit), found

@@ -14,6 +14,7 @@ from perception.neural_motion import background, centroids, flashes, object_even
 from perception.neural_tracks import Detection, Track, link_tracks, nms
 from perception.neural_vocabulary import MATERIALS, PLACES, detector_queries
 from perception.rhythm import put_on_beat
+from perception.transitions import during, shot_boundaries
 from pipeline.errors import UsageError
 from pipeline.model_loading import (
     free_accelerator_memory,
@@ -22,7 +23,15 @@ from pipeline.model_loading import (
     resolve_dtype,
 )
 from pipeline.progress import Progress, no_progress
-from pipeline.records import Environment, Frame, SceneAnalysis, SceneObject, TrackPoint, Video
+from pipeline.records import (
+    Environment,
+    Frame,
+    SceneAnalysis,
+    SceneObject,
+    TrackPoint,
+    Video,
+    VisualEvent,
+)
 
 # What still works without this model, for the one-line error.
 FALLBACK_HINT = "the default perceiver (`--perception motion`) works without weights"
@@ -214,18 +223,32 @@ class ZeroShotPerceiver(Perceiver):
         objects = self._objects(tracks, keys)
         environment = self._environment(keys)
         progress(3, 4, "motion events")
-        events = []
-        if len(gray) >= 3:
-            bg = background(gray)
-            for obj, track in zip(objects, tracks, strict=True):
-                cents, amount = centroids(gray, times, track, bg)
-                events.extend(object_events(cents, amount, times, obj.id))
-            events.extend(flashes(gray, times))
-        events.sort(key=lambda e: (e.t_s, e.kind, e.object_id or ""))
+        events: list[VisualEvent] = []
         notes = [f"zeroshot: {len(keys)} key frames, {len(queries)} queries"]
+        cuts: list[float] = []
+        if len(gray) >= 3:
+            # Each shot its own background; no motion event while one shot dissolves or
+            # fades into the next (the whole picture changes), one cut for each change.
+            rate = 1.0 / max(float(np.median(np.diff(times))), 1e-3)
+            cuts, changes = shot_boundaries([g.astype(np.uint8) for g in gray], times,
+                                            rate=rate)
+            shot = np.searchsorted(np.asarray(cuts), np.asarray(times), side="right")
+            backgrounds = {s: background([g for g, k in zip(gray, shot, strict=True) if k == s])
+                           for s in set(shot.tolist())}
+            per_frame = [backgrounds[k] for k in shot.tolist()]
+            for obj, track in zip(objects, tracks, strict=True):
+                cents, amount = centroids(gray, times, track, per_frame)
+                events.extend(e for e in object_events(cents, amount, times, obj.id)
+                              if not during(changes, e.t_s, margin=1.0 / rate))
+            events.extend(flashes(gray, times))
+            events.extend(VisualEvent(t_s=t, kind="cut", strength=1.0) for t in cuts)
+            if changes:
+                notes.append(f"{len(changes)} gradual change(s) of the whole picture "
+                             "(dissolve, fade, light): no motion events during them")
+        events.sort(key=lambda e: (e.t_s, e.kind, e.object_id or ""))
         if len(times) >= 2:
             events, objects, beat_notes = put_on_beat(
-                events, objects, frame_s=float(np.median(np.diff(times))))
+                events, objects, frame_s=float(np.median(np.diff(times))), cuts=cuts)
             notes += beat_notes
         progress(4, 4, "done")
         return SceneAnalysis(duration_s=duration, objects=objects, events=events,

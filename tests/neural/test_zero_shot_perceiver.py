@@ -69,3 +69,43 @@ def test_motion_inside_a_box_finds_the_bounce() -> None:
     impacts = [e.t_s for e in object_events(cents, amount, times, "obj0") if e.kind == "impact"]
     assert impacts and all(min(abs(t - 1.0), abs(t - 2.0)) <= 1 / FPS for t in impacts)
     assert any(abs(t - 1.0) <= 1 / FPS for t in impacts)
+
+
+def _two_shot_video(kind: str) -> tuple[Video, float, float]:
+    """A ball bouncing over one backdrop, then another: cut at 1.0 s, or dissolved from
+    0.8 to 1.4 s."""
+    from tests.perception.synth import background as backdrop
+
+    first = cv2.resize(backdrop(11), (256, 144), interpolation=cv2.INTER_AREA)
+    second = (255 - cv2.resize(backdrop(12), (256, 144), interpolation=cv2.INTER_AREA))
+    start, end = (1.0, 1.0) if kind == "cut" else (0.8, 1.4)
+
+    def reader(width: int, max_fps: float | None) -> Iterator[Frame]:
+        for i in range(N):
+            t = i / FPS
+            mix = float(np.clip((t - start) / max(end - start, 1e-9), 0, 1))
+            if kind == "cut":
+                mix = float(t >= start)
+            img = (first * (1 - mix) + second * mix).round().astype(np.uint8)
+            cv2.circle(img, (128, int(_ball_y(t))), 12, (230, 200, 50), -1)
+            yield Frame(i, t, img)
+
+    video = Video(path="synthetic", width=256, height=144, duration_s=N / FPS, fps_num=FPS,
+                  fps_den=1, frame_count=N, frame_reader=reader)
+    return video, start, end
+
+
+def test_a_cut_or_a_dissolve_is_one_cut_and_no_motion_events_during_it(
+        tiny_models: dict[str, Path]) -> None:
+    perceiver = ZeroShotPerceiver.from_pretrained(
+        tiny_models["owlv2"], clip=tiny_models["clip"], depth=tiny_models["depth"],
+        threshold=0.0)
+    for kind in ("cut", "dissolve"):
+        video, start, end = _two_shot_video(kind)
+        scene = perceiver(video, prompt="a rubber ball bounces on the floor")
+        cuts = [e.t_s for e in scene.events if e.kind == "cut"]
+        assert len(cuts) == 1 and abs(cuts[0] - (start + end) / 2) <= 1 / FPS, (kind, cuts)
+        if kind == "dissolve":
+            assert not [e for e in scene.events if e.kind != "cut"
+                        and start - 1 / FPS <= e.t_s <= end + 1 / FPS]
+    perceiver.release()
