@@ -123,7 +123,7 @@ class EnvironmentEstimator:
             if not self._decisive([x for x in self._samples if start <= x.t_s < end]):
                 env, notes = whole, whole_notes  # unclear: the clip's place goes on
             spans.append((start if spans else 0.0, end, env, notes))
-        spans = _merge_spans(spans)
+        spans = join_same_places(spans)
         if len(spans) < 2:
             return whole, [], whole_notes
         longest = max(spans, key=lambda sp: sp[1] - sp[0])
@@ -151,9 +151,10 @@ def _medians(samples: list[_Sample]) -> tuple[float, float, float]:
             float(np.median([x.green for x in samples])))
 
 
-def _merge_spans(spans: list[tuple[float, float, Environment, list[str]]]
-                 ) -> list[tuple[float, float, Environment, list[str]]]:
-    """Neighbouring shots in the same place joined into one."""
+def join_same_places(spans: list[tuple[float, float, Environment, list[str]]]
+                     ) -> list[tuple[float, float, Environment, list[str]]]:
+    """Neighbouring shots ``(start, end, environment, notes)`` in the same place (setting
+    and ambience) joined into one."""
     merged = spans[:1]
     for start, end, env, notes in spans[1:]:
         if _same_place(merged[-1][2], env):

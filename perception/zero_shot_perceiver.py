@@ -4,17 +4,19 @@ monocular depth (Depth Anything), tracks across key frames, events from object m
 from __future__ import annotations
 
 import warnings
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
 from perception.base import Perceiver
+from perception.environment import join_same_places
 from perception.neural_motion import background, centroids, flashes, object_events
 from perception.neural_tracks import Detection, Track, link_tracks, nms
-from perception.neural_vocabulary import MATERIALS, PLACES, detector_queries
+from perception.neural_vocabulary import MATERIALS, PLACES, Place, detector_queries
 from perception.rhythm import put_on_beat
-from perception.transitions import during, shot_boundaries
+from perception.transitions import Transition, during, shot_boundaries
 from pipeline.errors import UsageError
 from pipeline.model_loading import (
     free_accelerator_memory,
@@ -28,6 +30,7 @@ from pipeline.records import (
     Frame,
     SceneAnalysis,
     SceneObject,
+    ShotSetting,
     TrackPoint,
     Video,
     VisualEvent,
@@ -219,19 +222,22 @@ class ZeroShotPerceiver(Perceiver):
         queries = detector_queries(prompt)
         progress(1, 4, "detecting objects")
         tracks = [t for t in link_tracks(self.detect(keys, queries)) if t.detections]
+        # The shots: cuts and gradual changes (dissolves, fades, a light coming on).
+        cuts: list[float] = []
+        changes: list[Transition] = []
+        rate = 1.0 / max(float(np.median(np.diff(times))), 1e-3) if len(times) > 1 else 1.0
+        if len(gray) >= 3:
+            cuts, changes = shot_boundaries([g.astype(np.uint8) for g in gray], times,
+                                            rate=rate)
         progress(2, 4, "materials and environment")
         objects = self._objects(tracks, keys)
-        environment = self._environment(keys)
+        environment, shots = self._environments(keys, cuts, duration)
         progress(3, 4, "motion events")
         events: list[VisualEvent] = []
         notes = [f"zeroshot: {len(keys)} key frames, {len(queries)} queries"]
-        cuts: list[float] = []
         if len(gray) >= 3:
             # Each shot its own background; no motion event while one shot dissolves or
             # fades into the next (the whole picture changes), one cut for each change.
-            rate = 1.0 / max(float(np.median(np.diff(times))), 1e-3)
-            cuts, changes = shot_boundaries([g.astype(np.uint8) for g in gray], times,
-                                            rate=rate)
             shot = np.searchsorted(np.asarray(cuts), np.asarray(times), side="right")
             backgrounds = {s: background([g for g, k in zip(gray, shot, strict=True) if k == s])
                            for s in set(shot.tolist())}
@@ -252,7 +258,7 @@ class ZeroShotPerceiver(Perceiver):
             notes += beat_notes
         progress(4, 4, "done")
         return SceneAnalysis(duration_s=duration, objects=objects, events=events,
-                             environment=environment, prompt=prompt, notes=notes)
+                             environment=environment, prompt=prompt, notes=notes, shots=shots)
 
     def _read(self, video: Video) -> tuple[list[np.ndarray], list[float], list[Frame]]:
         """One streaming pass: small grayscale frames for motion, RGB key frames for models."""
@@ -318,12 +324,36 @@ class ZeroShotPerceiver(Perceiver):
         ref = float(np.median(disparity)) - shift + 1e-6
         return float(np.clip(REFERENCE_DEPTH_M * ref / inside, 0.3, 50.0))
 
-    def _environment(self, keys: list[Frame]) -> Environment:
+    def _environments(self, keys: list[Frame], cuts: list[float], duration: float
+                      ) -> tuple[Environment, list[ShotSetting]]:
+        """The clip's environment from the middle key frame of each shot, and the shots'
+        own where a cut changes the place (the environment is then the longest shot's)."""
         if not self.clip:
-            return Environment()
-        frame = keys[len(keys) // 2].image
-        choice = PLACES[self.classify([frame], [p.label for p in PLACES], "a photo of a {}")[0]]
-        return Environment(indoor=choice.indoor, label=choice.label,
-                           room_size_m=choice.room_size_m, rt60_s=choice.rt60_s,
-                           brightness=float(np.mean(frame) / 255.0),
-                           ambience=list(choice.ambience))
+            return Environment(), []
+        bounds = [0.0, *sorted(c for c in cuts if 0.0 < c < duration), duration]
+        middles: list[tuple[float, float, Frame]] = []
+        for start, end in pairwise(bounds):
+            inside = [f for f in keys if start <= f.t_s < end]
+            if inside:
+                middles.append((start if middles else 0.0, end, inside[len(inside) // 2]))
+            elif middles:  # a shot too short for a key frame goes with the one before
+                middles[-1] = (middles[-1][0], end, middles[-1][2])
+        if not middles:
+            middles = [(0.0, duration, keys[len(keys) // 2])]
+        choices = self.classify([frame.image for _, _, frame in middles],
+                                [p.label for p in PLACES], "a photo of a {}")
+        spans = join_same_places([(start, end, _place_environment(PLACES[c], frame), [])
+                                  for (start, end, frame), c in zip(middles, choices,
+                                                                    strict=True)])
+        if len(spans) < 2:
+            return spans[0][2], []
+        longest = max(spans, key=lambda sp: sp[1] - sp[0])
+        return longest[2], [ShotSetting(start_s=a, end_s=b, environment=env)
+                             for a, b, env, _ in spans]
+
+
+def _place_environment(place: Place, frame: Frame) -> Environment:
+    """The environment of ``place`` (a :data:`PLACES` row) seen in ``frame``."""
+    return Environment(indoor=place.indoor, label=place.label, room_size_m=place.room_size_m,
+                       rt60_s=place.rt60_s, brightness=float(np.mean(frame.image) / 255.0),
+                       ambience=list(place.ambience))

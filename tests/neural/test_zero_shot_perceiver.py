@@ -109,3 +109,31 @@ def test_a_cut_or_a_dissolve_is_one_cut_and_no_motion_events_during_it(
             assert not [e for e in scene.events if e.kind != "cut"
                         and start - 1 / FPS <= e.t_s <= end + 1 / FPS]
     perceiver.release()
+
+
+def test_a_cut_to_another_place_gives_each_shot_its_place(tiny_models: dict[str, Path]) -> None:
+    class BrightIsOutdoors(ZeroShotPerceiver):
+        """CLIP stood in by brightness, so the two shots' places are known."""
+
+        def classify(self, images: list[np.ndarray], labels: list[str],
+                     template: str) -> list[int]:
+            if "kitchen" not in labels:  # materials: any
+                return [0] * len(images)
+            return [labels.index("street" if image.mean() > 128 else "kitchen")
+                    for image in images]
+
+    perceiver = BrightIsOutdoors.from_pretrained(
+        tiny_models["owlv2"], clip=tiny_models["clip"], depth=tiny_models["depth"],
+        threshold=0.0)
+    video, cut, _ = _two_shot_video("cut")  # a dark backdrop, then a bright one
+    scene = perceiver(video, prompt="a ball")
+    assert [(s.start_s, s.end_s, s.environment.label) for s in scene.shots] == [
+        (0.0, cut, "kitchen"), (cut, N / FPS, "street")]
+    assert scene.environment == scene.shots[0].environment  # the longest (here: a tie)
+    # Two shots in one place are one place: no shots listed.
+    same = BrightIsOutdoors.from_pretrained(
+        tiny_models["owlv2"], clip=tiny_models["clip"], depth=tiny_models["depth"],
+        threshold=0.0)
+    same.classify = lambda images, labels, template: [  # type: ignore[method-assign]
+        labels.index("park") if "park" in labels else 0] * len(images)
+    assert same(video, prompt="a ball").shots == []
