@@ -111,18 +111,12 @@ class EnvironmentEstimator:
         clip's; otherwise the environment is the longest shot's.
         """
         whole, whole_notes = self.estimate(vocab)
-        bounds = [0.0, *sorted(c for c in cuts if 0.0 < c < duration_s), duration_s]
-        times = self.times
         spans: list[tuple[float, float, Environment, list[str]]] = []
-        for start, end in pairwise(bounds):
-            if not any(start <= t < end for t in times):
-                if spans:
-                    spans[-1] = (spans[-1][0], end, spans[-1][2], spans[-1][3])
-                continue
+        for start, end in shot_spans(self.times, cuts, duration_s):
             env, notes = self.estimate(vocab, start_s=start, end_s=end)
             if not self._decisive([x for x in self._samples if start <= x.t_s < end]):
                 env, notes = whole, whole_notes  # unclear: the clip's place goes on
-            spans.append((start if spans else 0.0, end, env, notes))
+            spans.append((start, end, env, notes))
         spans = join_same_places(spans)
         if len(spans) < 2:
             return whole, [], whole_notes
@@ -149,6 +143,21 @@ def _medians(samples: list[_Sample]) -> tuple[float, float, float]:
     return (float(np.median([x.brightness for x in samples])),
             float(np.median([x.sky for x in samples])),
             float(np.median([x.green for x in samples])))
+
+
+def shot_spans(times: list[float], cuts: list[float], duration_s: float
+               ) -> list[tuple[float, float]]:
+    """The shots between ``cuts`` that hold a sampled frame (one of ``times``), tiling
+    ``0 .. duration_s``: a shot too short to hold one goes with the shot before it (the
+    first with the one after)."""
+    bounds = [0.0, *sorted(c for c in cuts if 0.0 < c < duration_s), duration_s]
+    spans: list[tuple[float, float]] = []
+    for start, end in pairwise(bounds):
+        if any(start <= t < end for t in times):
+            spans.append((start if spans else 0.0, end))
+        elif spans:
+            spans[-1] = (spans[-1][0], end)
+    return spans
 
 
 def join_same_places(spans: list[tuple[float, float, Environment, list[str]]]

@@ -4,14 +4,13 @@ monocular depth (Depth Anything), tracks across key frames, events from object m
 from __future__ import annotations
 
 import warnings
-from itertools import pairwise
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
 from perception.base import Perceiver
-from perception.environment import join_same_places
+from perception.environment import join_same_places, shot_spans
 from perception.neural_motion import background, centroids, flashes, object_events
 from perception.neural_tracks import Detection, Track, link_tracks, nms
 from perception.neural_vocabulary import MATERIALS, PLACES, Place, detector_queries
@@ -330,14 +329,10 @@ class ZeroShotPerceiver(Perceiver):
         own where a cut changes the place (the environment is then the longest shot's)."""
         if not self.clip:
             return Environment(), []
-        bounds = [0.0, *sorted(c for c in cuts if 0.0 < c < duration), duration]
         middles: list[tuple[float, float, Frame]] = []
-        for start, end in pairwise(bounds):
+        for start, end in shot_spans([f.t_s for f in keys], cuts, duration):
             inside = [f for f in keys if start <= f.t_s < end]
-            if inside:
-                middles.append((start if middles else 0.0, end, inside[len(inside) // 2]))
-            elif middles:  # a shot too short for a key frame goes with the one before
-                middles[-1] = (middles[-1][0], end, middles[-1][2])
+            middles.append((start, end, inside[len(inside) // 2]))
         if not middles:
             middles = [(0.0, duration, keys[len(keys) // 2])]
         choices = self.classify([frame.image for _, _, frame in middles],
