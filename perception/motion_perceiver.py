@@ -29,7 +29,7 @@ from perception.prefetch import prefetched
 from perception.rhythm import put_on_beat
 from perception.scene_builder import SceneBuilder
 from perception.tracking import Track
-from perception.transitions import during, find_transitions, shot_changes
+from perception.transitions import during, resolve_shots
 from perception.vocabulary import match_prompt
 from pipeline.errors import UsageError
 from pipeline.records import Frame, SceneAnalysis, Video, VisualEvent
@@ -150,11 +150,10 @@ class MotionPerceiver(Perceiver):
         # 2. Events from the tracks and the motion field; none while one shot dissolves or
         # fades into the next (the whole picture creeps), and one cut for each such change.
         frame_s = 1.0 / rate
-        changes = find_transitions(signals.times, signals.cuts, signals.blends,
-                                   reach=analyzer.blend_reach * frame_s,
-                                   relit_times=signals.relit,
-                                   relight_times=signals.relights, dark_times=signals.dark)
-        cuts = shot_changes(signals.cuts, changes, signals.relit)
+        cuts, changes = resolve_shots(signals.times, signals.cuts, signals.blends,
+                                      reach=analyzer.blend_reach * frame_s,
+                                      relit_times=signals.relit,
+                                      relight_times=signals.relights, dark_times=signals.dark)
         impacts = self._impacts(tracks, signals)
         flashes = self._flashes(signals)
         starts = [e for t in tracks

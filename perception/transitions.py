@@ -200,6 +200,17 @@ def shot_changes(cut_times: list[float], transitions: list[Transition],
     return sorted(kept + [tr.cut_s for tr in transitions if tr.new_shot])
 
 
+def resolve_shots(times: list[float], cut_times: list[float], blend_times: list[float],
+                  *, reach: float, relit_times: list[float], relight_times: list[float],
+                  dark_times: list[float]) -> tuple[list[float], list[Transition]]:
+    """The clip's cuts (:func:`shot_changes`) and transitions (:func:`find_transitions`)
+    from its frames' flags."""
+    found = find_transitions(times, cut_times, blend_times, reach=reach,
+                             relit_times=relit_times, relight_times=relight_times,
+                             dark_times=dark_times)
+    return shot_changes(cut_times, found, relit_times), found
+
+
 def during(transitions: list[Transition], t_s: float, *, margin: float = 0.0) -> bool:
     """Whether ``t_s`` falls within a transition (widened by ``margin`` on each side)."""
     return any(tr.start_s - margin <= t_s <= tr.end_s + margin for tr in transitions)
@@ -213,7 +224,7 @@ def shot_boundaries(frames: Sequence[np.ndarray], times: Sequence[float], *, rat
     from :class:`CameraMotionEstimator`, the blend tests on frames as they are.
 
     Returns:
-        The clip's cuts (:func:`shot_changes`) and its transitions.
+        The clip's cuts and its transitions (:func:`resolve_shots`).
     """
     camera = camera or CameraMotionEstimator()
     smalls = [camera.shrink(frame) for frame in frames]
@@ -236,6 +247,5 @@ def shot_boundaries(frames: Sequence[np.ndarray], times: Sequence[float], *, rat
                 (blends if kind == "blend" else relights).append(float(times[k - m]))
     dark = [float(t) for t, small in zip(times, smalls, strict=True)
             if cv2.mean(small)[0] < BLACK_GREY]
-    found = find_transitions(list(times), cuts, blends, reach=reaches[-1] / rate,
-                             relit_times=relit, relight_times=relights, dark_times=dark)
-    return shot_changes(cuts, found, relit), found
+    return resolve_shots(list(times), cuts, blends, reach=reaches[-1] / rate,
+                         relit_times=relit, relight_times=relights, dark_times=dark)
