@@ -36,7 +36,13 @@ def write_mp4(frames: np.ndarray, out_path: str | Path, fps: Fraction, *,
             stream = container.add_stream("libx264", rate=fps)
             stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
             stream.time_base = Fraction(1, 1) / fps
-            stream.options = {"crf": str(crf), "preset": "medium", "threads": "1"}
+            stream.options = {"crf": str(crf), "preset": "medium"}
+            # One thread and no threading mode, set on the codec context itself (the
+            # options' ``threads=1`` left it in slice mode): the same frames should give the
+            # same file; with the option alone, encodes of one noise-like clip now and then
+            # came out different (up to 1.2 mean grey apart once decoded).
+            stream.codec_context.thread_count = 1
+            stream.thread_type = "NONE"
             for i, image in enumerate(frames):
                 frame = av.VideoFrame.from_ndarray(image, format="rgb24")
                 frame.pts = i
