@@ -18,10 +18,11 @@ from audio_gen.spatial import RENDERERS
 from audio_gen.spatial.base import SpatialRenderer
 from audio_gen.spatial.distance import DistanceModel
 from audio_gen.spatial.room import RoomFilter, RoomModel
+from audio_gen.spatial.shot_rooms import ShotRooms, layer_environment
 from audio_gen.spatial.trajectory import Trajectory
 from pipeline.errors import PlanError
 from pipeline.progress import Progress
-from pipeline.records import Layer, SoundPlan, Soundtrack
+from pipeline.records import Environment, Layer, SoundPlan, Soundtrack
 
 LENGTH_TOLERANCE = 0.01  # a source may be off by 1 % in length (rounding); more is an error
 # Loudness of a mix that holds only ambience, relative to the target: beds sit well under
@@ -156,8 +157,14 @@ class SoundtrackRenderer:
         (see :class:`~audio_gen.windowed_renderer.WindowedRenderer`); None: its own median."""
         return None
 
-    def _room(self, plan: SoundPlan, renderer: SpatialRenderer, n: int) -> RoomFilter:
-        return RoomModel().filter(plan.environment, renderer, n_samples=n,
+    def _room(self, plan: SoundPlan, renderer: SpatialRenderer, n: int) -> ShotRooms:
+        """The reverb of the plan's places (one room without shots) for sends of ``n``."""
+        return ShotRooms.for_plan(plan, n, lambda env: self._room_filter(env, plan, renderer, n))
+
+    def _room_filter(self, environment: Environment, plan: SoundPlan,
+                     renderer: SpatialRenderer, n: int) -> RoomFilter:
+        """One place's room for sends of ``n`` samples."""
+        return RoomModel().filter(environment, renderer, n_samples=n,
                                   sample_rate=plan.sample_rate, seed=plan.seed)
 
     def _dry(self, layer: Layer, plan: SoundPlan, n: int,
@@ -170,7 +177,7 @@ class SoundtrackRenderer:
             return None
         try:
             signal = source(layer, duration_s=plan.duration_s, sample_rate=plan.sample_rate,
-                            environment=plan.environment)
+                            environment=layer_environment(plan, layer))
         except Exception as exc:  # a failing layer is reported, the rest renders
             message = str(exc).splitlines()[0] if str(exc) else ""
             errors[layer.id] = f"{type(exc).__name__}: {message}"[:300]

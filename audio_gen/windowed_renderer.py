@@ -24,10 +24,19 @@ from audio_gen.propagation import arrival_delay_s
 from audio_gen.spans import span_marker
 from audio_gen.spatial.base import SpatialRenderer
 from audio_gen.spatial.room import RoomFilter
+from audio_gen.spatial.shot_rooms import plan_places
 from audio_gen.spatial.trajectory import Trajectory
 from audio_gen.stream_master import BlockMeter, GainCurve, plan_gain
 from pipeline.progress import Progress
-from pipeline.records import Layer, LayerEvent, SoundPlan, Soundtrack, TrackPoint
+from pipeline.records import (
+    Environment,
+    Layer,
+    LayerEvent,
+    ShotSetting,
+    SoundPlan,
+    Soundtrack,
+    TrackPoint,
+)
 
 # The room's impulse response is at most 4 s (room.MAX_IR_S) and a steel bar rings ~2 s:
 # 5 s of pre-roll lets everything that started before a window sound into it.
@@ -79,12 +88,15 @@ class _WindowMixer(SoundtrackRenderer):
         """The layer's median distance over the whole clip, so windows agree on its level."""
         return self.distances.get(layer.id)
 
-    def _room(self, plan: SoundPlan, renderer: SpatialRenderer, n: int) -> RoomFilter:
-        key = (n, plan.format, plan.sample_rate, plan.seed, repr(plan.environment))
+    def _room_filter(self, environment: Environment, plan: SoundPlan,
+                     renderer: SpatialRenderer, n: int) -> RoomFilter:
+        key = (n, plan.format, plan.sample_rate, plan.seed, repr(environment))
         if key not in self._rooms:
-            if len(self._rooms) >= 2:  # first, middle and last lengths: keep two at most
+            # First, middle and last window lengths, for each place a window meets.
+            places = {repr(env) for _, env in plan_places(plan)}
+            if len(self._rooms) >= 2 * len(places):
                 self._rooms.pop(next(iter(self._rooms)))
-            self._rooms[key] = super()._room(plan, renderer, n)
+            self._rooms[key] = super()._room_filter(environment, plan, renderer, n)
         return self._rooms[key]
 
 
@@ -106,7 +118,21 @@ def window_plan(plan: SoundPlan, window: Window) -> SoundPlan:
     t0, t1 = window.render_start / sr, window.render_stop / sr
     layers = [_window_layer(layer, t0, t1) for layer in plan.layers]
     return replace(plan, duration_s=(window.render_stop - window.render_start) / sr,
-                   layers=layers, notes=[])
+                   layers=layers, notes=[], shots=_window_shots(plan.shots, t0, t1))
+
+
+def _window_shots(shots: list[ShotSetting], t0: float, t1: float) -> list[ShotSetting]:
+    """The shots that overlap ``[t0, t1)``, cut to it and re-timed (the first one met
+    when none does, so the window keeps its place's room)."""
+    if not shots:
+        return []
+    ordered = sorted(shots, key=lambda shot: shot.start_s)
+    inside = [shot for shot in ordered if shot.start_s < t1 and shot.end_s > t0]
+    if not inside:
+        later = [shot for shot in ordered if shot.start_s >= t1]
+        inside = [later[0] if later else ordered[-1]]
+    return [replace(shot, start_s=max(0.0, shot.start_s - t0),
+                    end_s=max(0.0, min(shot.end_s, t1) - t0)) for shot in inside]
 
 
 def _window_layer(layer: Layer, t0: float, t1: float) -> Layer:

@@ -24,6 +24,7 @@ def check_plan(plan: SoundPlan, limits: Limits,
         where: how to name the plan in messages (its file name).
     """
     limits.check_plan(plan, where)
+    _check_shots(plan, where)
     for i, layer in enumerate(plan.layers):
         for j, event in enumerate(layer.events):
             if event.t_s > plan.duration_s + _END_SLACK_S:
@@ -36,3 +37,20 @@ def check_plan(plan: SoundPlan, limits: Limits,
                 "; `vidfoley sounds list` shows them all"
             raise PlanError(f"{where}: layers[{i}].sound: unknown sound {layer.sound!r} for "
                             f"backend {layer.backend!r}{hint}")
+
+
+def _check_shots(plan: SoundPlan, where: str) -> None:
+    """Each shot ends after it starts, inside the clip, and after the one before."""
+    previous_end = 0.0
+    for i, shot in enumerate(plan.shots):
+        if shot.end_s <= shot.start_s:
+            raise PlanError(f"{where}: shots[{i}].end_s: {shot.end_s:.3f} s is not after its "
+                            f"start_s ({shot.start_s:.3f} s)")
+        if shot.start_s > plan.duration_s + _END_SLACK_S:
+            raise PlanError(f"{where}: shots[{i}].start_s: {shot.start_s:.3f} s is past the "
+                            f"clip's end ({plan.duration_s:.3f} s)")
+        if shot.start_s < previous_end - _END_SLACK_S:
+            raise PlanError(f"{where}: shots[{i}].start_s: {shot.start_s:.3f} s is before the "
+                            f"end of shots[{i - 1}] ({previous_end:.3f} s); list shots in "
+                            "time order without overlaps")
+        previous_end = shot.end_s

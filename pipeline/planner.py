@@ -77,7 +77,7 @@ class Planner:
             duration_s=scene.duration_s, layers=layers, sample_rate=sample_rate,
             format=format, loudness_lufs=loudness_lufs, environment=scene.environment,
             camera_hfov_deg=scene.camera_hfov_deg, seed=seed, source=source,
-            prompt=scene.prompt, notes=notes)
+            prompt=scene.prompt, notes=notes, shots=list(scene.shots))
 
     def _object_layer(self, obj: SceneObject, events: list[VisualEvent], seed: int,
                       index: int) -> Layer | None:

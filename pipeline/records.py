@@ -482,7 +482,9 @@ class Layer:
 class SoundPlan(_JsonRecord):
     """The editable middle of vidfoley: layers plus output settings.
 
-    Rendering is deterministic: the same plan renders to the same samples.
+    Rendering is deterministic: the same plan renders to the same samples. ``shots`` is
+    empty when one place holds throughout (``environment``'s room); a clip that cuts
+    between places lists each shot's, and each shot's sound goes to its own room.
     """
 
     duration_s: float
@@ -497,6 +499,7 @@ class SoundPlan(_JsonRecord):
     source: str | None = None
     prompt: str | None = None
     notes: list[str] = field(default_factory=list)
+    shots: list[ShotSetting] = field(default_factory=list)
 
     def layer(self, layer_id: str) -> Layer:
         for layer in self.layers:
@@ -518,7 +521,8 @@ class SoundPlan(_JsonRecord):
                    if r.has("environment") else Environment(),
                    camera_hfov_deg=r.number("camera_hfov_deg", 60.0, lo=1, hi=179),
                    seed=r.integer("seed", 0, lo=0), source=r.optional_string("source"),
-                   prompt=r.optional_string("prompt"), notes=r.strings("notes"))
+                   prompt=r.optional_string("prompt"), notes=r.strings("notes"),
+                   shots=r.records("shots", ShotSetting.parse))
         seen: set[str] = set()
         for i, layer in enumerate(plan.layers):
             if layer.id in seen:

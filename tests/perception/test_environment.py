@@ -129,6 +129,7 @@ def test_a_cut_to_another_place_changes_the_ambience_at_the_cut(tmp_path: Path) 
     assert scene.shots[-1].end_s == scene.duration_s
     assert any(n.startswith("a place per shot") for n in scene.notes)
     plan = Planner()(scene)
+    assert plan.shots == scene.shots  # each shot's sound goes to its own place's room
     beds = {layer.sound: layer for layer in plan.layers if layer.kind == "ambience"}
     assert [(e.kind, e.t_s, e.duration_s) for e in beds["bed/wind"].events] == [
         ("start", 0.0, pytest.approx(cut))]
