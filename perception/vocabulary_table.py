@@ -130,8 +130,9 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
     (("snow",), "object", _o("footsteps/snow", role="impact", size_m=0.3, label="footsteps")),
     (("walking on wood", "footsteps on wood", "steps on wood"), "object",
      _o("footsteps/wood", "wood", size_m=0.3, label="footsteps")),
-    (("shoe", "squeak", "squeaking", "sneaker"), "object", _o("scrape/generic", "rubber",
-                                                              "contact", 0.3, "shoes")),
+    # A sole squeaks where the player plants it to stop or turn: at its track's impacts.
+    (("shoe", "squeak", "squeaking", "squeaky", "sneaker"), "object",
+     _o("squeak/shoe", "rubber", size_m=0.3, label="shoes")),
     # ---- materials
     (("metal", "metallic", "steel", "iron", "brass", "copper"), "material", {"material": "metal"}),
     (("aluminium", "aluminum"), "material", {"material": "aluminium"}),

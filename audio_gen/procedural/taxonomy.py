@@ -95,6 +95,10 @@ TAXONOMY: dict[str, dict[str, Any]] = {
                     "tail_s": 0.7, "description": "glass breaking: hit then a shower of shards"},
     "click/generic": {"kind": "transient", "recipe": "click",
                       "description": "small mechanical click (switch, latch, button)"},
+    "squeak/shoe": {"kind": "transient", "recipe": "squeak", "f_lo_hz": 900.0,
+                    "f_hi_hz": 1800.0, "min_s": 0.06, "max_s": 0.22,
+                    "description": "sports shoe squeaking on a polished floor as a player "
+                    "stops or turns: a short stick-slip chirp"},
     # ---------------------------------------------------------------- swishes, steps
     "swish/racket": {"kind": "swish", "speed_m_s": 25.0, "width_m": 0.012,
                      "duration_s": 0.18, "description": "racket swung through the air"},

@@ -1,4 +1,5 @@
-"""One-shot transients: gunshots, explosions, thunder, door slams, glass breaking, clicks.
+"""One-shot transients: gunshots, explosions, thunder, door slams, glass breaking, clicks,
+shoe squeaks.
 
 Blasts use the Friedlander waveform p(t) = (1 − t/T)·e^(−bt/T) (Friedlander 1946); a
 supersonic bullet adds an N-wave crack (Whitham 1952, duration ≈ 0.2–0.4 ms at 10–100 m);
@@ -153,9 +154,39 @@ def _click(row: dict, rng: np.random.Generator, sr: int) -> np.ndarray:
     return out - np.float32(out.mean())
 
 
+def _squeak(row: dict, rng: np.random.Generator, sr: int) -> np.ndarray:
+    """A rubber sole squeaking on a polished floor as a player plants it or turns.
+
+    Stick-slip: the sole sticks to the floor until the shear force tears it loose, slips,
+    and sticks again, a relaxation oscillation whose waveform is a sawtooth (slow stick
+    ramp, fast slip) at ~1-2 kHz for a sports shoe on wood. Its pitch rises and falls a
+    little with the sliding speed while the foot brakes, and it lasts as long as the
+    slide: a tenth of a second or two.
+    """
+    duration = float(rng.uniform(float(row["min_s"]), float(row["max_s"])))
+    n = max(int(duration * sr), 16)
+    t = np.arange(n, dtype=np.float64) / sr
+    f0 = float(rng.uniform(float(row["f_lo_hz"]), float(row["f_hi_hz"])))
+    bend = float(rng.uniform(0.05, 0.2)) * float(rng.choice([-1.0, 1.0]))
+    wobble = np.interp(t, np.linspace(0, duration, 8), rng.normal(0.0, 0.01, 8))
+    freq = f0 * (1.0 + bend * np.sin(np.pi * t / duration) + wobble)
+    phase = 2 * np.pi * np.cumsum(freq) / sr
+    # Band-limited sawtooth: harmonics k at 1/k while under 0.45 of the sample rate.
+    saw = np.zeros(n)
+    for k in range(1, int(0.45 * sr / (freq.max())) + 1):
+        saw += np.sin(k * phase) / k
+    attack, release = max(1, int(0.004 * sr)), max(1, int(0.03 * sr))
+    env = np.ones(n)
+    env[:attack] = 0.5 - 0.5 * np.cos(np.pi * np.arange(attack) / attack)
+    fall = min(release, n)
+    env[-fall:] *= 0.5 + 0.5 * np.cos(np.pi * np.arange(fall) / fall)
+    chatter = 1.0 + 0.25 * np.interp(t, np.linspace(0, duration, 12), rng.uniform(-1, 1, 12))
+    return (saw * env * chatter).astype(np.float32)
+
+
 RECIPES: dict[str, Callable[[dict, np.random.Generator, int], np.ndarray]] = {
     "gunshot": _gunshot, "explosion": _explosion, "thunder": _thunder, "door": _door,
-    "glass_break": _glass_break, "click": _click,
+    "glass_break": _glass_break, "click": _click, "squeak": _squeak,
 }
 
 

@@ -24,6 +24,8 @@ CASES = [
      ["impact/cymbal/hihat", "impact/cymbal"], []),
     ("lightning over a field", ["thunder/rumble"], ["bed/wind"]),
     ("a thunderstorm", ["thunder/rumble"], ["bed/rain"]),  # one word names both
+    ("basketball players' sneakers squeaking on the court",
+     ["impact/ball/basketball", "squeak/shoe"], ["bed/room_tone"]),
 ]
 
 
@@ -61,7 +63,8 @@ def test_table_is_large_and_uses_only_contract_keys() -> None:
         "footsteps/snow", "engine/car", "engine/motorbike", "engine/truck", "motor/generic",
         "tyres/roar", "gunshot/rifle", "gunshot/pistol", "explosion/generic", "thunder/rumble",
         "door/slam",
-        "glass/break", "click/generic", "bed/rain", "bed/wind", "bed/water", "bed/waves",
+        "glass/break", "click/generic", "squeak/shoe", "bed/rain", "bed/wind", "bed/water",
+        "bed/waves",
         "bed/fire", "bed/crowd", "bed/traffic", "bed/birds", "bed/room_tone", "bed/insects",
     }
     materials = {"generic", "metal", "aluminium", "wood", "softwood", "glass", "ceramic",

@@ -24,7 +24,7 @@ impact/ball/football impact/racket swish/racket swish/bat swish/generic scrape/g
 scrape/metal scrape/wood roll/generic roll/ball footsteps/wood footsteps/concrete
 footsteps/gravel footsteps/grass footsteps/snow engine/car engine/motorbike engine/truck
 motor/generic tyres/roar gunshot/rifle gunshot/pistol explosion/generic thunder/rumble door/slam
-glass/break
+glass/break squeak/shoe
 click/generic bed/rain bed/wind bed/water bed/waves bed/fire bed/crowd bed/traffic bed/birds
 bed/room_tone bed/insects"""
 CONTRACT_KEYS = _KEYS_TEXT.split()
@@ -134,3 +134,24 @@ def test_thunder_is_heard_when_the_sound_arrives_dulled_by_the_air(distance_m: f
     freqs = np.fft.rfftfreq(body.size, 1 / SR)
     assert power[freqs < 250].sum() > 0.6 * power.sum()
     assert power[freqs > 4000].sum() < 1e-3 * power.sum()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_shoe_squeak_is_a_short_chirp_starting_on_its_event(seed: int) -> None:
+    layer = Layer(id="s", sound="squeak/shoe", seed=seed, events=[LayerEvent(t_s=0.25)])
+    out = ProceduralEngine()(layer, duration_s=1.0, sample_rate=SR).astype(np.float64)
+    k = round(0.25 * SR)
+    assert not np.any(out[:k])  # nothing before the foot is planted
+    energy = np.convolve(out ** 2, np.ones(240) / 240, mode="same")
+    loud = np.flatnonzero(energy > energy.max() * 1e-3)  # within 30 dB of its peak
+    assert loud[0] / SR - 0.25 < 0.01
+    assert 0.05 < (loud[-1] - loud[0]) / SR < 0.3
+    # Stick-slip: a tone near 1-2 kHz with its harmonics, not noise: the strongest line
+    # of the spectrum lies in 0.8-2 kHz and the second harmonic sits at twice it.
+    power = np.abs(np.fft.rfft(out[k:k + round(0.05 * SR)], 1 << 16)) ** 2
+    freqs = np.fft.rfftfreq(1 << 16, 1 / SR)
+    f0 = freqs[np.argmax(power)]
+    assert 800 < f0 < 2000, f0
+    near = (freqs > 1.9 * f0) & (freqs < 2.1 * f0)
+    between = (freqs > 1.3 * f0) & (freqs < 1.7 * f0)
+    assert power[near].max() > 30 * power[between].max()
