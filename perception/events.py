@@ -16,6 +16,7 @@ from scipy.signal import find_peaks
 
 from perception.impact_fit import ImpactFit, Jump
 from perception.tracking import Track
+from pipeline.records import VisualEvent
 
 
 @dataclass
@@ -29,6 +30,14 @@ class RawEvent:
     strength: float
     track_id: int | None = None
     duration_s: float = 0.0
+
+    def visual(self, object_id: str | None, strength: float, *, width: float,
+               height: float) -> VisualEvent:
+        """The record of this event for ``object_id``: position as a fraction of the
+        ``width`` x ``height`` pixel frame, strength kept within 0.05..1."""
+        return VisualEvent(t_s=max(0.0, self.t_s), kind=self.kind, object_id=object_id,
+                           strength=float(np.clip(strength, 0.05, 1.0)),
+                           duration_s=self.duration_s, x=self.x / width, y=self.y / height)
 
 
 def _interp_time(times: np.ndarray, pos: float) -> float:

@@ -20,19 +20,18 @@ def background(gray: list[np.ndarray]) -> np.ndarray:
 
 def centroids(gray: list[np.ndarray], times: list[float], track: Track,
               bg: np.ndarray | Sequence[np.ndarray], *, thresh: float = 25.0,
-              grow: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+              grow: float = 0.5, span: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Per frame: the foreground centroid (normalised x, y; NaN when nothing moves) inside
     the track's box grown by ``grow``, and the foreground fraction there. ``bg`` is one
-    background, or one per frame (each shot of a clip with cuts has its own)."""
+    background, or one per frame (each shot of a clip with cuts has its own). ``span``:
+    the box is the union of the key frames' boxes around (:meth:`Track.span_at`), not
+    the one interpolated between them."""
     backgrounds = [bg] * len(gray) if isinstance(bg, np.ndarray) else list(bg)
     h, w = backgrounds[0].shape
     cents = np.full((len(gray), 2), np.nan)
     amount = np.zeros(len(gray))
     for i, (img, t, bg) in enumerate(zip(gray, times, backgrounds, strict=True)):
-        x0, y0, x1, y1 = track.box_at(t)
-        gx, gy = grow * (x1 - x0), grow * (y1 - y0)
-        c0, c1 = int(max(0, (x0 - gx) * w)), int(min(w, np.ceil((x1 + gx) * w)))
-        r0, r1 = int(max(0, (y0 - gy) * h)), int(min(h, np.ceil((y1 + gy) * h)))
+        c0, c1, r0, r1 = _window(track.span_at(t) if span else track.box_at(t), w, h, grow)
         if c1 <= c0 or r1 <= r0:
             continue
         mask = np.abs(img[r0:r1, c0:c1] - bg[r0:r1, c0:c1]) > thresh
@@ -41,6 +40,17 @@ def centroids(gray: list[np.ndarray], times: list[float], track: Track,
             ys, xs = np.nonzero(mask)
             cents[i] = ((xs.mean() + c0 + 0.5) / w, (ys.mean() + r0 + 0.5) / h)
     return cents, amount
+
+
+def _window(box: tuple[float, float, float, float], w: int, h: int, grow: float
+            ) -> tuple[int, int, int, int]:
+    """Pixel columns ``c0:c1`` and rows ``r0:r1`` of a normalised box grown by ``grow`` of
+    its size on each side and clipped to the ``w`` x ``h`` picture."""
+    x0, y0, x1, y1 = box
+    gx, gy = grow * (x1 - x0), grow * (y1 - y0)
+    c0, c1 = int(max(0, (x0 - gx) * w)), int(min(w, np.ceil((x1 + gx) * w)))
+    r0, r1 = int(max(0, (y0 - gy) * h)), int(min(h, np.ceil((y1 + gy) * h)))
+    return c0, c1, r0, r1
 
 
 def object_events(cents: np.ndarray, amount: np.ndarray, times: list[float], object_id: str,

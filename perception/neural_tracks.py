@@ -44,6 +44,24 @@ class Track:
         boxes = np.array([d.box for d in self.detections])
         return tuple(float(np.interp(t_s, times, boxes[:, k])) for k in range(4))  # type: ignore[return-value]
 
+    def span_at(self, t_s: float) -> tuple[float, float, float, float]:
+        """Where the object can be at ``t_s``: the union of the boxes of the detections
+        just before and after it, which the interpolated box (:meth:`box_at`) misses when
+        the object turns, lands or speeds up between them. Before the first detection or
+        after the last, the union of that box and the box moved on at the speed of the two
+        nearest detections (an object rolling on after the last key frame)."""
+        times = np.array([d.t_s for d in self.detections])
+        boxes = np.array([d.box for d in self.detections])
+        k = int(np.searchsorted(times, t_s, side="right"))  # the first detection after
+        if 0 < k < len(times) or len(times) < 2:
+            near = boxes[[max(k - 1, 0), min(k, len(times) - 1)]]
+        else:
+            ends = [0, 1] if k == 0 else [-1, -2]
+            (t0, t1), (b0, b1) = times[ends], boxes[ends]
+            near = np.stack([b0, b0 + (b0 - b1) * (t_s - t0) / (t0 - t1 or 1e-9)])
+        return (float(near[:, 0].min()), float(near[:, 1].min()), float(near[:, 2].max()),
+                float(near[:, 3].max()))
+
 
 def iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     """Intersection over union of two boxes."""

@@ -15,6 +15,7 @@ from dataclasses import replace
 import numpy as np
 
 from perception.events import RawEvent
+from perception.glides import glide_kind, is_glide_sound, longest_glider, silent_glides_note
 from perception.tracking import Track
 from perception.vocabulary import VocabularyMatch, VocabularyObject
 from pipeline.records import SceneObject, TrackPoint, VisualEvent
@@ -57,10 +58,7 @@ class SceneBuilder:
 
     def event(self, raw: RawEvent, object_id: str | None, strength: float) -> VisualEvent:
         """A record for ``raw`` attached to ``object_id``."""
-        return VisualEvent(t_s=max(0.0, raw.t_s), kind=raw.kind, object_id=object_id,
-                           strength=float(np.clip(strength, 0.05, 1.0)),
-                           duration_s=raw.duration_s, x=raw.x / self.width,
-                           y=raw.y / self.height)
+        return raw.visual(object_id, strength, width=self.width, height=self.height)
 
     def build(self, tracks: list[Track], impacts: list[RawEvent], flashes: list[RawEvent],
               starts: list[RawEvent], vocab: VocabularyMatch,
@@ -108,7 +106,7 @@ class SceneBuilder:
             elif _glides(noun):
                 track = self._longest_glider(tracks, glides)
                 if track is not None:
-                    kind = noun.sound.split("/", 1)[0]
+                    kind = glide_kind(noun.sound)
                     events += [replace(self.event(g, obj.id, g.strength), kind=kind)
                                for g in glides if g.track_id == track.id]
                 else:  # no glide seen: it sounds along the busiest track's motion
@@ -130,9 +128,7 @@ class SceneBuilder:
             if noun in impact_nouns:
                 owners.append((obj, track))
         if glides and not any(_glides(n) for n in nouns):
-            many = "es" if len(glides) > 1 else ""
-            notes.append(f"{len(glides)} stretch{many} of steady, level motion (a slide or a "
-                         "roll?) left silent: the prompt names nothing that slides or rolls")
+            notes.append(silent_glides_note(len(glides)))
         if owners:
             events += self._share_impacts(impacts, owners, by_id)
         elif impacts:
@@ -144,13 +140,7 @@ class SceneBuilder:
     @staticmethod
     def _longest_glider(tracks: list[Track], glides: list[RawEvent]) -> Track | None:
         """The track that glides longest in all (``None``: no track glides)."""
-        time: dict[int, float] = {}
-        for g in glides:
-            if g.track_id is not None:
-                time[g.track_id] = time.get(g.track_id, 0.0) + g.duration_s
-        if not time:
-            return None
-        best = max(sorted(time), key=lambda k: time[k])
+        best = longest_glider(glides)
         return next((t for t in tracks if t.id == best), None)
 
     @staticmethod
@@ -211,4 +201,4 @@ class SceneBuilder:
 
 def _glides(noun: VocabularyObject) -> bool:
     """Whether ``noun`` sounds while it slides or rolls (a scrape or roll texture)."""
-    return noun.sound.split("/", 1)[0] in ("scrape", "roll")
+    return is_glide_sound(noun.sound)

@@ -1,5 +1,6 @@
 """``ZeroShotPerceiver``: open-vocabulary detection (OWLv2), CLIP materials and environment,
-monocular depth (Depth Anything), tracks across key frames, events from object motion."""
+monocular depth (Depth Anything), tracks across key frames, events from object motion
+(impacts, starts and stops, and the slides and rolls the prompt names)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ import numpy as np
 
 from perception.base import Perceiver
 from perception.environment import join_same_places, shot_spans
+from perception.events import RawEvent
+from perception.neural_glides import glide_objects, object_glides, steady_runs
 from perception.neural_motion import background, centroids, flashes, object_events
 from perception.neural_tracks import Detection, Track, link_tracks, nms
 from perception.neural_vocabulary import MATERIALS, PLACES, Place, detector_queries
 from perception.rhythm import put_on_beat
 from perception.transitions import Transition, during, shot_boundaries
+from perception.vocabulary import match_prompt
 from pipeline.errors import UsageError
 from pipeline.model_loading import (
     free_accelerator_memory,
@@ -209,6 +213,10 @@ class ZeroShotPerceiver(Perceiver):
                  progress: Progress | None = None) -> SceneAnalysis:
         """Analyse ``video``: objects with tracks, events, environment.
 
+        A noun of ``prompt`` that slides or rolls ("rolling", "sliding", "marbles")
+        becomes an object of its own on the track of the object that glides longest,
+        with ``roll``/``scrape`` events that last while it glides.
+
         Raises:
             ModelUnavailableError: a model is neither cached nor in a given folder.
         """
@@ -235,16 +243,14 @@ class ZeroShotPerceiver(Perceiver):
         events: list[VisualEvent] = []
         notes = [f"zeroshot: {len(keys)} key frames, {len(queries)} queries"]
         if len(gray) >= 3:
-            # Each shot its own background; no motion event while one shot dissolves or
-            # fades into the next (the whole picture changes), one cut for each change.
-            shot = np.searchsorted(np.asarray(cuts), np.asarray(times), side="right")
-            backgrounds = {s: background([g for g, k in zip(gray, shot, strict=True) if k == s])
-                           for s in set(shot.tolist())}
-            per_frame = [backgrounds[k] for k in shot.tolist()]
-            for obj, track in zip(objects, tracks, strict=True):
-                cents, amount = centroids(gray, times, track, per_frame)
-                events.extend(e for e in object_events(cents, amount, times, obj.id)
-                              if not during(changes, e.t_s, margin=1.0 / rate))
+            events, glides = self._motion(gray, times, cuts, changes, objects, tracks,
+                                          rate=rate)
+            # The prompt's sliding and rolling nouns sound along the object that glides.
+            height, width = gray[0].shape
+            more, contacts, glide_notes = glide_objects(match_prompt(prompt).objects,
+                                                        objects, glides, width=width,
+                                                        height=height)
+            objects, events, notes = objects + more, events + contacts, notes + glide_notes
             events.extend(flashes(gray, times))
             events.extend(VisualEvent(t_s=t, kind="cut", strength=1.0) for t in cuts)
             if changes:
@@ -258,6 +264,35 @@ class ZeroShotPerceiver(Perceiver):
         progress(4, 4, "done")
         return SceneAnalysis(duration_s=duration, objects=objects, events=events,
                              environment=environment, prompt=prompt, notes=notes, shots=shots)
+
+    @staticmethod
+    def _motion(gray: list[np.ndarray], times: list[float], cuts: list[float],
+                changes: list[Transition], objects: list[SceneObject], tracks: list[Track],
+                *, rate: float) -> tuple[list[VisualEvent], list[RawEvent]]:
+        """Each object's motion events, and its glides (``track_id``: its index), from its
+        foreground centroids on the grey frames."""
+        # Each shot its own background; no motion event while one shot dissolves or
+        # fades into the next (the whole picture changes), one cut for each change.
+        shot = np.searchsorted(np.asarray(cuts), np.asarray(times), side="right")
+        backgrounds = {s: background([g for g, k in zip(gray, shot, strict=True) if k == s])
+                       for s in set(shot.tolist())}
+        per_frame = [backgrounds[k] for k in shot.tolist()]
+        runs = steady_runs(times, cuts, changes, margin=1.0 / rate)
+        height, width = gray[0].shape
+        events: list[VisualEvent] = []
+        glides: list[RawEvent] = []
+        for n, (obj, track) in enumerate(zip(objects, tracks, strict=True)):
+            cents, amount = centroids(gray, times, track, per_frame)
+            found = object_events(cents, amount, times, obj.id)
+            events.extend(e for e in found if not during(changes, e.t_s, margin=1.0 / rate))
+            # Its path for glides: looked for where it can be between two key frames (a
+            # ball landing between them leaves the interpolated box, and a centroid
+            # inside that box then follows the box, not the ball).
+            path, _ = centroids(gray, times, track, per_frame, span=True)
+            glides += object_glides(n, track, times, path,
+                                    [e.t_s for e in found if e.kind == "impact"], runs,
+                                    width=width, height=height)
+        return events, glides
 
     def _read(self, video: Video) -> tuple[list[np.ndarray], list[float], list[Frame]]:
         """One streaming pass: small grayscale frames for motion, RGB key frames for models."""

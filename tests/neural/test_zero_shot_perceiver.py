@@ -1,5 +1,5 @@
 """ZeroShotPerceiver on tiny OWLv2 + CLIP + Depth Anything: well-formed, repeatable analysis;
-box-restricted motion finds a bounce."""
+box-restricted motion finds a bounce; a ball that lands and rolls rolls."""
 
 from __future__ import annotations
 
@@ -9,10 +9,15 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from perception.neural_tracks import Track
+from perception.glides import silent_glides_note
+from perception.neural_tracks import Detection, Track
 from perception.neural_vocabulary import MATERIALS, PLACES, detector_queries
 from perception.zero_shot_perceiver import ZeroShotPerceiver
+from pipeline.media import open_video
 from pipeline.records import Frame, SceneAnalysis, Video
+from tests.perception.synth import RADIUS, Bounce, bounce_clip
+from tests.perception.synth import H as SYNTH_H
+from tests.perception.synth import W as SYNTH_W
 
 FPS, N = 25, 50  # a ball touching the floor at t = 0, 1, 2 s
 
@@ -59,7 +64,6 @@ def test_well_formed_and_repeatable(tiny_models: dict[str, Path]) -> None:
 
 def test_motion_inside_a_box_finds_the_bounce() -> None:
     from perception.neural_motion import background, centroids, object_events
-    from perception.neural_tracks import Detection
 
     frames = list(_reader(256, None))
     gray = [cv2.cvtColor(f.image, cv2.COLOR_RGB2GRAY).astype(np.float32) for f in frames]
@@ -137,3 +141,93 @@ def test_a_cut_to_another_place_gives_each_shot_its_place(tiny_models: dict[str,
     same.classify = lambda images, labels, template: [  # type: ignore[method-assign]
         labels.index("park") if "park" in labels else 0] * len(images)
     assert same(video, prompt="a ball").shots == []
+
+
+class BallDetector(ZeroShotPerceiver):
+    """The detector stood in by the synthetic ball's true box on each key frame (a tiny
+    random OWLv2 finds nothing meaningful), so its motion path is known."""
+
+    def __init__(self, *args: object, ball: Bounce, margin_px: float = 2.0,
+                 **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.ball, self.margin_px = ball, margin_px  # margin: px of the 640 x 360 frame
+
+    def detect(self, keys: list[Frame], queries: list[str]) -> list[list[Detection]]:
+        side = RADIUS + self.margin_px
+        found = []
+        for frame in keys:
+            x, y = self.ball.position(frame.t_s)
+            box = ((x - side) / SYNTH_W, (y - side) / SYNTH_H, (x + side) / SYNTH_W,
+                   (y + side) / SYNTH_H)
+            found.append([Detection(frame.t_s, frame.index, box, 0.9, "ball")])
+        return found
+
+
+def _ball_scene(tmp_path: Path, tiny_models: dict[str, Path], *, restitution: float,
+                prompt: str, key_fps: float = 2.0) -> tuple[SceneAnalysis, Bounce, list[float]]:
+    """The zero-shot scene of a synthetic ball clip (3 s at 25 fps, the ball's true box
+    as its detection on ``key_fps`` key frames a second)."""
+    path, ball, times = bounce_clip(tmp_path / f"ball{restitution}.mp4", fps=FPS,
+                                    duration_s=3.0, restitution=restitution)
+    perceiver = BallDetector(str(tiny_models["owlv2"]), clip=str(tiny_models["clip"]),
+                             depth=str(tiny_models["depth"]), ball=ball, key_fps=key_fps)
+    scene = perceiver(open_video(path), prompt=prompt)
+    perceiver.release()
+    return scene, ball, times
+
+
+def test_a_ball_that_lands_and_rolls_rolls_from_its_landing_to_the_end(
+        tmp_path: Path, tiny_models: dict[str, Path]) -> None:
+    scene, ball, times = _ball_scene(tmp_path, tiny_models, restitution=0.0,
+                                     prompt="a ball rolling on a wooden floor")
+    rolls = [e for e in scene.events if e.kind in ("roll", "scrape")]
+    landing = ball.contacts[0]  # 0.566 s; it rolls on at 90 px/s to the clip's end
+    assert len(rolls) == 1, scene.events
+    roll = rolls[0]
+    assert roll.kind == "roll"
+    assert abs(roll.t_s - landing) <= 2 / FPS
+    assert abs(roll.t_s + roll.duration_s - times[-1]) <= 3 / FPS
+    # The rolling is an object of its own, on the track of the ball that lands (the key
+    # frames, 0.5 s apart, lose the ball falling: it lands as a second track).
+    by_id = {o.id: o for o in scene.objects}
+    rolling = by_id[roll.object_id]
+    assert (rolling.label, rolling.sound) == ("rolling", "roll/generic")
+    landed = [e for e in scene.events if e.kind == "impact" and abs(e.t_s - landing) <= 1 / FPS]
+    assert len(landed) == 1 and by_id[landed[0].object_id].label == "ball"
+    assert rolling.track == by_id[landed[0].object_id].track
+    # Where it rolls: the ball's centre as it lands, within 2 pixels of the 128 x 72
+    # motion frames and the frame it moves on (90 px/s of the 640 px wide picture).
+    x, y = ball.position(landing)
+    assert abs(roll.x - x / SYNTH_W) <= 2 / 128 + ball.vx / FPS / SYNTH_W
+    assert abs(roll.y - y / SYNTH_H) <= 2 / 72
+    assert not any("left silent" in note for note in scene.notes)
+
+
+def test_a_roll_between_and_past_sparse_key_frames_lasts_from_landing_to_end(
+        tmp_path: Path, tiny_models: dict[str, Path]) -> None:
+    # One key frame a second: the ball lands 0.57 s after the first and rolls on 0.96 s
+    # past the last (at 2 s); its path is looked for where it can be between key frames
+    # and where it moves on to after the last.
+    scene, ball, times = _ball_scene(tmp_path, tiny_models, restitution=0.0, key_fps=1.0,
+                                     prompt="a ball rolling on a wooden floor")
+    rolls = [e for e in scene.events if e.kind in ("roll", "scrape")]
+    assert len(rolls) == 1, scene.events
+    assert abs(rolls[0].t_s - ball.contacts[0]) <= 2 / FPS
+    assert abs(rolls[0].t_s + rolls[0].duration_s - times[-1]) <= 3 / FPS
+
+
+def test_a_ball_that_only_bounces_does_not_roll(tmp_path: Path,
+                                                tiny_models: dict[str, Path]) -> None:
+    scene, ball, _ = _ball_scene(tmp_path, tiny_models, restitution=0.8,
+                                 prompt="a ball bouncing and rolling")
+    assert [e for e in scene.events if e.kind in ("roll", "scrape")] == []
+    assert sum(c < 3.0 for c in ball.contacts) == 4  # bouncing all along the clip
+    assert "nothing seen sliding or rolling: 'rolling' left silent" in scene.notes
+
+
+def test_a_roll_the_prompt_does_not_name_is_left_silent_with_a_note(
+        tmp_path: Path, tiny_models: dict[str, Path]) -> None:
+    scene, _, _ = _ball_scene(tmp_path, tiny_models, restitution=0.0, prompt="a ball")
+    assert [e for e in scene.events if e.kind in ("roll", "scrape")] == []
+    assert {o.label for o in scene.objects} == {"ball"}  # no object for the roll
+    assert silent_glides_note(1) in scene.notes
