@@ -39,3 +39,9 @@ def silent_glides_note(count: int) -> str:
     many = "es" if count > 1 else ""
     return (f"{count} stretch{many} of steady, level motion (a slide or a roll?) left silent: "
             "the prompt names nothing that slides or rolls")
+
+
+def unseen_glide_note(label: str) -> str:
+    """The note for a prompt noun that slides or rolls where nothing was seen gliding: it is
+    left out rather than sounding all along."""
+    return f"nothing seen sliding or rolling: {label!r} left silent"

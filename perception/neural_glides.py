@@ -17,7 +17,13 @@ import numpy as np
 
 from perception import neural_tracks, tracking
 from perception.events import GlideFinder, RawEvent
-from perception.glides import glide_kind, is_glide_sound, longest_glider, silent_glides_note
+from perception.glides import (
+    glide_kind,
+    is_glide_sound,
+    longest_glider,
+    silent_glides_note,
+    unseen_glide_note,
+)
 from perception.transitions import Transition, during
 from perception.vocabulary import VocabularyObject, singular
 from pipeline.records import SceneObject, VisualEvent
@@ -129,7 +135,7 @@ def glide_objects(nouns: list[VocabularyObject], objects: list[SceneObject],
                  and singular(objects[g.track_id].label) in noun.words]
         owner = longest_glider(named) if named else longest_glider(glides)
         if owner is None:
-            notes.append(f"nothing seen sliding or rolling: {noun.label!r} left silent")
+            notes.append(unseen_glide_note(noun.label))
             continue
         source = objects[owner]
         obj = SceneObject(id=f"obj{len(objects) + len(added)}", label=noun.label,

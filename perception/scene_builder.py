@@ -15,7 +15,13 @@ from dataclasses import replace
 import numpy as np
 
 from perception.events import RawEvent
-from perception.glides import glide_kind, is_glide_sound, longest_glider, silent_glides_note
+from perception.glides import (
+    glide_kind,
+    is_glide_sound,
+    longest_glider,
+    silent_glides_note,
+    unseen_glide_note,
+)
 from perception.tracking import Track
 from perception.vocabulary import VocabularyMatch, VocabularyObject
 from pipeline.records import SceneObject, TrackPoint, VisualEvent
@@ -93,8 +99,8 @@ class SceneBuilder:
                         and not _glides(n)]
         used: set[int] = set()
         owners: list[tuple[SceneObject, Track | None]] = []
-        for i, noun in enumerate(nouns):
-            obj = SceneObject(id=f"obj{i}", label=noun.label, material=noun.material,
+        for noun in nouns:
+            obj = SceneObject(id=f"obj{len(objects)}", label=noun.label, material=noun.material,
                               sound=noun.sound, confidence=0.5, size_m=noun.size_m)
             track: Track | None = None
             if noun.role == "flash":
@@ -109,8 +115,9 @@ class SceneBuilder:
                     kind = glide_kind(noun.sound)
                     events += [replace(self.event(g, obj.id, g.strength), kind=kind)
                                for g in glides if g.track_id == track.id]
-                else:  # no glide seen: it sounds along the busiest track's motion
-                    track = next((t for t in busy if t.id not in used), None)
+                else:  # nothing seen gliding: no texture all along, but a note
+                    notes.append(unseen_glide_note(noun.label))
+                    continue
             elif noun.role == "continuous":
                 track = next((t for t in big if t.id not in used), None)
                 if track is not None:

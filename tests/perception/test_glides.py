@@ -96,6 +96,9 @@ def test_a_ball_still_bouncing_does_not_roll(tmp_path: Path) -> None:
     scene = MotionPerceiver()(open_video(path), prompt="a ball bouncing and rolling")
     assert [e for e in scene.events if e.kind == "roll"] == []
     assert len([e for e in scene.events if e.kind == "impact"]) == 4  # contacts < 3 s
+    # The rolling the prompt names is not seen: no roll texture all along, but a note.
+    assert [o.sound for o in scene.objects] == ["impact/ball"]
+    assert "nothing seen sliding or rolling: 'rolling' left silent" in scene.notes
 
 
 @pytest.mark.parametrize("sound", ["roll/generic", "scrape/wood"])
