@@ -223,8 +223,8 @@ class SoundtrackRenderer:
             path = Trajectory.from_track(layer.track, n_samples=n, sample_rate=sr,
                                          hfov_deg=plan.camera_hfov_deg, aspect=self.aspect)
             path.reference_distance_m = self.reference_distance_m(layer)
-            signal, path.gain = self.distance.shape(dry, path, sample_rate=sr,
-                                                    outdoor=not plan.environment.indoor)
+            outdoor = not layer_environment(plan, layer).indoor  # a ground reflection
+            signal, path.gain = self.distance.shape(dry, path, sample_rate=sr, outdoor=outdoor)
             # Propagation/Doppler delay at control rate: the renderer adds it to its own
             # per-channel delays and interpolates once per channel, applying the distance
             # gain (path.gain) with its own channel gains in the same pass.

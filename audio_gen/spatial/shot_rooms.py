@@ -32,21 +32,37 @@ def plan_places(plan: SoundPlan) -> list[tuple[float, Environment]]:
 def environment_at(plan: SoundPlan, t_s: float) -> Environment:
     """The environment of the shot that ``t_s`` falls in (``plan.environment`` without shots)."""
     places = plan_places(plan)
+    return places[int(_shot_index(places, np.array([t_s]))[0])][1]
+
+
+def _shot_index(places: list[tuple[float, Environment]], times: np.ndarray) -> np.ndarray:
+    """Index in ``places`` of the shot each of ``times`` falls in (before the first: 0)."""
     starts = np.array([start for start, _ in places])
-    index = int(np.clip(np.searchsorted(starts, t_s, side="right") - 1, 0, len(places) - 1))
-    return places[index][1]
+    return np.clip(np.searchsorted(starts, times, side="right") - 1, 0, len(places) - 1)
 
 
 def layer_environment(plan: SoundPlan, layer: Layer) -> Environment:
-    """The place ``layer`` is heard in: for a bed that plays only in some shots, the place
-    of the first of them (a neural bed's prompt names it); else ``plan.environment``."""
+    """The place ``layer`` is heard in (a neural bed's prompt names it; an object outdoors
+    has a ground reflection): for a bed that plays only in some shots, the place of the
+    first of them; for a layer with events, the place of the shot most of them fall in;
+    else ``plan.environment``."""
     if not plan.shots:
         return plan.environment
     spans = [e for e in layer.events if e.kind in span_kinds(layer) and e.duration_s > 0]
-    if layer.kind != "ambience" or not spans:
+    if layer.kind == "ambience" and spans:
+        first = min(spans, key=lambda e: e.t_s)
+        return environment_at(plan, first.t_s + 0.5 * first.duration_s)
+    if layer.kind == "ambience" or not layer.events:
         return plan.environment
-    first = min(spans, key=lambda e: e.t_s)
-    return environment_at(plan, first.t_s + 0.5 * first.duration_s)
+    places = plan_places(plan)
+    shot = _shot_index(places, np.array([e.t_s for e in layer.events]))
+    keys = [repr(env) for _, env in places]
+    counts: dict[str, int] = {}
+    for index in shot.tolist():
+        counts[keys[index]] = counts.get(keys[index], 0) + 1
+    # The place heard most; a tie goes to the place of the earliest event.
+    best = max(shot.tolist(), key=lambda index: counts[keys[index]])
+    return places[best][1]
 
 
 class ShotRooms:

@@ -100,6 +100,11 @@ def test_a_bed_is_heard_in_the_place_of_its_shot() -> None:
     assert layer_environment(plan, bed).label == "field"
     assert environment_at(plan, 1.0).label == "sports hall"
     assert layer_environment(_with_shots(plan, []), bed).label == "sports hall"
+    # An object is heard where most of its events are (outdoors: a ground reflection).
+    ball = Layer(id="ball", events=[LayerEvent(t_s=t) for t in (1.0, 3.5, 4.0)])
+    assert layer_environment(plan, ball).label == "field"
+    ball.events = ball.events[:2]
+    assert layer_environment(plan, ball).label == "sports hall"  # a tie: the first shot's
 
 
 def _with_shots(plan: SoundPlan, shots: list[ShotSetting]) -> SoundPlan:
