@@ -13,7 +13,7 @@ import numpy as np
 
 from pipeline.media.atomic import atomic_output
 from pipeline.onsets import HOP_S, onset_envelope
-from pipeline.records import SceneAnalysis, SoundPlan
+from pipeline.records import Environment, SceneAnalysis, SoundPlan
 
 EVENT_STYLE = {  # kind -> (marker, colour)
     "impact": ("v", "#d62728"), "flash": ("*", "#ff7f0e"), "contact": ("s", "#9467bd"),
@@ -45,14 +45,16 @@ def draw_timeline(scene: SceneAnalysis, plan: SoundPlan | None, out_path: str | 
     fig, axes = plt.subplots(rows, 1, figsize=(11, sum(heights) * 0.9 + 0.6), sharex=True,
                              gridspec_kw={"height_ratios": heights})
     _draw_tracks(axes[0], scene)
+    _draw_places(axes[0], place_labels(scene, plan), duration)
     _draw_layers(axes[1], layers)
     if rows == 3:
         _draw_original(axes[2], np.asarray(original_audio, np.float32), sample_rate)
     axes[-1].set_xlim(0, duration)
     axes[-1].set_xlabel("time (s)")
-    title = f"vidfoley timeline — {len(scene.objects)} objects, {len(scene.events)} events"
+    title = (f"vidfoley timeline — {_count(len(scene.objects), 'object')}, "
+             f"{_count(len(scene.events), 'event')}")
     if plan is not None:
-        title += f", {len(layers)} layers"
+        title += f", {_count(len(layers), 'layer')}"
     fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     out_path = Path(out_path)
@@ -60,6 +62,36 @@ def draw_timeline(scene: SceneAnalysis, plan: SoundPlan | None, out_path: str | 
         fig.savefig(tmp, dpi=90, format="png")
     plt.close(fig)
     return out_path
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def place_labels(scene: SceneAnalysis, plan: SoundPlan | None) -> list[tuple[float, str]]:
+    """``(start_s, text)`` of each place the sound is set in: one per shot where a cut
+    changes the place (the plan's shots, as edited, else perception's), else one at 0."""
+    shots = plan.shots if plan is not None and plan.shots else scene.shots
+    environment = plan.environment if plan is not None else scene.environment
+    places = [(shot.start_s, shot.environment) for shot in shots] or [(0.0, environment)]
+    return [(start, _place_text(env)) for start, env in places]
+
+
+def _place_text(env: Environment) -> str:
+    where = "indoors" if env.indoor else "outdoors"
+    label = env.label if env.label not in ("", "generic", where) else ""
+    room = f", reverb {env.rt60_s:.1f} s" if env.indoor else ""
+    return f"{label + ': ' if label else ''}{where}{room}"
+
+
+def _draw_places(ax, places: list[tuple[float, str]], duration: float) -> None:
+    """Each place's name at its start, every other shot lightly shaded."""
+    for i, (start, text) in enumerate(places):
+        end = places[i + 1][0] if i + 1 < len(places) else duration
+        if i % 2:
+            ax.axvspan(start, end, color="#000000", alpha=0.05, lw=0, zorder=0)
+        ax.text(start + 0.005 * duration, -0.02, text, fontsize=7, color="#444444",
+                va="bottom", ha="left", zorder=4)
 
 
 def _draw_tracks(ax, scene: SceneAnalysis) -> None:
@@ -87,7 +119,7 @@ def _draw_tracks(ax, scene: SceneAnalysis) -> None:
     ax.set_ylim(-0.05, 1.05)
     ax.set_ylabel("x (left → right)")
     ax.set_title("what perception saw: tracks and visual events", fontsize=9, loc="left")
-    if scene.objects or scene.events:
+    if ax.get_legend_handles_labels()[0]:  # no empty legend box for an empty scene
         ax.legend(fontsize=7, loc="upper right", ncol=2, framealpha=0.8)
 
 

@@ -8,15 +8,17 @@ import cv2
 import numpy as np
 
 from pipeline.records import (
+    Environment,
     Layer,
     LayerEvent,
     SceneAnalysis,
     SceneObject,
+    ShotSetting,
     SoundPlan,
     TrackPoint,
     VisualEvent,
 )
-from pipeline.timeline import draw_timeline
+from pipeline.timeline import draw_timeline, place_labels
 
 
 def test_timeline_png(tmp_path: Path) -> None:
@@ -39,3 +41,15 @@ def test_timeline_png(tmp_path: Path) -> None:
     red = (image[:, :, 2] > 180) & (image[:, :, 1] < 80) & (image[:, :, 0] < 80)
     assert red.sum() > 50
     assert not list(tmp_path.glob("*.partial*"))
+
+
+def test_the_places_the_sound_is_set_in_are_named() -> None:
+    hall = Environment(indoor=True, label="sports hall", rt60_s=1.8)
+    field = Environment(indoor=False, label="outdoors")
+    scene = SceneAnalysis(duration_s=6.0, environment=hall)
+    assert place_labels(scene, None) == [(0.0, "sports hall: indoors, reverb 1.8 s")]
+    plan = SoundPlan(duration_s=6.0, environment=hall,
+                     shots=[ShotSetting(0.0, 3.0, hall), ShotSetting(3.0, 6.0, field)])
+    # The plan's shots, as edited, name the places the dub is set in.
+    assert place_labels(scene, plan) == [(0.0, "sports hall: indoors, reverb 1.8 s"),
+                                         (3.0, "outdoors")]
