@@ -27,6 +27,7 @@ _FAMILY_WORDS = {
     "door": "a door {variant}",
     "glass": "glass {variant}",
     "click": "a click",
+    "squeak": "a {variant} squeaking on a polished floor",
     "bed": "{variant} ambience",
 }
 
@@ -69,6 +70,21 @@ def key_words(sound: str, label: str, material: str) -> str:
     return " ".join(text.split())
 
 
+def _tag_words(tag: str) -> str:
+    """An ambience tag in words: ``bed/room_tone`` → "room tone"."""
+    return tag.split("/", 1)[-1].replace("_", " ")
+
+
+def _place_words(env: Environment) -> str:
+    """Where a bed is heard: "inside a sports hall", "outdoors at a race track", just
+    "outdoors" where the picture named no more than that, "" for no place."""
+    if env.label in ("", "generic"):
+        return ""
+    if env.label in ("outdoors", "indoors"):
+        return env.label
+    return f"inside a {env.label}" if env.indoor else f"outdoors at a {env.label}"
+
+
 def compose_prompt(layer: Layer, environment: Environment | None = None) -> str:
     """The prompt for ``layer``: its sound words, distance, and the place it is heard in."""
     label = str(layer.params.get("label", "") or "")
@@ -79,10 +95,9 @@ def compose_prompt(layer: Layer, environment: Environment | None = None) -> str:
     else:
         parts = [key_words(layer.sound, label, material)]
     if layer.kind == "ambience":
-        place = env.label if env.label and env.label != "generic" else ""
-        if place:
-            parts.append(f"{'inside' if env.indoor else 'outdoors at'} a {place}")
-        parts.extend(tag for tag in env.ambience if tag not in parts[0])
+        parts.append(_place_words(env))
+        parts.extend(_tag_words(tag) for tag in env.ambience
+                     if tag != layer.sound and _tag_words(tag) not in parts[0])
         if env.weather and env.weather != "clear":
             parts.append(env.weather)
         parts.append("ambience, no voices")
