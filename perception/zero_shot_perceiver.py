@@ -4,7 +4,6 @@ monocular depth (Depth Anything), tracks across key frames, events from object m
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -15,18 +14,13 @@ from perception.environment import join_same_places, shot_spans
 from perception.events import RawEvent
 from perception.neural_glides import glide_objects, object_glides, steady_runs
 from perception.neural_motion import background, centroids, flashes, object_events
-from perception.neural_tracks import Detection, Track, link_tracks, nms
+from perception.neural_tracks import Detection, Track, link_tracks
 from perception.neural_vocabulary import MATERIALS, PLACES, Place, detector_queries
 from perception.rhythm import put_on_beat
 from perception.transitions import Transition, during, shot_boundaries
 from perception.vocabulary import match_prompt
+from perception.zero_shot_models import ZeroShotModels
 from pipeline.errors import UsageError
-from pipeline.model_loading import (
-    free_accelerator_memory,
-    load_or_explain,
-    resolve_device,
-    resolve_dtype,
-)
 from pipeline.progress import Progress, no_progress
 from pipeline.records import (
     Environment,
@@ -38,9 +32,6 @@ from pipeline.records import (
     Video,
     VisualEvent,
 )
-
-# What still works without this model, for the one-line error.
-FALLBACK_HINT = "the default perceiver (`--perception motion`) works without weights"
 
 DEFAULT_DETECTOR = "google/owlv2-base-patch16-ensemble"
 DEFAULT_CLIP = "openai/clip-vit-base-patch32"
@@ -74,10 +65,12 @@ class ZeroShotPerceiver(Perceiver):
             raise UsageError(f"key_fps/motion_fps must be > 0 and width >= 16, got {key_fps}, "
                              f"{motion_fps}, {width}")
         self.detector, self.clip, self.depth = str(detector), clip, depth
-        self.device, self.torch_dtype = device, torch_dtype
+        self.device = device
         self.key_fps, self.motion_fps, self.width = key_fps, motion_fps, width
-        self.threshold, self.max_objects, self.batch_size = threshold, max_objects, batch_size
-        self._models: dict[str, tuple[Any, Any]] = {}
+        self.threshold, self.max_objects = threshold, max_objects
+        self.models = ZeroShotModels(self.detector, clip, depth, device=device,
+                                     torch_dtype=torch_dtype, threshold=threshold,
+                                     max_objects=max_objects, batch_size=batch_size)
 
     @classmethod
     def from_pretrained(cls, detector: str | Path = DEFAULT_DETECTOR, **options: Any
@@ -105,108 +98,21 @@ class ZeroShotPerceiver(Perceiver):
                 "max_objects": self.max_objects}
 
     # ------------------------------------------------------------------ models
-    def _model(self, role: str) -> tuple[Any, Any]:
-        """(processor, model) for ``detector``/``clip``/``depth``, loaded once."""
-        if role not in self._models:
-            import transformers as tf
-
-            name = {"detector": self.detector, "clip": self.clip, "depth": self.depth}[role]
-            cls = {"detector": tf.Owlv2ForObjectDetection, "clip": tf.CLIPModel,
-                   "depth": tf.AutoModelForDepthEstimation}[role]
-            device = resolve_device(self.device)
-            dtype = resolve_dtype(self.torch_dtype, device) if device != "cpu" else None
-
-            def load() -> tuple[Any, Any]:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    proc = (tf.AutoImageProcessor if role == "depth"
-                            else tf.AutoProcessor).from_pretrained(name)
-                    model = cls.from_pretrained(name, dtype=dtype) if dtype else \
-                        cls.from_pretrained(name)
-                return proc, model.to(device).eval()
-
-            self._models[role] = load_or_explain(
-                load, str(name), what=f"{role} (perception)", option="--perception-model",
-                fallback=FALLBACK_HINT)
-        return self._models[role]
-
     def release(self) -> None:
         """Drop the loaded models and free accelerator memory."""
-        self._models.clear()
-        free_accelerator_memory()
+        self.models.release()
 
-    def _inputs(self, batch: Any, model: Any) -> Any:
-        """Move a processor batch to the model's device (and float inputs to its dtype)."""
-        out = {}
-        for key, value in batch.items():
-            if hasattr(value, "to"):
-                value = value.to(model.device)
-                if value.is_floating_point():
-                    value = value.to(model.dtype)
-            out[key] = value
-        return out
-
-    # ------------------------------------------------------------------ steps
     def detect(self, keys: list[Frame], queries: list[str]) -> list[list[Detection]]:
         """Boxes per key frame (batched), NMS-filtered, normalised coordinates."""
-        import torch
-
-        proc, model = self._model("detector")
-        texts = [f"a photo of a {q}" for q in queries]
-        result: list[list[Detection]] = []
-        for start in range(0, len(keys), self.batch_size):
-            chunk = keys[start : start + self.batch_size]
-            batch = proc(text=[texts] * len(chunk), images=[f.image for f in chunk],
-                         return_tensors="pt", padding=True, truncation=True)
-            with torch.inference_mode():
-                out = model(**self._inputs(batch, model))
-            # OWLv2 pads images to squares: boxes are relative to the padded side.
-            sizes = [(max(f.image.shape[:2]),) * 2 for f in chunk]
-            found = proc.post_process_grounded_object_detection(out, threshold=self.threshold,
-                                                                target_sizes=sizes)
-            for frame, res in zip(chunk, found, strict=True):
-                h, w = frame.image.shape[:2]
-                dets = []
-                for box, score, label in zip(res["boxes"].tolist(), res["scores"].tolist(),
-                                             res["labels"].tolist(), strict=True):
-                    x0, y0 = max(0.0, box[0] / w), max(0.0, box[1] / h)
-                    x1, y1 = min(1.0, box[2] / w), min(1.0, box[3] / h)
-                    if x1 - x0 > 0.01 and y1 - y0 > 0.01:
-                        dets.append(Detection(frame.t_s, frame.index, (x0, y0, x1, y1),
-                                              float(score), queries[int(label)]))
-                result.append(nms(dets, keep=self.max_objects))
-        return result
+        return self.models.detect(keys, queries)
 
     def classify(self, images: list[np.ndarray], labels: list[str], template: str) -> list[int]:
         """CLIP zero-shot: the best label index for each image."""
-        import torch
-
-        if not images:
-            return []
-        proc, model = self._model("clip")
-        batch = proc(text=[template.format(lab) for lab in labels], images=images,
-                     return_tensors="pt", padding=True, truncation=True)
-        with torch.inference_mode():
-            logits = model(**self._inputs(batch, model)).logits_per_image
-        return [int(i) for i in logits.float().argmax(dim=-1).tolist()]
+        return self.models.classify(images, labels, template)
 
     def depth_maps(self, keys: list[Frame]) -> list[np.ndarray]:
         """Relative inverse depth per key frame (bigger = closer), at frame size."""
-        import torch
-
-        proc, model = self._model("depth")
-        maps: list[np.ndarray] = []
-        for start in range(0, len(keys), self.batch_size):
-            chunk = keys[start : start + self.batch_size]
-            batch = proc(images=[f.image for f in chunk], return_tensors="pt")
-            with torch.inference_mode():
-                pred = model(**self._inputs(batch, model)).predicted_depth.float()
-            for frame, m in zip(chunk, pred, strict=True):
-                h, w = frame.image.shape[:2]
-                up = torch.nn.functional.interpolate(m[None, None], size=(h, w),
-                                                     mode="bilinear", align_corners=False)
-                maps.append(up[0, 0].cpu().numpy())
-        return maps
+        return self.models.depth_maps(keys)
 
     # ------------------------------------------------------------------ run
     def __call__(self, video: Video, *, prompt: str | None = None,
