@@ -82,7 +82,8 @@ def _place_words(env: Environment) -> str:
         return ""
     if env.label in ("outdoors", "indoors"):
         return env.label
-    return f"inside a {env.label}" if env.indoor else f"outdoors at a {env.label}"
+    article = "an" if env.label[:1].lower() in "aeiou" else "a"
+    return f"{'inside' if env.indoor else 'outdoors at'} {article} {env.label}"
 
 
 def compose_prompt(layer: Layer, environment: Environment | None = None) -> str:

@@ -25,6 +25,9 @@ def test_a_place_the_picture_only_called_outdoors_is_not_repeated() -> None:
     seen = Environment(indoor=False, label="outdoors", ambience=["bed/wind"])
     assert compose_prompt(_bed("bed/wind"), seen) == "wind ambience, outdoors, ambience, no voices"
     assert compose_prompt(_bed("bed/wind")) == "wind ambience, ambience, no voices"
+    field = Environment(indoor=False, label="open field")
+    assert compose_prompt(_bed("bed/wind"), field) == (
+        "wind ambience, outdoors at an open field, ambience, no voices")
 
 
 def test_an_object_is_its_sound_in_words_and_dry() -> None:
