@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import TypeVar
 
 import cv2
 import numpy as np
@@ -40,6 +41,21 @@ class RawEvent:
                            duration_s=self.duration_s, x=self.x / width, y=self.y / height)
 
 
+Event = TypeVar("Event", RawEvent, VisualEvent)
+
+
+def merge_duplicates(events: list[Event], *, near: float, within_s: float = 0.05
+                     ) -> list[Event]:
+    """One impact per moment and place, the strongest: a ball and its shadow both stop at
+    a bounce, two tracks of one ball both see it land. ``near``: in the events' x/y units."""
+    kept: list[Event] = []
+    for e in sorted(events, key=lambda e: -e.strength):
+        if not any(abs(e.t_s - k.t_s) < within_s and np.hypot(e.x - k.x, e.y - k.y) < near
+                   for k in kept):
+            kept.append(e)
+    return sorted(kept, key=lambda e: e.t_s)
+
+
 def _interp_time(times: np.ndarray, pos: float) -> float:
     """Time at fractional sample index ``pos`` (linear between container timestamps)."""
     pos = float(np.clip(pos, 0, len(times) - 1))
@@ -59,7 +75,7 @@ def parabolic_offset(left: float, mid: float, right: float) -> float:
 
 def track_impacts(track: Track, *, min_change: float, ref_change: float,
                   significance: float = 4.0, min_gap_s: float = 0.1,
-                  window_step_s: float = 1 / 30) -> list[RawEvent]:
+                  window_step_s: float = 1 / 30, window: int = 4) -> list[RawEvent]:
     """Sudden reversals or stops of a tracked blob, in the camera-stabilised frame.
 
     See :class:`perception.impact_fit.ImpactFit` for the model. An impact's time is
@@ -72,6 +88,7 @@ def track_impacts(track: Track, *, min_change: float, ref_change: float,
         significance: jump in standard errors of the fit that counts.
         min_gap_s: shortest time between two impacts of the track (the weaker goes).
         window_step_s: the fitting windows take one sample per this much time at most.
+        window: samples (in those steps) each side of a jump is fitted over.
     """
     n = len(track.t_s)
     if n < 7:
@@ -81,7 +98,8 @@ def track_impacts(track: Track, *, min_change: float, ref_change: float,
     # baseline to tell an acceleration from a jump, so take every other frame there.
     step = max(1, round(window_step_s / float(np.median(np.diff(t)))))
     p = np.stack([np.asarray(track.x) - track.cam_x, np.asarray(track.y) - track.cam_y], 1)
-    fit = ImpactFit(min_change=min_change, significance=significance, step=step)
+    fit = ImpactFit(min_change=min_change, significance=significance, step=step,
+                    window=window)
     kept: list[Jump] = []
     for jump in sorted(fit(t, p), key=lambda j: -j.size):
         if all(abs(jump.t_s - other.t_s) >= min_gap_s for other in kept):

@@ -16,6 +16,7 @@ from perception.base import Perceiver, Progress
 from perception.environment import EnvironmentEstimator
 from perception.events import (
     RawEvent,
+    merge_duplicates,
     signal_peaks,
     track_glides,
     track_impacts,
@@ -216,7 +217,7 @@ class MotionPerceiver(Perceiver):
             found += [e for e in onsets if not any(abs(e.t_s - k.t_s) < 0.09 for k in found)
                       and _camera_speed_near(times, cam, e.t_s) <= self.still_camera * width
                       and not _owned_by_compact_track(e, tracks, width * signals.height)]
-        return _merge_duplicates(found, near_px=0.15 * width)
+        return merge_duplicates(found, near=0.15 * width)
 
     def _flashes(self, signals: MotionSignals) -> list[RawEvent]:
         """Frames where part of the picture jumps to bright, well above the local flicker.
@@ -284,17 +285,6 @@ def _drifting_smoke(t_s: float, x: float, y: float, shots: list[RawEvent], *, wi
     """
     return any(0 < t_s - e.t_s <= within_s and np.hypot(x - e.x, y - e.y) > away * width
                for e in shots)
-
-
-def _merge_duplicates(events: list[RawEvent], *, near_px: float,
-                      within_s: float = 0.05) -> list[RawEvent]:
-    """One impact per moment and place: a ball and its shadow both stop at a bounce."""
-    kept: list[RawEvent] = []
-    for e in sorted(events, key=lambda e: -e.strength):
-        if not any(abs(e.t_s - k.t_s) < within_s and np.hypot(e.x - k.x, e.y - k.y) < near_px
-                   for k in kept):
-            kept.append(e)
-    return sorted(kept, key=lambda e: e.t_s)
 
 
 def _owned_by_compact_track(e: RawEvent, tracks: list[Track], area: float, *,

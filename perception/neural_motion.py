@@ -1,6 +1,6 @@
 """Motion analysis restricted to detected objects: foreground centroids inside each track's
-box, and events from them (reversal/sharp stop = impact, onset/offset = start/stop, global
-brightness jump = flash). Self-contained and deterministic."""
+box, and events from them (a velocity jump = impact, onset/offset = start/stop, global
+brightness jump = flash). Deterministic."""
 
 from __future__ import annotations
 
@@ -54,10 +54,103 @@ def _window(box: tuple[float, float, float, float], w: int, h: int, grow: float
 
 
 def object_events(cents: np.ndarray, amount: np.ndarray, times: list[float], object_id: str,
-                  *, min_speed: float = 0.15, spike: float = 3.0) -> list[VisualEvent]:
-    """Impacts where the centroid's velocity change spikes (a bounce or a sudden stop, not
-    the steady turn of a thrown arc's apex); start/stop at motion onset/offset.
-    ``min_speed`` is in image widths per second."""
+                  *, width: int, height: int, path: np.ndarray | None = None,
+                  cuts: Sequence[float] = (), window_s: float = 0.25) -> list[VisualEvent]:
+    """An object's impacts and the start/stop of its motion (foreground ``amount`` in its
+    box rising over or falling under 2 %). ``width`` x ``height``: the grey frames' size.
+
+    Impacts are fitted on ``path`` (else ``cents``; :func:`fitted_impacts`). Where the fit
+    cannot see both sides of a contact (within ``window_s`` of where the path starts,
+    ends or breaks: a ball found by the detector just before it lands), a spike of the
+    centroid's velocity change stands in (:func:`velocity_spikes`).
+    """
+    t = np.asarray(times, dtype=np.float64)
+    path = cents if path is None else path
+    impacts = fitted_impacts(path, times, object_id, width=width, height=height, cuts=cuts,
+                             window_s=window_s)
+    blind = fit_blind(path, times, cuts=cuts, window_s=window_s)
+    frame = {float(v): i for i, v in enumerate(t)}
+    impacts += [e for e in velocity_spikes(cents, times, object_id) if blind[frame[e.t_s]]
+                and not any(abs(e.t_s - f.t_s) < 0.1 for f in impacts)]
+    moving = amount > 0.02
+    changes: list[VisualEvent] = []
+    for i in range(1, len(moving)):
+        if moving[i] != moving[i - 1]:
+            changes.append(VisualEvent(t_s=float(t[i]), kind="start" if moving[i] else "stop",
+                                       object_id=object_id, strength=0.5))
+    return sorted(impacts + _thin(changes, 0.08), key=lambda e: (e.t_s, e.kind))
+
+
+def _pieces(cents: np.ndarray, times: list[float], cuts: Sequence[float]) -> list[np.ndarray]:
+    """Frame indices of the stretches where ``cents`` is seen, split at ``cuts`` and where
+    it goes unseen for more than 2.5 frames."""
+    t = np.asarray(times, dtype=np.float64)
+    seen = np.flatnonzero(~np.isnan(cents).any(axis=1))
+    if seen.size == 0:
+        return []
+    frame_s = float(np.median(np.diff(t))) if t.size > 1 else 1.0
+    shot = np.searchsorted(np.asarray(cuts, dtype=np.float64), t[seen], side="right")
+    breaks = (np.diff(t[seen]) > 2.5 * frame_s) | (np.diff(shot) != 0)
+    return np.split(seen, np.flatnonzero(breaks) + 1)
+
+
+def _fit_window(times: list[float], window_s: float) -> int:
+    """Samples a side the impact fit takes: ``window_s`` of frames, four at least."""
+    frame_s = float(np.median(np.diff(times))) if len(times) > 1 else window_s
+    return max(4, round(window_s / frame_s))
+
+
+def fit_blind(cents: np.ndarray, times: list[float], *, cuts: Sequence[float] = (),
+              window_s: float = 0.25) -> np.ndarray:
+    """Per frame, whether :func:`fitted_impacts` cannot judge a contact there: fewer than
+    its window of seen samples on one side (or none at all)."""
+    blind = np.ones(len(times), dtype=bool)
+    window = _fit_window(times, window_s)
+    for piece in _pieces(cents, times, cuts):
+        blind[piece[window:piece.size - window]] = False
+    return blind
+
+
+def fitted_impacts(cents: np.ndarray, times: list[float], object_id: str, *, width: int,
+                   height: int, cuts: Sequence[float] = (),
+                   window_s: float = 0.25) -> list[VisualEvent]:
+    """Impacts of an object's centroid path, found as the motion perceiver finds a
+    track's: velocity jumps that a steady acceleration cannot explain
+    (:class:`~perception.impact_fit.ImpactFit`), timed between frames where the flights
+    either side meet.
+
+    The path is cut at the shot ``cuts`` and where the object goes unseen for more than
+    2.5 frames. A centroid is noisier than a tracked blob, so each side of a jump is
+    fitted over ``window_s``: 0.25 s, 6 samples at 24-25 fps and 8 at 30 (on a
+    synthetic bouncing ball, 4 samples found only its first contact at 30 fps and 5
+    missed contacts at 25 fps). ``cents`` are normalised, NaN where nothing moved.
+    """
+    from perception.events import track_impacts
+    from perception.tracking import Track as PixelTrack
+
+    t = np.asarray(times, dtype=np.float64)
+    window = _fit_window(times, window_s)
+    events: list[VisualEvent] = []
+    for piece in _pieces(cents, times, cuts):
+        n = int(piece.size)
+        if n < 7:
+            continue
+        path = PixelTrack(id=0, frames=piece.tolist(), t_s=t[piece].tolist(),
+                          x=(cents[piece, 0] * width).tolist(),
+                          y=(cents[piece, 1] * height).tolist(),
+                          w=[1.0] * n, h=[1.0] * n, cam_x=[0.0] * n, cam_y=[0.0] * n)
+        # The motion perceiver's thresholds, relative to the picture's width.
+        for raw in track_impacts(path, min_change=0.5 * width, ref_change=1.5 * width,
+                                 window=window):
+            events.append(raw.visual(object_id, raw.strength, width=width, height=height))
+    return events
+
+
+def velocity_spikes(cents: np.ndarray, times: list[float], object_id: str, *,
+                    min_speed: float = 0.15, spike: float = 3.0) -> list[VisualEvent]:
+    """Frames where the centroid's velocity change spikes (a bounce or a sudden stop, not
+    the steady turn of a thrown arc's apex), timed on the frame. ``min_speed`` is in
+    image widths per second."""
     events: list[VisualEvent] = []
     t = np.asarray(times, dtype=np.float64)
     dt = np.maximum(np.diff(t), 1e-6)
@@ -78,11 +171,6 @@ def object_events(cents: np.ndarray, amount: np.ndarray, times: list[float], obj
                 t_s=float(t[i]), kind="impact", object_id=object_id,
                 strength=float(np.clip(dv[i] / (8 * min_speed), 0.1, 1.0)),
                 x=float(cents[i, 0]), y=float(cents[i, 1])))
-    moving = amount > 0.02
-    for i in range(1, len(moving)):
-        if moving[i] != moving[i - 1]:
-            events.append(VisualEvent(t_s=float(t[i]), kind="start" if moving[i] else "stop",
-                                      object_id=object_id, strength=0.5))
     return _thin(events, 0.08)
 
 

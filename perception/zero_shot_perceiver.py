@@ -11,7 +11,7 @@ import numpy as np
 
 from perception.base import Perceiver
 from perception.environment import join_same_places, shot_spans
-from perception.events import RawEvent
+from perception.events import RawEvent, merge_duplicates
 from perception.neural_glides import glide_objects, object_glides, steady_runs
 from perception.neural_motion import background, centroids, flashes, object_events
 from perception.neural_tracks import Detection, Track, link_tracks
@@ -189,16 +189,19 @@ class ZeroShotPerceiver(Perceiver):
         glides: list[RawEvent] = []
         for n, (obj, track) in enumerate(zip(objects, tracks, strict=True)):
             cents, amount = centroids(gray, times, track, per_frame)
-            found = object_events(cents, amount, times, obj.id)
-            events.extend(e for e in found if not during(changes, e.t_s, margin=1.0 / rate))
-            # Its path for glides: looked for where it can be between two key frames (a
-            # ball landing between them leaves the interpolated box, and a centroid
-            # inside that box then follows the box, not the ball).
+            # Its path for impacts and glides: looked for where it can be between two key
+            # frames (a ball landing between them leaves the interpolated box, and a
+            # centroid inside that box then follows the box, not the ball).
             path, _ = centroids(gray, times, track, per_frame, span=True)
+            found = object_events(cents, amount, times, obj.id, width=width, height=height,
+                                  path=path, cuts=cuts)
+            events.extend(e for e in found if not during(changes, e.t_s, margin=1.0 / rate))
             glides += object_glides(n, track, times, path,
                                     [e.t_s for e in found if e.kind == "impact"], runs,
                                     width=width, height=height)
-        return events, glides
+        # One impact per moment and place: two tracks of one ball both see it land.
+        impacts = merge_duplicates([e for e in events if e.kind == "impact"], near=0.15)
+        return [e for e in events if e.kind != "impact"] + impacts, glides
 
     def _read(self, video: Video) -> tuple[list[np.ndarray], list[float], list[Frame]]:
         """One streaming pass: small grayscale frames for motion, RGB key frames for models."""
