@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from perception import neural_tracks, tracking
+from perception import neural_tracks
 from perception.events import GlideFinder, RawEvent
 from perception.glides import (
     glide_kind,
@@ -24,6 +24,7 @@ from perception.glides import (
     silent_glides_note,
     unseen_glide_note,
 )
+from perception.neural_motion import path_track
 from perception.transitions import Transition, during
 from perception.vocabulary import VocabularyObject, singular
 from pipeline.records import SceneObject, VisualEvent
@@ -42,25 +43,6 @@ def steady_runs(times: list[float], cuts: list[float], changes: list[Transition]
     keys = np.where(steady, shot, -1)
     bounds = np.flatnonzero(np.diff(keys) != 0) + 1
     return [run for run in np.split(np.arange(t.size), bounds) if keys[run[0]] >= 0]
-
-
-def path_track(track_id: int, times: np.ndarray, cents: np.ndarray, sizes: np.ndarray, *,
-               width: float, height: float) -> tracking.Track:
-    """A centroid path as the :class:`perception.tracking.Track` that :class:`GlideFinder`
-    reads (times, position and box size in pixels of ``width`` x ``height`` frames).
-
-    ``cents`` are normalised (x, y) per time, NaN where nothing moved (those samples are
-    left out); ``sizes`` the box (w, h), normalised. The camera shift is zero: the
-    zero-shot perceiver measures motion against a still background per shot.
-    """
-    seen = ~np.isnan(cents).any(axis=1)
-    n = int(seen.sum())
-    return tracking.Track(
-        id=track_id, frames=np.flatnonzero(seen).tolist(),
-        t_s=np.asarray(times, dtype=np.float64)[seen].tolist(),
-        x=(cents[seen, 0] * width).tolist(), y=(cents[seen, 1] * height).tolist(),
-        w=(sizes[seen, 0] * width).tolist(), h=(sizes[seen, 1] * height).tolist(),
-        cam_x=[0.0] * n, cam_y=[0.0] * n)
 
 
 def object_glides(track_id: int, track: neural_tracks.Track, times: list[float],

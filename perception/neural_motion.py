@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from perception import tracking
 from perception.neural_tracks import Track
 from pipeline.records import VisualEvent
 
@@ -66,11 +67,18 @@ def object_events(cents: np.ndarray, amount: np.ndarray, times: list[float], obj
     """
     t = np.asarray(times, dtype=np.float64)
     path = cents if path is None else path
-    impacts = fitted_impacts(path, times, object_id, width=width, height=height, cuts=cuts,
-                             window_s=window_s)
-    blind = fit_blind(path, times, cuts=cuts, window_s=window_s)
-    frame = {float(v): i for i, v in enumerate(t)}
-    impacts += [e for e in velocity_spikes(cents, times, object_id) if blind[frame[e.t_s]]
+    pieces = _pieces(path, times, cuts)
+    window = _fit_window(times, window_s)
+    impacts = fitted_impacts(path, times, pieces, object_id, width=width, height=height,
+                             window=window)
+    # Where the fit cannot judge a contact: fewer than its window of seen samples on
+    # one side (or none at all).
+    blind = np.ones(len(times), dtype=bool)
+    for piece in pieces:
+        blind[piece[window:piece.size - window]] = False
+    # A spike is timed on its frame: searchsorted finds that frame's index.
+    impacts += [e for e in velocity_spikes(cents, times, object_id)
+                if blind[int(np.searchsorted(t, e.t_s))]
                 and not any(abs(e.t_s - f.t_s) < 0.1 for f in impacts)]
     moving = amount > 0.02
     changes: list[VisualEvent] = []
@@ -100,45 +108,50 @@ def _fit_window(times: list[float], window_s: float) -> int:
     return max(4, round(window_s / frame_s))
 
 
-def fit_blind(cents: np.ndarray, times: list[float], *, cuts: Sequence[float] = (),
-              window_s: float = 0.25) -> np.ndarray:
-    """Per frame, whether :func:`fitted_impacts` cannot judge a contact there: fewer than
-    its window of seen samples on one side (or none at all)."""
-    blind = np.ones(len(times), dtype=bool)
-    window = _fit_window(times, window_s)
-    for piece in _pieces(cents, times, cuts):
-        blind[piece[window:piece.size - window]] = False
-    return blind
+def path_track(track_id: int, times: np.ndarray, cents: np.ndarray,
+               sizes: np.ndarray | None = None, *, width: float, height: float
+               ) -> tracking.Track:
+    """A centroid path as the :class:`perception.tracking.Track` the motion perceiver's
+    impact fit and :class:`~perception.events.GlideFinder` read (times, position and box
+    size in pixels of ``width`` x ``height`` frames).
+
+    ``cents`` are normalised (x, y) per time, NaN where nothing moved (those samples are
+    left out); ``sizes`` the box (w, h), normalised (``None``: a pixel). The camera shift
+    is zero: the zero-shot perceiver measures motion against a still background per shot.
+    """
+    seen = ~np.isnan(cents).any(axis=1)
+    n = int(seen.sum())
+    w = [1.0] * n if sizes is None else (sizes[seen, 0] * width).tolist()
+    h = [1.0] * n if sizes is None else (sizes[seen, 1] * height).tolist()
+    return tracking.Track(
+        id=track_id, frames=np.flatnonzero(seen).tolist(),
+        t_s=np.asarray(times, dtype=np.float64)[seen].tolist(),
+        x=(cents[seen, 0] * width).tolist(), y=(cents[seen, 1] * height).tolist(),
+        w=w, h=h, cam_x=[0.0] * n, cam_y=[0.0] * n)
 
 
-def fitted_impacts(cents: np.ndarray, times: list[float], object_id: str, *, width: int,
-                   height: int, cuts: Sequence[float] = (),
-                   window_s: float = 0.25) -> list[VisualEvent]:
+def fitted_impacts(cents: np.ndarray, times: list[float], pieces: list[np.ndarray],
+                   object_id: str, *, width: int, height: int,
+                   window: int) -> list[VisualEvent]:
     """Impacts of an object's centroid path, found as the motion perceiver finds a
     track's: velocity jumps that a steady acceleration cannot explain
     (:class:`~perception.impact_fit.ImpactFit`), timed between frames where the flights
     either side meet.
 
-    The path is cut at the shot ``cuts`` and where the object goes unseen for more than
-    2.5 frames. A centroid is noisier than a tracked blob, so each side of a jump is
-    fitted over ``window_s``: 0.25 s, 6 samples at 24-25 fps and 8 at 30 (on a
-    synthetic bouncing ball, 4 samples found only its first contact at 30 fps and 5
-    missed contacts at 25 fps). ``cents`` are normalised, NaN where nothing moved.
+    The path is fitted in ``pieces`` (:func:`_pieces`: cut at the shots' cuts and where
+    the object goes unseen). A centroid is noisier than a tracked blob, so each side of a
+    jump is fitted over ``window`` samples: 0.25 s, 6 samples at 24-25 fps and 8 at 30
+    (on a synthetic bouncing ball, 4 samples found only its first contact at 30 fps and
+    5 missed contacts at 25 fps). ``cents`` are normalised, NaN where nothing moved.
     """
     from perception.events import track_impacts
-    from perception.tracking import Track as PixelTrack
 
     t = np.asarray(times, dtype=np.float64)
-    window = _fit_window(times, window_s)
     events: list[VisualEvent] = []
-    for piece in _pieces(cents, times, cuts):
-        n = int(piece.size)
-        if n < 7:
+    for piece in pieces:
+        if piece.size < 7:
             continue
-        path = PixelTrack(id=0, frames=piece.tolist(), t_s=t[piece].tolist(),
-                          x=(cents[piece, 0] * width).tolist(),
-                          y=(cents[piece, 1] * height).tolist(),
-                          w=[1.0] * n, h=[1.0] * n, cam_x=[0.0] * n, cam_y=[0.0] * n)
+        path = path_track(0, t[piece], cents[piece], width=width, height=height)
         # The motion perceiver's thresholds, relative to the picture's width.
         for raw in track_impacts(path, min_change=0.5 * width, ref_change=1.5 * width,
                                  window=window):
