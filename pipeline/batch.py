@@ -48,7 +48,8 @@ class BatchOptions:
         overwrite: redo clips already done, and replace outputs the batch did not make.
         dub: the ``DubOptions`` of every clip.
         perception / audio / perception_model / audio_model / limits: the pipeline's stages.
-        num_gpus: GPUs per worker (neural backends); audio_options: sound-source options.
+        num_gpus: GPUs per worker (neural backends); audio_options: sound-source options;
+        perception_options: perceiver options (``--perception-option``).
     """
 
     jobs: int | None = None
@@ -64,6 +65,7 @@ class BatchOptions:
     limits: Limits = field(default_factory=Limits)
     num_gpus: float = 0.0
     audio_options: dict[str, Any] = field(default_factory=dict)
+    perception_options: dict[str, Any] = field(default_factory=dict)
 
     def pipeline_config(self) -> dict[str, Any]:
         """``FoleyPipeline`` keyword arguments for the workers."""
@@ -72,6 +74,8 @@ class BatchOptions:
                   "limits": self.limits.to_dict()}
         if self.audio_options:  # e.g. {"steps": 50} for a neural sound source
             config["audio_options"] = dict(self.audio_options)
+        if self.perception_options:  # absent when empty: earlier batches' hashes still hold
+            config["perception_options"] = dict(self.perception_options)
         return config
 
     def resolved_jobs(self) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from typing import Any
 
 from pipeline import registry
@@ -15,6 +17,7 @@ def build(kind: str, name: str, model: str | None = None, **options: Any) -> Any
     """
     cls = registry.get(kind, name)
     loader = getattr(cls, "from_pretrained", None)
+    check_options(kind, name, loader if loader is not None else cls, options)
     if loader is not None:
         return loader(model, **options) if model else loader(**options)
     if model:
@@ -24,3 +27,63 @@ def build(kind: str, name: str, model: str | None = None, **options: Any) -> Any
                          f"option ({model!r}) or pick a neural backend")
     return cls(**options)
 
+
+
+def option_names(make: Callable[..., Any]) -> list[str]:
+    """The options ``make`` (a class or its ``from_pretrained``) accepts: its keyword-only
+    arguments (the model is the positional one); a loader that forwards ``**options``
+    accepts its class's constructor options too."""
+    return sorted(_option_parameters(make))
+
+
+def _option_parameters(make: Callable[..., Any]) -> dict[str, inspect.Parameter]:
+    target = make.__init__ if isinstance(make, type) else make
+    params = dict(inspect.signature(target).parameters)
+    owner = getattr(make, "__self__", None)
+    if isinstance(owner, type) and any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        params.update(inspect.signature(owner.__init__).parameters)
+    return {k: p for k, p in params.items() if p.kind is inspect.Parameter.KEYWORD_ONLY}
+
+
+def check_options(kind: str, name: str, make: Callable[..., Any],
+                  options: dict[str, Any]) -> None:
+    """Raise a one-line ``UsageError`` for an option backend ``name`` does not have, or a
+    value of the wrong type (a number where a number is expected, true/false for a flag)."""
+    from pipeline.errors import UsageError
+
+    params = _option_parameters(make)
+    for key, value in options.items():
+        if key not in params:
+            raise UsageError(f"{kind} backend {name!r} has no option {key!r}; its options: "
+                             f"{', '.join(sorted(params))}")
+        wanted = _expected(params[key])
+        if wanted is not None and not _matches(value, wanted):
+            raise UsageError(f"{kind} backend {name!r}: option {key!r} expects {wanted}, "
+                             f"got {value!r}")
+
+
+def _expected(param: inspect.Parameter) -> str | None:
+    """What an option asks for, from its default's type (or its annotation's first type
+    where the default is ``None``); ``… or none`` where the annotation allows ``None``."""
+    default, note = param.default, str(param.annotation)
+    if isinstance(default, bool):
+        base = "true or false"
+    elif isinstance(default, int) or (default is None and note.startswith("int |")):
+        base = "a whole number"
+    elif isinstance(default, float) or (default is None and note.startswith("float |")):
+        base = "a number"
+    else:
+        return None
+    return base + " or none" if "None" in note else base
+
+
+def _matches(value: Any, wanted: str) -> bool:
+    if value is None:
+        return wanted.endswith("or none")
+    if isinstance(value, bool):
+        return wanted == "true or false"
+    if wanted.startswith("a whole number"):
+        return isinstance(value, int)
+    if wanted.startswith("a number"):
+        return isinstance(value, int | float)
+    return False

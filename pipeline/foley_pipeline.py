@@ -50,6 +50,8 @@ class FoleyPipeline:
             the neural model named by ``audio_model`` (procedural for all when none is named).
         perception_model / audio_model / video_model: model id or local folder.
         audio_options: extra keyword arguments for the neural sound source (``steps`` …).
+        perception_options: keyword arguments for the perceiver (``analysis_fps``,
+            ``analysis_width`` … for ``motion``; ``key_fps``, ``width`` … for ``zeroshot``).
         decode_threads: video decoder threads (0: automatic; 1 where workers run per core).
         limits: resource guards (duration, resolution, layer count).
     """
@@ -60,6 +62,7 @@ class FoleyPipeline:
     audio_model: str | None = None
     video_model: str | None = None
     audio_options: dict[str, Any] = field(default_factory=dict)
+    perception_options: dict[str, Any] = field(default_factory=dict)
     decode_threads: int = 0
     limits: Limits = field(default_factory=Limits)
     planner: Planner = field(default_factory=Planner)
@@ -71,7 +74,7 @@ class FoleyPipeline:
     def get_perceiver(self) -> Any:
         if self.perceiver is None:
             self.perceiver = components.build("perception", self.perception,
-                                              self.perception_model)
+                                              self.perception_model, **self.perception_options)
         return self.perceiver
 
     def get_source(self, backend: str) -> Any:
@@ -102,6 +105,8 @@ class FoleyPipeline:
         data = {"perception": self.perception, "audio": self.audio,
                 "perception_model": self.perception_model, "audio_model": self.audio_model,
                 "video_model": self.video_model, "limits": self.limits.to_dict(),
+                "perception_options": self.perception_options,
+                "audio_options": self.audio_options,
                 "planner": {"ambience_gain_db": self.planner.ambience_gain_db,
                             "generic_sound": self.planner.generic_sound}}
         path = folder / PIPELINE_FILE
@@ -120,6 +125,8 @@ class FoleyPipeline:
                    audio=data.get("audio", "procedural"),
                    perception_model=data.get("perception_model"),
                    audio_model=data.get("audio_model"), video_model=data.get("video_model"),
+                   perception_options=dict(data.get("perception_options") or {}),
+                   audio_options=dict(data.get("audio_options") or {}),
                    limits=Limits.from_dict(data.get("limits", {})),
                    planner=Planner(**data.get("planner", {})))
 

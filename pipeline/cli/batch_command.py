@@ -84,6 +84,7 @@ def batch_options(args: argparse.Namespace) -> BatchOptions:
         perception=args.perception, audio=args.audio, perception_model=args.perception_model,
         audio_model=args.audio_model, num_gpus=gpus,
         audio_options={"steps": args.audio_steps} if getattr(args, "audio_steps", None) else {},
+        perception_options=dict(args.perception_option),
         limits=Limits(max_duration_s=args.max_duration, max_layers=args.max_layers))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
+from typing import Any
 
 from pipeline.cli import controller
 from pipeline.foley_pipeline import DEFAULT_VIDEO_MODEL
@@ -110,6 +111,11 @@ def _add_stage_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--perception", default="motion",
                         help="perceiver: motion (default, no weights) or zeroshot")
     parser.add_argument("--perception-model", help="detector model id or local folder")
+    parser.add_argument("--perception-option", action="append", type=key_value, default=[],
+                        metavar="KEY=VALUE",
+                        help="an option of the perceiver, repeatable: analysis_fps=12.5 "
+                        "(fewer frames: faster, coarser timing), analysis_width=320, "
+                        "impact_sensitivity=1.5 … (a wrong KEY lists them)")
     parser.add_argument("--audio", default="procedural",
                         help="sound backend: procedural (default, no weights), audioldm2, "
                         "stable-audio, or auto (impacts procedural, ambience from "
@@ -128,3 +134,20 @@ def _add_limit_options(parser: argparse.ArgumentParser) -> None:
                         "memory (default 180)")
     parser.add_argument("--max-layers", type=int, default=512,
                         help="most layers a plan may have (default 512)")
+
+
+def key_value(text: str) -> tuple[str, Any]:
+    """``KEY=VALUE`` of a backend option; VALUE read as a number, true/false, none or text."""
+    key, sep, value = text.partition("=")
+    key, value = key.strip(), value.strip()
+    if not sep or not key.isidentifier():
+        raise argparse.ArgumentTypeError(f"{text!r}: expected KEY=VALUE, e.g. analysis_fps=12.5")
+    words: dict[str, Any] = {"true": True, "false": False, "none": None, "null": None}
+    if value.lower() in words:
+        return key, words[value.lower()]
+    for number in (int, float):
+        try:
+            return key, number(value)
+        except ValueError:
+            pass
+    return key, value

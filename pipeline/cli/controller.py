@@ -23,6 +23,7 @@ def make_pipeline(args: argparse.Namespace) -> FoleyPipeline:
     return FoleyPipeline(audio_options={"steps": steps} if steps else {},
                          perception=getattr(args, "perception", "motion"),
                          perception_model=getattr(args, "perception_model", None),
+                         perception_options=dict(getattr(args, "perception_option", [])),
                          audio=getattr(args, "audio", "procedural"),
                          audio_model=getattr(args, "audio_model", None),
                          video_model=getattr(args, "video_model", None), limits=limits)

@@ -1,0 +1,104 @@
+"""Stage options from the command line: ``--perception-option KEY=VALUE`` reaches the
+perceiver (dub, plan and batch), and a wrong key or value is one line that says what is
+allowed, before any output is written."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline import components
+from pipeline.batch import BatchDubber, BatchOptions
+from pipeline.batch_inputs import collect_inputs
+from pipeline.cli.batch_command import batch_options
+from pipeline.cli.commands import key_value
+from pipeline.cli.controller import make_pipeline
+from pipeline.cli.main import build_parser
+from pipeline.errors import UsageError
+from pipeline.foley_pipeline import FoleyPipeline
+from tests.pipeline.test_cli import vidfoley
+from tests.synth_media import make_clip
+
+
+@pytest.mark.parametrize(("text", "pair"), [
+    ("analysis_fps=12.5", ("analysis_fps", 12.5)),
+    ("analysis_width=320", ("analysis_width", 320)),
+    (" beat_grid = False ", ("beat_grid", False)),
+    ("analysis_fps=none", ("analysis_fps", None)),
+    ("device=cuda:1", ("device", "cuda:1")),
+])
+def test_key_value_reads_numbers_flags_and_text(text: str, pair: tuple) -> None:
+    assert key_value(text) == pair
+
+
+@pytest.mark.parametrize("text", ["analysis_fps", "=3", "two words=1"])
+def test_key_value_refuses_what_is_not_key_equals_value(text: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError, match="expected KEY=VALUE"):
+        key_value(text)
+
+
+def test_options_reach_the_perceiver_of_dub_and_batch(tmp_path: Path) -> None:
+    argv = ["--perception-option", "analysis_fps=12.5",
+            "--perception-option", "analysis_width=320"]
+    args = build_parser().parse_args(["dub", "in.mp4", "-o", "out.mp4", *argv])
+    perceiver = make_pipeline(args).get_perceiver()
+    assert (perceiver.analysis_fps, perceiver.analysis_width) == (12.5, 320)
+    # A batch's workers build their pipelines from its config; a change of options
+    # fingerprints differently (its clips are dubbed again), none at all as before.
+    batch = batch_options(build_parser().parse_args(["batch", "clips", "-o", "out", *argv]))
+    worker = FoleyPipeline(**batch.pipeline_config()).get_perceiver()
+    assert (worker.analysis_fps, worker.analysis_width) == (12.5, 320)
+    (tmp_path / "c.mp4").write_bytes(b"a clip")
+    [item] = collect_inputs([str(tmp_path / "c.mp4")], tmp_path / "out")
+    plain = BatchDubber(tmp_path / "out", BatchOptions())
+    assert BatchDubber(tmp_path / "out", batch).options_hash(item) != plain.options_hash(item)
+    assert "perception_options" not in BatchOptions().pipeline_config()
+
+
+def test_options_survive_save_and_reload(tmp_path: Path) -> None:
+    pipe = FoleyPipeline(perception_options={"analysis_fps": 10.0},
+                         audio_options={"steps": 20})
+    again = FoleyPipeline.from_pretrained(pipe.save_pretrained(tmp_path).parent)
+    assert again.perception_options == {"analysis_fps": 10.0}
+    assert again.audio_options == {"steps": 20}
+    assert again.get_perceiver().analysis_fps == 10.0
+
+
+def test_a_loader_accepts_its_constructor_options() -> None:
+    from audio_gen.diffusers_sound_source import DiffusersSoundSource
+
+    names = components.option_names(DiffusersSoundSource.from_pretrained)
+    assert "steps" in names and "variations" in names
+    assert "id_or_path" not in names and "model" not in names  # the model is no option
+    with pytest.raises(UsageError, match="option 'steps' expects a whole number"):
+        components.check_options("audio", "audioldm2", DiffusersSoundSource.from_pretrained,
+                                 {"steps": "many"})
+
+
+@pytest.mark.parametrize(("option", "message"), [
+    ("analysis_fsp=10", "perception backend 'motion' has no option 'analysis_fsp'; its "
+                        "options: analysis_fps, analysis_width,"),
+    ("analysis_width=wide", "option 'analysis_width' expects a whole number, got 'wide'"),
+    ("beat_grid=2", "option 'beat_grid' expects true or false, got 2"),
+    ("analysis_width=8", "`analysis_width` must be >= 32 px, got 8"),
+])
+def test_a_wrong_option_is_one_line_and_writes_nothing(tmp_path: Path, option: str,
+                                                      message: str) -> None:
+    make_clip(tmp_path / "in.mp4", fps=25, seconds=1.0)
+    proc = vidfoley("dub", "in.mp4", "-o", "out.mp4", "-q", "--perception-option", option,
+                    cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], proc.stderr
+    assert not (tmp_path / "out.mp4").exists()
+
+
+def test_plan_with_an_option_runs_as_a_user_types_it(tmp_path: Path) -> None:
+    make_clip(tmp_path / "in.mp4", fps=30, seconds=1.0)
+    proc = vidfoley("plan", "in.mp4", "-o", "plan.json", "-q", "--json",
+                    "--perception-option", "analysis_fps=15", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["plan_path"] == "plan.json"
