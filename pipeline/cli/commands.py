@@ -108,6 +108,12 @@ def _add_render_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_stage_options(parser: argparse.ArgumentParser) -> None:
+    add_model_options(parser)
+    _add_limit_options(parser)
+
+
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    """The stage flags: which perceiver and sound backend, their models and options."""
     parser.add_argument("--perception", default="motion",
                         help="perceiver: motion (default, no weights) or zeroshot")
     parser.add_argument("--perception-model", help="detector model id or local folder")
@@ -123,7 +129,6 @@ def _add_stage_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--audio-model", help="audio model id or local folder")
     parser.add_argument("--audio-steps", type=int,
                         help="denoising steps of the neural sound backend")
-    _add_limit_options(parser)
 
 
 def _add_limit_options(parser: argparse.ArgumentParser) -> None:

@@ -18,7 +18,9 @@ from pipeline.records import RecordError, SoundPlan
 
 def make_pipeline(args: argparse.Namespace) -> FoleyPipeline:
     """A pipeline configured from the stage and limit flags."""
-    limits = Limits(max_duration_s=args.max_duration, max_layers=args.max_layers)
+    defaults = Limits()
+    limits = Limits(max_duration_s=getattr(args, "max_duration", defaults.max_duration_s),
+                    max_layers=getattr(args, "max_layers", defaults.max_layers))
     steps = getattr(args, "audio_steps", None)
     return FoleyPipeline(audio_options={"steps": steps} if steps else {},
                          perception=getattr(args, "perception", "motion"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 
+from pipeline.cli.commands import add_model_options
 from pipeline.errors import UsageError
 
 
@@ -24,10 +25,8 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
                       help="longest clip accepted, in seconds (default 120)")
     demo.add_argument("--concurrency", type=int, default=1,
                       help="jobs run at the same time; others queue (default 1)")
-    demo.add_argument("--perception", default="motion",
-                      help="perceiver: motion (default, no weights) or zeroshot")
-    demo.add_argument("--audio", default="procedural",
-                      help="sound backend: procedural (default), audioldm2, stable-audio")
+    # The same stage flags as dub: a GPU machine without a model hub points at folders.
+    add_model_options(demo)
     demo.add_argument("--video-model",
                       help="diffusers text-to-video model id or folder (enables Prompt to clip)")
     demo.set_defaults(func=run)
@@ -44,10 +43,10 @@ def run(args: argparse.Namespace) -> int:
     # Gradio reads this when it starts; the demo never phones home.
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from demo.app import build_demo, launch
-    from pipeline.foley_pipeline import FoleyPipeline
+    from pipeline.cli.controller import make_pipeline
 
-    pipeline = FoleyPipeline(perception=args.perception, audio=args.audio,
-                             video_model=args.video_model)
+    pipeline = make_pipeline(args)
+    pipeline.get_perceiver()  # a wrong --perception-option stops here, not at the first dub
     app = build_demo(pipeline, max_upload_mb=args.max_upload_mb, max_clip_s=args.max_clip_s,
                      concurrency=args.concurrency)
     _, local_url, share_url = launch(app, host=args.host, port=args.port, share=args.share,

@@ -129,6 +129,22 @@ def test_demo_command_parses_its_flags() -> None:
     assert args.func.__module__ == "pipeline.cli.demo_command"
 
 
+def test_demo_takes_the_stage_flags_of_dub() -> None:
+    """A GPU machine without a model hub serves the demo on local model folders."""
+    from pipeline.cli.controller import make_pipeline
+    from pipeline.cli.main import build_parser
+
+    args = build_parser().parse_args([
+        "demo", "--perception", "zeroshot", "--perception-model", "models/vision",
+        "--perception-option", "key_fps=4", "--audio", "auto", "--audio-model",
+        "models/audioldm2", "--audio-steps", "50"])
+    pipe = make_pipeline(args)
+    assert (pipe.perception, pipe.perception_model, pipe.perception_options) == \
+        ("zeroshot", "models/vision", {"key_fps": 4})
+    assert (pipe.audio, pipe.audio_model, pipe.audio_options) == \
+        ("auto", "models/audioldm2", {"steps": 50})
+
+
 def test_demo_command_refuses_a_bad_port() -> None:
     from pipeline.cli.main import main
 
