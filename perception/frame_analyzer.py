@@ -1,6 +1,7 @@
 """Per-frame motion analysis: camera shift, moving blobs, motion field, flashes and cuts.
 
-Frames are processed in a sliding window of three: the middle frame's moving pixels are
+Frames go through the camera pass (:class:`perception.camera_pass.CameraPass`) and then
+the object pass here, in a sliding window of three: the middle frame's moving pixels are
 those that differ (after camera alignment) from both neighbours, which removes the
 "ghost" a two-frame difference leaves where an object used to be.
 """
@@ -8,76 +9,20 @@ those that differ (after camera alignment) from both neighbours, which removes t
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
 from perception.appearance import AppearanceFollower, FarFollower
 from perception.blob_refiner import BlobRefiner
-from perception.camera_motion import CameraMotionEstimator, CameraStep, shift_image
+from perception.camera_motion import shift_image
+from perception.camera_pass import CameraPass, FrameSlot
 from perception.foreground import ForegroundFinder, ShotFrame
-from perception.motion_onsets import diff_cells
+from perception.motion_signals import MotionSignals
+from perception.puffs import puff_rise
 from perception.tracking import Blob, BlobTracker, find_blobs
-from perception.transitions import BLACK_GREY, blend_reaches, gradual_change, is_relit
 
-GRID = (8, 8)  # motion-field cells (rows, columns)
-
-
-@dataclass
-class _Slot:
-    index: int
-    t_s: float
-    gray: np.ndarray
-    small: np.ndarray
-    hist: np.ndarray
-    rgb: np.ndarray
-    haze: np.ndarray | None  # brightness with the colour taken out: smoke shows here
-    step: tuple[float, float] = (0.0, 0.0)   # camera shift from the previous frame
-    aligned_prev: np.ndarray | None = None   # the previous grey frame shifted by ``step``
-    cam: tuple[float, float] = (0.0, 0.0)    # accumulated camera shift
-    cut: bool = False
-    ahead: _Ahead | None = None  # camera measurements :meth:`FrameAnalyzer.prepare` made
-
-
-@dataclass
-class _Ahead:
-    """What the camera pass needs of a frame that does not depend on the camera position."""
-
-    prev: _Slot  # the frame before, which ``flow`` and ``step`` are measured from
-    flow: np.ndarray  # dense flow from ``prev`` (small size)
-    step: CameraStep  # the frame-to-frame camera shift and cut flag
-    # The frame a baseline back and the phase correlation with it (dx, dy, response).
-    baseline: tuple[_Slot, tuple[float, float, float]] | None = None
-
-
-@dataclass
-class MotionSignals:
-    """Everything the event finder needs, one entry per analysed frame."""
-
-    width: int = 0
-    height: int = 0
-    times: list[float] = field(default_factory=list)
-    field_cells: list[np.ndarray] = field(default_factory=list)
-    diff_cells: list[np.ndarray] = field(default_factory=list)
-    flash: list[float] = field(default_factory=list)
-    flash_xy: list[tuple[float, float]] = field(default_factory=list)
-    puff: list[float] = field(default_factory=list)
-    puff_xy: list[tuple[float, float]] = field(default_factory=list)
-    motion: list[float] = field(default_factory=list)
-    cuts: list[float] = field(default_factory=list)
-    camera_speed: list[float] = field(default_factory=list)
-    # Whole-picture flashes (lightning, a flash lighting a dark scene): time, strength.
-    lit: list[tuple[float, float]] = field(default_factory=list)
-    # Frames that are a blend of the frames a little before and after (dissolves).
-    blends: list[float] = field(default_factory=list)
-    # Cuts that are the frame before under other light: the analysis starts afresh there
-    # (as at any cut), but no new shot begins.
-    relit: list[float] = field(default_factory=list)
-    # Frames between the frames a little before and after in light (a light coming on).
-    relights: list[float] = field(default_factory=list)
-    # Black frames (a fade through black passes them).
-    dark: list[float] = field(default_factory=list)
+__all__ = ["FrameAnalyzer", "MotionSignals"]
 
 
 class FrameAnalyzer:
@@ -92,6 +37,7 @@ class FrameAnalyzer:
             pixels (:class:`FarFollower`); only for a prompt that names a vehicle.
         ahead_lag: how many frames :meth:`measure` must lag behind :meth:`prepare`
             (run in another thread) for :meth:`prepare` to measure the camera ahead.
+        max_flash_frames: a picture back within this many frames of a cut was a flash.
 
     Frames go through three passes in order: :meth:`prepare` (grey levels), :meth:`measure`
     (the camera) and :meth:`place` (flashes, puffs, foreground and tracks); :meth:`add` runs
@@ -104,200 +50,36 @@ class FrameAnalyzer:
                  follow_far: bool = False, max_flash_frames: int = 3) -> None:
         self.diff_threshold = diff_threshold
         self.puffs = puffs
+        self.signals = MotionSignals()
+        self.camera_pass = CameraPass(self.signals, background_gap=background_gap, puffs=puffs,
+                                      ahead_lag=ahead_lag, max_flash_frames=max_flash_frames)
+        self.blend_reach = self.camera_pass.blend_reach
         self.foreground = ForegroundFinder(gap=background_gap, threshold=diff_threshold)
         self._shot = 0
         self._tracked_shot = 0
         self.min_blob_frac = min_blob_frac
-        self.camera = CameraMotionEstimator()
         self.tracker = BlobTracker()
         self.refiner = BlobRefiner()
         self.follower = FarFollower() if follow_far else AppearanceFollower()
-        self.signals = MotionSignals()
-        # :meth:`prepare`'s state: its own camera estimator (the flow's state is not
-        # shared between threads), the frames it saw last (a baseline's worth), and how
-        # many frames it and :meth:`measure` have seen (the lag between the two threads).
-        self.ahead_lag = ahead_lag
-        self._ahead_camera = CameraMotionEstimator(
-            cut_threshold=self.camera.cut_threshold, flow_width=self.camera.flow_width,
-            content_threshold=self.camera.content_threshold,
-            max_one_way=self.camera.max_one_way)
-        self._prepared: deque[_Slot] = deque(maxlen=max(2, background_gap))
-        self._n_prepared = 0
-        self._n_measured = 0
-        self._camera_moves = False  # the last baseline test found a moving camera
-        # The camera pass's state (:meth:`measure`): the last frame and a few before it.
-        self._measured: _Slot | None = None
-        self._recent: deque[_Slot] = deque(maxlen=max(2, background_gap))
-        # Frames between the three of a dissolve test (:meth:`_blend_test`, quick and slow
-        # dissolves); the frames the slower test spans.
-        self._blend_reaches = blend_reaches(background_gap)
-        self.blend_reach = self._blend_reaches[-1]
-        self._blend_frames: deque[_Slot] = deque(maxlen=2 * self.blend_reach + 1)
         self._kernel = np.ones((7, 7), np.uint8)
-        # The last cut: the frame before it, its first frame and the frames measured by
-        # then; a picture that comes back within ``max_flash_frames`` was a flash.
-        self.max_flash_frames = max_flash_frames
-        self._last_cut: tuple[_Slot, _Slot, int] | None = None
         # The object pass's state (:meth:`place`): the three-frame window.
-        self._window: deque[_Slot] = deque(maxlen=3)
+        self._window: deque[FrameSlot] = deque(maxlen=3)
 
     def add(self, index: int, t_s: float, image: np.ndarray) -> None:
         """Analyse one RGB frame (frames must arrive in time order)."""
         self.place(self.measure(self.prepare(index, t_s, image)))
 
     def prepare(self, index: int, t_s: float, image: np.ndarray,
-                gray: np.ndarray | None = None) -> _Slot:
-        """The first pass of one RGB frame: its grey levels, and the camera when ahead.
+                gray: np.ndarray | None = None) -> FrameSlot:
+        """The first pass of one RGB frame (:meth:`CameraPass.prepare`); may run in
+        another thread, frames ahead of the other two."""
+        return self.camera_pass.prepare(index, t_s, image, gray)
 
-        ``gray``: the frame's ``cv2.COLOR_RGB2GRAY`` grey levels, if already made.
+    def measure(self, slot: FrameSlot) -> FrameSlot:
+        """The camera pass of a prepared frame (:meth:`CameraPass.measure`)."""
+        return self.camera_pass.measure(slot)
 
-        While the camera moves and :meth:`measure` lags :attr:`ahead_lag` frames or more
-        behind (this pass runs in a thread that has time to spare), the camera
-        measurements that need no camera position are made here rather than there
-        (:meth:`_measure_ahead`): the numbers are the same either way.
-        """
-        if gray is None:
-            gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-        small = self.camera.shrink(gray)
-        slot = _Slot(index, t_s, gray, small, self.camera.histogram(small), image,
-                     haze_image(image) if self.puffs else None)
-        # Only while the camera moves: then the long-baseline phase correlation is the
-        # heaviest step; on a still camera the flow alone is not worth the hand-over (the
-        # two threads then contend for the interpreter more than they share the work).
-        if (self._camera_moves and self._prepared
-                and self._n_prepared - self._n_measured >= self.ahead_lag):
-            slot.ahead = self._measure_ahead(slot)
-        self._prepared.append(slot)
-        self._n_prepared += 1
-        return slot
-
-    def _measure_ahead(self, slot: _Slot) -> _Ahead:
-        """The flow and camera step from the frame before ``slot``, and the phase
-        correlation with the frame a baseline back (:meth:`_long_baseline`)."""
-        prev = self._prepared[-1]
-        camera = self._ahead_camera
-        flow = camera.flow(prev.small, slot.small)
-        scale = slot.gray.shape[1] / slot.small.shape[1]
-        ahead = _Ahead(prev, flow, camera.step(flow, scale, prev.hist, slot.hist, prev.small,
-                                              slot.small))
-        if len(self._prepared) == self._prepared.maxlen:
-            base = self._prepared[0]
-            ahead.baseline = (base, camera.shift(base.gray, slot.gray))
-        return ahead
-
-    def measure(self, slot: _Slot) -> _Slot:
-        """The camera pass of a prepared frame: its shift, cut flag and motion-field cells.
-
-        Slots must come from :meth:`prepare`, in its order.
-        """
-        gray, small, t_s = slot.gray, slot.small, slot.t_s
-        sig = self.signals
-        prev = self._measured
-        self._n_measured += 1
-        ahead, slot.ahead = slot.ahead, None  # it holds earlier frames: not kept
-        if prev is None:
-            sig.width, sig.height = gray.shape[1], gray.shape[0]
-            sig.times.append(t_s)
-            sig.field_cells.append(np.zeros((*GRID, 2), np.float32))
-            sig.diff_cells.append(np.zeros(GRID, np.float32))
-            sig.camera_speed.append(0.0)
-        else:
-            scale = gray.shape[1] / small.shape[1]
-            if ahead is not None and ahead.prev is prev:
-                flow, step = ahead.flow, ahead.step
-            else:
-                ahead = None
-                flow = self.camera.flow(prev.small, small)
-                step = self.camera.step(flow, scale, prev.hist, slot.hist, prev.small, small)
-            lit_back = step.cut and self._lit_back(slot)
-            if lit_back:
-                step = CameraStep(0.0, 0.0)  # the light went back: the shot goes on
-            elif step.cut:
-                self._last_cut = (prev, slot, self._n_measured)
-                if is_relit(prev.small, small):  # reported as no cut (see MotionSignals)
-                    sig.relit.append(t_s)
-            slot.step = (step.dx, step.dy)
-            slot.cut = step.cut
-            slot.cam = (prev.cam[0] + step.dx, prev.cam[1] + step.dy)
-            if step.cut:
-                self._recent.clear()
-                self._blend_frames.clear()
-            elif len(self._recent) == self._recent.maxlen:
-                slot.cam = self._long_baseline(self._recent[0], gray, slot.cam, 1.0,
-                                               ahead.baseline if ahead is not None else None)
-                slot.step = (slot.cam[0] - prev.cam[0], slot.cam[1] - prev.cam[1])
-                step = CameraStep(*slot.step)
-            # cv2 takes the scalar per channel (rounded to float32, as numpy would): numpy
-            # broadcasting a 2-vector loops in pairs, 15x slower for the same numbers.
-            residual = cv2.subtract(flow, (step.dx / scale, step.dy / scale, 0.0, 0.0))
-            cells = cv2.resize(residual, (GRID[1], GRID[0]), interpolation=cv2.INTER_AREA)
-            dt = max(t_s - prev.t_s, 1e-3)
-            sig.times.append(t_s)
-            if step.cut or lit_back:
-                # Across a cut (or a flash's end) nothing moved: repeat the last motion so
-                # neither the flow nor the difference energy shows a stop or a jump there.
-                sig.field_cells.append(sig.field_cells[-1].copy())
-                sig.diff_cells.append(sig.diff_cells[-1].copy())
-            else:
-                sig.field_cells.append(cells * (scale / dt))
-                # Kept: the middle-frame test shifts the same frame by the same step.
-                slot.aligned_prev = shift_image(prev.gray, step.dx, step.dy)
-                sig.diff_cells.append(diff_cells(gray, slot.aligned_prev, GRID))
-            sig.camera_speed.append(float(np.hypot(step.dx, step.dy)) / dt)
-            if step.cut:
-                sig.cuts.append(t_s)
-        self._measured = slot
-        self._recent.append(slot)
-        self._blend_frames.append(slot)
-        for m in self._blend_reaches:
-            self._blend_test(m)
-        if cv2.mean(small)[0] < BLACK_GREY:
-            sig.dark.append(t_s)
-        return slot
-
-    def _blend_test(self, m: int) -> None:
-        """Record in the signals whether the frame ``m`` back is a blend of the frames
-        ``m`` before and after it (a dissolve's frame) or the same picture between two
-        lights (:func:`gradual_change`, on camera-aligned frames)."""
-        frames = self._blend_frames
-        if m < 1 or len(frames) < 2 * m + 1:
-            return
-        before, middle, after = frames[-2 * m - 1], frames[-m - 1], frames[-1]
-        scale = after.gray.shape[1] / after.small.shape[1]
-
-        def aligned(slot: _Slot) -> np.ndarray:
-            return shift_image(slot.small, (after.cam[0] - slot.cam[0]) / scale,
-                               (after.cam[1] - slot.cam[1]) / scale)
-
-        change = gradual_change(aligned(before), aligned(middle), after.small)
-        if change == "blend":
-            self.signals.blends.append(middle.t_s)
-        elif change == "relight":
-            self.signals.relights.append(middle.t_s)
-
-    def _lit_back(self, slot: _Slot) -> bool:
-        """Whether the cut found at ``slot`` is the picture coming back after a flash.
-
-        Lightning or a flash lighting a whole dark scene changes every pixel for a frame
-        or two, which the camera pass takes for two cuts, the second back to the picture
-        before the first. Then the first cut is taken back and the lit frames recorded
-        as one flash (:attr:`MotionSignals.lit`), whose strength is how much they lit.
-        """
-        if self._last_cut is None:
-            return False
-        before, lit, measured = self._last_cut
-        gain = float(lit.small.mean()) - float(before.small.mean())
-        if (self._n_measured - measured > self.max_flash_frames or gain < 10.0
-                or not self.camera.alike(before.small, before.hist, slot.small, slot.hist)):
-            return False
-        sig = self.signals
-        if sig.cuts and sig.cuts[-1] == lit.t_s:
-            sig.cuts.pop()
-        sig.lit.append((lit.t_s, float(min(1.0, 0.3 + gain / 100.0))))
-        self._last_cut = None
-        return True
-
-    def place(self, slot: _Slot) -> None:
+    def place(self, slot: FrameSlot) -> None:
         """The object pass of a measured frame: flashes, puffs, foreground and tracks.
 
         Slots must come from :meth:`measure`, in its order.
@@ -318,31 +100,6 @@ class FrameAnalyzer:
             sig.puff_xy.append((0.5, 0.5))
             sig.motion.append(0.0)
 
-    def _long_baseline(self, base: _Slot, small: np.ndarray, chained: tuple[float, float],
-                       scale: float, measured: tuple[_Slot, tuple[float, float, float]] | None
-                       = None) -> tuple[float, float]:
-        """The camera position measured against a frame ``gap`` back, not frame to frame.
-
-        Frame-to-frame shifts of a slow pan are a fraction of a pixel and phase
-        correlation biases them towards zero where noise or compression blocks stay put;
-        summed over a clip the pan comes out short. A shift several frames long is
-        measured with the same absolute error, so the relative error shrinks.
-        ``measured`` is a phase correlation made ahead: ``(base frame, (dx, dy, response))``.
-        """
-        moved = float(np.hypot(chained[0] - base.cam[0], chained[1] - base.cam[1]))
-        self._camera_moves = moved >= 1.0
-        if not self._camera_moves:
-            return chained  # a still camera: nothing to correct, and moving objects
-            # near the middle of the picture would pull the correlation peak
-        if measured is not None and measured[0] is base:
-            dx, dy, response = measured[1]
-        else:
-            dx, dy, response = self.camera.shift(base.gray, small)
-        cam = (base.cam[0] + dx * scale, base.cam[1] + dy * scale)
-        if response < 0.1 or np.hypot(cam[0] - chained[0], cam[1] - chained[1]) > (
-                0.35 * moved + 0.5):
-            return chained
-        return cam
 
     def finish(self) -> MotionSignals:
         """Close the window (the last frame has no successor) and return the signals."""
@@ -356,7 +113,7 @@ class FrameAnalyzer:
             self.signals.motion.append(0.0)
         return self.signals
 
-    def _middle(self, prev: _Slot, mid: _Slot, nxt: _Slot) -> None:
+    def _middle(self, prev: FrameSlot, mid: FrameSlot, nxt: FrameSlot) -> None:
         sig = self.signals
         if mid.cut or nxt.cut:
             sig.flash.append(0.0)
@@ -431,33 +188,3 @@ class FrameAnalyzer:
                 # Its look as it is now: seen moving, or found by a close match.
                 self.follower.renew(track, frame.gray, frame.index,
                                     found[track.id][1] if track.followed else None)
-
-
-def haze_image(rgb: np.ndarray) -> np.ndarray:
-    """Brightness times (1 - saturation): grey smoke over a dark or coloured thing rises."""
-    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
-    sat = hsv[..., 1].astype(np.float32) * np.float32(1 / 255)
-    return hsv[..., 2].astype(np.float32) * (1 - sat)
-
-
-def puff_rise(mid: np.ndarray, prev: np.ndarray, nxt: np.ndarray, *, rise: float = 20.0,
-              reach_px: int = 2, window_frac: float = 0.06) -> tuple[float, tuple[float, float]]:
-    """A puff of smoke: a local grey brightening that appears in ``mid`` and stays in ``nxt``.
-
-    ``prev`` and ``nxt`` are aligned to ``mid`` (camera shift removed). A pixel rises
-    only above the brightest of ``prev`` within ``reach_px`` (an edge that shook by a
-    pixel or two is not a rise) and in both frames (a bright thing passing through is
-    gone from the next frame, smoke hangs on); a global exposure change is taken off.
-    Returns the largest fraction of a window ``window_frac`` of the width that rose, and
-    that window's centre (pixels).
-    """
-    size = 2 * reach_px + 1
-    top = cv2.dilate(prev, np.ones((size, size), np.uint8))
-    # Exposure from every 4th pixel each way: a median needs no more, at 1/16 of the cost.
-    sub = (slice(None, None, 4), slice(None, None, 4))
-    exposure = max(0.0, float(np.median(np.minimum(mid[sub] - prev[sub], nxt[sub] - prev[sub]))))
-    risen = (np.minimum(mid - top, nxt - top) > rise + exposure).astype(np.float32)
-    win = max(3, round(window_frac * mid.shape[1]) | 1)
-    frac = cv2.boxFilter(risen, -1, (win, win))
-    _, peak, _, (x, y) = cv2.minMaxLoc(frac)
-    return float(peak), (float(x), float(y))

@@ -22,9 +22,10 @@ from perception.events import (
     track_impacts,
     track_starts_stops,
 )
-from perception.frame_analyzer import FrameAnalyzer, MotionSignals
+from perception.frame_analyzer import FrameAnalyzer
 from perception.frame_repeats import FrameRepeats
 from perception.motion_onsets import MotionOnsetDetector
+from perception.motion_signals import MotionSignals
 from perception.opencv_threads import opencv_threads
 from perception.prefetch import prefetched
 from perception.rhythm import put_on_beat
@@ -57,7 +58,7 @@ class MotionPerceiver(Perceiver):
             the second around it.
         puff_threshold: a puff of smoke (a shot's, seen where a suppressed or daylight
             muzzle gives no flash) must fill this fraction of a window 6 % of the
-            width with grey that rose and stayed (:func:`perception.frame_analyzer.puff_rise`).
+            width with grey that rose and stayed (:func:`perception.puffs.puff_rise`).
         puff_contrast: and be this many times the busiest level of the second around it.
         beat_grid: put an instrument's hits (drums, cymbals) on the steady beat they
             follow, where they follow one (:mod:`perception.rhythm`).
