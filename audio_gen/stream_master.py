@@ -16,19 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from audio_gen.master import (
-    LIMITER_BLOCK,
-    MAKE_UP_DB,
-    SILENCE_LUFS,
-    KWeightedPower,
-    Master,
-    _block_max,
-    _gate,
-    _phase_filters,
-    k_weighting,
-    sample_true_peak,
-)
+from audio_gen.loudness import SILENCE_LUFS, KWeightedPower, gated_loudness, k_weighting
+from audio_gen.master import LIMITER_BLOCK, MAKE_UP_DB, Master
 from audio_gen.spatial.trajectory import ramp
+from audio_gen.true_peak import block_max, phase_filters, sample_true_peak
 from pipeline.errors import RenderError
 
 # While metering, true peak is exact only where it could reach the ceiling under the gain
@@ -38,7 +29,7 @@ _HOPS_PER_CHUNK = 4096  # loudness sums: 100 ms hops per chunk (~7 minutes)
 
 
 # An interpolated sample is at most Σ|h| times the largest input sample under the filter.
-PEAK_GAIN_BOUND = float(np.max(np.sum(np.abs(_phase_filters()), axis=1)))
+PEAK_GAIN_BOUND = float(np.max(np.sum(np.abs(phase_filters()), axis=1)))
 
 
 class BlockMeter:
@@ -113,7 +104,7 @@ class BlockMeter:
                 max_db = self.target_lufs - so_far + MAKE_UP_DB + FLOOR_MARGIN_DB
                 floor = self.ceiling / 10 ** (max_db / 20)
             peak = sample_true_peak(samples, floor=floor)
-        blocks = _block_max(peak, LIMITER_BLOCK)
+        blocks = block_max(peak, LIMITER_BLOCK)
         self.peak[b0:b0 + blocks.shape[0]] = blocks
         self.floor[b0:b0 + blocks.shape[0]] = floor
 
@@ -153,7 +144,8 @@ class BlockMeter:
                 power *= np.square(gain).reshape(hi - lo, hop)
             hop_sums[lo:hi] = power.sum(axis=1)
         sums = np.concatenate([[0.0], np.cumsum(hop_sums)])
-        return _gate((sums[per_gate:] - sums[:-per_gate]) / (per_gate * hop * LIMITER_BLOCK))
+        return gated_loudness((sums[per_gate:] - sums[:-per_gate])
+                              / (per_gate * hop * LIMITER_BLOCK))
 
 
 @dataclass
