@@ -78,6 +78,15 @@ class BatchOptions:
             config["perception_options"] = dict(self.perception_options)
         return config
 
+    def check_stages(self) -> None:
+        """Build the perceiver once (no weights load) so that an option it does not take
+        stops the batch with one line, rather than failing every clip in the workers."""
+        from pipeline.foley_pipeline import FoleyPipeline
+
+        config = self.pipeline_config()
+        config.pop("limits")
+        FoleyPipeline(**config).get_perceiver()
+
     def resolved_jobs(self) -> int:
         return self.jobs if self.jobs is not None else (os.cpu_count() or 1)
 
@@ -184,6 +193,7 @@ class BatchDubber:
         running clips are abandoned (no partial files). Either way re-running resumes.
         """
         self.options.dub.check()
+        self.options.check_stages()
         if all(isinstance(i, BatchItem) for i in inputs):
             items = list(inputs)
         else:

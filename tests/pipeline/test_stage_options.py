@@ -102,3 +102,14 @@ def test_plan_with_an_option_runs_as_a_user_types_it(tmp_path: Path) -> None:
                     "--perception-option", "analysis_fps=15", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["plan_path"] == "plan.json"
+
+
+def test_a_batch_with_a_wrong_option_stops_before_its_first_clip(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    make_clip(tmp_path / "in" / "a.mp4", fps=25, seconds=1.0)
+    proc = vidfoley("batch", "in", "-o", "out", "-q", "--perception-option",
+                    "analysis_fsp=10", cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "has no option 'analysis_fsp'" in lines[0], proc.stderr
+    assert not (tmp_path / "out" / "manifest.jsonl").exists()
