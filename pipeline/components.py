@@ -28,7 +28,6 @@ def build(kind: str, name: str, model: str | None = None, **options: Any) -> Any
     return cls(**options)
 
 
-
 def option_names(make: Callable[..., Any]) -> list[str]:
     """The options ``make`` (a class or its ``from_pretrained``) accepts: its keyword-only
     arguments (the model is the positional one); a loader that forwards ``**options``
@@ -56,34 +55,32 @@ def check_options(kind: str, name: str, make: Callable[..., Any],
         if key not in params:
             raise UsageError(f"{kind} backend {name!r} has no option {key!r}; its options: "
                              f"{', '.join(sorted(params))}")
-        wanted = _expected(params[key])
-        if wanted is not None and not _matches(value, wanted):
-            raise UsageError(f"{kind} backend {name!r}: option {key!r} expects {wanted}, "
+        accepted = _accepted(params[key])
+        if accepted is not None and not _fits(value, *accepted[:2]):
+            raise UsageError(f"{kind} backend {name!r}: option {key!r} expects {accepted[2]}, "
                              f"got {value!r}")
 
 
-def _expected(param: inspect.Parameter) -> str | None:
-    """What an option asks for, from its default's type (or its annotation's first type
-    where the default is ``None``); ``… or none`` where the annotation allows ``None``."""
+def _accepted(param: inspect.Parameter) -> tuple[tuple[type, ...], bool, str] | None:
+    """The types an option takes (from its default, or from its annotation's first type
+    where the default is ``None``), whether ``None`` is one, and how to say so; ``None``
+    for an option of any other kind (text, a model)."""
     default, note = param.default, str(param.annotation)
     if isinstance(default, bool):
-        base = "true or false"
+        types, words = (bool,), "true or false"
     elif isinstance(default, int) or (default is None and note.startswith("int |")):
-        base = "a whole number"
+        types, words = (int,), "a whole number"
     elif isinstance(default, float) or (default is None and note.startswith("float |")):
-        base = "a number"
+        types, words = (int, float), "a number"
     else:
         return None
-    return base + " or none" if "None" in note else base
+    nullable = "None" in note
+    return types, nullable, words + " or none" if nullable else words
 
 
-def _matches(value: Any, wanted: str) -> bool:
+def _fits(value: Any, types: tuple[type, ...], nullable: bool) -> bool:
     if value is None:
-        return wanted.endswith("or none")
-    if isinstance(value, bool):
-        return wanted == "true or false"
-    if wanted.startswith("a whole number"):
-        return isinstance(value, int)
-    if wanted.startswith("a number"):
-        return isinstance(value, int | float)
-    return False
+        return nullable
+    if isinstance(value, bool):  # a bool is an int to isinstance; a flag is not a number
+        return bool in types
+    return isinstance(value, types)
