@@ -3,6 +3,7 @@
 One glance shows whether the sound plan follows the picture: each object's horizontal
 position over time, every visual event as a marker by kind, each layer as a row with its
 triggers, and (when the clip had sound) the original onset envelope to compare against.
+Each object has one colour: its track, the rim of its events' markers and its layer's row.
 """
 
 from __future__ import annotations
@@ -20,6 +21,17 @@ EVENT_STYLE = {  # kind -> (marker, colour)
     "scrape": ("s", "#8c564b"), "roll": ("o", "#8c564b"), "start": (">", "#2ca02c"),
     "stop": ("<", "#7f7f7f"), "cut": ("|", "#000000"),
 }
+# Object colours: none of the event kinds' colours, so a track is not read as a kind.
+OBJECT_COLOURS = ("#1f77b4", "#17becf", "#e377c2", "#bcbd22", "#393b79", "#7b4173",
+                  "#3182bd", "#636363")
+AMBIENCE_COLOUR = "#2ca02c"
+MUTED_COLOUR = "#bbbbbb"
+
+
+def object_colours(scene: SceneAnalysis) -> dict[str, str]:
+    """One colour per object of ``scene``, in order (the palette repeats after eight)."""
+    return {obj.id: OBJECT_COLOURS[i % len(OBJECT_COLOURS)]
+            for i, obj in enumerate(scene.objects)}
 
 
 def draw_timeline(scene: SceneAnalysis, plan: SoundPlan | None, out_path: str | Path, *,
@@ -44,9 +56,10 @@ def draw_timeline(scene: SceneAnalysis, plan: SoundPlan | None, out_path: str | 
     heights = [3, max(1.2, 0.35 * len(layers) + 0.6)] + ([1.2] if rows == 3 else [])
     fig, axes = plt.subplots(rows, 1, figsize=(11, sum(heights) * 0.9 + 0.6), sharex=True,
                              gridspec_kw={"height_ratios": heights})
-    _draw_tracks(axes[0], scene)
+    colours = object_colours(scene)
+    _draw_tracks(axes[0], scene, colours)
     _draw_places(axes[0], place_labels(scene, plan), duration)
-    _draw_layers(axes[1], layers)
+    _draw_layers(axes[1], layers, colours)
     if rows == 3:
         _draw_original(axes[2], np.asarray(original_audio, np.float32), sample_rate)
     axes[-1].set_xlim(0, duration)
@@ -94,15 +107,13 @@ def _draw_places(ax, places: list[tuple[float, str]], duration: float) -> None:
                 va="bottom", ha="left", zorder=4)
 
 
-def _draw_tracks(ax, scene: SceneAnalysis) -> None:
-    colours = {}
-    for i, obj in enumerate(scene.objects):
-        colour = f"C{i % 10}"
-        colours[obj.id] = colour
+def _draw_tracks(ax, scene: SceneAnalysis, colours: dict[str, str]) -> None:
+    for obj in scene.objects:
         if obj.track:
             t = [p.t_s for p in obj.track]
             x = [p.x for p in obj.track]
-            ax.plot(t, x, color=colour, lw=1.5, label=f"{obj.id}: {obj.label} ({obj.sound})")
+            ax.plot(t, x, color=colours[obj.id], lw=1.5,
+                    label=f"{obj.id}: {obj.label} ({obj.sound})")
     seen: set[str] = set()
     for event in scene.events:
         marker, colour = EVENT_STYLE.get(event.kind, ("o", "#333333"))
@@ -112,15 +123,24 @@ def _draw_tracks(ax, scene: SceneAnalysis) -> None:
         if event.duration_s > 0:  # a contact that lasts: a band along it, start to end
             t, x = _span_path(scene, event)
             ax.plot(t, x, color=colour, lw=5, alpha=0.45, solid_capstyle="butt", zorder=2)
+        # The rim says whose event it is (black: nobody's).
+        owner = colours.get(event.object_id or "")
         ax.scatter([event.t_s], [event.x], marker=marker, s=30 + 50 * event.strength,
-                   color=colour, edgecolors="black", linewidths=0.4, zorder=3,
+                   color=colour, edgecolors=owner or "black",
+                   linewidths=1.4 if owner else 0.4, zorder=3,
                    label=event.kind if event.kind not in seen else None)
         seen.add(event.kind)
     ax.set_ylim(-0.05, 1.05)
     ax.set_ylabel("x (left → right)")
     ax.set_title("what perception saw: tracks and visual events", fontsize=9, loc="left")
     if ax.get_legend_handles_labels()[0]:  # no empty legend box for an empty scene
-        ax.legend(fontsize=7, loc="upper right", ncol=2, framealpha=0.8)
+        from matplotlib.collections import PathCollection
+
+        legend = ax.legend(fontsize=7, loc="upper right", ncol=2, framealpha=0.8)
+        for handle in legend.legend_handles:  # a kind's key (a marker) belongs to no object
+            if isinstance(handle, PathCollection):
+                handle.set_edgecolor("black")
+                handle.set_linewidth(0.4)
 
 
 def _span_path(scene: SceneAnalysis, event) -> tuple[list[float], list[float]]:
@@ -134,10 +154,10 @@ def _span_path(scene: SceneAnalysis, event) -> tuple[list[float], list[float]]:
     return [event.t_s] + [p.t_s for p in inside], [event.x] + [p.x for p in inside]
 
 
-def _draw_layers(ax, layers) -> None:
+def _draw_layers(ax, layers, colours: dict[str, str]) -> None:
     for row, layer in enumerate(layers):
         y = len(layers) - 1 - row
-        colour = "#bbbbbb" if layer.mute else ("#1f77b4" if layer.kind == "object" else "#2ca02c")
+        colour = layer_colour(layer, colours)
         for e in layer.events:
             if e.duration_s > 0:
                 ax.hlines(y, e.t_s, e.t_s + e.duration_s, color=colour, lw=6, alpha=0.4)
@@ -153,6 +173,15 @@ def _draw_layers(ax, layers) -> None:
     ax.set_ylim(-0.6, max(len(layers), 1) - 0.2)
     ax.set_yticks([])
     ax.set_title("sound layers", fontsize=9, loc="left")
+
+
+def layer_colour(layer, colours: dict[str, str]) -> str:
+    """A layer's row colour: its object's, green for ambience, grey when muted."""
+    if layer.mute:
+        return MUTED_COLOUR
+    if layer.kind != "object":
+        return AMBIENCE_COLOUR
+    return colours.get(layer.object_id or layer.id, OBJECT_COLOURS[0])
 
 
 def _draw_original(ax, audio: np.ndarray, sample_rate: int) -> None:

@@ -53,3 +53,29 @@ def test_the_places_the_sound_is_set_in_are_named() -> None:
     # The plan's shots, as edited, name the places the dub is set in.
     assert place_labels(scene, plan) == [(0.0, "sports hall: indoors, reverb 1.8 s"),
                                          (3.0, "outdoors")]
+
+
+def test_each_object_keeps_one_colour_from_track_to_layer(tmp_path: Path) -> None:
+    """The second object has no track and no event of its own in the scene: the only place
+    its colour can show is its layer's row, so finding it there ties row to object."""
+    from pipeline.timeline import OBJECT_COLOURS, layer_colour, object_colours
+
+    track = [TrackPoint(t_s=t, x=0.5, y=0.5, w=0.1, h=0.1) for t in np.arange(0, 2, 0.1)]
+    scene = SceneAnalysis(duration_s=2.0, objects=[
+        SceneObject(id="obj0", label="ball", sound="impact/rubber", track=track),
+        SceneObject(id="obj1", label="bell", sound="impact/metal")],
+        events=[VisualEvent(t_s=0.5, kind="impact", object_id="obj0", x=0.5)])
+    layers = [Layer(id="obj0", object_id="obj0", sound="impact/rubber",
+                    events=[LayerEvent(t_s=0.5)]),
+              Layer(id="obj1", object_id="obj1", sound="impact/metal",
+                    events=[LayerEvent(t_s=t) for t in (0.3, 0.9, 1.4)])]
+    colours = object_colours(scene)
+    assert colours == {"obj0": OBJECT_COLOURS[0], "obj1": OBJECT_COLOURS[1]}
+    assert [layer_colour(la, colours) for la in layers] == list(OBJECT_COLOURS[:2])
+    muted = Layer(id="obj1", object_id="obj1", sound="impact/metal", mute=True)
+    assert layer_colour(muted, colours) not in OBJECT_COLOURS
+    out = draw_timeline(scene, SoundPlan(duration_s=2.0, layers=layers), tmp_path / "t.png")
+    image = cv2.imread(str(out)).astype(int)
+    r, g, b = (int(OBJECT_COLOURS[1][i:i + 2], 16) for i in (1, 3, 5))
+    near = np.abs(image - np.array([b, g, r])).sum(axis=2) < 30
+    assert near.sum() > 20  # obj1's three triggers, drawn in obj1's colour
