@@ -9,13 +9,17 @@ limit (``MotionPerceiver(opencv_threads=...)``, ``--perceiver-threads``; 0 leave
 ``--threads`` in force there too). Print ``uptime``'s load next to the figures: the
 cores may be shared.
 
+Then the same clip perceived twice at once, one process per core (as ``vidfoley batch
+--jobs 2`` runs clips): seconds of video perceived per second of wall time in all, the
+figure that counts when dubbing many clips (``--parallel 0`` skips it).
+
 Then, where the shared real clips are (``../shared/clips``, or ``--clips FOLDER``), the
 full perceiver on each with its README prompt: the median of ``--repeat`` calls after a
 warm-up, so the figure for real footage (a followed car, smoke, cuts) stands next to
 the synthetic one.
 
     .venv/bin/python bench/perception_speed.py [--seconds 10] [--fps 25] [--threads 2]
-        [--perceiver-threads 0] [--clips FOLDER] [--repeat 3]
+        [--perceiver-threads 0] [--parallel 2] [--clips FOLDER] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clips", default=str(DEFAULT_FOLDER),
                         help="folder of real clips to time too (skipped when missing)")
     parser.add_argument("--repeat", type=int, default=3, help="timed calls per real clip")
+    parser.add_argument("--parallel", type=int, default=2,
+                        help="processes perceiving the clip at once (0: skip)")
     args = parser.parse_args(argv)
     cv2.setNumThreads(args.threads)
     with tempfile.TemporaryDirectory() as tmp:
@@ -73,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         scene = perceiver(video, prompt="a ball bouncing")
         total_s = time.perf_counter() - start
+        together = at_once(path, args.parallel, args.repeat) if args.parallel > 1 else None
     dur = video.duration_s
     print(f"clip: 640x360, {args.fps:g} fps, {dur:.1f} s, {n} frames analysed at "
           f"{args.analysis_width} px; OpenCV threads: {args.threads} "
@@ -81,8 +88,38 @@ def main(argv: list[str] | None = None) -> int:
     print(f"analysis only:{analysis_s:6.2f} s  {dur / analysis_s:6.1f}x real time")
     print(f"perception:   {total_s:6.2f} s  {dur / total_s:6.1f}x real time "
           f"({1000 * total_s / max(n, 1):.2f} ms/frame, {len(scene.events)} events)")
+    if together is not None:
+        each = max(together)
+        print(f"{args.parallel} at once:   {each:6.2f} s each  {args.parallel * dur / each:6.1f}x "
+              f"real time in all (one process per clip, OpenCV 1 thread each)")
     real_clips(Path(args.clips), perceiver, args.repeat)
     return 0
+
+
+def _perceive_repeatedly(path: str, repeat: int) -> float:
+    """Seconds one full perception of ``path`` takes, median of ``repeat`` after a warm-up
+    (run in a worker process)."""
+    cv2.setNumThreads(1)
+    perceiver = MotionPerceiver()
+    perceiver(open_video(path), prompt="a ball bouncing")
+    times = []
+    for _ in range(max(1, repeat)):
+        start = time.perf_counter()
+        perceiver(open_video(path), prompt="a ball bouncing")
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def at_once(path: Path, processes: int, repeat: int) -> list[float]:
+    """Each process's time to perceive ``path`` while ``processes`` do so together
+    (spawned: a forked child of this threaded process could deadlock)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        return list(pool.map(_perceive_repeatedly, [str(path)] * processes,
+                             [repeat] * processes))
 
 
 def real_clips(folder: Path, perceiver: MotionPerceiver, repeat: int) -> None:
