@@ -136,7 +136,9 @@ def _draw_tracks(ax, scene: SceneAnalysis, colours: dict[str, str]) -> None:
     if ax.get_legend_handles_labels()[0]:  # no empty legend box for an empty scene
         from matplotlib.collections import PathCollection
 
-        legend = ax.legend(fontsize=7, loc="upper right", ncol=2, framealpha=0.8)
+        # Above the panel, right of its title: inside it would hide the tracks at the top.
+        legend = ax.legend(fontsize=7, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3,
+                           frameon=False, borderaxespad=0.2)
         for handle in legend.legend_handles:  # a kind's key (a marker) belongs to no object
             if isinstance(handle, PathCollection):
                 handle.set_edgecolor("black")
