@@ -40,6 +40,7 @@ import numpy as np  # noqa: E402
 from bench.clips import DEFAULT_FOLDER, clips, prompts  # noqa: E402
 from perception.motion_perceiver import MotionPerceiver  # noqa: E402
 from pipeline.media import open_video  # noqa: E402
+from pipeline.records import Video  # noqa: E402
 from tests.perception.synth import bounce_clip  # noqa: E402
 
 
@@ -96,18 +97,22 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _perceive_repeatedly(path: str, repeat: int) -> float:
-    """Seconds one full perception of ``path`` takes, median of ``repeat`` after a warm-up
-    (run in a worker process)."""
-    cv2.setNumThreads(1)
-    perceiver = MotionPerceiver()
-    perceiver(open_video(path), prompt="a ball bouncing")
+def median_call_s(perceiver: MotionPerceiver, video: Video, prompt: str | None,
+                  repeat: int) -> float:
+    """Seconds one perception of ``video`` takes: the median of ``repeat`` after a warm-up."""
+    perceiver(video, prompt=prompt)
     times = []
     for _ in range(max(1, repeat)):
         start = time.perf_counter()
-        perceiver(open_video(path), prompt="a ball bouncing")
+        perceiver(video, prompt=prompt)
         times.append(time.perf_counter() - start)
     return float(np.median(times))
+
+
+def _perceive_alone(path: str, repeat: int) -> float:
+    """:func:`median_call_s` of the bench clip in a worker process, OpenCV on one thread."""
+    cv2.setNumThreads(1)
+    return median_call_s(MotionPerceiver(), open_video(path), "a ball bouncing", repeat)
 
 
 def at_once(path: Path, processes: int, repeat: int) -> list[float]:
@@ -118,7 +123,7 @@ def at_once(path: Path, processes: int, repeat: int) -> list[float]:
 
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(processes, mp_context=context) as pool:
-        return list(pool.map(_perceive_repeatedly, [str(path)] * processes,
+        return list(pool.map(_perceive_alone, [str(path)] * processes,
                              [repeat] * processes))
 
 
@@ -132,14 +137,8 @@ def real_clips(folder: Path, perceiver: MotionPerceiver, repeat: int) -> None:
     speeds = []
     for path in found:
         video = open_video(path)
-        prompt = table.get(path.name)
-        perceiver(video, prompt=prompt)
-        times = []
-        for _ in range(max(1, repeat)):
-            start = time.perf_counter()
-            perceiver(video, prompt=prompt)
-            times.append(time.perf_counter() - start)
-        speed = video.duration_s / float(np.median(times))
+        speed = video.duration_s / median_call_s(perceiver, video, table.get(path.name),
+                                                 repeat)
         speeds.append(speed)
         print(f"  {path.stem:16s} {video.width}x{video.height} {float(video.fps):5.1f} fps "
               f"{speed:6.1f}x real time")
