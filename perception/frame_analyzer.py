@@ -49,11 +49,9 @@ class FrameAnalyzer:
                  background_gap: int = 3, puffs: bool = True, ahead_lag: int = 4,
                  follow_far: bool = False, max_flash_frames: int = 3) -> None:
         self.diff_threshold = diff_threshold
-        self.puffs = puffs
         self.signals = MotionSignals()
         self.camera_pass = CameraPass(self.signals, background_gap=background_gap, puffs=puffs,
                                       ahead_lag=ahead_lag, max_flash_frames=max_flash_frames)
-        self.blend_reach = self.camera_pass.blend_reach
         self.foreground = ForegroundFinder(gap=background_gap, threshold=diff_threshold)
         self._shot = 0
         self._tracked_shot = 0
@@ -64,6 +62,11 @@ class FrameAnalyzer:
         self._kernel = np.ones((7, 7), np.uint8)
         # The object pass's state (:meth:`place`): the three-frame window.
         self._window: deque[FrameSlot] = deque(maxlen=3)
+
+    @property
+    def blend_reach(self) -> int:
+        """Frames the slower dissolve test spans (:attr:`CameraPass.blend_reach`)."""
+        return self.camera_pass.blend_reach
 
     def add(self, index: int, t_s: float, image: np.ndarray) -> None:
         """Analyse one RGB frame (frames must arrive in time order)."""
