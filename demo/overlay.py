@@ -1,5 +1,8 @@
 """A cheap picture of what perception saw: boxes with labels over a low-res copy of the clip,
 and a flash on every visual event. Drawn with OpenCV, encoded as browser-safe H.264 by PyAV.
+
+Each object's box has its colour in the timeline picture beside it in the demo
+(:func:`pipeline.timeline.object_colours`), so a box and its track read as one object.
 """
 
 from __future__ import annotations
@@ -11,12 +14,12 @@ import numpy as np
 
 from pipeline.media import atomic_output, open_video
 from pipeline.records import SceneAnalysis, SceneObject, TrackPoint, VisualEvent
+from pipeline.timeline import object_colours
 
 OVERLAY_WIDTH = 320
 OVERLAY_MAX_FPS = 15.0
 # How long a flash lasts after an event (it fades linearly to nothing).
 FLASH_S = 0.15
-_COLOURS = [(255, 210, 0), (0, 200, 255), (120, 255, 80), (255, 90, 200), (255, 140, 40)]
 _TIME_BASE = Fraction(1, 1000)
 
 
@@ -50,6 +53,12 @@ def flash_level(events: list[VisualEvent], t_s: float) -> tuple[float, VisualEve
     return best, best_event
 
 
+def box_colours(scene: SceneAnalysis) -> dict[str, tuple[int, int, int]]:
+    """Each object's box colour (RGB, 0-255): its colour in the timeline."""
+    return {key: tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[misc]
+            for key, colour in object_colours(scene).items()}
+
+
 def draw_overlay(image: np.ndarray, scene: SceneAnalysis, t_s: float) -> np.ndarray:
     """One RGB frame with every object's box and label at ``t_s`` and any event flash."""
     import cv2
@@ -59,10 +68,11 @@ def draw_overlay(image: np.ndarray, scene: SceneAnalysis, t_s: float) -> np.ndar
     level, event = flash_level(scene.events, t_s)
     if level > 0:
         out = cv2.addWeighted(out, 1.0 - 0.45 * level, np.full_like(out, 255), 0.45 * level, 0)
-    for k, obj in enumerate(scene.objects):
+    colours = box_colours(scene)
+    for obj in scene.objects:
         point = track_at(obj.track, t_s)
         if point is not None:
-            _draw_box(out, obj, point, _COLOURS[k % len(_COLOURS)])
+            _draw_box(out, obj, point, colours[obj.id])
     if event is not None:
         centre = (round(event.x * w), round(event.y * h))
         cv2.circle(out, centre, round(10 + 25 * level), (255, 255, 255), 2, cv2.LINE_AA)
@@ -80,13 +90,23 @@ def _draw_box(img: np.ndarray, obj: SceneObject, p: TrackPoint,
     h, w = img.shape[:2]
     x0, y0 = round((p.x - p.w / 2) * w), round((p.y - p.h / 2) * h)
     x1, y1 = round((p.x + p.w / 2) * w), round((p.y + p.h / 2) * h)
+    # The timeline's colours are made for a white page, some dark: a rim of the
+    # contrasting grey keeps every box visible on any picture, and its label readable.
+    contrast = (0, 0, 0) if _luma(colour) > 140 else (255, 255, 255)
+    cv2.rectangle(img, (x0, y0), (x1, y1), contrast, 4, cv2.LINE_AA)
     cv2.rectangle(img, (x0, y0), (x1, y1), colour, 2, cv2.LINE_AA)
     text = f"{obj.label} ({obj.material}) {p.depth_m:.1f} m"
     (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, 0.4, 1)
     ty = y0 - 4 if y0 - th - 6 > 0 else y1 + th + 4
     cv2.rectangle(img, (x0, ty - th - 3), (x0 + tw + 4, ty + 3), colour, -1)
-    cv2.putText(img, text, (x0 + 2, ty), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (0, 0, 0), 1,
+    cv2.putText(img, text, (x0 + 2, ty), cv2.FONT_HERSHEY_SIMPLEX, 0.4, contrast, 1,
                 cv2.LINE_AA)
+
+
+def _luma(colour: tuple[int, int, int]) -> float:
+    """Perceived brightness of an RGB colour, 0-255 (Rec. 601 weights)."""
+    r, g, b = colour
+    return 0.299 * r + 0.587 * g + 0.114 * b
 
 
 def write_overlay(video_path: str | Path, scene: SceneAnalysis, out_path: str | Path, *,

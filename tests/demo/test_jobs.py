@@ -4,6 +4,7 @@ the perception overlay, the workspace and the ``vidfoley demo`` command line."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -101,6 +102,23 @@ def test_overlay_interpolates_tracks_and_flashes_after_events() -> None:
     assert lit.mean() > calm.mean() + 50  # the whole frame flashes
     # The box edge is drawn where the track says: x = 0.2 + 0.4 * 0.9 = 0.56 → left 0.46.
     assert calm[45, round(0.46 * 160)].any() and not calm[45, round(0.40 * 160)].any()
+
+
+def test_overlay_boxes_take_their_objects_timeline_colours() -> None:
+    from pipeline.timeline import OBJECT_COLOURS
+
+    track = [TrackPoint(t_s=0.0, x=0.5, y=0.5, w=0.2, h=0.3, depth_m=2.0)]
+    objects = [SceneObject(id=key, label="ball", track=[replace(track[0], x=x)])
+               for key, x in (("a", 0.25), ("b", 0.75))]
+    scene = SceneAnalysis(duration_s=1.0, objects=objects, events=[])
+    out = draw_overlay(np.full((180, 320, 3), 60, np.uint8), scene, 0.0)
+    for obj, colour in zip(objects, OBJECT_COLOURS[:2], strict=True):
+        left = round((obj.track[0].x - 0.1) * 320)  # the box's left edge, on the middle row
+        rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+        assert tuple(out[90, left]) == rgb
+    # A dark colour gets a light rim and a light one a dark rim, so both show on any picture.
+    assert out[90, round(0.15 * 320) - 2].mean() > 150  # #1f77b4 (dark blue): light rim
+    assert out[90, round(0.65 * 320) - 2].mean() < 50  # #17becf (light cyan): dark rim
 
 
 def test_overlay_video_keeps_the_clip_times(tmp_path) -> None:
