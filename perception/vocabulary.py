@@ -35,6 +35,7 @@ class VocabularyObject:
     words: list[str] = field(default_factory=list)
     weak: str | None = None
     in_time: bool = False  # played to a beat (drums): hits may be put on their grid
+    made_of: str | None = None  # the material the prompt names right before it, if any
 
 
 @dataclass
@@ -105,25 +106,33 @@ def match_prompt(prompt: str | None) -> VocabularyMatch:
     match = VocabularyMatch()
     tokens = _tokens(prompt or "")
     used = [False] * len(tokens)
-    hits: list[tuple[int, str, str, dict[str, Any]]] = []
+    hits: list[tuple[int, int, str, str, dict[str, Any]]] = []
     for phrase, kind, payload in _phrase_index():
         n = len(phrase)
         for start in range(len(tokens) - n + 1):
             if any(used[start:start + n]) or tuple(tokens[start:start + n]) != phrase:
                 continue
             used[start:start + n] = [True] * n
-            hits.append((start, " ".join(phrase), kind, payload))
+            hits.append((start, start + n, " ".join(phrase), kind, payload))
     hits.sort(key=lambda h: h[0])
-    for _, words, kind, payload in hits:
+    for i, (start, end, words, kind, payload) in enumerate(hits):
         match.matched_words.append(words)
+        previous = hits[i - 1] if i > 0 else None
+        following = hits[i + 1] if i + 1 < len(hits) else None
         if kind == "object":
-            _add_object(match, words, payload)
+            obj = _add_object(match, words, payload)
+            if previous is not None and previous[3] == "material" and previous[1] == start:
+                _made_of(obj, previous[4]["material"], f"{previous[2]} {words}")
             if "ambience" in payload:
                 _add_unique(match.ambience, payload["ambience"])
             if "weather" in payload:
                 match.environment.setdefault("weather", payload["weather"])
-        elif kind == "material" and payload["material"] not in match.materials:
-            match.materials.append(payload["material"])
+        elif kind == "material":
+            _add_unique(match.materials, payload["material"])
+            describes = (following is not None and following[3] == "object"
+                         and following[0] == end)
+            if not describes and "noun" in payload:
+                _add_object(match, words, payload["noun"])  # "a glass of water"
         elif kind == "bed":
             _add_unique(match.ambience, payload["ambience"])
             if "weather" in payload:
@@ -143,16 +152,39 @@ def _add_unique(items: list[str], item: str) -> None:
         items.append(item)
 
 
-def _add_object(match: VocabularyMatch, words: str, payload: dict[str, Any]) -> None:
+def _add_object(match: VocabularyMatch, words: str,
+                payload: dict[str, Any]) -> VocabularyObject:
+    """The prompt's object for a row's sound (one per sound key), ``words`` noted on it."""
     for obj in match.objects:
         if obj.sound == payload["sound"]:
             obj.words.append(words)
-            return
+            return obj
     obj = VocabularyObject(label=payload["label"] or words, sound=payload["sound"],
                            material=payload["material"], role=payload["role"],
                            size_m=payload["size_m"], words=[words],
                            weak=payload.get("weak"), in_time=payload.get("in_time", False))
     match.objects.append(obj)
+    return obj
+
+
+# Materials a row's own material already is: the "ball" preset is an inflated rubber ball.
+_ALREADY = {"ball": ("rubber",)}
+# The sounds whose material is a parameter (modal impacts, scrape and roll textures);
+# the others (footsteps, a door, an engine) have their material in their recipe.
+_MATERIAL_SOUNDS = ("impact/", "scrape/", "roll/")
+
+
+def _made_of(obj: VocabularyObject, material: str, phrase: str) -> None:
+    """A material named right before an object is that object's ("a steel ball", "a
+    plastic bottle"); it keeps the row's sound (its shape and size) and is labelled with
+    the prompt's words. The first such material an object gets holds."""
+    if obj.made_of is not None or not obj.sound.startswith(_MATERIAL_SOUNDS):
+        return
+    obj.made_of = material
+    if obj.material == material or material in _ALREADY.get(obj.material, ()):
+        return
+    obj.material = material
+    obj.label = phrase
 
 
 def _drop_weak(match: VocabularyMatch) -> None:
@@ -168,15 +200,26 @@ def _drop_weak(match: VocabularyMatch) -> None:
 
 
 def _apply_materials(match: VocabularyMatch) -> None:
-    """A material word makes generic impacts sound of that material."""
+    """A material word makes generic impacts sound of that material (of the one named
+    right before them, else of the prompt's first)."""
     if not match.materials:
         return
-    material = match.materials[0]
+    kept: list[VocabularyObject] = []
     for obj in match.objects:
         if obj.sound == "impact/generic":
+            material = obj.made_of or match.materials[0]
             obj.material = material
             obj.sound = f"impact/{material}"
+            # "tapping a glass": the glass the prompt names already makes that sound.
+            same = next((o for o in match.objects if o.sound == obj.sound and o is not obj),
+                        None)
+            if same is not None:
+                same.words += obj.words
+                continue
+        kept.append(obj)
+    match.objects = kept
     if not match.objects:
+        material = match.materials[0]
         match.objects.append(VocabularyObject(label=f"{material} object",
                                               sound=f"impact/{material}", material=material,
                                               role="impact", size_m=0.3, words=[material]))

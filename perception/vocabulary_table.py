@@ -2,7 +2,9 @@
 
 Rows are ``(words, kind, payload)``. ``kind`` is ``object`` (a sounding thing:
 ``sound``, ``material``, ``role`` in impact | flash | continuous | contact, ``size_m``),
-``material`` (a material word that refines generic impacts), ``bed`` (an ambience key,
+``material`` (a material word: the material of the object it stands right before, "a
+steel ball", and of generic impacts; with a ``noun``, the object it names alone, "a
+glass of water"), ``bed`` (an ambience key,
 optionally with ``weather``) or ``place`` (environment hints: ``indoor``, ``label``,
 ``room_size_m``, ``rt60_s`` and default ``ambience``). Words are matched singular.
 """
@@ -84,14 +86,15 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
      _o("impact/metal", "metal", size_m=0.3, label="hammer")),
     (("axe", "chop", "chopping", "log"), "object", _o("impact/wood", "wood", size_m=0.5,
                                                       label="axe")),
-    (("knock", "knocking", "punch", "slap", "clap", "tap"), "object",
+    (("knock", "knocking", "punch", "punching", "slap", "slapping", "clap", "clapping",
+      "tap", "tapping"), "object",
      _o("impact/generic", label="knock")),
     (("hit", "hitting", "strike", "impact", "bang"), "object",
      _o("impact/generic", label="hit", weak="")),
     (("bottle", "window", "wine glass"), "object", _o("impact/glass", "glass", size_m=0.25,
                                                       label="glass")),
-    (("shatter", "smash", "break", "breaking"), "object", _o("glass/break", "glass",
-                                                             size_m=0.3, label="breaking")),
+    (("shatter", "shattering", "smash", "smashing", "break", "breaking"), "object",
+     _o("glass/break", "glass", size_m=0.3, label="breaking")),
     (("plate", "cup", "mug", "bowl", "dish"), "object", _o("impact/ceramic", "ceramic",
                                                            size_m=0.2, label="dish")),
     (("rock", "stone", "brick", "pebble"), "object", _o("impact/stone", "stone", size_m=0.2,
@@ -138,7 +141,9 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
     (("aluminium", "aluminum"), "material", {"material": "aluminium"}),
     (("wood", "wooden", "oak"), "material", {"material": "wood"}),
     (("pine", "softwood", "balsa"), "material", {"material": "softwood"}),
-    (("glass",), "material", {"material": "glass"}),
+    # A material word that is also a thing: the thing, unless an object follows it.
+    (("glass",), "material", {"material": "glass", "noun": _o("impact/glass", "glass",
+                                                              size_m=0.1, label="glass")}),
     (("ceramic", "porcelain", "china"), "material", {"material": "ceramic"}),
     (("concrete", "marble slab", "granite", "asphalt"), "material", {"material": "stone"}),
     (("plastic",), "material", {"material": "plastic"}),

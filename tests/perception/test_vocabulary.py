@@ -92,3 +92,36 @@ def test_surface_nouns_set_the_setting_not_new_objects(prompt: str, sounds: list
     match = match_prompt(prompt)
     assert [o.sound for o in match.objects] == sounds
     assert match.environment.get("indoor") is indoor
+
+
+MATERIALS = [
+    # A material right before an object is the object's, under the prompt's words.
+    ("a steel ball bouncing on a metal plate",
+     [("steel ball", "impact/ball", "metal"), ("metal plate", "impact/ceramic", "metal")]),
+    ("a plastic bottle falling on the floor", [("plastic bottle", "impact/glass", "plastic")]),
+    ("two wooden boxes falling", [("wooden box", "impact/cardboard", "wood")]),
+    ("a glass marble rolling", [("glass marble", "roll/generic", "glass")]),
+    ("a metal knock", [("metal knock", "impact/metal", "metal")]),
+    # The row's own material already: nothing changes ("ball" is an inflated rubber ball).
+    ("a rubber ball bouncing on a wooden floor", [("ball", "impact/ball", "ball")]),
+    ("a glass bottle", [("glass", "impact/glass", "glass")]),
+    # Not right before the object, or an object whose recipe holds its material.
+    ("a ball hits the metal", [("ball", "impact/ball", "ball"), ("hit", "impact/metal", "metal")]),
+    ("a metal door slamming", [("door", "door/slam", "wood")]),
+    ("wooden footsteps", [("footsteps", "footsteps/concrete", "stone")]),
+    # A material word that is also a thing names the thing when no object follows it; a
+    # generic hit on it is that thing's.
+    ("a glass of water falling off a table",
+     [("glass", "impact/glass", "glass"), ("wood", "impact/wood", "wood")]),
+    ("a spoon tapping a glass", [("glass", "impact/glass", "glass")]),
+    ("glass shattering", [("breaking", "glass/break", "glass")]),
+    # One object per sound: the first material named for it holds.
+    ("a steel ball and a glass ball", [("steel ball", "impact/ball", "metal")]),
+]
+
+
+@pytest.mark.parametrize(("prompt", "objects"), MATERIALS)
+def test_a_material_named_before_an_object_is_its_material(
+        prompt: str, objects: list[tuple[str, str, str]]) -> None:
+    match = match_prompt(prompt)
+    assert [(o.label, o.sound, o.material) for o in match.objects] == objects
