@@ -36,6 +36,7 @@ class VocabularyObject:
     weak: str | None = None
     in_time: bool = False  # played to a beat (drums): hits may be put on their grid
     made_of: str | None = None  # the material the prompt names right before it, if any
+    needs: tuple[str, ...] = ()  # materials of which something must be named (see the table)
 
 
 @dataclass
@@ -143,7 +144,9 @@ def match_prompt(prompt: str | None) -> VocabularyMatch:
             for key in payload["ambience"]:
                 _add_unique(match.ambience, key)
     _drop_weak(match)
+    _drop_unsupported(match)
     _apply_materials(match)
+    _wooden_steps(match)
     return match
 
 
@@ -162,7 +165,8 @@ def _add_object(match: VocabularyMatch, words: str,
     obj = VocabularyObject(label=payload["label"] or words, sound=payload["sound"],
                            material=payload["material"], role=payload["role"],
                            size_m=payload["size_m"], words=[words],
-                           weak=payload.get("weak"), in_time=payload.get("in_time", False))
+                           weak=payload.get("weak"), in_time=payload.get("in_time", False),
+                           needs=tuple(payload.get("needs", ())))
     match.objects.append(obj)
     return obj
 
@@ -197,6 +201,25 @@ def _drop_weak(match: VocabularyMatch) -> None:
             continue
         kept.append(obj)
     match.objects = kept
+
+
+def _drop_unsupported(match: VocabularyMatch) -> None:
+    """Drop rows whose ``needs`` nothing in the prompt meets: "a pool ball break" breaks
+    no glass."""
+    named = set(match.materials) | {o.material for o in match.objects if not o.needs}
+    match.objects = [o for o in match.objects if not o.needs or named & set(o.needs)]
+
+
+def _wooden_steps(match: VocabularyMatch) -> None:
+    """Steps on no named ground sound on wood where the prompt names wood ("walking on a
+    wooden floor") and no stone."""
+    wooden = ({"wood", "softwood"} & set(match.materials)
+              or {"wooden floor", "floorboard"} & set(match.matched_words))
+    if not wooden or "stone" in match.materials:
+        return
+    for obj in match.objects:
+        if obj.sound == "footsteps/concrete":
+            obj.sound, obj.material = "footsteps/wood", "wood"
 
 
 def _apply_materials(match: VocabularyMatch) -> None:

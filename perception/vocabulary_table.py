@@ -16,13 +16,15 @@ from typing import Any
 
 def _o(sound: str, material: str = "generic", role: str = "impact",
        size_m: float = 0.3, label: str = "", weak: str | None = None,
-       in_time: bool = False) -> dict[str, Any]:
+       in_time: bool = False, needs: tuple[str, ...] = ()) -> dict[str, Any]:
     # ``weak``: a sound-key prefix; the row is dropped when a stronger row with a sound
     # under that prefix also matched ("rifle shots" is a rifle, not a rifle and a pistol).
     # ``in_time``: played to a beat (an instrument): its hits may be put on their grid.
+    # ``needs``: materials of which the prompt must name something for the row to hold
+    # ("breaking" is glass breaking only where a glass or a plate is named).
     # A row may add ``ambience`` (and ``weather``): a word that names both ("thunderstorm").
     return {"sound": sound, "material": material, "role": role, "size_m": size_m,
-            "label": label, "weak": weak, "in_time": in_time}
+            "label": label, "weak": weak, "in_time": in_time, "needs": needs}
 
 
 def _p(label: str, indoor: bool, room_size_m: float, rt60_s: float,
@@ -44,7 +46,20 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
                                    label="basketball")),
     (("football", "soccer", "soccer ball"), "object",
      _o("impact/ball/football", "ball", size_m=0.22, label="football")),
-    (("ping pong", "table tennis", "volleyball", "ball", "bounce", "bouncing"), "object",
+    # Hard balls: a billiard ball's click, a golf ball's, the knock of a cork-and-leather ball.
+    (("ping pong", "ping pong ball", "table tennis"), "object",
+     _o("impact/ball", "plastic", size_m=0.04, label="ping pong ball")),
+    (("pool ball", "billiard", "billiard ball", "snooker", "snooker ball", "cue ball"),
+     "object", _o("impact/ball", "plastic", size_m=0.057, label="pool ball")),
+    (("golf", "golf ball"), "object", _o("impact/ball", "plastic", size_m=0.043,
+                                         label="golf ball")),
+    (("golf club",), "object", _o("impact/metal", "metal", size_m=0.1, label="golf club")),
+    (("baseball",), "object", _o("impact/ball", "wood", size_m=0.073, label="baseball")),
+    (("cricket ball", "cricket match", "cricket game"), "object",
+     _o("impact/ball", "wood", size_m=0.072, label="cricket ball")),
+    (("puck", "hockey puck"), "object", _o("impact/rubber", "rubber", size_m=0.076,
+                                           label="puck")),
+    (("volleyball", "ball", "bounce", "bouncing"), "object",
      _o("impact/ball", "ball", size_m=0.1, label="ball", weak="impact/ball")),
     (("racket", "racquet", "paddle"), "object", _o("impact/racket", "plastic", size_m=0.6,
                                                    label="racket")),
@@ -94,7 +109,7 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
     (("bottle", "window", "wine glass"), "object", _o("impact/glass", "glass", size_m=0.25,
                                                       label="glass")),
     (("shatter", "shattering", "smash", "smashing", "break", "breaking"), "object",
-     _o("glass/break", "glass", size_m=0.3, label="breaking")),
+     _o("glass/break", "glass", size_m=0.3, label="breaking", needs=("glass", "ceramic"))),
     (("plate", "cup", "mug", "bowl", "dish"), "object", _o("impact/ceramic", "ceramic",
                                                            size_m=0.2, label="dish")),
     (("rock", "stone", "brick", "pebble"), "object", _o("impact/stone", "stone", size_m=0.2,
@@ -127,8 +142,9 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
     (("drill", "fan", "motor", "drone", "blender", "saw", "chainsaw"), "object",
      _o("motor/generic", "metal", "continuous", 0.4, "motor")),
     # ---- footsteps
+    # Steps on no named ground are on concrete, or on wood where the prompt names wood.
     (("footstep", "walking", "running", "step", "jogging", "stomp"), "object",
-     _o("footsteps/concrete", "stone", size_m=0.3, label="footsteps")),
+     _o("footsteps/concrete", "stone", size_m=0.3, label="footsteps", weak="footsteps/")),
     (("gravel",), "object", _o("footsteps/gravel", "stone", size_m=0.3, label="footsteps")),
     (("snow",), "object", _o("footsteps/snow", role="impact", size_m=0.3, label="footsteps")),
     (("walking on wood", "footsteps on wood", "steps on wood"), "object",

@@ -26,6 +26,16 @@ CASES = [
     ("a thunderstorm", ["thunder/rumble"], ["bed/rain"]),  # one word names both
     ("basketball players' sneakers squeaking on the court",
      ["impact/ball/basketball", "squeak/shoe"], ["bed/room_tone"]),
+    # Steps on a named ground are those steps only; on wood where the prompt names wood.
+    ("footsteps on gravel", ["footsteps/gravel"], []),
+    ("a man walking on a wooden floor", ["footsteps/wood"], ["bed/room_tone"]),
+    ("footsteps on concrete near a wooden fence", ["footsteps/concrete"], []),
+    # A cricket ball is no insect; a pool break breaks no glass; glass breaking still does.
+    ("a cricket ball hit by a bat", ["impact/ball", "impact/wood"], []),
+    ("crickets at night", [], ["bed/insects"]),
+    ("a pool ball break", ["impact/ball"], []),
+    ("a plate breaking", ["impact/ceramic", "glass/break"], []),
+    ("a golf ball hit with a golf club", ["impact/ball", "impact/metal"], []),
 ]
 
 
@@ -108,7 +118,7 @@ MATERIALS = [
     # Not right before the object, or an object whose recipe holds its material.
     ("a ball hits the metal", [("ball", "impact/ball", "ball"), ("hit", "impact/metal", "metal")]),
     ("a metal door slamming", [("door", "door/slam", "wood")]),
-    ("wooden footsteps", [("footsteps", "footsteps/concrete", "stone")]),
+    ("wooden footsteps", [("footsteps", "footsteps/wood", "wood")]),  # the ground's key
     # A material word that is also a thing names the thing when no object follows it; a
     # generic hit on it is that thing's.
     ("a glass of water falling off a table",
