@@ -118,7 +118,9 @@ def _draw_tracks(ax, scene: SceneAnalysis, colours: dict[str, str]) -> None:
     for event in scene.events:
         marker, colour = EVENT_STYLE.get(event.kind, ("o", "#333333"))
         if event.kind == "cut":
-            ax.axvline(event.t_s, color=colour, lw=1, ls="--")
+            ax.axvline(event.t_s, color=colour, lw=1, ls="--",
+                       label="cut" if "cut" not in seen else None)
+            seen.add("cut")
             continue
         if event.duration_s > 0:  # a contact that lasts: a band along it, start to end
             t, x = _span_path(scene, event)

@@ -79,3 +79,20 @@ def test_each_object_keeps_one_colour_from_track_to_layer(tmp_path: Path) -> Non
     r, g, b = (int(OBJECT_COLOURS[1][i:i + 2], 16) for i in (1, 3, 5))
     near = np.abs(image - np.array([b, g, r])).sum(axis=2) < 30
     assert near.sum() > 20  # obj1's three triggers, drawn in obj1's colour
+
+
+def test_the_legend_keys_every_kind_drawn_once_cuts_too() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    from pipeline.timeline import _draw_tracks
+
+    scene = SceneAnalysis(duration_s=4.0, objects=[], events=[
+        VisualEvent(t_s=t, kind=kind, x=0.5)
+        for t, kind in ((0.5, "impact"), (1.0, "cut"), (1.5, "impact"), (3.0, "cut"))])
+    fig, ax = plt.subplots()
+    _draw_tracks(ax, scene, {})
+    assert sorted(ax.get_legend_handles_labels()[1]) == ["cut", "impact"]
+    plt.close(fig)
