@@ -173,9 +173,9 @@ def _add_object(match: VocabularyMatch, words: str,
 
 # Materials a row's own material already is: the "ball" preset is an inflated rubber ball.
 _ALREADY = {"ball": ("rubber",)}
-# The sounds whose material is a parameter (modal impacts, scrape and roll textures);
-# the others (footsteps, a door, an engine) have their material in their recipe.
-_MATERIAL_SOUNDS = ("impact/", "scrape/", "roll/")
+# The sounds whose material is a parameter (modal impacts, scrape and roll textures, a
+# door's panel); the others (footsteps, an engine) have their material in their recipe.
+_MATERIAL_SOUNDS = ("impact/", "scrape/", "roll/", "door/")
 
 
 def _made_of(obj: VocabularyObject, material: str, phrase: str) -> None:

@@ -89,8 +89,9 @@ TAXONOMY: dict[str, dict[str, Any]] = {
     "thunder/rumble": {"kind": "transient", "recipe": "thunder", "tail_s": 5.0,
                        "description": "thunder: a crack then a rolling rumble, heard "
                        "distance_m/343 s after its flash (params.distance_m, 700 m)"},
-    "door/slam": {"kind": "transient", "recipe": "door", "size_m": 2.0,
-                  "description": "door slam: big wooden panel plus latch click"},
+    "door/slam": {"kind": "transient", "recipe": "door", "size_m": 2.0, "material": "wood",
+                  "description": "door slam: big panel (wood, or the layer's material) plus "
+                                 "latch click"},
     "glass/break": {"kind": "transient", "recipe": "glass_break", "shards": 60,
                     "tail_s": 0.7, "description": "glass breaking: hit then a shower of shards"},
     "click/generic": {"kind": "transient", "recipe": "click",

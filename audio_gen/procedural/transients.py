@@ -113,7 +113,7 @@ def air_cutoff_hz(distance_m: float, *, loss_db: float = 6.0) -> float:
 def _door(row: dict, rng: np.random.Generator, sr: int) -> np.ndarray:
     seed = int(rng.integers(2**31))
     n = int(1.0 * sr)
-    panel = build_model({"material": "wood", "shape": "plate", "f_ref_hz": 300.0},
+    panel = build_model({"material": row["material"], "shape": "plate", "f_ref_hz": 300.0},
                         material=None, size_m=float(row["size_m"]), sample_rate=sr, seed=seed)
     body = render_impacts(panel, [(0, 1.0, 3.0)], n, sr, seed)
     latch = build_model({"material": "metal", "shape": "bar"}, material=None, size_m=0.04,

@@ -112,12 +112,12 @@ MATERIALS = [
     ("two wooden boxes falling", [("wooden box", "impact/cardboard", "wood")]),
     ("a glass marble rolling", [("glass marble", "roll/generic", "glass")]),
     ("a metal knock", [("metal knock", "impact/metal", "metal")]),
+    ("a metal door slamming", [("metal door", "door/slam", "metal")]),  # its panel's material
     # The row's own material already: nothing changes ("ball" is an inflated rubber ball).
     ("a rubber ball bouncing on a wooden floor", [("ball", "impact/ball", "ball")]),
     ("a glass bottle", [("glass", "impact/glass", "glass")]),
-    # Not right before the object, or an object whose recipe holds its material.
+    # Not right before the object, or steps, whose ground is in their key.
     ("a ball hits the metal", [("ball", "impact/ball", "ball"), ("hit", "impact/metal", "metal")]),
-    ("a metal door slamming", [("door", "door/slam", "wood")]),
     ("wooden footsteps", [("footsteps", "footsteps/wood", "wood")]),  # the ground's key
     # A material word that is also a thing names the thing when no object follows it; a
     # generic hit on it is that thing's.

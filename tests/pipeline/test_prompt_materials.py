@@ -41,3 +41,18 @@ def test_a_steel_ball_rings_where_a_rubber_ball_thuds(tmp_path: Path) -> None:
     # (-180 dB, silence), steel still rings (-5 dB).
     assert _ring(rubber, duration) < -40.0
     assert _ring(steel, duration) > -20.0
+
+
+def test_a_metal_door_rings_where_a_wooden_one_knocks() -> None:
+    from audio_gen.procedural.procedural_engine import ProceduralEngine
+
+    def ring(material: str | None) -> float:
+        door = ProceduralEngine().render_key("door/slam", seconds=1.5, material=material)
+        start = int(np.argmax(np.abs(door) > 1e-4))
+        head = np.mean(door[start:start + SR // 100] ** 2)
+        tail = np.mean(door[start + SR // 2:start + SR] ** 2)
+        return 10 * np.log10((tail + 1e-20) / head)
+
+    # 0.5-1 s after the slam: wood has died away (-55 dB), the metal panel rings (-22 dB).
+    assert ring(None) == ring("wood") < -45.0
+    assert ring("metal") > -30.0
