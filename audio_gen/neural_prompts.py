@@ -32,6 +32,9 @@ _FAMILY_WORDS = {
 }
 
 
+_NOT_MATERIAL_WORDS = frozenset({"generic", "ball", "drum_skin"})
+
+
 def is_free_text(sound: str) -> bool:
     """True when ``sound`` is a description rather than a ``family/variant`` key."""
     return " " in sound.strip() or "/" not in sound
@@ -61,8 +64,12 @@ def key_words(sound: str, label: str, material: str) -> str:
     variant = variant.replace("/", " ").replace("_", " ")
     if family == "impact" and not material and variant and variant != "generic":
         material = variant
-    mat = f"{material} " if material and material != "generic" else ""
     noun = label if label and label not in {"object", "generic"} else "object"
+    # A material says what a one-word thing is made of ("a metal hammer"); a longer label
+    # already says what it is ("tennis ball", "steel ball", "kick drum"), and the presets
+    # "ball" and "drum_skin" are no words for a material.
+    mat = (f"{material} " if material and material not in _NOT_MATERIAL_WORDS
+           and " " not in noun and material != noun else "")
     template = _FAMILY_WORDS.get(family, "{variant} {family}")
     text = template.format(material=mat, label=noun, variant=variant or family, family=family)
     if template.startswith("{material}"):

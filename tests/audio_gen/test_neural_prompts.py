@@ -3,7 +3,9 @@ is heard in (its shot's), its weather and the place's other beds, never a raw ke
 
 from __future__ import annotations
 
-from audio_gen.neural_prompts import compose_prompt
+import pytest
+
+from audio_gen.neural_prompts import compose_prompt, key_words
 from pipeline.records import Environment, Layer, LayerEvent, TrackPoint
 
 
@@ -37,3 +39,17 @@ def test_an_object_is_its_sound_in_words_and_dry() -> None:
     assert compose_prompt(hammer) == "a metal hammer struck, a single hit, close, dry"
     shoes = Layer(id="s", sound="squeak/shoe", events=[LayerEvent(t_s=0.1)])
     assert compose_prompt(shoes) == "a shoe squeaking on a polished floor, dry"
+
+
+@pytest.mark.parametrize(("sound", "label", "material", "words"), [
+    ("impact/metal", "hammer", "metal", "a metal hammer struck, a single hit"),
+    # A label of more words says what the thing is; presets are no material words.
+    ("impact/ball", "steel ball", "metal", "a steel ball struck, a single hit"),
+    ("impact/ball/tennis", "tennis ball", "ball", "a tennis ball struck, a single hit"),
+    ("impact/ball", "ball", "ball", "a ball struck, a single hit"),
+    ("impact/drum/kick", "kick drum", "drum_skin", "a kick drum struck, a single hit"),
+    ("impact/glass", "glass", "glass", "a glass struck, a single hit"),
+])
+def test_an_objects_words_name_its_material_once(sound: str, label: str, material: str,
+                                                  words: str) -> None:
+    assert key_words(sound, label, material) == words
