@@ -33,6 +33,7 @@ _FAMILY_WORDS = {
 
 
 _NOT_MATERIAL_WORDS = frozenset({"generic", "ball", "drum_skin"})
+_NOT_NOUNS = frozenset({"object", "generic", "knock", "hit", "scrape", "rolling"})
 
 
 def is_free_text(sound: str) -> bool:
@@ -64,7 +65,8 @@ def key_words(sound: str, label: str, material: str) -> str:
     variant = variant.replace("/", " ").replace("_", " ")
     if family == "impact" and not material and variant and variant != "generic":
         material = variant
-    noun = label if label and label not in {"object", "generic"} else "object"
+    # Labels that name the action ("knock", "rolling") leave the template's verb to say it.
+    noun = label if label and label not in _NOT_NOUNS else "object"
     # A material says what a one-word thing is made of ("a metal hammer"); a longer label
     # already says what it is ("tennis ball", "steel ball", "kick drum"), and the presets
     # "ball" and "drum_skin" are no words for a material.

@@ -49,6 +49,9 @@ def test_an_object_is_its_sound_in_words_and_dry() -> None:
     ("impact/ball", "ball", "ball", "a ball struck, a single hit"),
     ("impact/drum/kick", "kick drum", "drum_skin", "a kick drum struck, a single hit"),
     ("impact/glass", "glass", "glass", "a glass struck, a single hit"),
+    # A label that names the action leaves it to the verb.
+    ("impact/metal", "knock", "metal", "a metal object struck, a single hit"),
+    ("roll/generic", "rolling", "generic", "an object rolling"),
 ])
 def test_an_objects_words_name_its_material_once(sound: str, label: str, material: str,
                                                   words: str) -> None:
