@@ -36,6 +36,9 @@ CASES = [
     ("a pool ball break", ["impact/ball"], []),
     ("a plate breaking", ["impact/ceramic", "glass/break"], []),
     ("a golf ball hit with a golf club", ["impact/ball", "impact/metal"], []),
+    ("someone knocking on the door", ["impact/wood"], []),  # no door slam
+    ("a door slams", ["door/slam"], []),
+    ("ice hockey", ["impact/rubber"], []),
 ]
 
 
