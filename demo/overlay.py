@@ -95,12 +95,19 @@ def _draw_box(img: np.ndarray, obj: SceneObject, p: TrackPoint,
     contrast = (0, 0, 0) if _luma(colour) > 140 else (255, 255, 255)
     cv2.rectangle(img, (x0, y0), (x1, y1), contrast, 4, cv2.LINE_AA)
     cv2.rectangle(img, (x0, y0), (x1, y1), colour, 2, cv2.LINE_AA)
-    text = f"{obj.label} ({obj.material}) {p.depth_m:.1f} m"
+    text = box_label(obj, p.depth_m)
     (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, 0.4, 1)
     ty = y0 - 4 if y0 - th - 6 > 0 else y1 + th + 4
     cv2.rectangle(img, (x0, ty - th - 3), (x0 + tw + 4, ty + 3), colour, -1)
     cv2.putText(img, text, (x0 + 2, ty), cv2.FONT_HERSHEY_SIMPLEX, 0.4, contrast, 1,
                 cv2.LINE_AA)
+
+
+def box_label(obj: SceneObject, depth_m: float) -> str:
+    """What a box says: the object, its material where that says more than its label
+    ("squash ball (rubber)", not "ball (ball)" or "object (generic)"), and its depth."""
+    shown = obj.material not in ("", "generic", *obj.label.split())
+    return f"{obj.label}{f' ({obj.material})' if shown else ''} {depth_m:.1f} m"
 
 
 def _luma(colour: tuple[int, int, int]) -> float:

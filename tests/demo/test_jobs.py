@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from demo.jobs import dub_clip, finish_rerender, rerender
-from demo.overlay import draw_overlay, flash_level, track_at, write_overlay
+from demo.overlay import box_label, draw_overlay, flash_level, track_at, write_overlay
 from demo.plan_table import apply_rows, plan_to_rows
 from demo.workspace import Workspace
 from pipeline.errors import PlanError
@@ -119,6 +119,16 @@ def test_overlay_boxes_take_their_objects_timeline_colours() -> None:
     # A dark colour gets a light rim and a light one a dark rim, so both show on any picture.
     assert out[90, round(0.15 * 320) - 2].mean() > 150  # #1f77b4 (dark blue): light rim
     assert out[90, round(0.65 * 320) - 2].mean() < 50  # #17becf (light cyan): dark rim
+
+
+@pytest.mark.parametrize(("label", "material", "text"), [
+    ("squash ball", "rubber", "squash ball (rubber) 2.5 m"),
+    ("steel ball", "metal", "steel ball (metal) 2.5 m"),
+    ("ball", "ball", "ball 2.5 m"),  # the inflated-ball preset: the label says it
+    ("object", "generic", "object 2.5 m"),
+])
+def test_a_box_names_the_material_where_it_says_more(label, material, text) -> None:
+    assert box_label(SceneObject(id="o", label=label, material=material), 2.5) == text
 
 
 def test_overlay_video_keeps_the_clip_times(tmp_path) -> None:
