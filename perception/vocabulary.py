@@ -144,6 +144,7 @@ def match_prompt(prompt: str | None) -> VocabularyMatch:
             for key in payload["ambience"]:
                 _add_unique(match.ambience, key)
     _drop_weak(match)
+    _knocked_door(match, set(tokens))
     _drop_unsupported(match)
     _apply_materials(match)
     _wooden_steps(match)
@@ -201,6 +202,24 @@ def _drop_weak(match: VocabularyMatch) -> None:
             continue
         kept.append(obj)
     match.objects = kept
+
+
+_SHUT_WORDS = frozenset({"slam", "slamming", "slammed", "shut", "shutting", "close",
+                         "closing", "closed", "bang", "banging"})
+
+
+def _knocked_door(match: VocabularyMatch, words: set[str]) -> None:
+    """A knock where the prompt names a door is on the door's panel: it takes its
+    material; and a door the prompt only knocks on ("knocking on a wooden door") does
+    not slam."""
+    door = next((o for o in match.objects if o.sound == "door/slam"), None)
+    knock = next((o for o in match.objects if {"knock", "knocking"} & set(o.words)), None)
+    if door is None or knock is None:
+        return
+    if knock.sound == "impact/generic":
+        knock.material, knock.sound = door.material, f"impact/{door.material}"
+    if not words & _SHUT_WORDS:
+        match.objects.remove(door)
 
 
 def _drop_unsupported(match: VocabularyMatch) -> None:

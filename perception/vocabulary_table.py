@@ -101,10 +101,6 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
      _o("impact/metal", "metal", size_m=0.3, label="hammer")),
     (("axe", "chop", "chopping", "log"), "object", _o("impact/wood", "wood", size_m=0.5,
                                                       label="axe")),
-    # Knocking on a door is a hand on a wooden panel, not the door slamming.
-    (("knock on a door", "knock on the door", "knocking on a door", "knocking on the door",
-      "knocking at the door", "door knock", "door knocking"), "object",
-     _o("impact/wood", "wood", size_m=1.0, label="knock")),
     (("knock", "knocking", "punch", "punching", "slap", "slapping", "clap", "clapping",
       "tap", "tapping", "boxing", "boxer"), "object",
      _o("impact/generic", label="knock")),

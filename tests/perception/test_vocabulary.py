@@ -37,6 +37,8 @@ CASES = [
     ("a plate breaking", ["impact/ceramic", "glass/break"], []),
     ("a golf ball hit with a golf club", ["impact/ball", "impact/metal"], []),
     ("someone knocking on the door", ["impact/wood"], []),  # no door slam
+    ("knocking on a metal door", ["impact/metal"], []),
+    ("a door slams shut after a knock on the door", ["door/slam", "impact/wood"], []),
     ("a door slams", ["door/slam"], []),
     ("ice hockey", ["impact/rubber"], []),
 ]
