@@ -35,7 +35,7 @@ class VocabularyObject:
     words: list[str] = field(default_factory=list)
     weak: str | None = None
     in_time: bool = False  # played to a beat (drums): hits may be put on their grid
-    made_of: str | None = None  # the material the prompt names right before it, if any
+    made_of: str | None = None  # the material the prompt gives it (named right before it)
     needs: tuple[str, ...] = ()  # materials of which something must be named (see the table)
 
 
@@ -216,8 +216,8 @@ def _knocked_door(match: VocabularyMatch, words: set[str]) -> None:
     knock = next((o for o in match.objects if {"knock", "knocking"} & set(o.words)), None)
     if door is None or knock is None:
         return
-    if knock.sound == "impact/generic":
-        knock.material, knock.sound = door.material, f"impact/{door.material}"
+    if knock.made_of is None:  # :func:`_apply_materials` makes the knock of it
+        knock.made_of = door.material
     if not words & _SHUT_WORDS:
         match.objects.remove(door)
 
@@ -242,14 +242,12 @@ def _wooden_steps(match: VocabularyMatch) -> None:
 
 
 def _apply_materials(match: VocabularyMatch) -> None:
-    """A material word makes generic impacts sound of that material (of the one named
-    right before them, else of the prompt's first)."""
-    if not match.materials:
-        return
+    """A material word makes generic impacts sound of that material (of the one the
+    prompt gives them, else of the prompt's first)."""
     kept: list[VocabularyObject] = []
     for obj in match.objects:
-        if obj.sound == "impact/generic":
-            material = obj.made_of or match.materials[0]
+        material = obj.made_of or (match.materials[0] if match.materials else None)
+        if obj.sound == "impact/generic" and material is not None:
             obj.material = material
             obj.sound = f"impact/{material}"
             # "tapping a glass": the glass the prompt names already makes that sound.
@@ -260,7 +258,7 @@ def _apply_materials(match: VocabularyMatch) -> None:
                 continue
         kept.append(obj)
     match.objects = kept
-    if not match.objects:
+    if not match.objects and match.materials:
         material = match.materials[0]
         match.objects.append(VocabularyObject(label=f"{material} object",
                                               sound=f"impact/{material}", material=material,
