@@ -33,3 +33,16 @@ class RenderError(VidfoleyError):
 
 class LimitError(VidfoleyError):
     """An input beyond a resource guard (duration, resolution, layer count)."""
+
+
+def is_interrupt(exc: BaseException) -> bool:
+    """Whether ``exc`` is Ctrl-C or comes from it: an extension module that is loading when
+    Ctrl-C comes reports ``ImportError: initialization failed`` with the interrupt as cause."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        if isinstance(link, KeyboardInterrupt):
+            return True
+        seen.add(id(link))
+        link = link.__cause__ or link.__context__
+    return False

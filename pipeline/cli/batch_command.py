@@ -18,7 +18,7 @@ from typing import Any
 from pipeline.batch import BatchDubber, BatchEvent, BatchOptions, BatchProgress, BatchSummary
 from pipeline.batch_engines import ENGINES, gpu_count
 from pipeline.batch_inputs import read_prompts
-from pipeline.errors import UsageError
+from pipeline.errors import UsageError, is_interrupt
 from pipeline.foley_pipeline import DubOptions
 from pipeline.guards import Limits
 from pipeline.media.mux import ORIGINAL_MODES
@@ -101,7 +101,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         with _display(args, len(items)) as progress:
             summary = dubber.run(items, progress=progress)
-    except KeyboardInterrupt:
+    except BaseException as exc:
+        if not is_interrupt(exc):
+            raise
         print(f"vidfoley: batch abandoned; clips in flight left no partial files. Resume "
               f"with the same command: {resume}", file=sys.stderr)
         return 130

@@ -12,8 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from pipeline.cli import commands
-from pipeline.errors import VidfoleyError
+from pipeline.errors import VidfoleyError, is_interrupt
 
 EPILOG = """examples:
   vidfoley example -o ball.mp4                     # write the bundled example clip
@@ -46,6 +45,10 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # Imported here, not at the top: the sub-commands pull in numpy, scipy and PyAV, and
+    # `main` must already be guarding against Ctrl-C while they load.
+    from pipeline.cli import commands
+
     parser = OneLineParser(
         prog="vidfoley", description="Give video its sound: dub clips with timed, spatial "
         "foley, or generate clips with sound from text.", epilog=EPILOG,
@@ -63,37 +66,43 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``vidfoley`` script; returns the process exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    debug = getattr(args, "debug", False)
+    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
     try:
+        args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
     except BrokenPipeError:
         # The reader went away (`vidfoley sounds list | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except VidfoleyError as exc:
-        if debug:
-            raise
-        print(f"vidfoley: error: {_one_line(exc)}", file=sys.stderr)
-        return exc.exit_code
-    except OSError as exc:
-        # A file the user named could not be read or written: their environment, not a bug.
-        if debug or not exc.filename:
-            raise
-        print(f"vidfoley: error: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         if debug:
             raise
-        print("vidfoley: interrupted; no partial output was kept", file=sys.stderr)
-        return 130
+        return _interrupted()
     except Exception as exc:
         if debug:
             raise
-        print(f"vidfoley: internal error: {type(exc).__name__}: {_one_line(exc)} "
-              "(rerun with --debug for details, and please report it)", file=sys.stderr)
-        return 1
+        return _report(exc)
+
+
+def _report(exc: Exception) -> int:
+    """Print the one line a failed command ends with; return its exit code."""
+    if is_interrupt(exc):
+        return _interrupted()
+    if isinstance(exc, VidfoleyError):
+        print(f"vidfoley: error: {_one_line(exc)}", file=sys.stderr)
+        return exc.exit_code
+    if isinstance(exc, OSError) and exc.filename:
+        # A file the user named could not be read or written: their environment, not a bug.
+        print(f"vidfoley: error: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"vidfoley: internal error: {type(exc).__name__}: {_one_line(exc)} "
+          "(rerun with --debug for details, and please report it)", file=sys.stderr)
+    return 1
+
+
+def _interrupted() -> int:
+    print("vidfoley: interrupted; no partial output was kept", file=sys.stderr)
+    return 130
 
 
 def _one_line(exc: BaseException) -> str:

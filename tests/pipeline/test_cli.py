@@ -36,6 +36,12 @@ def test_bad_input_exits_2_with_one_line(tmp_path: Path, make, message: str) -> 
     assert not [p for p in tmp_path.iterdir() if ".partial" in p.name]
 
 
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    proc = vidfoley("dub", "missing.mp4", "-o", "out.mp4", "--debug", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "Traceback" in proc.stderr and "MediaError: missing.mp4: no such file" in proc.stderr
+
+
 def test_existing_output_needs_overwrite(tmp_path: Path) -> None:
     clip = make_clip(tmp_path / "in.mp4", fps=25, seconds=1.0)
     (tmp_path / "out.mp4").write_bytes(b"keep me")

@@ -13,18 +13,23 @@ import pytest
 from tests.synth_media import make_clip, moving_square
 
 
-@pytest.mark.parametrize("after_s", [1.0, 3.0])
+# 0.1 and 0.5 s land while the command is still importing numpy, scipy and PyAV (an
+# extension module hit then reports ImportError with the interrupt as its cause); 1 and 3 s
+# land in the analysis and the render.
+@pytest.mark.parametrize("after_s", [0.1, 0.5, 1.0, 3.0])
 def test_ctrl_c_leaves_nothing_behind(tmp_path: Path, after_s: float) -> None:
     make_clip(tmp_path / "long.mp4", fps=25, seconds=90.0, width=320, height=180,
               draw=moving_square(lambda t: 0.5 + 0.4 * ((t % 2.0) - 1.0), size=24))
     # Ctrl-C raises KeyboardInterrupt even when the tests themselves run as a background
     # job, whose children inherit an ignored SIGINT (as `cmd &` makes it in a script).
+    # It says "ready" once it can take Ctrl-C, so that after_s counts from there.
     run = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler)"
-           "; sys.argv = ['vidfoley', *sys.argv[1:]]"
+           "; print('ready', flush=True); sys.argv = ['vidfoley', *sys.argv[1:]]"
            "; runpy.run_module('pipeline.cli.main', run_name='__main__')")
     proc = subprocess.Popen([sys.executable, "-c", run, "dub", "long.mp4", "-o", "out.mp4",
                              "-q", "--stems", "stems"], cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
     time.sleep(after_s)
     assert proc.poll() is None, "the dub finished before it could be interrupted"
     proc.send_signal(signal.SIGINT)
@@ -33,3 +38,34 @@ def test_ctrl_c_leaves_nothing_behind(tmp_path: Path, after_s: float) -> None:
     assert len(err.strip().splitlines()) == 1 and "interrupted" in err
     assert not (tmp_path / "out.mp4").exists()
     assert not [p for p in tmp_path.rglob("*") if ".partial" in p.name]
+
+
+def test_ctrl_c_inside_an_extension_module_import_is_an_interrupt(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # A pybind11 module that Ctrl-C hits while it loads raises this chain (the CI failure
+    # of 2026-12-06 said "internal error: ImportError: initialization failed").
+    def interrupted_import(args: object) -> int:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise ImportError("initialization failed") from exc
+
+    from pipeline.cli import controller
+    from pipeline.cli.main import main
+
+    monkeypatch.setattr(controller, "dub", interrupted_import)
+    assert main(["dub", "in.mp4", "-o", "out.mp4"]) == 130
+    assert capsys.readouterr().err == "vidfoley: interrupted; no partial output was kept\n"
+
+
+def test_an_import_error_of_its_own_is_still_an_internal_error(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def broken_import(args: object) -> int:
+        raise ImportError("libfoo.so: cannot open shared object file")
+
+    from pipeline.cli import controller
+    from pipeline.cli.main import main
+
+    monkeypatch.setattr(controller, "dub", broken_import)
+    assert main(["dub", "in.mp4", "-o", "out.mp4"]) == 1
+    assert "internal error: ImportError: libfoo.so" in capsys.readouterr().err
