@@ -116,14 +116,18 @@ def match_prompt(prompt: str | None) -> VocabularyMatch:
             used[start:start + n] = [True] * n
             hits.append((start, start + n, " ".join(phrase), kind, payload))
     hits.sort(key=lambda h: h[0])
+    last_object: tuple[int, VocabularyObject, str] | None = None  # (end, object, words)
+    bound_back: set[int] = set()  # material hits that went to the thing before them
     for i, (start, end, words, kind, payload) in enumerate(hits):
         match.matched_words.append(words)
         previous = hits[i - 1] if i > 0 else None
         following = hits[i + 1] if i + 1 < len(hits) else None
         if kind == "object":
             obj = _add_object(match, words, payload)
-            if previous is not None and previous[3] == "material" and previous[1] == start:
+            if (previous is not None and previous[3] == "material" and previous[1] == start
+                    and i - 1 not in bound_back):
                 _made_of(obj, previous[4]["material"], f"{previous[2]} {words}")
+            last_object = (end, obj, words)
             if "ambience" in payload:
                 _add_unique(match.ambience, payload["ambience"])
             if "weather" in payload:
@@ -132,7 +136,11 @@ def match_prompt(prompt: str | None) -> VocabularyMatch:
             _add_unique(match.materials, payload["material"])
             describes = (following is not None and following[3] == "object"
                          and following[0] == end)
-            if not describes and "noun" in payload:
+            if last_object is not None and tuple(tokens[last_object[0]:start]) in _MADE_OF:
+                # "a ball of steel", "a door made of metal": the material of the thing before.
+                _made_of(last_object[1], payload["material"], f"{words} {last_object[2]}")
+                bound_back.add(i)
+            elif not describes and "noun" in payload:
                 _add_object(match, words, payload["noun"])  # "a glass of water"
         elif kind == "bed":
             _add_unique(match.ambience, payload["ambience"])
@@ -172,6 +180,9 @@ def _add_object(match: VocabularyMatch, words: str,
     return obj
 
 
+# The words between a thing and the material it is made of ("a ball of steel").
+_MADE_OF = {("of",), ("made", "of"), ("made", "out", "of"), ("built", "of"), ("built", "from"),
+            ("made", "from")}
 # Materials a row's own material already is: the "ball" preset is an inflated rubber ball.
 _ALREADY = {"ball": ("rubber",)}
 # The sounds whose material is a parameter (modal impacts, scrape and roll textures, a

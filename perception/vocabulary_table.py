@@ -3,8 +3,8 @@
 Rows are ``(words, kind, payload)``. ``kind`` is ``object`` (a sounding thing:
 ``sound``, ``material``, ``role`` in impact | flash | continuous | contact, ``size_m``),
 ``material`` (a material word: the material of the object it stands right before, "a
-steel ball", and of generic impacts; with a ``noun``, the object it names alone, "a
-glass of water"), ``bed`` (an ambience key,
+steel ball", or after with "of" or "made of", "a ball of steel", and of generic impacts;
+with a ``noun``, the object it names alone, "a glass of water"), ``bed`` (an ambience key,
 optionally with ``weather``) or ``place`` (environment hints: ``indoor``, ``label``,
 ``room_size_m``, ``rt60_s`` and default ``ambience``). Words are matched singular.
 """

@@ -118,6 +118,14 @@ MATERIALS = [
     ("a glass marble rolling", [("glass marble", "roll/generic", "glass")]),
     ("a metal knock", [("metal knock", "impact/metal", "metal")]),
     ("a metal door slamming", [("metal door", "door/slam", "metal")]),  # its panel's material
+    # ... or after it, with "of" or "made of" between.
+    ("a ball of steel bouncing", [("steel ball", "impact/ball", "metal")]),
+    ("a door made of metal slams shut", [("metal door", "door/slam", "metal")]),
+    ("a bottle made of glass falls", [("glass", "impact/glass", "glass")]),
+    ("a bottle made of plastic falls", [("plastic bottle", "impact/glass", "plastic")]),
+    ("a box of wood and a box of glass", [("wood box", "impact/cardboard", "wood")]),
+    ("a ball falls off a wooden table", [("ball", "impact/ball", "ball"),
+                                         ("wood", "impact/wood", "wood")]),
     # The row's own material already: nothing changes ("ball" is an inflated rubber ball).
     ("a rubber ball bouncing on a wooden floor", [("ball", "impact/ball", "ball")]),
     ("a glass bottle", [("glass", "impact/glass", "glass")]),
