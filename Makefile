@@ -24,7 +24,7 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.base
 	@mkdir -p $(OUT)
-	$(BIN)/vidfoley example -q -o $(OUT)/example.mp4
+	$(BIN)/vidfoley example -q --overwrite -o $(OUT)/example.mp4
 	$(BIN)/vidfoley dub $(OUT)/example.mp4 -o $(OUT)/example_dubbed.mp4 --overwrite \
 		--prompt "a rubber ball bouncing on a wooden floor" \
 		--stems $(OUT)/stems --plan-out $(OUT)/plan.json --timeline $(OUT)/timeline.png

@@ -74,6 +74,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
                              description="Write the example clip (a ball bouncing on a wooden "
                              "floor) and print its path.")
     example.add_argument("-o", "--output", help="where to write it (default: the cache)")
+    example.add_argument("--overwrite", action="store_true", help="replace an existing file")
     example.set_defaults(func=controller.example)
 
     for name in _GROUP_MODULES:

@@ -106,6 +106,8 @@ def generate(args: argparse.Namespace) -> int:
 def example(args: argparse.Namespace) -> int:
     from pipeline.example import example_clip, write_example
 
+    if args.output and Path(args.output).exists() and not args.overwrite:
+        raise UsageError(f"{args.output}: already exists; pass --overwrite to replace it")
     path = write_example(args.output) if args.output else example_clip()
     return report(args, {"path": str(path)}, str(path))
 

@@ -52,6 +52,17 @@ def test_existing_output_needs_overwrite(tmp_path: Path) -> None:
     assert same.returncode == 2 and "output is the input" in same.stderr
 
 
+def test_example_keeps_an_existing_file_unless_told(tmp_path: Path) -> None:
+    mine = tmp_path / "ball.mp4"
+    mine.write_bytes(b"my own video")
+    proc = vidfoley("example", "-o", "ball.mp4", cwd=tmp_path)
+    assert proc.returncode == 2 and "already exists; pass --overwrite" in proc.stderr
+    assert mine.read_bytes() == b"my own video"
+    proc = vidfoley("example", "-o", "ball.mp4", "--overwrite", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert probe(mine).duration_s == pytest.approx(4.0, abs=0.05)
+
+
 def test_dub_plan_render_round_trip(tmp_path: Path) -> None:
     make_clip(tmp_path / "in.mp4", fps=25, seconds=2.0, width=320, height=180,
               draw=moving_square(lambda t: 0.1 + 0.4 * t, size=24))
