@@ -153,7 +153,8 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
     (("shoe", "squeak", "squeaking", "squeaky", "sneaker"), "object",
      _o("squeak/shoe", "rubber", size_m=0.3, label="shoes")),
     # ---- materials
-    (("metal", "metallic", "steel", "iron", "brass", "copper"), "material", {"material": "metal"}),
+    (("metal", "metallic", "steel", "iron", "brass", "copper", "tin"), "material",
+     {"material": "metal"}),
     (("aluminium", "aluminum"), "material", {"material": "aluminium"}),
     (("wood", "wooden", "oak"), "material", {"material": "wood"}),
     (("pine", "softwood", "balsa"), "material", {"material": "softwood"}),
@@ -170,13 +171,12 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
     (("wind", "windy", "breeze", "gust"), "bed", {"ambience": "bed/wind", "weather": "windy"}),
     (("river", "stream", "water", "fountain", "waterfall", "splash"), "bed",
      {"ambience": "bed/water"}),
-    (("wave", "ocean", "sea", "surf", "beach", "shore"), "bed", {"ambience": "bed/waves"}),
+    (("wave", "ocean", "sea", "surf"), "bed", {"ambience": "bed/waves"}),
     (("fire", "campfire", "fireplace", "flame", "bonfire"), "bed", {"ambience": "bed/fire"}),
     (("crowd", "audience", "spectator", "fan club", "cheering", "people"), "bed",
      {"ambience": "bed/crowd"}),
-    (("traffic", "street", "road", "city", "highway"), "bed", {"ambience": "bed/traffic"}),
-    (("bird", "birdsong", "forest", "wood land", "woodland", "park", "garden", "dog", "dogs"),
-     "bed", {"ambience": "bed/birds"}),
+    (("traffic",), "bed", {"ambience": "bed/traffic"}),
+    (("bird", "birdsong"), "bed", {"ambience": "bed/birds"}),
     (("insect", "cricket", "cicada", "bee", "night"), "bed", {"ambience": "bed/insects"}),
     (("room tone", "quiet", "silence", "silent"), "bed", {"ambience": "bed/room_tone"}),
     # ---- places
@@ -196,4 +196,12 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
     (("strip", "drag strip", "track", "race track", "racetrack", "stadium"), "place",
      _p("race track", False, 100.0, 0.3, ("bed/crowd", "bed/wind"))),
     (("cave", "tunnel"), "place", _p("cave", True, 20.0, 3.0, ("bed/water",))),
+    # Outdoor places that name their ambience too: the prompt says outdoors where the
+    # picture may not (a park seen under a tree's canopy).
+    (("park", "garden", "forest", "wood land", "woodland", "backyard", "lawn", "jungle"),
+     "place", _p("park", False, 100.0, 0.2, ("bed/birds",))),
+    (("beach", "shore", "coast", "seaside"), "place", _p("beach", False, 100.0, 0.1,
+                                                         ("bed/waves",))),
+    (("street", "road", "city", "highway", "sidewalk", "pavement"), "place",
+     _p("street", False, 50.0, 0.5, ("bed/traffic",))),
 )

@@ -41,6 +41,10 @@ CASES = [
     ("a door slams shut after a knock on the door", ["door/slam", "impact/wood"], []),
     ("a door slams", ["door/slam"], []),
     ("ice hockey", ["impact/rubber"], []),
+    # An outdoor place names its ambience; a dog makes no birdsong.
+    ("a dog running in a park", ["footsteps/concrete"], ["bed/birds"]),
+    ("waves on a beach", [], ["bed/waves"]),
+    ("a car driving down a city street", ["engine/car"], ["bed/traffic"]),
 ]
 
 
@@ -56,6 +60,7 @@ def test_unmatched_prompt_says_so() -> None:
     match = match_prompt("zorblax quintessence")
     assert not match.matched and match.objects == [] and match.ambience == []
     assert not match_prompt(None).matched
+    assert not match_prompt("a dog barking").matched  # no bark in the library: no birdsong
 
 
 def test_plurals_and_weather() -> None:
@@ -98,6 +103,8 @@ SURFACES = [
     ("a rubber ball bouncing on a wooden floor", ["impact/ball"], True),
     ("a ball bouncing on the floor of a gym", ["impact/ball"], True),
     ("a man walking on wood", ["footsteps/wood"], None),
+    ("children playing in a park", [], False),
+    ("a bottle rolling along the beach", ["impact/glass", "roll/generic"], False),
 ]
 
 
