@@ -95,6 +95,10 @@ def _report(exc: Exception) -> int:
         # A file the user named could not be read or written: their environment, not a bug.
         print(f"vidfoley: error: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    if isinstance(exc, OSError) and exc.strerror:
+        # The system refused (a full disk, no memory): the machine's state, not a bug.
+        print(f"vidfoley: error: {exc.strerror}", file=sys.stderr)
+        return 1
     print(f"vidfoley: internal error: {type(exc).__name__}: {_one_line(exc)} "
           "(rerun with --debug for details, and please report it)", file=sys.stderr)
     return 1
