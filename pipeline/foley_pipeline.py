@@ -21,7 +21,7 @@ from pipeline.dub_options import DubOptions
 from pipeline.errors import UsageError
 from pipeline.guards import Limits
 from pipeline.media import check_readable, decode_audio, mux, open_video
-from pipeline.media.atomic import check_writable
+from pipeline.media.atomic import check_writable, refuse_existing
 from pipeline.media.mux import container_format
 from pipeline.outputs import make_folder, with_original, write_stems
 from pipeline.plan_checks import check_plan
@@ -325,8 +325,7 @@ class FoleyPipeline:
         container_format(out)
         if src is not None and _same_file(out, src):
             raise UsageError(f"{out}: output is the input clip; choose another output path")
-        if out.exists() and not overwrite:
-            raise UsageError(f"{out}: already exists; pass --overwrite to replace it")
+        refuse_existing(out, overwrite)
         if out.is_dir():
             raise UsageError(f"{out}: is a folder; give a file name such as {out / 'dub.mp4'}")
 

@@ -13,6 +13,7 @@ from pipeline.errors import PlanError, UsageError
 from pipeline.foley_pipeline import DubOptions, FoleyPipeline
 from pipeline.guards import Limits
 from pipeline.media import probe
+from pipeline.media.atomic import refuse_existing
 from pipeline.records import RecordError, SoundPlan
 
 
@@ -64,8 +65,7 @@ def dub(args: argparse.Namespace) -> int:
 
 def plan(args: argparse.Namespace) -> int:
     out = Path(args.output)
-    if out.exists() and not args.overwrite:
-        raise UsageError(f"{out}: already exists; pass --overwrite to replace it")
+    refuse_existing(out, args.overwrite)
     pipe = make_pipeline(args)
     options = DubOptions(format=args.format, seed=args.seed, loudness_lufs=args.loudness)
     with progress_display(not args.quiet, "plan"):
@@ -106,8 +106,8 @@ def generate(args: argparse.Namespace) -> int:
 def example(args: argparse.Namespace) -> int:
     from pipeline.example import example_clip, write_example
 
-    if args.output and Path(args.output).exists() and not args.overwrite:
-        raise UsageError(f"{args.output}: already exists; pass --overwrite to replace it")
+    if args.output:
+        refuse_existing(args.output, args.overwrite)
     path = write_example(args.output) if args.output else example_clip()
     return report(args, {"path": str(path)}, str(path))
 

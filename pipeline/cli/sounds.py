@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from pipeline.errors import UsageError
-from pipeline.media.atomic import check_writable
+from pipeline.media.atomic import check_writable, refuse_existing
 from pipeline.outputs import write_wav
 
 SAMPLE_RATE = 48_000
@@ -69,8 +69,7 @@ def _render(engine: object, args: argparse.Namespace) -> int:
     out: Path = args.output
     if out.suffix.lower() != ".wav":
         raise UsageError(f"--output must end in .wav, got {str(out)!r}; e.g. -o sound.wav")
-    if out.exists() and not args.overwrite:
-        raise UsageError(f"{out} already exists; pass --overwrite or choose another -o path")
+    refuse_existing(out, args.overwrite)
     for name, value in (("--size", args.size_m), ("--speed", args.speed_m_s),
                         ("--seconds", args.seconds)):
         if value is not None and not value > 0:

@@ -7,12 +7,18 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.errors import MediaError
+from pipeline.errors import MediaError, UsageError
 
 
 def partial_name(path: Path) -> Path:
     """The temporary name a write to ``path`` uses (same folder, so rename is atomic)."""
     return path.with_name(f".{path.name}.{os.getpid()}.partial{path.suffix}")
+
+
+def refuse_existing(path: str | Path, overwrite: bool) -> None:
+    """Fail with one line where ``path`` exists and the user did not ask to replace it."""
+    if not overwrite and Path(path).exists():
+        raise UsageError(f"{path}: already exists; pass --overwrite to replace it")
 
 
 def check_writable(path: str | Path) -> Path:
