@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.errors import VidfoleyError
+from pipeline.errors import VidfoleyError, is_interrupt
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,8 @@ class DubWorker:
             result = self.pipeline.dub(task.input_path, task.output_path, task.prompt,
                                        options=DubOptions(**task.options), overwrite=True)
         except Exception as exc:  # isolation: any failure is this clip's, not the batch's
+            if is_interrupt(exc):
+                raise  # stopped mid-import, say: the clip did not fail, it will be re-run
             return TaskResult(task.index, ok=False, error=one_line(exc),
                               elapsed_s=time.perf_counter() - start, worker=self.name)
         digest = audio_digest(result.soundtrack.samples) if result.soundtrack else None

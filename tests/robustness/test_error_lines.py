@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 
@@ -34,3 +36,22 @@ def test_failures_end_in_one_line(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(controller, "dub", fail)
     assert main(["dub", "in.mp4", "-o", "out.mp4"]) == code
     assert capsys.readouterr().err == line
+
+
+def test_a_batch_worker_stopped_mid_import_records_no_failure(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from pipeline.batch_worker import DubTask, DubWorker
+
+    worker = DubWorker({})
+    task = DubTask(0, str(tmp_path / "in.mp4"), str(tmp_path / "out.mp4"), None, {})
+    # A clip that really fails is that clip's failure, and the batch goes on.
+    failed = worker(task)
+    assert not failed.ok and "in.mp4" in (failed.error or "")
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise _from_ctrl_c(ImportError("initialization failed"))
+
+    # Stopped by the batch while a library loads: no failure to record (re-run, not retry).
+    monkeypatch.setattr(worker.pipeline, "dub", interrupted)
+    with pytest.raises(ImportError):
+        worker(task)
