@@ -20,7 +20,7 @@ from audio_gen.spatial.distance import DistanceModel
 from audio_gen.spatial.room import RoomFilter, RoomModel
 from audio_gen.spatial.shot_rooms import ShotRooms, layer_environment
 from audio_gen.spatial.trajectory import Trajectory
-from pipeline.errors import PlanError
+from pipeline.errors import PlanError, is_interrupt
 from pipeline.progress import Progress
 from pipeline.records import Environment, Layer, SoundPlan, Soundtrack
 
@@ -179,6 +179,8 @@ class SoundtrackRenderer:
             signal = source(layer, duration_s=plan.duration_s, sample_rate=plan.sample_rate,
                             environment=layer_environment(plan, layer))
         except Exception as exc:  # a failing layer is reported, the rest renders
+            if is_interrupt(exc):
+                raise  # Ctrl-C while a backend loads its libraries: the whole render stops
             message = str(exc).splitlines()[0] if str(exc) else ""
             errors[layer.id] = f"{type(exc).__name__}: {message}"[:300]
             return None

@@ -73,6 +73,26 @@ def test_failing_and_unknown_layers_are_reported_and_the_rest_renders() -> None:
     assert abs(st.loudness_lufs + 14.0) <= 0.5
 
 
+class _InterruptedSource(SoundSource):
+    """A backend that Ctrl-C stops while it loads a library (pybind11 says ImportError)."""
+
+    NAME = "interrupted"
+
+    def __call__(self, layer: Layer, *, duration_s: float, sample_rate: int,
+                 environment: Environment | None = None) -> np.ndarray:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise ImportError("initialization failed") from exc
+
+
+def test_ctrl_c_in_a_layer_stops_the_render_rather_than_dropping_the_layer() -> None:
+    plan = _plan("stereo")
+    plan.layers.append(Layer(id="slow", backend="interrupted"))
+    with pytest.raises(ImportError):
+        SoundtrackRenderer({**sources(), "interrupted": _InterruptedSource()})(plan)
+
+
 def test_all_muted_plan_is_silent_without_nan() -> None:
     plan = _plan("foa")
     for layer in plan.layers:
