@@ -17,7 +17,7 @@ from typing import ClassVar
 import numpy as np
 
 from audio_gen.base import SoundSource
-from audio_gen.procedural import beds, engines, footsteps, textures, transients
+from audio_gen.procedural import beds, engines, footsteps, textures, transients, vehicles
 from audio_gen.procedural.modal import build_model, render_impacts
 from audio_gen.procedural.request import RenderRequest
 from audio_gen.procedural.taxonomy import TAXONOMY, lookup
@@ -34,6 +34,9 @@ def _render_modal(req: RenderRequest) -> np.ndarray:
                           noise=req.row.get("noise"), origin=req.origin)
 
 
+# Kinds that follow their object's speed over the whole clip (an audition ramps them up).
+MOVING_KINDS = ("engine", "tyres", "rotor", "rail")
+
 RENDERERS: dict[str, Callable[[RenderRequest], np.ndarray]] = {
     "modal": _render_modal,
     "transient": transients.render,
@@ -42,6 +45,8 @@ RENDERERS: dict[str, Callable[[RenderRequest], np.ndarray]] = {
     "texture": textures.render_texture,
     "engine": engines.render_engine,
     "tyres": engines.render_tyres,
+    "rotor": vehicles.render_rotor,
+    "rail": vehicles.render_rail,
     "bed": beds.render,
 }
 
@@ -111,7 +116,7 @@ class ProceduralEngine(SoundSource):
                       for i in range(max(1, int((seconds - 0.05) / 0.55) + 1))]
         elif kind in ("modal", "transient", "swish"):
             events = [LayerEvent(t_s=0.0)]
-        elif kind in ("engine", "tyres") and speed_m_s is None:
+        elif kind in MOVING_KINDS and speed_m_s is None:
             track = _ramp_track(float(row.get("speed_m_s", 10.0)), seconds)
         layer = Layer(id=key, sound=key, seed=seed, params=params, events=events, track=track)
         return self(layer, duration_s=seconds, sample_rate=sample_rate)
@@ -154,7 +159,7 @@ def _finish(out: np.ndarray, req: RenderRequest) -> np.ndarray:
         raise RenderError(f"layer {req.layer.id!r} ({req.key}) produced non-finite samples; "
                           "report this with the plan and seed")
     mean = float(out.mean(dtype=np.float64))
-    if abs(mean) > 1e-4 and req.row["kind"] in ("texture", "engine", "tyres", "bed"):
+    if abs(mean) > 1e-4 and req.row["kind"] in ("texture", "bed", *MOVING_KINDS):
         out -= np.float32(mean)
     peak = float(np.max(np.abs(out)))
     if peak > 0.99:

@@ -144,6 +144,14 @@ TAXONOMY: dict[str, dict[str, Any]] = {
     "motor/generic": {"kind": "engine", "cylinders": 2, "idle_rpm": 600.0,
                       "gears": [], "rpm_per_m_s": 1200.0, "speed_m_s": 2.0, "electric": 1.0,
                       "description": "electric motor or drone: whine that follows speed"},
+    "engine/helicopter": {"kind": "rotor", "blade_hz": 11.0, "tail_hz": 85.0,
+                          "speed_m_s": 20.0,
+                          "description": "helicopter: main rotor's blade slap (11 Hz), tail "
+                          "rotor buzz and turbine whine"},
+    "engine/train": {"kind": "rail", "car_m": 20.0, "bogie_inset_m": 2.5, "bogie_m": 2.5,
+                     "speed_m_s": 20.0,
+                     "description": "train passing: rolling noise rising with speed and the "
+                     "clack of each axle on a rail joint"},
     "tyres/roar": {"kind": "tyres", "speed_m_s": 15.0,
                    "description": "tyre roar on asphalt, rising with speed"},
     # ---------------------------------------------------------------- beds
