@@ -170,6 +170,8 @@ def _add_object(match: VocabularyMatch, words: str,
     for obj in match.objects:
         if obj.sound == payload["sound"]:
             obj.words.append(words)
+            if payload.get("weak") is None:
+                obj.weak = None  # named outright as well ("driving a car"): no longer weak
             return obj
     obj = VocabularyObject(label=payload["label"] or words, sound=payload["sound"],
                            material=payload["material"], role=payload["role"],

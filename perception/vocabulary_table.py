@@ -132,9 +132,16 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
     (("roll", "rolling", "marble", "bowling"), "object", _o("roll/generic", role="contact",
                                                             label="rolling")),
     # ---- vehicles and motors
-    (("car", "race car", "racecar", "dragster", "drag race", "vehicle", "engine",
-      "accelerating", "driving", "rally car"), "object",
+    (("car", "race car", "racecar", "dragster", "drag race", "rally car"), "object",
      _o("engine/car", "metal", "continuous", 4.5, "car")),
+    # Words any vehicle may go with: a car's engine unless the prompt names the vehicle.
+    (("vehicle", "engine", "accelerating", "driving"), "object",
+     _o("engine/car", "metal", "continuous", 4.5, "car", weak="engine/")),
+    (("helicopter", "chopper", "helicopter engine"), "object",
+     _o("engine/helicopter", "metal", "continuous", 12.0, "helicopter")),
+    (("train", "railway", "locomotive", "tram", "subway", "metro", "freight train",
+      "train track", "railway track", "rail track", "train engine"), "object",
+     _o("engine/train", "metal", "continuous", 60.0, "train")),
     (("motorbike", "motorcycle", "scooter", "moped"), "object",
      _o("engine/motorbike", "metal", "continuous", 2.0, "motorbike")),
     (("truck", "lorry", "bus", "tractor"), "object", _o("engine/truck", "metal", "continuous",

@@ -45,6 +45,12 @@ CASES = [
     ("a dog running in a park", ["footsteps/concrete"], ["bed/birds"]),
     ("waves on a beach", [], ["bed/waves"]),
     ("a car driving down a city street", ["engine/car"], ["bed/traffic"]),
+    # Generic vehicle words go with the vehicle named; alone they are a car.
+    ("a helicopter flying over a field", ["engine/helicopter"], ["bed/wind"]),
+    ("a train driving along the railway track", ["engine/train"], []),
+    ("a truck accelerating", ["engine/truck"], []),
+    ("driving a car past a truck", ["engine/car", "engine/truck"], []),
+    ("an engine revving", ["engine/car"], []),
 ]
 
 
@@ -81,6 +87,7 @@ def test_table_is_large_and_uses_only_contract_keys() -> None:
         "scrape/generic", "scrape/metal", "scrape/wood", "roll/generic", "roll/ball",
         "footsteps/wood", "footsteps/concrete", "footsteps/gravel", "footsteps/grass",
         "footsteps/snow", "engine/car", "engine/motorbike", "engine/truck", "motor/generic",
+        "engine/helicopter", "engine/train",
         "tyres/roar", "gunshot/rifle", "gunshot/pistol", "explosion/generic", "thunder/rumble",
         "door/slam",
         "glass/break", "click/generic", "squeak/shoe", "bed/rain", "bed/wind", "bed/water",
