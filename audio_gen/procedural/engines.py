@@ -82,13 +82,19 @@ def render_tyres(req: RenderRequest) -> np.ndarray:
     n, sr = req.n, req.sample_rate
     v_ref = float(req.row.get("speed_m_s", 15.0))
     v = to_audio_rate(speed_curve(req.layer, control_steps(req.duration_s), v_ref), n, sr)
-    rng = np.random.default_rng([req.seed, 7272])
-    sos = butter(2, [400.0, min(2000.0, 0.45 * sr)], btype="band", fs=sr, output="sos")
-    noise = sosfilt(sos, rng.standard_normal(n)).astype(np.float32)
-    noise /= np.float32(max(float(np.std(noise)), 1e-9)) if n else 1
+    noise = band_noise(np.random.default_rng([req.seed, 7272]), n, 400.0, 2000.0, sr)
     ratio = np.maximum(v / np.float32(v_ref), 1e-4)
     gain = np.float32(0.05) * ratio ** np.float32(TYRE_EXPONENT_DB / 20)
     return noise * np.minimum(gain, 0.3)
+
+
+def band_noise(rng: np.random.Generator, n: int, lo_hz: float, hi_hz: float,
+               sample_rate: int) -> np.ndarray:
+    """Unit-RMS noise between ``lo_hz`` and ``hi_hz`` (2nd-order Butterworth band-pass)."""
+    sos = butter(2, [lo_hz, min(hi_hz, 0.45 * sample_rate)], btype="band", fs=sample_rate,
+                 output="sos")
+    noise = sosfilt(sos, rng.standard_normal(n)).astype(np.float32)
+    return noise / np.float32(max(float(np.std(noise)), 1e-9)) if n else noise
 
 
 def control_times(n_control: int) -> np.ndarray:

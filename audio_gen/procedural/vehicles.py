@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import butter, sosfilt
 
+from audio_gen.procedural.engines import band_noise
 from audio_gen.procedural.motion import (
     CONTROL_RATE_HZ,
     control_steps,
@@ -24,15 +25,6 @@ from audio_gen.procedural.motion import (
 from audio_gen.procedural.request import RenderRequest
 
 ROLLING_EXPONENT_DB = 30.0  # L ∝ 30 log10(v): Thompson 2009
-
-
-def _band_noise(rng: np.random.Generator, n: int, lo_hz: float, hi_hz: float,
-                sample_rate: int) -> np.ndarray:
-    """Unit-RMS noise between ``lo_hz`` and ``hi_hz`` (2nd-order Butterworth band-pass)."""
-    sos = butter(2, [lo_hz, min(hi_hz, 0.45 * sample_rate)], btype="band", fs=sample_rate,
-                 output="sos")
-    noise = sosfilt(sos, rng.standard_normal(n)).astype(np.float32)
-    return noise / np.float32(max(float(np.std(noise)), 1e-9)) if n else noise
 
 
 def render_rotor(req: RenderRequest) -> np.ndarray:
@@ -49,13 +41,13 @@ def render_rotor(req: RenderRequest) -> np.ndarray:
     # Each pass: a sharp pressure pulse (a raised cosine to a high power) that excites both
     # a broadband slap and the low thump of the rotor's harmonics.
     pulse = (((1 + np.cos(blade)) / 2) ** 24).astype(np.float32)
-    slap = pulse * _band_noise(rng, n, 150.0, 2500.0, sr)
+    slap = pulse * band_noise(rng, n, 150.0, 2500.0, sr)
     thump = sosfilt(butter(2, 180.0, fs=sr, output="sos"), pulse - pulse.mean()).astype(
         np.float32)
     thump /= np.float32(max(float(np.max(np.abs(thump))), 1e-9)) if n else 1
     tail_phase = 2 * np.pi * float(req.param("tail_hz", 85.0)) * t
     tail = sum(np.sin(k * tail_phase + rng.uniform(0, 2 * np.pi)) / k for k in (1, 2, 3))
-    whine = _band_noise(rng, n, 5600.0, 6400.0, sr)
+    whine = band_noise(rng, n, 5600.0, 6400.0, sr)
     load = np.float32(0.6) + np.float32(0.4) * np.clip(v / np.float32(v_ref), 0.0, 1.5)
     out = (0.5 * slap + 0.8 * thump) * load + 0.12 * np.asarray(tail, np.float32) \
         + 0.03 * whine
@@ -96,13 +88,13 @@ def render_rail(req: RenderRequest) -> np.ndarray:
     v = to_audio_rate(v_c, n, sr)
     ratio = np.maximum(v / np.float32(v_ref), 1e-4)
     gain = np.minimum(np.float32(0.04) * ratio ** np.float32(ROLLING_EXPONENT_DB / 20), 0.3)
-    rolling = _band_noise(rng, n, 300.0, 2500.0, sr)
-    rumble = _band_noise(rng, n, 30.0, 160.0, sr)
+    rolling = band_noise(rng, n, 300.0, 2500.0, sr)
+    rumble = band_noise(rng, n, 30.0, 160.0, sr)
     out = (rolling + 1.5 * rumble) * gain
     # One clack: the wheel dropping onto the next rail, a bright tick over a dull thud.
     m = int(0.08 * sr)
     tk = np.arange(m) / sr
-    tick = _band_noise(rng, m, 1500.0, 5000.0, sr) * np.exp(-tk / 0.008).astype(np.float32)
+    tick = band_noise(rng, m, 1500.0, 5000.0, sr) * np.exp(-tk / 0.008).astype(np.float32)
     thud = (np.sin(2 * np.pi * 70.0 * tk) * np.exp(-tk / 0.03)).astype(np.float32)
     clack = 0.5 * tick + thud
     at, speed = axle_times(req, v_c)
