@@ -35,7 +35,7 @@ class VocabularyObject:
     words: list[str] = field(default_factory=list)
     weak: str | None = None
     in_time: bool = False  # played to a beat (drums): hits may be put on their grid
-    made_of: str | None = None  # the material the prompt gives it (named right before it)
+    made_of: str | None = None  # the material the prompt gives it ("steel ball", "ball of steel")
     needs: tuple[str, ...] = ()  # materials of which something must be named (see the table)
 
 
@@ -193,9 +193,10 @@ _MATERIAL_SOUNDS = ("impact/", "scrape/", "roll/", "door/")
 
 
 def _made_of(obj: VocabularyObject, material: str, phrase: str) -> None:
-    """A material named right before an object is that object's ("a steel ball", "a
-    plastic bottle"); it keeps the row's sound (its shape and size) and is labelled with
-    the prompt's words. The first such material an object gets holds."""
+    """A material named right before an object, or after it with "of" or "made of", is
+    that object's ("a steel ball", "a ball of steel"); it keeps the row's sound (its shape
+    and size) and is labelled with the prompt's words. The first such material an object
+    gets holds."""
     if obj.made_of is not None or not obj.sound.startswith(_MATERIAL_SOUNDS):
         return
     obj.made_of = material

@@ -76,7 +76,7 @@ def axle_times(req: RenderRequest, speed_m_s: np.ndarray) -> tuple[np.ndarray, n
     before, after = travelled[idx - 1], travelled[idx]
     frac = (axles - before) / np.maximum(after - before, 1e-12)
     at = times[idx - 1] + frac / CONTROL_RATE_HZ
-    return at, speed_m_s[np.minimum(idx - 1, speed_m_s.size - 1)]
+    return at, speed_m_s[idx - 1]  # the step the axle crossed in (idx <= speed's size)
 
 
 def render_rail(req: RenderRequest) -> np.ndarray:
