@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from pipeline.records import Environment, Layer
+from vidfoley.pipeline.records import Environment, Layer
 
 
 class SoundSource(ABC):

@@ -13,9 +13,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from audio_gen.base import SoundSource
-from audio_gen.neural_cache import AudioCache, default_cache_dir
-from audio_gen.neural_placement import (
+from vidfoley.audio_gen.base import SoundSource
+from vidfoley.audio_gen.neural_cache import AudioCache, default_cache_dir
+from vidfoley.audio_gen.neural_placement import (
     activity_envelope,
     chunk_plan,
     crossfade_concat,
@@ -24,14 +24,14 @@ from audio_gen.neural_placement import (
     resample,
     trim_to_attack,
 )
-from audio_gen.neural_prompts import compose_prompt, is_continuous
-from audio_gen.spans import span_gate
-from pipeline.errors import UsageError
-from pipeline.model_loading import (
+from vidfoley.audio_gen.neural_prompts import compose_prompt, is_continuous
+from vidfoley.audio_gen.spans import span_gate
+from vidfoley.pipeline.errors import UsageError
+from vidfoley.pipeline.model_loading import (
     LazyPipeline,
     load_diffusion_pipeline,
 )
-from pipeline.records import Environment, Layer
+from vidfoley.pipeline.records import Environment, Layer
 
 # What still works without this model, for the one-line error.
 FALLBACK_HINT = "`--audio procedural` renders every layer without weights"

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from audio_gen.spatial.trajectory import ramp
+from vidfoley.audio_gen.spatial.trajectory import ramp
 
 SILENCE_LUFS = -70.0  # BS.1770-4 absolute gate: anything quieter reads as silence
 

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from audio_gen.loudness import SILENCE_LUFS, KWeightedPower, loudness_lufs
-from audio_gen.spatial.trajectory import ramp
-from audio_gen.true_peak import block_max, sample_true_peak, true_peak_dbtp
-from pipeline.errors import RenderError
+from vidfoley.audio_gen.loudness import SILENCE_LUFS, KWeightedPower, loudness_lufs
+from vidfoley.audio_gen.spatial.trajectory import ramp
+from vidfoley.audio_gen.true_peak import block_max, sample_true_peak, true_peak_dbtp
+from vidfoley.pipeline.errors import RenderError
 
 __all__ = ["LIMITER_BLOCK", "MAKE_UP_DB", "KWeightedPower", "Master", "Mastered",
            "loudness_lufs", "true_peak_dbtp"]

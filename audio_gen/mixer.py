@@ -12,17 +12,17 @@ from collections.abc import Collection, Mapping
 import numpy as np
 from scipy.linalg.blas import saxpy
 
-from audio_gen.base import SoundSource
-from audio_gen.master import Master
-from audio_gen.spatial import RENDERERS
-from audio_gen.spatial.base import SpatialRenderer
-from audio_gen.spatial.distance import DistanceModel
-from audio_gen.spatial.room import RoomFilter, RoomModel
-from audio_gen.spatial.shot_rooms import ShotRooms, layer_environment
-from audio_gen.spatial.trajectory import Trajectory
-from pipeline.errors import PlanError, is_interrupt
-from pipeline.progress import Progress
-from pipeline.records import Environment, Layer, SoundPlan, Soundtrack
+from vidfoley.audio_gen.base import SoundSource
+from vidfoley.audio_gen.master import Master
+from vidfoley.audio_gen.spatial import RENDERERS
+from vidfoley.audio_gen.spatial.base import SpatialRenderer
+from vidfoley.audio_gen.spatial.distance import DistanceModel
+from vidfoley.audio_gen.spatial.room import RoomFilter, RoomModel
+from vidfoley.audio_gen.spatial.shot_rooms import ShotRooms, layer_environment
+from vidfoley.audio_gen.spatial.trajectory import Trajectory
+from vidfoley.pipeline.errors import PlanError, is_interrupt
+from vidfoley.pipeline.progress import Progress
+from vidfoley.pipeline.records import Environment, Layer, SoundPlan, Soundtrack
 
 LENGTH_TOLERANCE = 0.01  # a source may be off by 1 % in length (rounding); more is an error
 # Loudness of a mix that holds only ambience, relative to the target: beds sit well under
@@ -51,7 +51,7 @@ class SoundtrackRenderer:
         aspect: picture width/height, for elevation from the track's y.
 
     Example:
-        >>> from pipeline.records import SoundPlan
+        >>> from vidfoley.pipeline.records import SoundPlan
         >>> SoundtrackRenderer(sources={})(SoundPlan(duration_s=0.5)).samples.shape
         (24000, 2)
     """
@@ -154,7 +154,8 @@ class SoundtrackRenderer:
 
     def reference_distance_m(self, layer: Layer) -> float | None:
         """The distance ``layer``'s level refers to, when the plan is part of a longer one
-        (see :class:`~audio_gen.windowed_renderer.WindowedRenderer`); None: its own median."""
+        (see :class:`~vidfoley.audio_gen.windowed_renderer.WindowedRenderer`); None: its own
+        median."""
         return None
 
     def _room(self, plan: SoundPlan, renderer: SpatialRenderer, n: int) -> ShotRooms:

@@ -7,8 +7,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from audio_gen.propagation import arrival_delay_s
-from pipeline.records import Layer, TrackPoint
+from vidfoley.audio_gen.propagation import arrival_delay_s
+from vidfoley.pipeline.records import Layer, TrackPoint
 
 
 def resample(x: np.ndarray, sr_in: int, sr_out: int) -> np.ndarray:
@@ -63,7 +63,7 @@ def pitch_shift(x: np.ndarray, cents: float) -> np.ndarray:
 def place_events(shots: list[np.ndarray], layer: Layer, n: int, sr: int, *,
                  pitch_cents: float = 40.0, gain_db: float = 1.5) -> np.ndarray:
     """Add one shot per event at ``round(t_s * sr)`` (a far sound's after its travel
-    time, :func:`~audio_gen.propagation.arrival_delay_s`), gain from strength, seeded
+    time, :func:`~vidfoley.audio_gen.propagation.arrival_delay_s`), gain from strength, seeded
     jitter."""
     out = np.zeros(n, dtype=np.float32)
     rng = np.random.default_rng([int(layer.seed), 0x5EED])

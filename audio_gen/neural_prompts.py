@@ -6,7 +6,7 @@ close, dry"; ambience layers describe the place, its weather and its ambience ta
 
 from __future__ import annotations
 
-from pipeline.records import Environment, Layer
+from vidfoley.pipeline.records import Environment, Layer
 
 # Families whose sound runs over time (a bed shaped by activity) rather than per event.
 CONTINUOUS_FAMILIES = frozenset(

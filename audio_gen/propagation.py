@@ -7,8 +7,8 @@ says how far it is with ``params["distance_m"]``; thunder is 700 m off by defaul
 
 from __future__ import annotations
 
-from audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S
-from pipeline.records import Layer
+from vidfoley.audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S
+from vidfoley.pipeline.records import Layer
 
 # Families heard from afar, and how far when the plan does not say.
 FAR_FAMILIES_M = {"thunder": 700.0}

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from pipeline.records import Layer, LayerEvent
+from vidfoley.pipeline.records import Layer, LayerEvent
 
 CONTACT_KINDS = ("contact", "scrape", "roll")
 SHOT_KINDS = ("start",)  # an ambience's event: from ``t_s`` for ``duration_s``

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from audio_gen.loudness import SILENCE_LUFS, KWeightedPower, gated_loudness, k_weighting
-from audio_gen.master import LIMITER_BLOCK, MAKE_UP_DB, Master
-from audio_gen.spatial.trajectory import ramp
-from audio_gen.true_peak import block_max, phase_filters, sample_true_peak
-from pipeline.errors import RenderError
+from vidfoley.audio_gen.loudness import SILENCE_LUFS, KWeightedPower, gated_loudness, k_weighting
+from vidfoley.audio_gen.master import LIMITER_BLOCK, MAKE_UP_DB, Master
+from vidfoley.audio_gen.spatial.trajectory import ramp
+from vidfoley.audio_gen.true_peak import block_max, phase_filters, sample_true_peak
+from vidfoley.pipeline.errors import RenderError
 
 # While metering, true peak is exact only where it could reach the ceiling under the gain
 # the loudness so far implies, plus this margin; elsewhere an upper bound stands in.

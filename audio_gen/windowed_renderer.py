@@ -5,7 +5,7 @@ start at 0) rendered by :class:`SoundtrackRenderer` without mastering. A pre-rol
 each window lets ringing modes and the room's tail from earlier events sound into it, and
 consecutive windows overlap by a short linear crossfade, so boundaries do not click. Two
 passes: the first measures loudness and true peak block by block
-(:class:`~audio_gen.stream_master.BlockMeter`), the second renders again and applies one
+(:class:`~vidfoley.audio_gen.stream_master.BlockMeter`), the second renders again and applies one
 gain curve for the whole soundtrack. Memory: one window's mix and stems, plus 1/32 of one
 channel for the meter.
 """
@@ -17,18 +17,18 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from audio_gen.base import SoundSource
-from audio_gen.master import LIMITER_BLOCK, Master, Mastered
-from audio_gen.mixer import SoundtrackRenderer, loudness_target
-from audio_gen.propagation import arrival_delay_s
-from audio_gen.spans import span_marker
-from audio_gen.spatial.base import SpatialRenderer
-from audio_gen.spatial.room import RoomFilter
-from audio_gen.spatial.shot_rooms import plan_places
-from audio_gen.spatial.trajectory import Trajectory
-from audio_gen.stream_master import BlockMeter, GainCurve, plan_gain
-from pipeline.progress import Progress
-from pipeline.records import (
+from vidfoley.audio_gen.base import SoundSource
+from vidfoley.audio_gen.master import LIMITER_BLOCK, Master, Mastered
+from vidfoley.audio_gen.mixer import SoundtrackRenderer, loudness_target
+from vidfoley.audio_gen.propagation import arrival_delay_s
+from vidfoley.audio_gen.spans import span_marker
+from vidfoley.audio_gen.spatial.base import SpatialRenderer
+from vidfoley.audio_gen.spatial.room import RoomFilter
+from vidfoley.audio_gen.spatial.shot_rooms import plan_places
+from vidfoley.audio_gen.spatial.trajectory import Trajectory
+from vidfoley.audio_gen.stream_master import BlockMeter, GainCurve, plan_gain
+from vidfoley.pipeline.progress import Progress
+from vidfoley.pipeline.records import (
     Environment,
     Layer,
     LayerEvent,
@@ -178,7 +178,7 @@ class WindowedRenderer:
         aspect: picture width/height (elevation from the track's y).
 
     Example:
-        >>> from pipeline.records import SoundPlan
+        >>> from vidfoley.pipeline.records import SoundPlan
         >>> renderer = WindowedRenderer(sources={}, window_s=0.2)
         >>> blocks = list(renderer(SoundPlan(duration_s=0.5)))
         >>> sum(b.samples.shape[0] for b in blocks), blocks[0].samples.shape[1]

@@ -26,8 +26,8 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.batch import BatchDubber, BatchEvent, BatchOptions  # noqa: E402
-from pipeline.foley_pipeline import FoleyPipeline  # noqa: E402
+from vidfoley.pipeline.batch import BatchDubber, BatchEvent, BatchOptions  # noqa: E402
+from vidfoley.pipeline.foley_pipeline import FoleyPipeline  # noqa: E402
 
 PROMPT = "a rubber ball bouncing on a wooden floor"
 

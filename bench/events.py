@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from bench.clips import DEFAULT_FOLDER, clips, prompts  # noqa: E402
-from perception.motion_perceiver import MotionPerceiver  # noqa: E402
-from pipeline.media import open_video  # noqa: E402
 from tests.perception.synth import W, bounce_clip  # noqa: E402
+from vidfoley.perception.motion_perceiver import MotionPerceiver  # noqa: E402
+from vidfoley.pipeline.media import open_video  # noqa: E402
 
 # (fps, pan px/s, noise grey levels): the frame rates of the issue, panned and noisy.
 SYNTHETIC = ((24, 0.0, 0.0), (25, 120.0, 6.0), (30, 0.0, 6.0), (30, 120.0, 0.0),

@@ -37,7 +37,7 @@ def _peak_gib(device: str) -> float:
 def bench_video(folder: str, device: str, steps: int, frames: int, size: int,
                 out: Path) -> dict[str, Any]:
     """Warm-up call, then one timed clip."""
-    from video_gen.diffusers_video_generator import DiffusersVideoGenerator
+    from vidfoley.video_gen.diffusers_video_generator import DiffusersVideoGenerator
 
     gen = DiffusersVideoGenerator.from_pretrained(folder, device=device)
     gen("warm up", out / "warm.mp4", num_frames=frames, fps=16, height=size, width=size,
@@ -54,8 +54,8 @@ def bench_video(folder: str, device: str, steps: int, frames: int, size: int,
 
 def bench_audio(folder: str, device: str, steps: int, out: Path) -> list[dict[str, Any]]:
     """An 8 s clip with 6 impacts and a bed: cold cache, then warm cache."""
-    from audio_gen.diffusers_sound_source import DiffusersSoundSource
-    from pipeline.records import Layer, LayerEvent
+    from vidfoley.audio_gen.diffusers_sound_source import DiffusersSoundSource
+    from vidfoley.pipeline.records import Layer, LayerEvent
 
     hits = Layer(id="hits", sound="impact/metal", params={"label": "hammer"},
                  events=[LayerEvent(0.5 + 1.2 * i) for i in range(6)])

@@ -25,7 +25,7 @@ from tests.synth_media import make_clip  # noqa: E402
 
 CHILD = """
 import json, resource, sys
-from pipeline.foley_pipeline import DubOptions, FoleyPipeline
+from vidfoley.pipeline.foley_pipeline import DubOptions, FoleyPipeline
 clip, out, stems, stream_above = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
 result = FoleyPipeline().dub(clip, out, stems_dir=stems or None, overwrite=True,
                              options=DubOptions(stream_above_s=stream_above))

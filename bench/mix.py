@@ -23,9 +23,9 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from audio_gen.base import SoundSource  # noqa: E402
-from audio_gen.mixer import SoundtrackRenderer  # noqa: E402
-from pipeline.records import Environment, Layer, SoundPlan, TrackPoint  # noqa: E402
+from vidfoley.audio_gen.base import SoundSource  # noqa: E402
+from vidfoley.audio_gen.mixer import SoundtrackRenderer  # noqa: E402
+from vidfoley.pipeline.records import Environment, Layer, SoundPlan, TrackPoint  # noqa: E402
 
 CLIP = Path(__file__).resolve().parents[2] / "shared" / "clips" / "car_dragrace.mp4"
 
@@ -118,8 +118,8 @@ def real_stereo_check() -> None:
         return
     import tempfile
 
-    from pipeline.foley_pipeline import FoleyPipeline
-    from pipeline.media import decode_audio
+    from vidfoley.pipeline.foley_pipeline import FoleyPipeline
+    from vidfoley.pipeline.media import decode_audio
 
     with tempfile.TemporaryDirectory() as tmp:
         result = FoleyPipeline().dub(CLIP, Path(tmp) / "car.mp4",

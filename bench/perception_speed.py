@@ -38,10 +38,10 @@ import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
 from bench.clips import DEFAULT_FOLDER, clips, prompts  # noqa: E402
-from perception.motion_perceiver import MotionPerceiver  # noqa: E402
-from pipeline.media import open_video  # noqa: E402
-from pipeline.records import Video  # noqa: E402
 from tests.perception.synth import bounce_clip  # noqa: E402
+from vidfoley.perception.motion_perceiver import MotionPerceiver  # noqa: E402
+from vidfoley.pipeline.media import open_video  # noqa: E402
+from vidfoley.pipeline.records import Video  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,12 +16,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from demo.jobs import dub_clip, rerender
-from demo.plan_table import apply_rows, plan_to_rows
-from demo.workspace import Workspace
-from pipeline.example import EXAMPLE_PROMPT, _floor, draw_frame
-from pipeline.foley_pipeline import DubOptions, FoleyPipeline
 from tests.synth_media import make_clip
+from vidfoley.demo.jobs import dub_clip, rerender
+from vidfoley.demo.plan_table import apply_rows, plan_to_rows
+from vidfoley.demo.workspace import Workspace
+from vidfoley.pipeline.example import EXAMPLE_PROMPT, _floor, draw_frame
+from vidfoley.pipeline.foley_pipeline import DubOptions, FoleyPipeline
 
 
 def main() -> None:

@@ -19,9 +19,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.foley_pipeline import FoleyPipeline
-from pipeline.media import mux, open_video
 from tests.synth_media import make_clip
+from vidfoley.pipeline.foley_pipeline import FoleyPipeline
+from vidfoley.pipeline.media import mux, open_video
 
 
 def bouncing(t: float, width: int, height: int) -> np.ndarray:

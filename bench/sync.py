@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.clips import DEFAULT_FOLDER, clips, prompts  # noqa: E402
-from perception.motion_perceiver import MotionPerceiver  # noqa: E402
-from pipeline.media import decode_audio, open_video  # noqa: E402
-from pipeline.onsets import (  # noqa: E402
+from vidfoley.perception.motion_perceiver import MotionPerceiver  # noqa: E402
+from vidfoley.pipeline.media import decode_audio, open_video  # noqa: E402
+from vidfoley.pipeline.onsets import (  # noqa: E402
     detect_onsets,
     envelope_lag,
     event_envelope,
@@ -82,7 +82,7 @@ def print_detail(ref: np.ndarray, times: np.ndarray, kinds: list[str],
 def dub_score(path: Path, prompt: str | None, ref_audio: np.ndarray,
               out_dir: Path) -> tuple[dict[str, float], int]:
     """Dub through the public API and score the mix; also return its onset count."""
-    from pipeline.foley_pipeline import FoleyPipeline
+    from vidfoley.pipeline.foley_pipeline import FoleyPipeline
 
     result = FoleyPipeline().dub(path, out_dir / f"{path.stem}_dub.mp4", prompt=prompt)
     mix = decode_audio(result.mix_path or result.video_path, sample_rate=SR, channels=1)
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(args.folder)
     found = clips(folder)
     if not found:
-        from pipeline.example import example_clip  # the bundled example, once it exists
+        from vidfoley.pipeline.example import example_clip  # the bundled example, once it exists
 
         found = [Path(example_clip())]
         folder = found[0].parent

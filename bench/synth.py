@@ -30,7 +30,7 @@ def bench_plan() -> list:
     """The benchmark's layers: 50 impacts, 2 textures, 3 beds."""
     import numpy as np
 
-    from pipeline.records import Layer, LayerEvent, TrackPoint
+    from vidfoley.pipeline.records import Layer, LayerEvent, TrackPoint
 
     rng = np.random.default_rng(0)
     layers = []
@@ -51,7 +51,7 @@ def bench_plan() -> list:
 
 def bench_speed(repeats: int = 5) -> dict[str, float]:
     """Best-of-``repeats`` wall time to render the plan; × real time."""
-    from audio_gen.procedural import ProceduralEngine
+    from vidfoley.audio_gen.procedural import ProceduralEngine
 
     engine = ProceduralEngine()
     layers = bench_plan()
@@ -78,8 +78,8 @@ def bench_bed_memory(minutes: float = 10.0, key: str = "bed/rain") -> dict[str, 
     """Stream a long bed block by block; peak RSS growth (MB) over the pre-stream baseline."""
     import numpy as np
 
-    from audio_gen.procedural import ProceduralEngine
-    from pipeline.records import Layer
+    from vidfoley.audio_gen.procedural import ProceduralEngine
+    from vidfoley.pipeline.records import Layer
 
     engine = ProceduralEngine()
     layer = Layer(id="bed", kind="ambience", sound=key, seed=1)

@@ -1,7 +1,7 @@
 """The vidfoley web demo: dub a clip, edit its sound plan and re-render, text to clip, batch.
 
 Example:
-    >>> from demo.app import build_demo, launch
+    >>> from vidfoley.demo.app import build_demo, launch
     >>> app = build_demo(max_clip_s=60)
     >>> launch(app, port=7860)  # doctest: +SKIP
 """
@@ -14,15 +14,15 @@ from typing import Any
 
 import gradio as gr
 
-from demo.handlers import DemoHandlers, model_notice
-from demo.plan_table import DATATYPES, HEADERS, STATIC_COLUMNS
-from demo.settings import DemoSettings
-from demo.workspace import Workspace
-from pipeline.errors import ModelUnavailableError
-from pipeline.example import EXAMPLE_PROMPT, example_clip
-from pipeline.foley_pipeline import FoleyPipeline
-from pipeline.media.mux import ORIGINAL_MODES
-from pipeline.records import AUDIO_FORMATS
+from vidfoley.demo.handlers import DemoHandlers, model_notice
+from vidfoley.demo.plan_table import DATATYPES, HEADERS, STATIC_COLUMNS
+from vidfoley.demo.settings import DemoSettings
+from vidfoley.demo.workspace import Workspace
+from vidfoley.pipeline.errors import ModelUnavailableError
+from vidfoley.pipeline.example import EXAMPLE_PROMPT, example_clip
+from vidfoley.pipeline.foley_pipeline import FoleyPipeline
+from vidfoley.pipeline.media.mux import ORIGINAL_MODES
+from vidfoley.pipeline.records import AUDIO_FORMATS
 
 TITLE = "vidfoley — give video its sound"
 INTRO = """# vidfoley — give video its sound
@@ -195,10 +195,10 @@ def _video_model_notice(pipeline: FoleyPipeline) -> str:
 
 
 def main() -> int:
-    """``python -m demo.app [--port N …]``: the same as ``vidfoley demo``."""
+    """``python -m vidfoley.demo.app [--port N …]``: the same as ``vidfoley demo``."""
     import sys
 
-    from pipeline.cli.main import main as cli
+    from vidfoley.pipeline.cli.main import main as cli
 
     return cli(["demo", *sys.argv[1:]])
 

@@ -1,4 +1,4 @@
-"""Gradio event handlers: thin adaptors from widgets to :mod:`demo.jobs` and back.
+"""Gradio event handlers: thin adaptors from widgets to :mod:`vidfoley.demo.jobs` and back.
 
 Every user mistake becomes a one-line ``gr.Error``; nothing shared is mutated per request
 (each request writes into its own job folder, the session's plan lives in ``gr.State``).
@@ -12,15 +12,15 @@ from typing import Any
 
 import gradio as gr
 
-from demo import jobs
-from demo.plan_table import apply_rows, plan_to_rows
-from demo.settings import DemoSettings
-from demo.workspace import Workspace
-from pipeline.errors import ModelUnavailableError, VidfoleyError
-from pipeline.foley_pipeline import DubOptions, FoleyPipeline
-from pipeline.progress import Progress
+from vidfoley.demo import jobs
+from vidfoley.demo.plan_table import apply_rows, plan_to_rows
+from vidfoley.demo.settings import DemoSettings
+from vidfoley.demo.workspace import Workspace
+from vidfoley.pipeline.errors import ModelUnavailableError, VidfoleyError
+from vidfoley.pipeline.foley_pipeline import DubOptions, FoleyPipeline
+from vidfoley.pipeline.progress import Progress
 
-log = logging.getLogger("vidfoley.demo")
+log = logging.getLogger("demo")
 
 
 def gradio_progress(progress: gr.Progress) -> Progress:

@@ -12,12 +12,12 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from demo.workspace import Workspace
-from pipeline.errors import LimitError, MediaError, UsageError, VidfoleyError
-from pipeline.foley_pipeline import DubOptions, FoleyPipeline
-from pipeline.media import decode_audio, probe
-from pipeline.progress import Progress, no_progress
-from pipeline.records import DubResult, SceneAnalysis, SoundPlan, Video
+from vidfoley.demo.workspace import Workspace
+from vidfoley.pipeline.errors import LimitError, MediaError, UsageError, VidfoleyError
+from vidfoley.pipeline.foley_pipeline import DubOptions, FoleyPipeline
+from vidfoley.pipeline.media import decode_audio, probe
+from vidfoley.pipeline.progress import Progress, no_progress
+from vidfoley.pipeline.records import DubResult, SceneAnalysis, SoundPlan, Video
 
 
 @dataclass
@@ -92,7 +92,7 @@ def dub_clip(pipeline: FoleyPipeline, workspace: Workspace, clip: str | Path,
     result.timeline_path = draw_timeline(result.scene, result.plan, clip, job / "timeline.png")
     overlay = None
     if result.scene is not None:
-        from demo.overlay import write_overlay
+        from vidfoley.demo.overlay import write_overlay
 
         overlay = str(write_overlay(clip, result.scene, job / "overlay.mp4"))
     session = DubSession(video_path=str(clip), options=options, plan=result.plan,
@@ -119,7 +119,7 @@ def rerender(pipeline: FoleyPipeline, workspace: Workspace, session: DubSession,
 
 def finish_rerender(out: DubOutputs) -> DubOutputs:
     """Add the stems zip and the timeline picture to a re-render's outputs."""
-    from pipeline.outputs import write_stems
+    from vidfoley.pipeline.outputs import write_stems
 
     result, plan = out.result, out.session.plan
     if result.soundtrack is not None:
@@ -135,9 +135,9 @@ def draw_timeline(scene: SceneAnalysis | None, plan: SoundPlan, clip: str | Path
                   out: Path) -> str | None:
     """The timeline picture of ``scene`` and ``plan`` (None while that module is absent)."""
     try:
-        from pipeline.timeline import draw_timeline as draw
+        from vidfoley.pipeline.timeline import draw_timeline as draw
     except ModuleNotFoundError as exc:
-        if exc.name != "pipeline.timeline":
+        if exc.name != "vidfoley.pipeline.timeline":
             raise
         return None
     scene = scene or SceneAnalysis(duration_s=plan.duration_s, environment=plan.environment)

@@ -2,7 +2,7 @@
 and a flash on every visual event. Drawn with OpenCV, encoded as browser-safe H.264 by PyAV.
 
 Each object's box has its colour in the timeline picture beside it in the demo
-(:func:`pipeline.timeline.object_colours`), so a box and its track read as one object.
+(:func:`vidfoley.pipeline.timeline.object_colours`), so a box and its track read as one object.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.media import atomic_output, open_video
-from pipeline.records import SceneAnalysis, SceneObject, TrackPoint, VisualEvent
-from pipeline.timeline import object_colours
+from vidfoley.pipeline.media import atomic_output, open_video
+from vidfoley.pipeline.records import SceneAnalysis, SceneObject, TrackPoint, VisualEvent
+from vidfoley.pipeline.timeline import object_colours
 
 OVERLAY_WIDTH = 320
 OVERLAY_MAX_FPS = 15.0

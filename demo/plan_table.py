@@ -6,8 +6,8 @@ import copy
 import math
 from typing import Any
 
-from pipeline.errors import PlanError
-from pipeline.records import SoundPlan
+from vidfoley.pipeline.errors import PlanError
+from vidfoley.pipeline.records import SoundPlan
 
 HEADERS = ["layer", "kind", "sound", "gain dB", "mute", "spatial", "events"]
 DATATYPES = ["str", "str", "str", "number", "bool", "bool", "number"]

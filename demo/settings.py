@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.errors import UsageError
+from vidfoley.pipeline.errors import UsageError
 
 
 @dataclass(frozen=True)

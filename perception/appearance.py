@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from perception.tracking import Blob, Track
+from vidfoley.perception.tracking import Blob, Track
 
 
 @dataclass

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import ClassVar
 
-from pipeline.records import SceneAnalysis, Video
+from vidfoley.pipeline.records import SceneAnalysis, Video
 
 Progress = Callable[[int, int, str], None]
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from perception.tracking import Blob, label_components
+from vidfoley.perception.tracking import Blob, label_components
 
 
 class BlobRefiner:

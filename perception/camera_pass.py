@@ -3,7 +3,7 @@ light the whole picture, dissolves and light changes, and the motion-field signa
 
 It runs in two halves: :meth:`CameraPass.prepare` (which may run in the decoding thread,
 frames ahead) and :meth:`CameraPass.measure`; the object pass
-(:class:`perception.frame_analyzer.FrameAnalyzer`) takes the measured frames.
+(:class:`vidfoley.perception.frame_analyzer.FrameAnalyzer`) takes the measured frames.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from perception.camera_motion import CameraMotionEstimator, CameraStep, shift_image
-from perception.motion_onsets import diff_cells
-from perception.motion_signals import GRID, MotionSignals
-from perception.puffs import haze_image
-from perception.transitions import BLACK_GREY, blend_reaches, gradual_change, is_relit
+from vidfoley.perception.camera_motion import CameraMotionEstimator, CameraStep, shift_image
+from vidfoley.perception.motion_onsets import diff_cells
+from vidfoley.perception.motion_signals import GRID, MotionSignals
+from vidfoley.perception.puffs import haze_image
+from vidfoley.perception.transitions import BLACK_GREY, blend_reaches, gradual_change, is_relit
 
 
 @dataclass

@@ -8,8 +8,8 @@ from itertools import pairwise
 import cv2
 import numpy as np
 
-from perception.vocabulary import VocabularyMatch
-from pipeline.records import Environment, ShotSetting
+from vidfoley.perception.vocabulary import VocabularyMatch
+from vidfoley.pipeline.records import Environment, ShotSetting
 
 
 class EnvironmentEstimator:

@@ -15,9 +15,9 @@ import cv2
 import numpy as np
 from scipy.signal import find_peaks
 
-from perception.impact_fit import ImpactFit, Jump
-from perception.tracking import Track
-from pipeline.records import VisualEvent
+from vidfoley.perception.impact_fit import ImpactFit, Jump
+from vidfoley.perception.tracking import Track
+from vidfoley.pipeline.records import VisualEvent
 
 
 @dataclass
@@ -78,7 +78,7 @@ def track_impacts(track: Track, *, min_change: float, ref_change: float,
                   window_step_s: float = 1 / 30, window: int = 4) -> list[RawEvent]:
     """Sudden reversals or stops of a tracked blob, in the camera-stabilised frame.
 
-    See :class:`perception.impact_fit.ImpactFit` for the model. An impact's time is
+    See :class:`vidfoley.perception.impact_fit.ImpactFit` for the model. An impact's time is
     where the incoming and outgoing lines cross, so it is finer than one frame.
 
     Args:

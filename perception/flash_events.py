@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from perception.events import RawEvent, signal_peaks
-from perception.motion_signals import MotionSignals
+from vidfoley.perception.events import RawEvent, signal_peaks
+from vidfoley.perception.motion_signals import MotionSignals
 
 
 def flash_events(signals: MotionSignals, *, flash_threshold: float, flash_contrast: float,

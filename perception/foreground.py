@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from perception.camera_motion import shift_image
+from vidfoley.perception.camera_motion import shift_image
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Per-frame motion analysis: camera shift, moving blobs, motion field, flashes and cuts.
 
-Frames go through the camera pass (:class:`perception.camera_pass.CameraPass`) and then
+Frames go through the camera pass (:class:`vidfoley.perception.camera_pass.CameraPass`) and then
 the object pass here, in a sliding window of three: the middle frame's moving pixels are
 those that differ (after camera alignment) from both neighbours, which removes the
 "ghost" a two-frame difference leaves where an object used to be.
@@ -13,14 +13,14 @@ from collections import deque
 import cv2
 import numpy as np
 
-from perception.appearance import AppearanceFollower, FarFollower
-from perception.blob_refiner import BlobRefiner
-from perception.camera_motion import shift_image
-from perception.camera_pass import CameraPass, FrameSlot
-from perception.foreground import ForegroundFinder, ShotFrame
-from perception.motion_signals import MotionSignals
-from perception.puffs import puff_rise
-from perception.tracking import Blob, BlobTracker, find_blobs
+from vidfoley.perception.appearance import AppearanceFollower, FarFollower
+from vidfoley.perception.blob_refiner import BlobRefiner
+from vidfoley.perception.camera_motion import shift_image
+from vidfoley.perception.camera_pass import CameraPass, FrameSlot
+from vidfoley.perception.foreground import ForegroundFinder, ShotFrame
+from vidfoley.perception.motion_signals import MotionSignals
+from vidfoley.perception.puffs import puff_rise
+from vidfoley.perception.tracking import Blob, BlobTracker, find_blobs
 
 __all__ = ["FrameAnalyzer", "MotionSignals"]
 

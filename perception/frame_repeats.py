@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from pipeline.records import Frame
+from vidfoley.pipeline.records import Frame
 
 
 @dataclass

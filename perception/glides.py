@@ -1,12 +1,12 @@
 """Sliding and rolling, as both perceivers name them: which sounds glide, which track owns
 a noun's glides, and the note for glides no noun of the prompt owns.
 
-The glides themselves are found by :class:`perception.events.GlideFinder`.
+The glides themselves are found by :class:`vidfoley.perception.events.GlideFinder`.
 """
 
 from __future__ import annotations
 
-from perception.events import RawEvent
+from vidfoley.perception.events import RawEvent
 
 # Taxonomy families whose sound lasts while the object slides (scrape) or rolls (roll).
 GLIDE_FAMILIES = ("scrape", "roll")

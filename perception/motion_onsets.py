@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 from scipy.signal import find_peaks
 
-from perception.events import RawEvent, parabolic_offset
+from vidfoley.perception.events import RawEvent, parabolic_offset
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """``MotionPerceiver``: weight-free perception from motion (OpenCV flow and differencing).
 
 Example:
-    >>> from pipeline.media import open_video
+    >>> from vidfoley.pipeline.media import open_video
     >>> scene = MotionPerceiver()(open_video("clip.mp4"), prompt="rifle shots")  # doctest: +SKIP
     >>> [(e.t_s, e.kind) for e in scene.events][:3]  # doctest: +SKIP
 """
@@ -12,29 +12,29 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
-from perception.base import Perceiver, Progress
-from perception.environment import EnvironmentEstimator
-from perception.events import (
+from vidfoley.perception.base import Perceiver, Progress
+from vidfoley.perception.environment import EnvironmentEstimator
+from vidfoley.perception.events import (
     RawEvent,
     merge_duplicates,
     track_glides,
     track_impacts,
     track_starts_stops,
 )
-from perception.flash_events import flash_events
-from perception.frame_analyzer import FrameAnalyzer
-from perception.frame_repeats import FrameRepeats
-from perception.motion_onsets import MotionOnsetDetector
-from perception.motion_signals import MotionSignals
-from perception.opencv_threads import opencv_threads
-from perception.prefetch import prefetched
-from perception.rhythm import put_on_beat
-from perception.scene_builder import SceneBuilder
-from perception.tracking import Track
-from perception.transitions import during, resolve_shots
-from perception.vocabulary import match_prompt
-from pipeline.errors import UsageError
-from pipeline.records import Frame, SceneAnalysis, Video, VisualEvent
+from vidfoley.perception.flash_events import flash_events
+from vidfoley.perception.frame_analyzer import FrameAnalyzer
+from vidfoley.perception.frame_repeats import FrameRepeats
+from vidfoley.perception.motion_onsets import MotionOnsetDetector
+from vidfoley.perception.motion_signals import MotionSignals
+from vidfoley.perception.opencv_threads import opencv_threads
+from vidfoley.perception.prefetch import prefetched
+from vidfoley.perception.rhythm import put_on_beat
+from vidfoley.perception.scene_builder import SceneBuilder
+from vidfoley.perception.tracking import Track
+from vidfoley.perception.transitions import during, resolve_shots
+from vidfoley.perception.vocabulary import match_prompt
+from vidfoley.pipeline.errors import UsageError
+from vidfoley.pipeline.records import Frame, SceneAnalysis, Video, VisualEvent
 
 
 class MotionPerceiver(Perceiver):
@@ -48,7 +48,7 @@ class MotionPerceiver(Perceiver):
         impact_sensitivity: scales every impact threshold down (>1 finds more impacts).
         flash_threshold: fraction of the picture that must jump to bright for a flash.
         field_impacts: also report onsets of the local motion field
-            (:class:`perception.motion_onsets.MotionOnsetDetector`) that no track impact
+            (:class:`vidfoley.perception.motion_onsets.MotionOnsetDetector`) that no track impact
             explains: hits of small, fast, briefly visible things (a shuttle, a drumstick)
             that never give a track. Inside a compact, well tracked object the track's
             own impacts are trusted instead.
@@ -58,14 +58,14 @@ class MotionPerceiver(Perceiver):
             the second around it.
         puff_threshold: a puff of smoke (a shot's, seen where a suppressed or daylight
             muzzle gives no flash) must fill this fraction of a window 6 % of the
-            width with grey that rose and stayed (:func:`perception.puffs.puff_rise`).
+            width with grey that rose and stayed (:func:`vidfoley.perception.puffs.puff_rise`).
         puff_contrast: and be this many times the busiest level of the second around it.
         beat_grid: put an instrument's hits (drums, cymbals) on the steady beat they
-            follow, where they follow one (:mod:`perception.rhythm`).
+            follow, where they follow one (:mod:`vidfoley.perception.rhythm`).
         opencv_threads: OpenCV's thread pool while a call runs (``None``: as the process
             has it). One is fastest at the default width: the pool's worker polls for
             work between the many small calls and takes CPU time from the decoding thread
-            (:mod:`perception.opencv_threads`; the pool is process-wide, so other OpenCV
+            (:mod:`vidfoley.perception.opencv_threads`; the pool is process-wide, so other OpenCV
             work in the process shares the limit meanwhile). Results do not depend on it.
     """
 
@@ -111,7 +111,8 @@ class MotionPerceiver(Perceiver):
 
     def __call__(self, video: Video, *, prompt: str | None = None,
                  progress: Progress | None = None) -> SceneAnalysis:
-        """Analyse ``video``; ``prompt`` names what sounds (see :mod:`perception.vocabulary`).
+        """Analyse ``video``; ``prompt`` names what sounds
+        (see :mod:`vidfoley.perception.vocabulary`).
 
         Returns:
             A :class:`SceneAnalysis` with objects, time-sorted events and the environment.

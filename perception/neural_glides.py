@@ -15,19 +15,19 @@ from dataclasses import replace
 
 import numpy as np
 
-from perception import neural_tracks
-from perception.events import GlideFinder, RawEvent
-from perception.glides import (
+from vidfoley.perception import neural_tracks
+from vidfoley.perception.events import GlideFinder, RawEvent
+from vidfoley.perception.glides import (
     glide_kind,
     is_glide_sound,
     longest_glider,
     silent_glides_note,
     unseen_glide_note,
 )
-from perception.neural_motion import path_track
-from perception.transitions import Transition, during
-from perception.vocabulary import VocabularyObject, singular
-from pipeline.records import SceneObject, VisualEvent
+from vidfoley.perception.neural_motion import path_track
+from vidfoley.perception.transitions import Transition, during
+from vidfoley.perception.vocabulary import VocabularyObject, singular
+from vidfoley.pipeline.records import SceneObject, VisualEvent
 
 
 def steady_runs(times: list[float], cuts: list[float], changes: list[Transition], *,
@@ -55,7 +55,7 @@ def object_glides(track_id: int, track: neural_tracks.Track, times: list[float],
         track_id: the glides' ``track_id`` (the object's index).
         track: its detections, whose boxes give its size.
         times: the frames' times. cents: its centroid per frame, normalised, NaN where
-            nothing moved (:func:`perception.neural_motion.centroids`).
+            nothing moved (:func:`vidfoley.perception.neural_motion.centroids`).
         impacts: times of its impacts, on frames: the path is cut there (a ball landing,
             then rolling, glides from the landing).
         runs: the steady stretches of the clip (:func:`steady_runs`), looked at one by one.
@@ -98,7 +98,7 @@ def glide_objects(nouns: list[VocabularyObject], objects: list[SceneObject],
                   ) -> tuple[list[SceneObject], list[VisualEvent], list[str]]:
     """Objects for the prompt's nouns that slide or roll, their events and notes.
 
-    As :class:`perception.scene_builder.SceneBuilder` does, each glide noun becomes an
+    As :class:`vidfoley.perception.scene_builder.SceneBuilder` does, each glide noun becomes an
     object of its own sound that shares the track of the object that glides longest (the
     ball keeps its impacts, the rolling its rolls), with that object's glides as
     ``roll``/``scrape`` events. An object the detector found under one of the noun's

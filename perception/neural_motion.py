@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from perception import tracking
-from perception.neural_tracks import Track
-from pipeline.records import VisualEvent
+from vidfoley.perception import tracking
+from vidfoley.perception.neural_tracks import Track
+from vidfoley.pipeline.records import VisualEvent
 
 
 def background(gray: list[np.ndarray]) -> np.ndarray:
@@ -111,8 +111,8 @@ def _fit_window(times: list[float], window_s: float) -> int:
 def path_track(track_id: int, times: np.ndarray, cents: np.ndarray,
                sizes: np.ndarray | None = None, *, width: float, height: float
                ) -> tracking.Track:
-    """A centroid path as the :class:`perception.tracking.Track` the motion perceiver's
-    impact fit and :class:`~perception.events.GlideFinder` read (times, position and box
+    """A centroid path as the :class:`vidfoley.perception.tracking.Track` the motion perceiver's
+    impact fit and :class:`~vidfoley.perception.events.GlideFinder` read (times, position and box
     size in pixels of ``width`` x ``height`` frames).
 
     ``cents`` are normalised (x, y) per time, NaN where nothing moved (those samples are
@@ -135,7 +135,7 @@ def fitted_impacts(cents: np.ndarray, times: list[float], pieces: list[np.ndarra
                    window: int) -> list[VisualEvent]:
     """Impacts of an object's centroid path, found as the motion perceiver finds a
     track's: velocity jumps that a steady acceleration cannot explain
-    (:class:`~perception.impact_fit.ImpactFit`), timed between frames where the flights
+    (:class:`~vidfoley.perception.impact_fit.ImpactFit`), timed between frames where the flights
     either side meet.
 
     The path is fitted in ``pieces`` (:func:`_pieces`: cut at the shots' cuts and where
@@ -144,7 +144,7 @@ def fitted_impacts(cents: np.ndarray, times: list[float], pieces: list[np.ndarra
     (on a synthetic bouncing ball, 4 samples found only its first contact at 30 fps and
     5 missed contacts at 25 fps). ``cents`` are normalised, NaN where nothing moved.
     """
-    from perception.events import track_impacts
+    from vidfoley.perception.events import track_impacts
 
     t = np.asarray(times, dtype=np.float64)
     events: list[VisualEvent] = []

@@ -19,8 +19,8 @@ from scipy.signal import find_peaks
 from scipy.stats import binom
 from scipy.stats import f as f_dist
 
-from perception.vocabulary import match_prompt
-from pipeline.records import SceneObject, VisualEvent
+from vidfoley.perception.vocabulary import match_prompt
+from vidfoley.pipeline.records import SceneObject, VisualEvent
 
 
 @dataclass

@@ -14,17 +14,17 @@ from dataclasses import replace
 
 import numpy as np
 
-from perception.events import RawEvent
-from perception.glides import (
+from vidfoley.perception.events import RawEvent
+from vidfoley.perception.glides import (
     glide_kind,
     is_glide_sound,
     longest_glider,
     silent_glides_note,
     unseen_glide_note,
 )
-from perception.tracking import Track
-from perception.vocabulary import VocabularyMatch, VocabularyObject
-from pipeline.records import SceneObject, TrackPoint, VisualEvent
+from vidfoley.perception.tracking import Track
+from vidfoley.perception.vocabulary import VocabularyMatch, VocabularyObject
+from vidfoley.pipeline.records import SceneObject, TrackPoint, VisualEvent
 
 _DRUM_ROWS = {"impact/cymbal": 0, "impact/drum/tom": 1, "impact/drum/snare": 1,
               "impact/drum": 1, "impact/drum/kick": 2}

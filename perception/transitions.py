@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from perception.camera_motion import CameraMotionEstimator, shift_image
+from vidfoley.perception.camera_motion import CameraMotionEstimator, shift_image
 
 # Mean grey levels that no gain and offset explains between two frames of one still,
 # relit picture: compression and sensor noise (0.7-0.8 on a test clip; a dissolve leaves 4-7).

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from perception.vocabulary_table import ROWS
+from vidfoley.perception.vocabulary_table import ROWS
 
 ROLES = ("impact", "flash", "continuous", "contact")
 _IRREGULAR = {"people": "people", "glasses": "glass", "boxes": "box", "dishes": "dish",
@@ -47,7 +47,7 @@ class VocabularyMatch:
         objects: sounding things, in prompt order, one per distinct sound key.
         materials: material words found (they refine generic impacts).
         ambience: ``bed/*`` keys, in prompt order, without repeats.
-        environment: hints for :class:`pipeline.records.Environment` fields.
+        environment: hints for :class:`vidfoley.pipeline.records.Environment` fields.
         matched_words: the prompt's words and phrases that matched a row.
     """
 

@@ -9,14 +9,14 @@ from typing import Any
 
 import numpy as np
 
-from perception.neural_tracks import Detection, nms
-from pipeline.model_loading import (
+from vidfoley.perception.neural_tracks import Detection, nms
+from vidfoley.pipeline.model_loading import (
     free_accelerator_memory,
     load_or_explain,
     resolve_device,
     resolve_dtype,
 )
-from pipeline.records import Frame
+from vidfoley.pipeline.records import Frame
 
 # What still works without these models, for the one-line error.
 FALLBACK_HINT = "the default perceiver (`--perception motion`) works without weights"

@@ -9,20 +9,20 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from perception.base import Perceiver
-from perception.environment import join_same_places, shot_spans
-from perception.events import RawEvent, merge_duplicates
-from perception.neural_glides import glide_objects, object_glides, steady_runs
-from perception.neural_motion import background, centroids, flashes, object_events
-from perception.neural_tracks import Detection, Track, link_tracks
-from perception.neural_vocabulary import MATERIALS, PLACES, Place, detector_queries
-from perception.rhythm import put_on_beat
-from perception.transitions import Transition, during, shot_boundaries
-from perception.vocabulary import match_prompt
-from perception.zero_shot_models import ZeroShotModels
-from pipeline.errors import UsageError
-from pipeline.progress import Progress, no_progress
-from pipeline.records import (
+from vidfoley.perception.base import Perceiver
+from vidfoley.perception.environment import join_same_places, shot_spans
+from vidfoley.perception.events import RawEvent, merge_duplicates
+from vidfoley.perception.neural_glides import glide_objects, object_glides, steady_runs
+from vidfoley.perception.neural_motion import background, centroids, flashes, object_events
+from vidfoley.perception.neural_tracks import Detection, Track, link_tracks
+from vidfoley.perception.neural_vocabulary import MATERIALS, PLACES, Place, detector_queries
+from vidfoley.perception.rhythm import put_on_beat
+from vidfoley.perception.transitions import Transition, during, shot_boundaries
+from vidfoley.perception.vocabulary import match_prompt
+from vidfoley.perception.zero_shot_models import ZeroShotModels
+from vidfoley.pipeline.errors import UsageError
+from vidfoley.pipeline.progress import Progress, no_progress
+from vidfoley.pipeline.records import (
     Environment,
     Frame,
     SceneAnalysis,

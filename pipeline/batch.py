@@ -1,7 +1,7 @@
 """Batch dubbing: many clips, resumable from a manifest, failure-isolated, local or on Ray.
 
 Example:
-    >>> from pipeline.batch import BatchDubber, BatchOptions
+    >>> from vidfoley.pipeline.batch import BatchDubber, BatchOptions
     >>> summary = BatchDubber("dubbed/", BatchOptions(jobs=2)).run(["clips/"])
     >>> summary.done, summary.failed
     (12, 0)
@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.batch_engines import BatchEngine, make_engine
-from pipeline.batch_inputs import BatchItem, collect_inputs
-from pipeline.batch_manifest import (
+from vidfoley.pipeline.batch_engines import BatchEngine, make_engine
+from vidfoley.pipeline.batch_inputs import BatchItem, collect_inputs
+from vidfoley.pipeline.batch_manifest import (
     FAILED_LIST,
     Manifest,
     ManifestRecord,
@@ -31,9 +31,9 @@ from pipeline.batch_manifest import (
     remove_stale_partials,
     write_failed_list,
 )
-from pipeline.batch_worker import DubTask, TaskResult
-from pipeline.foley_pipeline import DubOptions
-from pipeline.guards import Limits
+from vidfoley.pipeline.batch_worker import DubTask, TaskResult
+from vidfoley.pipeline.foley_pipeline import DubOptions
+from vidfoley.pipeline.guards import Limits
 
 
 @dataclass
@@ -81,7 +81,7 @@ class BatchOptions:
     def check_stages(self) -> None:
         """Build the perceiver once (no weights load) so that an option it does not take
         stops the batch with one line, rather than failing every clip in the workers."""
-        from pipeline.foley_pipeline import FoleyPipeline
+        from vidfoley.pipeline.foley_pipeline import FoleyPipeline
 
         config = self.pipeline_config()
         config.pop("limits")

@@ -14,8 +14,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar
 
-from pipeline.batch_worker import DubTask, DubWorker, TaskResult
-from pipeline.errors import ModelUnavailableError, RenderError, UsageError
+from vidfoley.pipeline.batch_worker import DubTask, DubWorker, TaskResult
+from vidfoley.pipeline.errors import ModelUnavailableError, RenderError, UsageError
 
 OnStart = Callable[[DubTask], None]
 _MAX_BREAKS = 3

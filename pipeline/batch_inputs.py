@@ -12,8 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import UsageError
-from pipeline.media.mux import CONTAINERS
+from vidfoley.pipeline.errors import UsageError
+from vidfoley.pipeline.media.mux import CONTAINERS
 
 # Extensions a folder walk picks up (files named explicitly are taken whatever their suffix).
 VIDEO_EXTENSIONS = frozenset({".mp4", ".m4v", ".mov", ".mkv", ".avi", ".webm", ".mpg",

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import UsageError
+from vidfoley.pipeline.errors import UsageError
 
 MANIFEST_NAME = "manifest.jsonl"
 LOCK_NAME = ".manifest.lock"
@@ -179,7 +179,7 @@ def write_failed_list(manifest: Manifest, inputs: list[str], path: Path) -> Path
     import csv
     import io
 
-    from pipeline.media.atomic import atomic_output
+    from vidfoley.pipeline.media.atomic import atomic_output
 
     rows = [(name, manifest.latest[name].error or "") for name in inputs
             if name in manifest.latest and manifest.latest[name].status in ("failed", "skipped")]

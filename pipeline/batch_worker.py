@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.errors import VidfoleyError, is_interrupt
+from vidfoley.pipeline.errors import VidfoleyError, is_interrupt
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,8 @@ class DubWorker:
     """
 
     def __init__(self, config: dict[str, Any], threads: int | None = 1) -> None:
-        from pipeline.foley_pipeline import FoleyPipeline
-        from pipeline.guards import Limits
+        from vidfoley.pipeline.foley_pipeline import FoleyPipeline
+        from vidfoley.pipeline.guards import Limits
 
         if threads:
             _limit_threads(threads)
@@ -88,7 +88,7 @@ class DubWorker:
     def _warm_up(self) -> None:
         """Load the stages now, so clip timings are honest; a failure resurfaces per clip."""
         try:
-            import audio_gen.mixer  # noqa: F401  (the renderer ``dub`` imports lazily)
+            import vidfoley.audio_gen.mixer  # noqa: F401  (the renderer ``dub`` imports lazily)
 
             self.pipeline.get_perceiver()
             self.pipeline.get_source(self.pipeline.audio)
@@ -96,7 +96,7 @@ class DubWorker:
             return
 
     def __call__(self, task: DubTask) -> TaskResult:
-        from pipeline.foley_pipeline import DubOptions
+        from vidfoley.pipeline.foley_pipeline import DubOptions
 
         start = time.perf_counter()
         try:

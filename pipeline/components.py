@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from pipeline import registry
+from vidfoley.pipeline import registry
 
 
 def build(kind: str, name: str, model: str | None = None, **options: Any) -> Any:
@@ -21,7 +21,7 @@ def build(kind: str, name: str, model: str | None = None, **options: Any) -> Any
     if loader is not None:
         return loader(model, **options) if model else loader(**options)
     if model:
-        from pipeline.errors import UsageError
+        from vidfoley.pipeline.errors import UsageError
 
         raise UsageError(f"{kind} backend {name!r} uses no model weights; drop the model "
                          f"option ({model!r}) or pick a neural backend")
@@ -48,7 +48,7 @@ def check_options(kind: str, name: str, make: Callable[..., Any],
                   options: dict[str, Any]) -> None:
     """Raise a one-line ``UsageError`` for an option backend ``name`` does not have, or a
     value of the wrong type (a number where a number is expected, true/false for a flag)."""
-    from pipeline.errors import UsageError
+    from vidfoley.pipeline.errors import UsageError
 
     params = _option_parameters(make)
     for key, value in options.items():

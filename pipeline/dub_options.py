@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.errors import UsageError
-from pipeline.media.mux import ORIGINAL_MODES
-from pipeline.records import AUDIO_FORMATS
+from vidfoley.pipeline.errors import UsageError
+from vidfoley.pipeline.media.mux import ORIGINAL_MODES
+from vidfoley.pipeline.records import AUDIO_FORMATS
 
 
 @dataclass

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.media.atomic import atomic_output
+from vidfoley.pipeline.media.atomic import atomic_output
 
 WIDTH, HEIGHT, FPS, DURATION_S = 640, 360, 25, 4.0
 BOUNCE_PERIOD_S = 0.64

@@ -1,8 +1,8 @@
 """``FoleyPipeline``: the public API that wires perception, planning, sound and muxing.
 
 Example:
-    >>> from pipeline.foley_pipeline import FoleyPipeline
-    >>> from pipeline.example import example_clip
+    >>> from vidfoley.pipeline.foley_pipeline import FoleyPipeline
+    >>> from vidfoley.pipeline.example import example_clip
     >>> result = FoleyPipeline().dub(example_clip(), "dubbed.mp4", overwrite=True)
     >>> result.video_path
     'dubbed.mp4'
@@ -16,18 +16,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pipeline import components
-from pipeline.dub_options import DubOptions
-from pipeline.errors import UsageError
-from pipeline.guards import Limits
-from pipeline.media import check_readable, decode_audio, mux, open_video
-from pipeline.media.atomic import check_writable, refuse_existing
-from pipeline.media.mux import container_format
-from pipeline.outputs import make_folder, with_original, write_stems
-from pipeline.plan_checks import check_plan
-from pipeline.planner import Planner
-from pipeline.progress import Progress, no_progress, sub_progress
-from pipeline.records import DubResult, SceneAnalysis, SoundPlan, Soundtrack, Video
+from vidfoley.pipeline import components
+from vidfoley.pipeline.dub_options import DubOptions
+from vidfoley.pipeline.errors import UsageError
+from vidfoley.pipeline.guards import Limits
+from vidfoley.pipeline.media import check_readable, decode_audio, mux, open_video
+from vidfoley.pipeline.media.atomic import check_writable, refuse_existing
+from vidfoley.pipeline.media.mux import container_format
+from vidfoley.pipeline.outputs import make_folder, with_original, write_stems
+from vidfoley.pipeline.plan_checks import check_plan
+from vidfoley.pipeline.planner import Planner
+from vidfoley.pipeline.progress import Progress, no_progress, sub_progress
+from vidfoley.pipeline.records import DubResult, SceneAnalysis, SoundPlan, Soundtrack, Video
 
 PIPELINE_FILE = "pipeline.json"
 # What `vidfoley generate` uses when no --video-model is given (a ~8 GB download, GPU advised).
@@ -89,7 +89,7 @@ class FoleyPipeline:
     def get_video_generator(self) -> Any:
         if self.video_generator is None:
             if not self.video_model:
-                from pipeline.errors import ModelUnavailableError
+                from vidfoley.pipeline.errors import ModelUnavailableError
 
                 raise ModelUnavailableError(
                     "text-to-video needs a video model: pass --video-model ID_OR_FOLDER "
@@ -153,7 +153,7 @@ class FoleyPipeline:
 
         With ``stems`` off only the mix is kept: faster, and memory stays at one mix.
         """
-        from audio_gen.mixer import SoundtrackRenderer
+        from vidfoley.audio_gen.mixer import SoundtrackRenderer
 
         if video is not None:
             plan = replace(plan, duration_s=video.duration_s)
@@ -253,7 +253,7 @@ class FoleyPipeline:
     def _dub_streamed(self, plan: SoundPlan, video: Video, out: Path, options: DubOptions,
                       stems_dir: str | Path | None, progress: Progress) -> DubResult:
         """Render a long clip's soundtrack in windows, muxing each block as it is made."""
-        from pipeline.streamed_dub import dub_streamed
+        from vidfoley.pipeline.streamed_dub import dub_streamed
 
         plan = replace(plan, duration_s=video.duration_s)
         self.check_plan(plan)
@@ -332,7 +332,7 @@ class FoleyPipeline:
     @staticmethod
     def _timeline(scene: SceneAnalysis | None, plan: SoundPlan, video: Video,
                   out: str | Path) -> Path:
-        from pipeline.timeline import draw_timeline
+        from vidfoley.pipeline.timeline import draw_timeline
 
         if scene is None:
             scene = SceneAnalysis(duration_s=plan.duration_s, environment=plan.environment)

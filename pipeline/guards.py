@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from pipeline.errors import LimitError
-from pipeline.records import SoundPlan, Video
+from vidfoley.pipeline.errors import LimitError
+from vidfoley.pipeline.records import SoundPlan, Video
 
 
 @dataclass

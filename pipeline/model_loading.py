@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pipeline.errors import ModelUnavailableError
+from vidfoley.pipeline.errors import ModelUnavailableError
 
 T = TypeVar("T")
 

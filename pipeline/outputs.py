@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.errors import MediaError
-from pipeline.media.atomic import atomic_output, check_writable
-from pipeline.media.decode import decode_audio, fit_length
-from pipeline.records import SoundPlan, Soundtrack, Video
+from vidfoley.pipeline.errors import MediaError
+from vidfoley.pipeline.media.atomic import atomic_output, check_writable
+from vidfoley.pipeline.media.decode import decode_audio, fit_length
+from vidfoley.pipeline.records import SoundPlan, Soundtrack, Video
 
 # The clip's own sound's level in the mix when ``original="mix"`` (linear gain).
 ORIGINAL_MIX_GAIN = 0.7

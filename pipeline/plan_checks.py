@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import difflib
 
-from pipeline.errors import PlanError
-from pipeline.guards import Limits
-from pipeline.records import SoundPlan
+from vidfoley.pipeline.errors import PlanError
+from vidfoley.pipeline.guards import Limits
+from vidfoley.pipeline.records import SoundPlan
 
 # Events this close past the end are rounding, not mistakes (one frame at 24 fps).
 _END_SLACK_S = 0.05

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.records import (
+from vidfoley.pipeline.records import (
     Layer,
     LayerEvent,
     SceneAnalysis,

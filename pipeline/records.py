@@ -262,7 +262,7 @@ class Video(_JsonRecord):
         """Stream frames resized to ``width`` px wide, at most ``max_fps`` per second."""
         if self.frame_reader is None:
             raise RuntimeError(f"{self.path}: no frame reader attached; open it with "
-                               "pipeline.media.open_video()")
+                               "vidfoley.pipeline.media.open_video()")
         return self.frame_reader(width, max_fps)
 
     def to_dict(self) -> dict[str, Any]:

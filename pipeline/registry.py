@@ -10,7 +10,7 @@ import importlib
 import importlib.util
 from dataclasses import dataclass
 
-from pipeline.errors import UsageError
+from vidfoley.pipeline.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -21,23 +21,23 @@ class _Candidate:
 
 
 _BASES = {
-    "perception": "perception.base:Perceiver",
-    "audio": "audio_gen.base:SoundSource",
-    "video": "video_gen.base:VideoGenerator",
+    "perception": "vidfoley.perception.base:Perceiver",
+    "audio": "vidfoley.audio_gen.base:SoundSource",
+    "video": "vidfoley.video_gen.base:VideoGenerator",
 }
 _NEURAL = ("torch", "diffusers", "transformers")
 _CANDIDATES: dict[str, tuple[_Candidate, ...]] = {
     "perception": (
-        _Candidate("perception.motion_perceiver"),
-        _Candidate("perception.zero_shot_perceiver", ("torch", "transformers"),
+        _Candidate("vidfoley.perception.motion_perceiver"),
+        _Candidate("vidfoley.perception.zero_shot_perceiver", ("torch", "transformers"),
                    "neural"),
     ),
     "audio": (
-        _Candidate("audio_gen.procedural.procedural_engine"),
-        _Candidate("audio_gen.diffusers_sound_source", _NEURAL, "neural"),
+        _Candidate("vidfoley.audio_gen.procedural.procedural_engine"),
+        _Candidate("vidfoley.audio_gen.diffusers_sound_source", _NEURAL, "neural"),
     ),
     "video": (
-        _Candidate("video_gen.diffusers_video_generator", _NEURAL, "neural"),
+        _Candidate("vidfoley.video_gen.diffusers_video_generator", _NEURAL, "neural"),
     ),
 }
 # Names the docs promise, so a missing extra can be explained instead of "unknown".

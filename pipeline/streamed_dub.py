@@ -1,5 +1,5 @@
 """Long clips with flat memory: the soundtrack is rendered window by window
-(:class:`~audio_gen.windowed_renderer.WindowedRenderer`) and every finished block goes
+(:class:`~vidfoley.audio_gen.windowed_renderer.WindowedRenderer`) and every finished block goes
 straight to the muxer and to the WAV files, so nothing as long as the clip is ever held.
 """
 
@@ -12,15 +12,15 @@ from pathlib import Path
 
 import numpy as np
 
-from audio_gen.base import SoundSource
-from audio_gen.spatial import RENDERERS
-from audio_gen.windowed_renderer import SoundtrackBlock, WindowedRenderer
-from pipeline.errors import RenderError
-from pipeline.media import iter_audio, mux
-from pipeline.media.atomic import atomic_output
-from pipeline.outputs import ORIGINAL_MIX_GAIN, make_folder, safe_name
-from pipeline.progress import Progress
-from pipeline.records import SoundPlan, Video
+from vidfoley.audio_gen.base import SoundSource
+from vidfoley.audio_gen.spatial import RENDERERS
+from vidfoley.audio_gen.windowed_renderer import SoundtrackBlock, WindowedRenderer
+from vidfoley.pipeline.errors import RenderError
+from vidfoley.pipeline.media import iter_audio, mux
+from vidfoley.pipeline.media.atomic import atomic_output
+from vidfoley.pipeline.outputs import ORIGINAL_MIX_GAIN, make_folder, safe_name
+from vidfoley.pipeline.progress import Progress
+from vidfoley.pipeline.records import SoundPlan, Video
 
 
 @dataclass

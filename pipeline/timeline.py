@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.media.atomic import atomic_output
-from pipeline.onsets import HOP_S, onset_envelope
-from pipeline.records import Environment, SceneAnalysis, SoundPlan
+from vidfoley.pipeline.media.atomic import atomic_output
+from vidfoley.pipeline.onsets import HOP_S, onset_envelope
+from vidfoley.pipeline.records import Environment, SceneAnalysis, SoundPlan
 
 EVENT_STYLE = {  # kind -> (marker, colour)
     "impact": ("v", "#d62728"), "flash": ("*", "#ff7f0e"), "contact": ("s", "#9467bd"),

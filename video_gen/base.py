@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
-from pipeline.records import Video
+from vidfoley.pipeline.records import Video
 
 Progress = Callable[[int, int, str], None]
 

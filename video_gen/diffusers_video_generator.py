@@ -15,15 +15,15 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from pipeline.errors import UsageError
-from pipeline.model_loading import (
+from vidfoley.pipeline.errors import UsageError
+from vidfoley.pipeline.model_loading import (
     LazyPipeline,
     load_diffusion_pipeline,
 )
-from pipeline.progress import Progress
-from pipeline.records import Video
-from video_gen.base import VideoGenerator
-from video_gen.mp4_writer import write_mp4
+from vidfoley.pipeline.progress import Progress
+from vidfoley.pipeline.records import Video
+from vidfoley.video_gen.base import VideoGenerator
+from vidfoley.video_gen.mp4_writer import write_mp4
 
 # What still works without this model, for the one-line error.
 FALLBACK_HINT = "to dub an existing clip instead, `vidfoley dub CLIP` needs no video model"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.errors import MediaError
-from pipeline.records import Video
+from vidfoley.pipeline.errors import MediaError
+from vidfoley.pipeline.records import Video
 
 
 def write_mp4(frames: np.ndarray, out_path: str | Path, fps: Fraction, *,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audio_gen.procedural.procedural_engine import ProceduralEngine
-from audio_gen.procedural.taxonomy import TAXONOMY, lookup
+from vidfoley.audio_gen.procedural.procedural_engine import ProceduralEngine
+from vidfoley.audio_gen.procedural.taxonomy import TAXONOMY, lookup
 
 __all__ = ["TAXONOMY", "ProceduralEngine", "lookup"]

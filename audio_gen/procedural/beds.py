@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from scipy.signal import butter, lfilter, sosfilt, sosfilt_zi
 
-from audio_gen.procedural.request import RenderRequest
+from vidfoley.audio_gen.procedural.request import RenderRequest
 
 CONTROL_HZ = 100.0
 MINNAERT_HZ_M = 3.26  # f·r for an air bubble in water at 1 atm (Minnaert 1933)

@@ -12,13 +12,13 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import butter, sosfilt
 
-from audio_gen.procedural.motion import (
+from vidfoley.audio_gen.procedural.motion import (
     CONTROL_RATE_HZ,
     control_steps,
     speed_curve,
     to_audio_rate,
 )
-from audio_gen.procedural.request import RenderRequest
+from vidfoley.audio_gen.procedural.request import RenderRequest
 
 HARMONICS = np.array([1.0, 0.55, 0.4, 0.28, 0.2, 0.14, 0.1, 0.07])
 TYRE_EXPONENT_DB = 35.0  # L ∝ 35 log10(v): Sandberg & Ejsmont 2002

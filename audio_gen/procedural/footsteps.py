@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import butter, sosfilt
 
-from audio_gen.procedural.request import RenderRequest
+from vidfoley.audio_gen.procedural.request import RenderRequest
 
 # thump: floor resonance (Hz, T60 s); click: contact noise band (Hz) and decay (s);
 # grains: crunch particles per step, spread (s) and band (Hz). Values estimated by ear.

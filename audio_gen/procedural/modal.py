@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.errors import PlanError
+from vidfoley.pipeline.errors import PlanError
 
 LN_1000 = 6.907755  # ln(10^3): an amplitude decay of 60 dB, so T60 = 6.91 / d
 

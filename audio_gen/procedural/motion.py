@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.records import Layer
+from vidfoley.pipeline.records import Layer
 
 CONTROL_RATE_HZ = 200.0  # control signals (speed, RPM) are smooth: 5 ms steps are plenty
 

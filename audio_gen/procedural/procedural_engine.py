@@ -1,7 +1,7 @@
 """``ProceduralEngine``: the weight-free physics sound source (impacts, textures, motors, beds).
 
 Example:
-    >>> from pipeline.records import Layer, LayerEvent
+    >>> from vidfoley.pipeline.records import Layer, LayerEvent
     >>> engine = ProceduralEngine()
     >>> layer = Layer(id="hit", sound="impact/wood", events=[LayerEvent(t_s=0.5)])
     >>> engine(layer, duration_s=1.0, sample_rate=48000).shape
@@ -16,14 +16,14 @@ from typing import ClassVar
 
 import numpy as np
 
-from audio_gen.base import SoundSource
-from audio_gen.procedural import beds, engines, footsteps, textures, transients, vehicles
-from audio_gen.procedural.modal import build_model, render_impacts
-from audio_gen.procedural.request import RenderRequest
-from audio_gen.procedural.taxonomy import TAXONOMY, lookup
-from audio_gen.spans import span_gate
-from pipeline.errors import PlanError, RenderError
-from pipeline.records import Environment, Layer, LayerEvent, TrackPoint
+from vidfoley.audio_gen.base import SoundSource
+from vidfoley.audio_gen.procedural import beds, engines, footsteps, textures, transients, vehicles
+from vidfoley.audio_gen.procedural.modal import build_model, render_impacts
+from vidfoley.audio_gen.procedural.request import RenderRequest
+from vidfoley.audio_gen.procedural.taxonomy import TAXONOMY, lookup
+from vidfoley.audio_gen.spans import span_gate
+from vidfoley.pipeline.errors import PlanError, RenderError
+from vidfoley.pipeline.records import Environment, Layer, LayerEvent, TrackPoint
 
 
 def _render_modal(req: RenderRequest) -> np.ndarray:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from pipeline.errors import PlanError
+from vidfoley.pipeline.errors import PlanError
 
 CONTINUOUS_KINDS = ("texture", "engine", "tyres", "bed")
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import butter, lfilter, sosfilt
 
-from audio_gen.procedural.modal import MATERIALS
-from audio_gen.procedural.motion import (
+from vidfoley.audio_gen.procedural.modal import MATERIALS
+from vidfoley.audio_gen.procedural.motion import (
     CONTROL_RATE_HZ,
     control_steps,
     speed_curve,
     to_audio_rate,
 )
-from audio_gen.procedural.request import RenderRequest
+from vidfoley.audio_gen.procedural.request import RenderRequest
 
 STROUHAL = 0.2  # vortex shedding f = St·v/d for a cylinder, Re 1e3…1e5 (Blevins 1990, §3.2)
 PROFILE_PER_M = {"scrape": 16000.0, "roll": 2500.0}  # surface samples per metre (roughness)

@@ -16,10 +16,10 @@ from collections.abc import Callable
 import numpy as np
 from scipy.signal import butter, lfilter, sosfilt
 
-from audio_gen.procedural.modal import build_model, render_impacts
-from audio_gen.procedural.request import RenderRequest
-from audio_gen.propagation import arrival_delay_s, distance_m
-from audio_gen.spatial.distance import ISO_9613_1_DB_PER_KM
+from vidfoley.audio_gen.procedural.modal import build_model, render_impacts
+from vidfoley.audio_gen.procedural.request import RenderRequest
+from vidfoley.audio_gen.propagation import arrival_delay_s, distance_m
+from vidfoley.audio_gen.spatial.distance import ISO_9613_1_DB_PER_KM
 
 
 def _friedlander(sr: int, t_pos_s: float, b: float = 1.8) -> np.ndarray:

@@ -15,14 +15,14 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import butter, sosfilt
 
-from audio_gen.procedural.engines import band_noise
-from audio_gen.procedural.motion import (
+from vidfoley.audio_gen.procedural.engines import band_noise
+from vidfoley.audio_gen.procedural.motion import (
     CONTROL_RATE_HZ,
     control_steps,
     speed_curve,
     to_audio_rate,
 )
-from audio_gen.procedural.request import RenderRequest
+from vidfoley.audio_gen.procedural.request import RenderRequest
 
 ROLLING_EXPONENT_DB = 30.0  # L ∝ 30 log10(v): Thompson 2009
 

@@ -5,14 +5,14 @@
 
 from __future__ import annotations
 
-from audio_gen.spatial.ambisonics import AmbisonicsRenderer
-from audio_gen.spatial.base import SpatialRenderer
-from audio_gen.spatial.binaural import BinauralRenderer
-from audio_gen.spatial.distance import DistanceModel
-from audio_gen.spatial.mono import MonoRenderer
-from audio_gen.spatial.room import RoomModel
-from audio_gen.spatial.stereo import StereoRenderer
-from audio_gen.spatial.trajectory import Trajectory
+from vidfoley.audio_gen.spatial.ambisonics import AmbisonicsRenderer
+from vidfoley.audio_gen.spatial.base import SpatialRenderer
+from vidfoley.audio_gen.spatial.binaural import BinauralRenderer
+from vidfoley.audio_gen.spatial.distance import DistanceModel
+from vidfoley.audio_gen.spatial.mono import MonoRenderer
+from vidfoley.audio_gen.spatial.room import RoomModel
+from vidfoley.audio_gen.spatial.stereo import StereoRenderer
+from vidfoley.audio_gen.spatial.trajectory import Trajectory
 
 RENDERERS: dict[str, type[SpatialRenderer]] = {
     cls.NAME: cls for cls in (StereoRenderer, BinauralRenderer, AmbisonicsRenderer, MonoRenderer)

@@ -7,9 +7,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from audio_gen.spatial.base import ChannelRenderer
-from audio_gen.spatial.delay import decorrelate
-from audio_gen.spatial.trajectory import Trajectory
+from vidfoley.audio_gen.spatial.base import ChannelRenderer
+from vidfoley.audio_gen.spatial.delay import decorrelate
+from vidfoley.audio_gen.spatial.trajectory import Trajectory
 
 # Ambience: X/Y/Z of a fully diffuse field carry 1/3 of W's energy each in SN3D; we keep the
 # bed mostly omnidirectional ("W-only-ish") at half that directional energy.

@@ -7,8 +7,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from audio_gen.spatial.delay import decorrelate
-from audio_gen.spatial.trajectory import Trajectory
+from vidfoley.audio_gen.spatial.delay import decorrelate
+from vidfoley.audio_gen.spatial.trajectory import Trajectory
 
 
 class SpatialRenderer(ABC):

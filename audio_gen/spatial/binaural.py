@@ -11,9 +11,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from audio_gen.spatial.base import ChannelRenderer
-from audio_gen.spatial.blockfilter import block_lfilter
-from audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S, Trajectory
+from vidfoley.audio_gen.spatial.base import ChannelRenderer
+from vidfoley.audio_gen.spatial.blockfilter import block_lfilter
+from vidfoley.audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S, Trajectory
 
 HEAD_RADIUS_M = 0.0875  # Brown & Duda 1998, §II (average adult head radius)
 ALPHA_MIN = 0.1  # Brown & Duda 1998, eq. (3): shadow depth at θ_min

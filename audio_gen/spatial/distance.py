@@ -7,9 +7,9 @@ import math
 
 import numpy as np
 
-from audio_gen.spatial.blockfilter import mixed_lfilter
-from audio_gen.spatial.delay import read_delayed
-from audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S, Trajectory
+from vidfoley.audio_gen.spatial.blockfilter import mixed_lfilter
+from vidfoley.audio_gen.spatial.delay import read_delayed
+from vidfoley.audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S, Trajectory
 
 # Air absorption, dB per km, at 1, 4 and 8 kHz: ISO 9613-1:1993 Table 1 (20 °C, 50-70 % RH),
 # the figures the issue quotes.

@@ -6,8 +6,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from audio_gen.spatial.base import ChannelRenderer
-from audio_gen.spatial.trajectory import Trajectory
+from vidfoley.audio_gen.spatial.base import ChannelRenderer
+from vidfoley.audio_gen.spatial.trajectory import Trajectory
 
 
 class MonoRenderer(ChannelRenderer):

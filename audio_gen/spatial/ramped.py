@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from audio_gen.spatial.delay import read_delayed
+from vidfoley.audio_gen.spatial.delay import read_delayed
 
 CHUNK_BLOCKS = 512  # control blocks per chunk: 32 768 samples (128 KiB of float32) at 64
 
@@ -74,7 +74,7 @@ def read_ramped(x: np.ndarray, delay: np.ndarray, block: int,
     x = np.asarray(x, np.float32)
     n = x.shape[0]
     if n < 2:
-        from audio_gen.spatial.trajectory import ramp
+        from vidfoley.audio_gen.spatial.trajectory import ramp
 
         y = read_delayed(x, ramp(delay, block, n))
         y = y if gain is None else y * ramp(gain, block, n)

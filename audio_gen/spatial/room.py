@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from audio_gen.spatial.base import SpatialRenderer
-from audio_gen.spatial.distance import critical_distance_m
-from audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S
-from pipeline.records import Environment
+from vidfoley.audio_gen.spatial.base import SpatialRenderer
+from vidfoley.audio_gen.spatial.distance import critical_distance_m
+from vidfoley.audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S
+from vidfoley.pipeline.records import Environment
 
 WET_TRIM_DB = -12.0  # film mixes sit drier than an omni mic at the listener: diffuse field −12 dB
 OUTDOOR_TAIL_DB = -24.0  # tail energy relative to a source at the reference distance
@@ -68,7 +68,7 @@ class RoomModel:
         wet_trim_db: level of the diffuse field relative to the physical one.
 
     Example:
-        >>> from audio_gen.spatial.stereo import StereoRenderer
+        >>> from vidfoley.audio_gen.spatial.stereo import StereoRenderer
         >>> room = RoomModel()
         >>> f = room.filter(Environment(indoor=True, rt60_s=0.4), StereoRenderer(),
         ...                 n_samples=48000, sample_rate=48000, seed=0)

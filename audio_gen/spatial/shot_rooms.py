@@ -13,9 +13,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from audio_gen.spans import span_kinds
-from audio_gen.spatial.room import RoomFilter
-from pipeline.records import Environment, Layer, SoundPlan
+from vidfoley.audio_gen.spans import span_kinds
+from vidfoley.audio_gen.spatial.room import RoomFilter
+from vidfoley.pipeline.records import Environment, Layer, SoundPlan
 
 FADE_S = 0.01  # the send moves from one room to the next over 10 ms around a cut
 

@@ -7,8 +7,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from audio_gen.spatial.base import ChannelRenderer
-from audio_gen.spatial.trajectory import Trajectory
+from vidfoley.audio_gen.spatial.base import ChannelRenderer
+from vidfoley.audio_gen.spatial.trajectory import Trajectory
 
 # Half of a spherical head's maximum Woodworth ITD (a/c with a = 8.75 cm, c = 343 m/s):
 # enough to widen the image on loudspeakers without combing the mono downmix.

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from audio_gen.spatial.delay import read_delayed
-from audio_gen.spatial.ramped import read_ramped, scale_ramped
-from pipeline.errors import PlanError
-from pipeline.records import TrackPoint
+from vidfoley.audio_gen.spatial.delay import read_delayed
+from vidfoley.audio_gen.spatial.ramped import read_ramped, scale_ramped
+from vidfoley.pipeline.errors import PlanError
+from vidfoley.pipeline.records import TrackPoint
 
 # Speed of sound in air at 20 °C, 1 atm (ISO 9613-1:1993 reference atmosphere).
 SPEED_OF_SOUND_M_S = 343.0

@@ -15,14 +15,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from pipeline.batch import BatchDubber, BatchEvent, BatchOptions, BatchProgress, BatchSummary
-from pipeline.batch_engines import ENGINES, gpu_count
-from pipeline.batch_inputs import read_prompts
-from pipeline.errors import UsageError, is_interrupt
-from pipeline.foley_pipeline import DubOptions
-from pipeline.guards import Limits
-from pipeline.media.mux import ORIGINAL_MODES
-from pipeline.records import AUDIO_FORMATS
+from vidfoley.pipeline.batch import (
+    BatchDubber,
+    BatchEvent,
+    BatchOptions,
+    BatchProgress,
+    BatchSummary,
+)
+from vidfoley.pipeline.batch_engines import ENGINES, gpu_count
+from vidfoley.pipeline.batch_inputs import read_prompts
+from vidfoley.pipeline.errors import UsageError, is_interrupt
+from vidfoley.pipeline.foley_pipeline import DubOptions
+from vidfoley.pipeline.guards import Limits
+from vidfoley.pipeline.media.mux import ORIGINAL_MODES
+from vidfoley.pipeline.records import AUDIO_FORMATS
 
 EXAMPLES = """examples:
   vidfoley batch clips/ -o dubbed/ --prompt "footsteps on gravel"
@@ -34,7 +40,7 @@ EXAMPLES = """examples:
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Register ``vidfoley batch``."""
-    from pipeline.cli.commands import _add_stage_options
+    from vidfoley.pipeline.cli.commands import _add_stage_options
 
     batch = sub.add_parser(
         "batch", parents=[common], help="dub many clips (resumable, parallel, Ray)",

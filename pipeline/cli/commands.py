@@ -7,13 +7,14 @@ import importlib
 import inspect
 from typing import Any
 
-from pipeline.cli import controller
-from pipeline.foley_pipeline import DEFAULT_VIDEO_MODEL
-from pipeline.media.mux import ORIGINAL_MODES
-from pipeline.records import AUDIO_FORMATS
+from vidfoley.pipeline.cli import controller
+from vidfoley.pipeline.foley_pipeline import DEFAULT_VIDEO_MODEL
+from vidfoley.pipeline.media.mux import ORIGINAL_MODES
+from vidfoley.pipeline.records import AUDIO_FORMATS
 
 # Command groups that live in their own modules (each has ``add_parser(sub, common)``).
-_GROUP_MODULES = ("pipeline.cli.sounds", "pipeline.cli.batch_command", "pipeline.cli.demo_command")
+_GROUP_MODULES = ("vidfoley.pipeline.cli.sounds", "vidfoley.pipeline.cli.batch_command",
+                  "vidfoley.pipeline.cli.demo_command")
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pipeline.cli.progress_display import progress_display
-from pipeline.errors import PlanError, UsageError
-from pipeline.foley_pipeline import DubOptions, FoleyPipeline
-from pipeline.guards import Limits
-from pipeline.media import probe
-from pipeline.media.atomic import refuse_existing
-from pipeline.records import RecordError, SoundPlan
+from vidfoley.pipeline.cli.progress_display import progress_display
+from vidfoley.pipeline.errors import PlanError, UsageError
+from vidfoley.pipeline.foley_pipeline import DubOptions, FoleyPipeline
+from vidfoley.pipeline.guards import Limits
+from vidfoley.pipeline.media import probe
+from vidfoley.pipeline.media.atomic import refuse_existing
+from vidfoley.pipeline.records import RecordError, SoundPlan
 
 
 def make_pipeline(args: argparse.Namespace) -> FoleyPipeline:
@@ -104,7 +104,7 @@ def generate(args: argparse.Namespace) -> int:
 
 
 def example(args: argparse.Namespace) -> int:
-    from pipeline.example import example_clip, write_example
+    from vidfoley.pipeline.example import example_clip, write_example
 
     if args.output:
         refuse_existing(args.output, args.overwrite)

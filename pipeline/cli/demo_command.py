@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import importlib.util
 
-from pipeline.cli.commands import add_model_options
-from pipeline.errors import UsageError
+from vidfoley.pipeline.cli.commands import add_model_options
+from vidfoley.pipeline.errors import UsageError
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -42,8 +42,8 @@ def run(args: argparse.Namespace) -> int:
 
     # Gradio reads this when it starts; the demo never phones home.
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    from demo.app import build_demo, launch
-    from pipeline.cli.controller import make_pipeline
+    from vidfoley.demo.app import build_demo, launch
+    from vidfoley.pipeline.cli.controller import make_pipeline
 
     pipeline = make_pipeline(args)
     pipeline.get_perceiver()  # a wrong --perception-option stops here, not at the first dub

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from pipeline.errors import VidfoleyError, is_interrupt
+from vidfoley.pipeline.errors import VidfoleyError, is_interrupt
 
 EPILOG = """examples:
   vidfoley example -o ball.mp4                     # write the bundled example clip
@@ -47,7 +47,7 @@ class OneLineParser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     # Imported here, not at the top: the sub-commands pull in numpy, scipy and PyAV, and
     # `main` must already be guarding against Ctrl-C while they load.
-    from pipeline.cli import commands
+    from vidfoley.pipeline.cli import commands
 
     parser = OneLineParser(
         prog="vidfoley", description="Give video its sound: dub clips with timed, spatial "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from pipeline.progress import Progress, no_progress
+from vidfoley.pipeline.progress import Progress, no_progress
 
 
 @contextlib.contextmanager

@@ -10,9 +10,9 @@ import argparse
 import json
 from pathlib import Path
 
-from pipeline.errors import UsageError
-from pipeline.media.atomic import check_writable, refuse_existing
-from pipeline.outputs import write_wav
+from vidfoley.pipeline.errors import UsageError
+from vidfoley.pipeline.media.atomic import check_writable, refuse_existing
+from vidfoley.pipeline.outputs import write_wav
 
 SAMPLE_RATE = 48_000
 
@@ -44,7 +44,7 @@ def add_parser(subparsers: argparse._SubParsersAction,
 
 def run(args: argparse.Namespace) -> int:
     """Run ``sounds list`` or ``sounds render``; returns the exit code."""
-    from audio_gen.procedural import ProceduralEngine
+    from vidfoley.audio_gen.procedural import ProceduralEngine
 
     engine = ProceduralEngine()
     command = getattr(args, "sounds_command", None)
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _render(engine: object, args: argparse.Namespace) -> int:
-    from audio_gen.procedural.taxonomy import is_continuous
+    from vidfoley.audio_gen.procedural.taxonomy import is_continuous
 
     out: Path = args.output
     if out.suffix.lower() != ".wav":

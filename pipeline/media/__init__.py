@@ -1,9 +1,15 @@
 """Media I/O: probe, streaming decode and stream-copy mux, all through PyAV."""
 
-from pipeline.media.atomic import atomic_output
-from pipeline.media.decode import decode_audio, fit_length, iter_audio, iter_frames, open_video
-from pipeline.media.mux import CONTAINERS, ORIGINAL_MODES, mux
-from pipeline.media.probe import check_readable, probe
+from vidfoley.pipeline.media.atomic import atomic_output
+from vidfoley.pipeline.media.decode import (
+           decode_audio,
+           fit_length,
+           iter_audio,
+           iter_frames,
+           open_video,
+)
+from vidfoley.pipeline.media.mux import CONTAINERS, ORIGINAL_MODES, mux
+from vidfoley.pipeline.media.probe import check_readable, probe
 
 __all__ = ["CONTAINERS", "ORIGINAL_MODES", "atomic_output", "check_readable", "decode_audio",
            "fit_length", "iter_audio", "iter_frames", "mux", "open_video", "probe"]

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.errors import MediaError, UsageError
+from vidfoley.pipeline.errors import MediaError, UsageError
 
 
 def partial_name(path: Path) -> Path:

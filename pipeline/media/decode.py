@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.errors import MediaError
-from pipeline.media.probe import _reason, open_container, probe
-from pipeline.records import Frame, Video
+from vidfoley.pipeline.errors import MediaError
+from vidfoley.pipeline.media.probe import _reason, open_container, probe
+from vidfoley.pipeline.records import Frame, Video
 
 
 def open_video(path: str | Path, *, threads: int = 0) -> Video:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.errors import MediaError, UsageError
-from pipeline.media.atomic import atomic_output
-from pipeline.media.probe import _reason, open_container
-from pipeline.media.spatial_audio import mark_ambisonic
+from vidfoley.pipeline.errors import MediaError, UsageError
+from vidfoley.pipeline.media.atomic import atomic_output
+from vidfoley.pipeline.media.probe import _reason, open_container
+from vidfoley.pipeline.media.spatial_audio import mark_ambisonic
 
 CONTAINERS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska"}
 ORIGINAL_MODES = ("replace", "mix", "keep-as-track")

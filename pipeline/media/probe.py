@@ -7,8 +7,8 @@ import os
 from fractions import Fraction
 from pathlib import Path
 
-from pipeline.errors import MediaError
-from pipeline.records import Video
+from vidfoley.pipeline.errors import MediaError
+from vidfoley.pipeline.records import Video
 
 # Frame intervals that differ from their median by more than this mark a clip as VFR.
 _VFR_TOLERANCE = 0.02

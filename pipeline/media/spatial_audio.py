@@ -13,7 +13,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import MediaError
+from vidfoley.pipeline.errors import MediaError
 
 _CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl"}
 _SAMPLE_ENTRY_HEADER = 8 + 28  # box header + AudioSampleEntry fields before child boxes

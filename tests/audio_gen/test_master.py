@@ -7,7 +7,7 @@ import pyloudnorm
 import pytest
 from scipy.signal import resample_poly
 
-from audio_gen.master import KWeightedPower, Master, loudness_lufs
+from vidfoley.audio_gen.master import KWeightedPower, Master, loudness_lufs
 
 SR = 48_000
 
@@ -90,7 +90,7 @@ def test_k_weighted_power_matches_pyloudnorm() -> None:
 
 
 def test_loudness_under_ramped_gain_points_equals_per_sample_gain() -> None:
-    from audio_gen.master import LIMITER_BLOCK
+    from vidfoley.audio_gen.master import LIMITER_BLOCK
 
     x = _music_like(3.0)
     power = KWeightedPower(x, SR)

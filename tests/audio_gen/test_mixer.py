@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from audio_gen.base import SoundSource
-from audio_gen.master import true_peak_dbtp
-from audio_gen.mixer import AMBIENCE_ONLY_OFFSET_LU, SoundtrackRenderer
-from audio_gen.spatial import RENDERERS
-from pipeline.errors import PlanError
-from pipeline.records import Environment, Layer, LayerEvent, SoundPlan, TrackPoint
 from tests.audio_gen.spatial.signals import sources
+from vidfoley.audio_gen.base import SoundSource
+from vidfoley.audio_gen.master import true_peak_dbtp
+from vidfoley.audio_gen.mixer import AMBIENCE_ONLY_OFFSET_LU, SoundtrackRenderer
+from vidfoley.audio_gen.spatial import RENDERERS
+from vidfoley.pipeline.errors import PlanError
+from vidfoley.pipeline.records import Environment, Layer, LayerEvent, SoundPlan, TrackPoint
 
 SR = 48_000
 

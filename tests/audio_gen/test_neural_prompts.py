@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from audio_gen.neural_prompts import compose_prompt, key_words
-from pipeline.records import Environment, Layer, LayerEvent, TrackPoint
+from vidfoley.audio_gen.neural_prompts import compose_prompt, key_words
+from vidfoley.pipeline.records import Environment, Layer, LayerEvent, TrackPoint
 
 
 def _bed(sound: str) -> Layer:

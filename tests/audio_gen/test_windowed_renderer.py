@@ -9,12 +9,12 @@ import itertools
 import numpy as np
 import pytest
 
-from audio_gen.master import KWeightedPower, Master, true_peak_dbtp
-from audio_gen.mixer import SoundtrackRenderer
-from audio_gen.procedural import ProceduralEngine
-from audio_gen.stream_master import BlockMeter, plan_gain
-from audio_gen.windowed_renderer import WindowedRenderer, plan_windows, window_plan
-from pipeline.records import Environment, Layer, LayerEvent, SoundPlan, TrackPoint
+from vidfoley.audio_gen.master import KWeightedPower, Master, true_peak_dbtp
+from vidfoley.audio_gen.mixer import SoundtrackRenderer
+from vidfoley.audio_gen.procedural import ProceduralEngine
+from vidfoley.audio_gen.stream_master import BlockMeter, plan_gain
+from vidfoley.audio_gen.windowed_renderer import WindowedRenderer, plan_windows, window_plan
+from vidfoley.pipeline.records import Environment, Layer, LayerEvent, SoundPlan, TrackPoint
 
 SR = 48_000
 

@@ -33,8 +33,8 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    from demo.app import build_demo, launch
-    from demo.workspace import Workspace
+    from vidfoley.demo.app import build_demo, launch
+    from vidfoley.demo.workspace import Workspace
 
     workspace = Workspace.create(tmp_path_factory.mktemp("demo-workspace"))
     app = build_demo(max_upload_mb=MAX_UPLOAD_MB, max_clip_s=MAX_CLIP_S, workspace=workspace)
@@ -54,6 +54,6 @@ def client(demo_server: DemoServer):
 
 @pytest.fixture(scope="session")
 def example() -> Path:
-    from pipeline.example import example_clip
+    from vidfoley.pipeline.example import example_clip
 
     return example_clip()

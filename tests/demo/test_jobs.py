@@ -10,16 +10,23 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from demo.jobs import dub_clip, finish_rerender, rerender
-from demo.overlay import box_label, draw_overlay, flash_level, track_at, write_overlay
-from demo.plan_table import apply_rows, plan_to_rows
-from demo.workspace import Workspace
-from pipeline.errors import PlanError
-from pipeline.example import EXAMPLE_PROMPT, _floor, draw_frame
-from pipeline.foley_pipeline import DubOptions, FoleyPipeline
-from pipeline.media import probe
-from pipeline.records import Layer, SceneAnalysis, SceneObject, SoundPlan, TrackPoint, VisualEvent
 from tests.synth_media import make_clip
+from vidfoley.demo.jobs import dub_clip, finish_rerender, rerender
+from vidfoley.demo.overlay import box_label, draw_overlay, flash_level, track_at, write_overlay
+from vidfoley.demo.plan_table import apply_rows, plan_to_rows
+from vidfoley.demo.workspace import Workspace
+from vidfoley.pipeline.errors import PlanError
+from vidfoley.pipeline.example import EXAMPLE_PROMPT, _floor, draw_frame
+from vidfoley.pipeline.foley_pipeline import DubOptions, FoleyPipeline
+from vidfoley.pipeline.media import probe
+from vidfoley.pipeline.records import (
+    Layer,
+    SceneAnalysis,
+    SceneObject,
+    SoundPlan,
+    TrackPoint,
+    VisualEvent,
+)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +112,7 @@ def test_overlay_interpolates_tracks_and_flashes_after_events() -> None:
 
 
 def test_overlay_boxes_take_their_objects_timeline_colours() -> None:
-    from pipeline.timeline import OBJECT_COLOURS
+    from vidfoley.pipeline.timeline import OBJECT_COLOURS
 
     track = [TrackPoint(t_s=0.0, x=0.5, y=0.5, w=0.2, h=0.3, depth_m=2.0)]
     objects = [SceneObject(id=key, label="ball", track=[replace(track[0], x=x)])
@@ -148,19 +155,19 @@ def test_workspace_jobs_are_fresh_and_old_ones_pruned(tmp_path) -> None:
 
 
 def test_demo_command_parses_its_flags() -> None:
-    from pipeline.cli.main import build_parser
+    from vidfoley.pipeline.cli.main import build_parser
 
     args = build_parser().parse_args(["demo", "--port", "8123", "--max-clip-s", "30",
                                       "--concurrency", "2"])
     assert (args.host, args.port, args.share, args.max_clip_s, args.concurrency) == \
         ("127.0.0.1", 8123, False, 30.0, 2)
-    assert args.func.__module__ == "pipeline.cli.demo_command"
+    assert args.func.__module__ == "vidfoley.pipeline.cli.demo_command"
 
 
 def test_demo_takes_the_stage_flags_of_dub() -> None:
     """A GPU machine without a model hub serves the demo on local model folders."""
-    from pipeline.cli.controller import make_pipeline
-    from pipeline.cli.main import build_parser
+    from vidfoley.pipeline.cli.controller import make_pipeline
+    from vidfoley.pipeline.cli.main import build_parser
 
     args = build_parser().parse_args([
         "demo", "--perception", "zeroshot", "--perception-model", "models/vision",
@@ -174,6 +181,6 @@ def test_demo_takes_the_stage_flags_of_dub() -> None:
 
 
 def test_demo_command_refuses_a_bad_port() -> None:
-    from pipeline.cli.main import main
+    from vidfoley.pipeline.cli.main import main
 
     assert main(["demo", "--port", "0"]) == 2

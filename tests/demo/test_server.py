@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.example import EXAMPLE_PROMPT
-from pipeline.media import decode_audio, probe
+from vidfoley.pipeline.example import EXAMPLE_PROMPT
+from vidfoley.pipeline.media import decode_audio, probe
 
 SR = 48_000
 

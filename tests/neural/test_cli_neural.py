@@ -13,12 +13,12 @@ from pathlib import Path
 import av
 import pytest
 
-from pipeline.media import probe
+from vidfoley.pipeline.media import probe
 
 
 def vidfoley(*args: str, cwd: Path, hf_home: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HF_HOME": str(hf_home), "HF_HUB_OFFLINE": "1"}
-    return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], cwd=cwd, env=env,
+    return subprocess.run([sys.executable, "-m", "vidfoley", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=600)
 
 
@@ -48,7 +48,7 @@ def test_generate_with_tiny_video_and_audio_models(tiny_models: dict[str, Path],
 def test_dub_with_zero_shot_perception_and_stable_audio(tiny_models: dict[str, Path],
                                                         tmp_path: Path,
                                                         offline_hub: Path) -> None:
-    from pipeline.example import write_example
+    from vidfoley.pipeline.example import write_example
 
     clip = write_example(tmp_path / "ball.mp4")
     bundle = tmp_path / "perception"
@@ -66,7 +66,7 @@ def test_dub_with_zero_shot_perception_and_stable_audio(tiny_models: dict[str, P
 
 
 def test_missing_model_folder_is_one_line(tmp_path: Path, offline_hub: Path) -> None:
-    from pipeline.example import write_example
+    from vidfoley.pipeline.example import write_example
 
     clip = write_example(tmp_path / "ball.mp4")
     proc = vidfoley("dub", str(clip), "-o", "out.mp4", "--audio", "audioldm2",

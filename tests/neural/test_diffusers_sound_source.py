@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audio_gen.diffusers_sound_source import (
+from vidfoley.audio_gen.diffusers_sound_source import (
     AudioLDM2SoundSource,
     DiffusersSoundSource,
     StableAudioSoundSource,
 )
-from pipeline.errors import UsageError
-from pipeline.records import Environment, Layer, LayerEvent, TrackPoint
+from vidfoley.pipeline.errors import UsageError
+from vidfoley.pipeline.records import Environment, Layer, LayerEvent, TrackPoint
 
 EVENTS = (0.25, 1.25, 2.2)  # > 0.9 s apart: one-shots (<= 0.8 s) never overlap
 

@@ -9,7 +9,7 @@ import av
 import numpy as np
 import pytest
 
-from video_gen.diffusers_video_generator import DiffusersVideoGenerator
+from vidfoley.video_gen.diffusers_video_generator import DiffusersVideoGenerator
 
 
 def _decode(path: str) -> tuple[np.ndarray, float, list[float]]:
@@ -44,7 +44,7 @@ def test_rounds_shapes_with_warning_and_seeds_repeat(tiny_models: dict[str, Path
     # Seeds are compared on the frames the generator hands to the writer (which still
     # writes them): encoding this noise-like tiny-model video twice gave files up to 1.2
     # mean grey apart once decoded, now and then, so decoded files judged the encoder.
-    import video_gen.diffusers_video_generator as generator_module
+    import vidfoley.video_gen.diffusers_video_generator as generator_module
 
     written: dict[str, np.ndarray] = {}
     real_write = generator_module.write_mp4

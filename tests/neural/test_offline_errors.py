@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audio_gen.diffusers_sound_source import AudioLDM2SoundSource
-from perception.zero_shot_perceiver import ZeroShotPerceiver
-from pipeline.errors import ModelUnavailableError, VidfoleyError
-from pipeline.records import Frame, Layer, Video
-from video_gen.diffusers_video_generator import DiffusersVideoGenerator
+from vidfoley.audio_gen.diffusers_sound_source import AudioLDM2SoundSource
+from vidfoley.perception.zero_shot_perceiver import ZeroShotPerceiver
+from vidfoley.pipeline.errors import ModelUnavailableError, VidfoleyError
+from vidfoley.pipeline.records import Frame, Layer, Video
+from vidfoley.video_gen.diffusers_video_generator import DiffusersVideoGenerator
 
 FAKE = "vidfoley-tests/no-such-model"
 

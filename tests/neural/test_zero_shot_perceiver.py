@@ -10,15 +10,15 @@ import cv2
 import numpy as np
 import pytest
 
-from perception.glides import silent_glides_note
-from perception.neural_tracks import Detection, Track
-from perception.neural_vocabulary import MATERIALS, PLACES, detector_queries
-from perception.zero_shot_perceiver import ZeroShotPerceiver
-from pipeline.media import open_video
-from pipeline.records import Frame, SceneAnalysis, Video
 from tests.perception.synth import RADIUS, Bounce, bounce_clip
 from tests.perception.synth import H as SYNTH_H
 from tests.perception.synth import W as SYNTH_W
+from vidfoley.perception.glides import silent_glides_note
+from vidfoley.perception.neural_tracks import Detection, Track
+from vidfoley.perception.neural_vocabulary import MATERIALS, PLACES, detector_queries
+from vidfoley.perception.zero_shot_perceiver import ZeroShotPerceiver
+from vidfoley.pipeline.media import open_video
+from vidfoley.pipeline.records import Frame, SceneAnalysis, Video
 
 FPS, N = 25, 50  # a ball touching the floor at t = 0, 1, 2 s
 
@@ -64,7 +64,7 @@ def test_well_formed_and_repeatable(tiny_models: dict[str, Path]) -> None:
 
 
 def test_motion_inside_a_box_finds_the_bounce() -> None:
-    from perception.neural_motion import background, centroids, object_events
+    from vidfoley.perception.neural_motion import background, centroids, object_events
 
     frames = list(_reader(256, None))
     gray = [cv2.cvtColor(f.image, cv2.COLOR_RGB2GRAY).astype(np.float32) for f in frames]

@@ -6,9 +6,9 @@ import cv2
 import numpy as np
 import pytest
 
-from perception.appearance import AppearanceFollower, cut_patch
-from perception.tracking import Blob, BlobTracker, Track
 from tests.perception.synth import background
+from vidfoley.perception.appearance import AppearanceFollower, cut_patch
+from vidfoley.perception.tracking import Blob, BlobTracker, Track
 
 BOX = (60.0, 50.0, 30.0, 16.0)  # centre x, centre y, width, height (analysis pixels)
 

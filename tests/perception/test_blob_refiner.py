@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from perception.blob_refiner import _mean_colour, _ring, _shadow
+from vidfoley.perception.blob_refiner import _mean_colour, _ring, _shadow
 
 
 def test_the_mean_colour_is_the_float32_mean_of_the_pixels() -> None:

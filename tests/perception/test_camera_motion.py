@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from perception.camera_motion import shift_image
+from vidfoley.perception.camera_motion import shift_image
 
 
 def test_shift_matches_a_bilinear_warp_within_one_grey_level() -> None:

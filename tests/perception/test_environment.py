@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from perception.environment import EnvironmentEstimator
-from perception.vocabulary import match_prompt
+from vidfoley.perception.environment import EnvironmentEstimator
+from vidfoley.perception.vocabulary import match_prompt
 
 W, H = 256, 144
 
@@ -115,11 +115,11 @@ def test_no_frames_gives_an_indoor_guess_with_its_reason() -> None:
 
 
 def test_a_cut_to_another_place_changes_the_ambience_at_the_cut(tmp_path: Path) -> None:
-    from audio_gen.procedural import ProceduralEngine
-    from perception.motion_perceiver import MotionPerceiver
-    from pipeline.media import open_video
-    from pipeline.planner import Planner
     from tests.perception.synth import place_cut_clip
+    from vidfoley.audio_gen.procedural import ProceduralEngine
+    from vidfoley.perception.motion_perceiver import MotionPerceiver
+    from vidfoley.pipeline.media import open_video
+    from vidfoley.pipeline.planner import Planner
 
     path, cut = place_cut_clip(tmp_path / "places.mp4")
     scene = MotionPerceiver()(open_video(path), prompt=None)
@@ -145,9 +145,9 @@ def test_a_cut_to_another_place_changes_the_ambience_at_the_cut(tmp_path: Path) 
 
 
 def test_one_place_throughout_lists_no_shots(tmp_path: Path) -> None:
-    from perception.motion_perceiver import MotionPerceiver
-    from pipeline.media import open_video
     from tests.perception.synth import same_light_cut_clip
+    from vidfoley.perception.motion_perceiver import MotionPerceiver
+    from vidfoley.pipeline.media import open_video
 
     path, _ = same_light_cut_clip(tmp_path / "cut.mp4")  # two shots of one room
     scene = MotionPerceiver()(open_video(path), prompt=None)

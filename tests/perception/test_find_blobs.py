@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from perception.tracking import _join, find_blobs
+from vidfoley.perception.tracking import _join, find_blobs
 
 
 def _specks_and_car(h: int = 144, w: int = 256) -> tuple[np.ndarray, np.ndarray]:

@@ -6,7 +6,7 @@ invent (a stop and a jump at every repeat). Contacts within 0.3 s of the ends ar
 required (the ball must be seen arriving and leaving). The clip is 3 s long: at 15 shot
 frames a second a free impact fit needs four frames of flight on each side of a contact,
 which the ball's later, lower bounces (under 0.6 s apart) do not give; the track's own
-gravity (:func:`perception.impact_fit.flight_accel`) finds some of them, but they are
+gravity (:func:`vidfoley.perception.impact_fit.flight_accel`) finds some of them, but they are
 not what this file checks. The 4 s clips check the repeated clip gives what the shot
 frames give.
 """
@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from perception.frame_repeats import FrameRepeats
-from perception.motion_perceiver import MotionPerceiver
-from pipeline.media import open_video
 from tests.perception.synth import bounce_clip, flash_clip
+from vidfoley.perception.frame_repeats import FrameRepeats
+from vidfoley.perception.motion_perceiver import MotionPerceiver
+from vidfoley.pipeline.media import open_video
 
 PROMPT = "a rubber ball bouncing on the floor"
 SHOT_FPS = 15.0

@@ -7,13 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audio_gen.procedural import ProceduralEngine
-from perception.events import RawEvent, track_glides
-from perception.motion_perceiver import MotionPerceiver
-from perception.tracking import Track
-from pipeline.media import open_video
-from pipeline.records import Layer, LayerEvent, TrackPoint
 from tests.perception.synth import Bounce, bounce_clip
+from vidfoley.audio_gen.procedural import ProceduralEngine
+from vidfoley.perception.events import RawEvent, track_glides
+from vidfoley.perception.motion_perceiver import MotionPerceiver
+from vidfoley.perception.tracking import Track
+from vidfoley.pipeline.media import open_video
+from vidfoley.pipeline.records import Layer, LayerEvent, TrackPoint
 
 FPS = 25.0
 WIDTH = 256.0

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from perception.impact_fit import ImpactFit, Jump, flight_accel
 from tests.perception.synth import Bounce
+from vidfoley.perception.impact_fit import ImpactFit, Jump, flight_accel
 
 
 def test_a_noiseless_bounce_is_found_at_its_contact_time() -> None:

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from perception.motion_perceiver import MotionPerceiver
-from pipeline.media import open_video
 from tests.perception.synth import W, bounce_clip
+from vidfoley.perception.motion_perceiver import MotionPerceiver
+from vidfoley.pipeline.media import open_video
 
 PROMPT = "a rubber ball bouncing on the floor"
 EDGE_S = 0.3
@@ -111,7 +111,7 @@ def test_variable_frame_rate_times_come_from_the_container(tmp_path: Path) -> No
 
 def test_bundled_example_bounces_and_nothing_else() -> None:
     """The quick-start clip: every bounce within one frame, and its shadow makes no sound."""
-    from pipeline.example import BOUNCE_TIMES_S, EXAMPLE_PROMPT, FPS, example_clip
+    from vidfoley.pipeline.example import BOUNCE_TIMES_S, EXAMPLE_PROMPT, FPS, example_clip
 
     scene = MotionPerceiver()(open_video(example_clip()), prompt=EXAMPLE_PROMPT)
     impacts = [e.t_s for e in scene.events if e.kind == "impact"]

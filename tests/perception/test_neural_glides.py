@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from perception.events import RawEvent
-from perception.glides import silent_glides_note
-from perception.neural_glides import glide_objects, object_glides, steady_runs
-from perception.neural_tracks import Detection, Track
-from perception.transitions import Transition
-from perception.vocabulary import match_prompt
-from pipeline.records import SceneObject
+from vidfoley.perception.events import RawEvent
+from vidfoley.perception.glides import silent_glides_note
+from vidfoley.perception.neural_glides import glide_objects, object_glides, steady_runs
+from vidfoley.perception.neural_tracks import Detection, Track
+from vidfoley.perception.transitions import Transition
+from vidfoley.perception.vocabulary import match_prompt
+from vidfoley.pipeline.records import SceneObject
 
 FPS = 25.0
 WIDTH, HEIGHT = 128.0, 72.0  # the zero-shot perceiver's grey frames

@@ -7,7 +7,7 @@ import threading
 import cv2
 import pytest
 
-from perception.opencv_threads import opencv_threads
+from vidfoley.perception.opencv_threads import opencv_threads
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from perception.prefetch import prefetched
+from vidfoley.perception.prefetch import prefetched
 
 
 def test_items_come_out_in_order() -> None:

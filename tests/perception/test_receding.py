@@ -9,13 +9,13 @@ import cv2
 import numpy as np
 import pytest
 
-from perception.appearance import AppearanceFollower, FarFollower
-from perception.events import came_to_rest
-from perception.frame_analyzer import FrameAnalyzer
-from perception.motion_perceiver import MotionPerceiver
-from perception.tracking import Blob, Track
-from pipeline.media import open_video
 from tests.perception.synth import Receding, W, receding_clip
+from vidfoley.perception.appearance import AppearanceFollower, FarFollower
+from vidfoley.perception.events import came_to_rest
+from vidfoley.perception.frame_analyzer import FrameAnalyzer
+from vidfoley.perception.motion_perceiver import MotionPerceiver
+from vidfoley.perception.tracking import Blob, Track
+from vidfoley.pipeline.media import open_video
 
 PROMPT = "a race car accelerating hard on asphalt"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from perception.rhythm import find_grid, fit_rhythm, played_in_time, put_on_beat
-from pipeline.records import SceneObject, VisualEvent
+from vidfoley.perception.rhythm import find_grid, fit_rhythm, played_in_time, put_on_beat
+from vidfoley.pipeline.records import SceneObject, VisualEvent
 
 FRAME_S = 1 / 15
 PERIOD_S = 0.2913

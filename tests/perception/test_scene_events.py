@@ -7,9 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from perception.frame_analyzer import FrameAnalyzer
-from perception.motion_perceiver import MotionPerceiver
-from pipeline.media import open_video
 from tests.perception.synth import (
     W,
     crossing_clip,
@@ -21,6 +18,9 @@ from tests.perception.synth import (
     smoke_clip,
     transition_clip,
 )
+from vidfoley.perception.frame_analyzer import FrameAnalyzer
+from vidfoley.perception.motion_perceiver import MotionPerceiver
+from vidfoley.pipeline.media import open_video
 
 FPS = 25.0
 
@@ -156,8 +156,8 @@ def test_smoke_spreading_from_a_shot_is_not_another_shot(tmp_path: Path) -> None
 
 
 def test_thunder_follows_its_lightning_by_the_sound_s_travel_time(tmp_path: Path) -> None:
-    from audio_gen.procedural import ProceduralEngine
-    from pipeline.planner import Planner
+    from vidfoley.audio_gen.procedural import ProceduralEngine
+    from vidfoley.pipeline.planner import Planner
 
     path, lit = lightning_clip(tmp_path / "storm.mp4", fps=FPS, duration_s=5.0,
                                flash_frames=(20,))

@@ -6,14 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from perception.transitions import (
+from tests.perception.synth import background
+from vidfoley.perception.transitions import (
     Transition,
     find_transitions,
     gradual_change,
     is_relit,
     shot_changes,
 )
-from tests.perception.synth import background
 
 
 def _grey(seed: int) -> np.ndarray:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from perception.vocabulary import match_prompt, singular
-from perception.vocabulary_table import ROWS
+from vidfoley.perception.vocabulary import match_prompt, singular
+from vidfoley.perception.vocabulary_table import ROWS
 
 CASES = [
     ("rifle shots in an open field", ["gunshot/rifle"], ["bed/wind"]),

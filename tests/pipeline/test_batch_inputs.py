@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import BatchDubber, BatchOptions
-from pipeline.batch_inputs import collect_inputs, output_name
-from pipeline.batch_manifest import (
+from vidfoley.pipeline.batch import BatchDubber, BatchOptions
+from vidfoley.pipeline.batch_inputs import collect_inputs, output_name
+from vidfoley.pipeline.batch_manifest import (
     Manifest,
     ManifestRecord,
     input_fingerprint,
     remove_stale_partials,
 )
-from pipeline.errors import UsageError
+from vidfoley.pipeline.errors import UsageError
 
 
 def touch(path: Path, data: bytes = b"x") -> Path:

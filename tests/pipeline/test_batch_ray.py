@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.batch import BatchDubber, BatchOptions
-from pipeline.batch_manifest import Manifest
-from pipeline.media import decode_audio
 from tests.pipeline.batch_media import corrupt_clip, good_clip
+from vidfoley.pipeline.batch import BatchDubber, BatchOptions
+from vidfoley.pipeline.batch_manifest import Manifest
+from vidfoley.pipeline.media import decode_audio
 
 pytest.importorskip("ray")
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch_manifest import Manifest
-from pipeline.cli.main import main
-from pipeline.media import probe
 from tests.pipeline.batch_media import good_clip, make_batch
+from vidfoley.pipeline.batch_manifest import Manifest
+from vidfoley.pipeline.cli.main import main
+from vidfoley.pipeline.media import probe
 
 
 def run_batch(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:
@@ -112,7 +112,7 @@ def test_kill_9_mid_run_then_rerun_gives_each_clip_done_once(
     for i in range(8):
         good_clip(tmp_path / "in" / f"k{i}.mp4", i, seconds=2.0)
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "pipeline.cli.main", "batch", str(tmp_path / "in"), "-o",
+    cmd = [sys.executable, "-m", "vidfoley", "batch", str(tmp_path / "in"), "-o",
            str(out), "-j", "2", "-q"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     manifest = out / "manifest.jsonl"
@@ -147,7 +147,7 @@ def test_ctrl_c_finishes_the_running_clip_and_prints_how_to_resume(
     for i in range(5):
         good_clip(tmp_path / "in" / f"s{i}.mp4", i, seconds=2.0)
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "pipeline.cli.main", "batch", str(tmp_path / "in"), "-o",
+    cmd = [sys.executable, "-m", "vidfoley", "batch", str(tmp_path / "in"), "-o",
            str(out), "-j", "1", "-q"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     manifest = out / "manifest.jsonl"
@@ -171,9 +171,9 @@ def test_ctrl_c_finishes_the_running_clip_and_prints_how_to_resume(
 
 
 def test_workers_that_cannot_start_stop_the_batch_with_one_error() -> None:
-    from pipeline.batch_engines import LocalEngine
-    from pipeline.batch_worker import DubTask
-    from pipeline.errors import RenderError
+    from vidfoley.pipeline.batch_engines import LocalEngine
+    from vidfoley.pipeline.batch_worker import DubTask
+    from vidfoley.pipeline.errors import RenderError
 
     engine = LocalEngine({"no_such_option": 1}, jobs=1)  # FoleyPipeline(...) raises TypeError
     tasks = [DubTask(i, f"/nope/{i}.mp4", f"/nope/out{i}.mp4", None, {}) for i in range(5)]

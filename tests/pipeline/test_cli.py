@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.media import probe
 from tests.robustness.corpus import audio_only
 from tests.synth_media import make_clip, moving_square
+from vidfoley.pipeline.media import probe
 
 
 def vidfoley(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "vidfoley", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=300)
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline import registry
-from pipeline.example import EXAMPLE_PROMPT, write_example
-from pipeline.foley_pipeline import DubOptions, FoleyPipeline
-from pipeline.guards import Limits
-from pipeline.media import open_video
-from pipeline.records import SceneAnalysis, SoundPlan
+from vidfoley.pipeline import registry
+from vidfoley.pipeline.example import EXAMPLE_PROMPT, write_example
+from vidfoley.pipeline.foley_pipeline import DubOptions, FoleyPipeline
+from vidfoley.pipeline.guards import Limits
+from vidfoley.pipeline.media import open_video
+from vidfoley.pipeline.records import SceneAnalysis, SoundPlan
 
 
 def test_perceiver_contract(tmp_path: Path) -> None:

@@ -10,10 +10,10 @@ import av
 import numpy as np
 import pytest
 
-from pipeline.foley_pipeline import DubOptions, FoleyPipeline
-from pipeline.media import decode_audio, probe
-from pipeline.records import Layer, LayerEvent, SoundPlan, TrackPoint
 from tests.synth_media import make_clip, moving_square
+from vidfoley.pipeline.foley_pipeline import DubOptions, FoleyPipeline
+from vidfoley.pipeline.media import decode_audio, probe
+from vidfoley.pipeline.records import Layer, LayerEvent, SoundPlan, TrackPoint
 
 
 def video_packet_hashes(path: Path) -> list[str]:

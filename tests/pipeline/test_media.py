@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.errors import MediaError
-from pipeline.media import open_video, probe
 from tests.synth_media import make_clip
+from vidfoley.pipeline.errors import MediaError
+from vidfoley.pipeline.media import open_video, probe
 
 
 @pytest.mark.parametrize("fps", [Fraction(30000, 1001), Fraction(374, 25), Fraction(24)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.onsets import (
+from vidfoley.pipeline.onsets import (
     detect_onsets,
     envelope_lag,
     event_envelope,

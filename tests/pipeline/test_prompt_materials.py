@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline import registry
-from pipeline.example import EXAMPLE_PROMPT, write_example
-from pipeline.foley_pipeline import DubOptions, FoleyPipeline
+from vidfoley.pipeline import registry
+from vidfoley.pipeline.example import EXAMPLE_PROMPT, write_example
+from vidfoley.pipeline.foley_pipeline import DubOptions, FoleyPipeline
 
 SR = 48_000
 
@@ -44,7 +44,7 @@ def test_a_steel_ball_rings_where_a_rubber_ball_thuds(tmp_path: Path) -> None:
 
 
 def test_a_metal_door_rings_where_a_wooden_one_knocks() -> None:
-    from audio_gen.procedural.procedural_engine import ProceduralEngine
+    from vidfoley.audio_gen.procedural.procedural_engine import ProceduralEngine
 
     def ring(material: str | None) -> float:
         door = ProceduralEngine().render_key("door/slam", seconds=1.5, material=material)

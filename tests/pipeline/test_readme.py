@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipeline.records import SoundPlan
+from vidfoley.pipeline.records import SoundPlan
 
 ROOT = Path(__file__).resolve().parents[2]
 

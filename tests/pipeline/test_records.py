@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pipeline.records import (
+from vidfoley.pipeline.records import (
     Environment,
     Layer,
     LayerEvent,

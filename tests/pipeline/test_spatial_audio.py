@@ -8,10 +8,10 @@ from pathlib import Path
 import av
 import numpy as np
 
-from pipeline.foley_pipeline import DubOptions, FoleyPipeline
-from pipeline.media import decode_audio, probe
-from pipeline.media.spatial_audio import children, mark_ambisonic
 from tests.synth_media import make_clip, moving_square
+from vidfoley.pipeline.foley_pipeline import DubOptions, FoleyPipeline
+from vidfoley.pipeline.media import decode_audio, probe
+from vidfoley.pipeline.media.spatial_audio import children, mark_ambisonic
 
 
 def _sa3d(path: Path) -> bytes | None:

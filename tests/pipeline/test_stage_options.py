@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import components
-from pipeline.batch import BatchDubber, BatchOptions
-from pipeline.batch_inputs import collect_inputs
-from pipeline.cli.batch_command import batch_options
-from pipeline.cli.commands import key_value
-from pipeline.cli.controller import make_pipeline
-from pipeline.cli.main import build_parser
-from pipeline.errors import UsageError
-from pipeline.foley_pipeline import FoleyPipeline
 from tests.pipeline.test_cli import vidfoley
 from tests.synth_media import make_clip
+from vidfoley.pipeline import components
+from vidfoley.pipeline.batch import BatchDubber, BatchOptions
+from vidfoley.pipeline.batch_inputs import collect_inputs
+from vidfoley.pipeline.cli.batch_command import batch_options
+from vidfoley.pipeline.cli.commands import key_value
+from vidfoley.pipeline.cli.controller import make_pipeline
+from vidfoley.pipeline.cli.main import build_parser
+from vidfoley.pipeline.errors import UsageError
+from vidfoley.pipeline.foley_pipeline import FoleyPipeline
 
 
 @pytest.mark.parametrize(("text", "pair"), [
@@ -70,7 +70,7 @@ def test_options_survive_save_and_reload(tmp_path: Path) -> None:
 
 
 def test_a_loader_accepts_its_constructor_options() -> None:
-    from audio_gen.diffusers_sound_source import DiffusersSoundSource
+    from vidfoley.audio_gen.diffusers_sound_source import DiffusersSoundSource
 
     names = components.option_names(DiffusersSoundSource.from_pretrained)
     assert "steps" in names and "variations" in names
@@ -101,7 +101,7 @@ def test_a_wrong_option_is_one_line_and_writes_nothing(tmp_path: Path, option: s
 def test_an_option_changes_the_plan_as_a_user_types_it(tmp_path: Path) -> None:
     """The bundled bounce analysed at 10 frames a second instead of its 25: the first
     bounce (seen on too few frames before it) is lost, the others stay within a frame."""
-    from pipeline.example import BOUNCE_TIMES_S, EXAMPLE_PROMPT, FPS
+    from vidfoley.pipeline.example import BOUNCE_TIMES_S, EXAMPLE_PROMPT, FPS
 
     assert vidfoley("example", "-o", "ball.mp4", "-q", cwd=tmp_path).returncode == 0
     impacts = {}

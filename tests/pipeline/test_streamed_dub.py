@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from pipeline.example import BOUNCE_TIMES_S, EXAMPLE_PROMPT, example_clip
-from pipeline.foley_pipeline import DubOptions, FoleyPipeline
-from pipeline.media import decode_audio, probe
-from pipeline.onsets import detect_onsets
 from tests.synth_media import make_clip
+from vidfoley.pipeline.example import BOUNCE_TIMES_S, EXAMPLE_PROMPT, example_clip
+from vidfoley.pipeline.foley_pipeline import DubOptions, FoleyPipeline
+from vidfoley.pipeline.media import decode_audio, probe
+from vidfoley.pipeline.onsets import detect_onsets
 
 STREAMED = {"stream_above_s": 0.0, "stream_window_s": 1.0}
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from pipeline.records import (
+from vidfoley.pipeline.records import (
     Environment,
     Layer,
     LayerEvent,
@@ -18,7 +18,7 @@ from pipeline.records import (
     TrackPoint,
     VisualEvent,
 )
-from pipeline.timeline import draw_timeline, place_labels
+from vidfoley.pipeline.timeline import draw_timeline, place_labels
 
 
 def test_timeline_png(tmp_path: Path) -> None:
@@ -58,7 +58,7 @@ def test_the_places_the_sound_is_set_in_are_named() -> None:
 def test_each_object_keeps_one_colour_from_track_to_layer(tmp_path: Path) -> None:
     """The second object has no track and no event of its own in the scene: the only place
     its colour can show is its layer's row, so finding it there ties row to object."""
-    from pipeline.timeline import OBJECT_COLOURS, layer_colour, object_colours
+    from vidfoley.pipeline.timeline import OBJECT_COLOURS, layer_colour, object_colours
 
     track = [TrackPoint(t_s=t, x=0.5, y=0.5, w=0.1, h=0.1) for t in np.arange(0, 2, 0.1)]
     scene = SceneAnalysis(duration_s=2.0, objects=[
@@ -87,7 +87,7 @@ def test_the_legend_keys_every_kind_drawn_once_cuts_too() -> None:
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
-    from pipeline.timeline import _draw_tracks
+    from vidfoley.pipeline.timeline import _draw_tracks
 
     scene = SceneAnalysis(duration_s=4.0, objects=[], events=[
         VisualEvent(t_s=t, kind=kind, x=0.5)

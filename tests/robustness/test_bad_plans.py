@@ -57,7 +57,7 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_bad_plan_is_one_line(tmp_path: Path, clip: Path, case: str) -> None:
     mutate, words = CASES[case]
     (tmp_path / "plan.json").write_text(json.dumps(mutate(base_plan())))
-    proc = subprocess.run([sys.executable, "-m", "pipeline.cli.main", "render", "plan.json",
+    proc = subprocess.run([sys.executable, "-m", "vidfoley", "render", "plan.json",
                            "--video", str(clip), "-o", "out.mp4", "-q"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2, proc.stderr
@@ -69,7 +69,7 @@ def test_bad_plan_is_one_line(tmp_path: Path, clip: Path, case: str) -> None:
 def test_unknown_sound_lists_close_matches(tmp_path: Path, clip: Path) -> None:
     plan = _set(["layers", 0, "sound"], "impact/metl")(base_plan())
     (tmp_path / "plan.json").write_text(json.dumps(plan))
-    proc = subprocess.run([sys.executable, "-m", "pipeline.cli.main", "render", "plan.json",
+    proc = subprocess.run([sys.executable, "-m", "vidfoley", "render", "plan.json",
                            "--video", str(clip), "-o", "out.mp4", "-q"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "did you mean" in proc.stderr

@@ -12,8 +12,8 @@ from pathlib import Path
 import av
 import pytest
 
-from pipeline.media import probe
 from tests.robustness.corpus import BROKEN, UNUSUAL
+from vidfoley.pipeline.media import probe
 
 TIME_BOUND_S = 60.0
 
@@ -21,7 +21,7 @@ TIME_BOUND_S = 60.0
 def run_cli(*args: str, cwd: Path, tmpdir: Path) -> tuple[subprocess.CompletedProcess[str], float]:
     env = {**os.environ, "TMPDIR": str(tmpdir)}
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "pipeline.cli.main", *args], cwd=cwd, env=env,
+    proc = subprocess.run([sys.executable, "-m", "vidfoley", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=TIME_BOUND_S * 2)
     return proc, time.perf_counter() - start
 
@@ -84,7 +84,7 @@ def test_two_hour_clip_streams_with_flat_memory(tmp_path: Path) -> None:
 
     make_clip(tmp_path / "long.mp4", fps=0.1, seconds=7200.0, width=32, height=32)
     code = ("import resource, runpy, sys; sys.argv = ['vidfoley', 'dub', 'long.mp4', '-o', "
-            "'out.mp4', '-q'];\ntry:\n    runpy.run_module('pipeline.cli.main', "
+            "'out.mp4', '-q'];\ntry:\n    runpy.run_module('vidfoley.pipeline.cli.main', "
             "run_name='__main__')\nexcept SystemExit as e:\n    code = e.code\n"
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\nsys.exit(code)")
     env = {**os.environ, "TMPDIR": str(tmp_path)}
@@ -157,7 +157,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
     clip = make_clip(tmp_path / "in.mp4", seconds=1.0)
     clip.chmod(0)
     env = {**os.environ, "TMPDIR": str(tmp_path)}
-    proc = subprocess.run([*prefix, sys.executable, "-m", "pipeline.cli.main", "dub", "in.mp4",
+    proc = subprocess.run([*prefix, sys.executable, "-m", "vidfoley", "dub", "in.mp4",
                            "-o", "out.mp4", "-q"], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=TIME_BOUND_S)
     assert proc.returncode == 2, proc.stderr

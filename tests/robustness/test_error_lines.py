@@ -30,8 +30,8 @@ def test_failures_end_in_one_line(monkeypatch: pytest.MonkeyPatch,
     def fail(args: object) -> int:
         raise error
 
-    from pipeline.cli import controller
-    from pipeline.cli.main import main
+    from vidfoley.pipeline.cli import controller
+    from vidfoley.pipeline.cli.main import main
 
     monkeypatch.setattr(controller, "dub", fail)
     assert main(["dub", "in.mp4", "-o", "out.mp4"]) == code
@@ -40,7 +40,7 @@ def test_failures_end_in_one_line(monkeypatch: pytest.MonkeyPatch,
 
 def test_a_batch_worker_stopped_mid_import_records_no_failure(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from pipeline.batch_worker import DubTask, DubWorker
+    from vidfoley.pipeline.batch_worker import DubTask, DubWorker
 
     worker = DubWorker({})
     task = DubTask(0, str(tmp_path / "in.mp4"), str(tmp_path / "out.mp4"), None, {})

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.errors import MediaError
-from pipeline.media import probe
-from pipeline.records import (
+from tests.synth_media import make_clip
+from vidfoley.pipeline.errors import MediaError
+from vidfoley.pipeline.media import probe
+from vidfoley.pipeline.records import (
     AUDIO_FORMATS,
     EVENT_KINDS,
     LAYER_KINDS,
@@ -24,7 +25,6 @@ from pipeline.records import (
     SoundPlan,
     TrackPoint,
 )
-from tests.synth_media import make_clip
 
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 unit = st.floats(0, 1, allow_nan=False)

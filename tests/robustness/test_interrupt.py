@@ -25,7 +25,7 @@ def test_ctrl_c_leaves_nothing_behind(tmp_path: Path, after_s: float) -> None:
     # It says "ready" once it can take Ctrl-C, so that after_s counts from there.
     run = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler)"
            "; print('ready', flush=True); sys.argv = ['vidfoley', *sys.argv[1:]]"
-           "; runpy.run_module('pipeline.cli.main', run_name='__main__')")
+           "; runpy.run_module('vidfoley.pipeline.cli.main', run_name='__main__')")
     proc = subprocess.Popen([sys.executable, "-c", run, "dub", "long.mp4", "-o", "out.mp4",
                              "-q", "--stems", "stems"], cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -6,9 +6,9 @@ import numpy as np
 import pyloudnorm
 import pytest
 
-from audio_gen.procedural import ProceduralEngine
-from audio_gen.procedural.taxonomy import TAXONOMY
-from pipeline.records import Layer
+from vidfoley.audio_gen.procedural import ProceduralEngine
+from vidfoley.audio_gen.procedural.taxonomy import TAXONOMY
+from vidfoley.pipeline.records import Layer
 
 SR = 48_000
 BEDS = sorted(k for k, row in TAXONOMY.items() if row["kind"] == "bed")

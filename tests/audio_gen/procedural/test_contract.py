@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from audio_gen.procedural import TAXONOMY, ProceduralEngine
-from pipeline.errors import PlanError, UsageError
-from pipeline.records import Layer, LayerEvent, TrackPoint
+from vidfoley.audio_gen.procedural import TAXONOMY, ProceduralEngine
+from vidfoley.pipeline.errors import PlanError, UsageError
+from vidfoley.pipeline.records import Layer, LayerEvent, TrackPoint
 
 SR = 48_000
 _KEYS_TEXT = """impact/generic impact/metal impact/aluminium impact/wood impact/softwood
@@ -81,7 +81,7 @@ def test_bad_duration_is_refused() -> None:
 
 
 def _cli(argv: list[str]) -> int:
-    from pipeline.cli import sounds
+    from vidfoley.pipeline.cli import sounds
 
     parser = argparse.ArgumentParser()
     sounds.add_parser(parser.add_subparsers())

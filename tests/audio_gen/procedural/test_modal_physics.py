@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from scipy.signal import butter, sosfiltfilt
 
-from audio_gen.procedural import ProceduralEngine
-from audio_gen.procedural.modal import LN_1000, MATERIALS
+from vidfoley.audio_gen.procedural import ProceduralEngine
+from vidfoley.audio_gen.procedural.modal import LN_1000, MATERIALS
 
 SR = 48_000
 
@@ -94,7 +94,7 @@ def test_a_faster_impact_is_brighter_and_louder(key: str) -> None:
 
 
 def test_repeated_hits_vary_but_keep_their_pitch() -> None:
-    from pipeline.records import Layer, LayerEvent
+    from vidfoley.pipeline.records import Layer, LayerEvent
 
     layer = Layer(id="x", sound="impact/metal", seed=5,
                   events=[LayerEvent(t_s=0.0), LayerEvent(t_s=1.0)])

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from audio_gen.procedural import ProceduralEngine
-from audio_gen.procedural.engines import firing_hz, rpm_curve
-from audio_gen.procedural.taxonomy import TAXONOMY
-from pipeline.records import Layer, TrackPoint
+from vidfoley.audio_gen.procedural import ProceduralEngine
+from vidfoley.audio_gen.procedural.engines import firing_hz, rpm_curve
+from vidfoley.audio_gen.procedural.taxonomy import TAXONOMY
+from vidfoley.pipeline.records import Layer, TrackPoint
 
 SR = 48_000
 WIDTH_M = 10.0

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.signal import butter, find_peaks, sosfiltfilt
 
-from audio_gen.procedural import ProceduralEngine
+from vidfoley.audio_gen.procedural import ProceduralEngine
 
 SR = 48_000
 

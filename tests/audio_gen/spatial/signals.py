@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from audio_gen.base import SoundSource
-from pipeline.records import Environment, Layer
+from vidfoley.audio_gen.base import SoundSource
+from vidfoley.pipeline.records import Environment, Layer
 
 
 class SineSource(SoundSource):

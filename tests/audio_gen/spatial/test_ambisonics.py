@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from audio_gen.spatial.ambisonics import AmbisonicsRenderer
-from audio_gen.spatial.trajectory import Trajectory
+from vidfoley.audio_gen.spatial.ambisonics import AmbisonicsRenderer
+from vidfoley.audio_gen.spatial.trajectory import Trajectory
 
 SR = 48_000
 # 12 directions: azimuth positive right (the trajectory convention), elevation positive up.

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from audio_gen.spatial.binaural import HEAD_RADIUS_M, BinauralRenderer
-from audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S, Trajectory
 from tests.audio_gen.spatial.signals import band, rms_db, xcorr_lag_s
+from vidfoley.audio_gen.spatial.binaural import HEAD_RADIUS_M, BinauralRenderer
+from vidfoley.audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S, Trajectory
 
 SR = 48_000
 

@@ -7,11 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from audio_gen.mixer import SoundtrackRenderer
-from audio_gen.spatial.distance import ISO_9613_1_DB_PER_KM, DistanceModel
-from audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S, Trajectory
-from pipeline.records import Layer, SoundPlan, TrackPoint
 from tests.audio_gen.spatial.signals import rms_db, sources
+from vidfoley.audio_gen.mixer import SoundtrackRenderer
+from vidfoley.audio_gen.spatial.distance import ISO_9613_1_DB_PER_KM, DistanceModel
+from vidfoley.audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S, Trajectory
+from vidfoley.pipeline.records import Layer, SoundPlan, TrackPoint
 
 SR = 48_000
 
@@ -62,7 +62,7 @@ def test_air_absorption_follows_iso_9613_1(freq_hz: float, distance_m: float) ->
 def test_moving_air_absorption_within_005_db_of_the_per_sample_band_mix() -> None:
     from scipy.signal import butter, lfilter
 
-    from audio_gen.spatial.distance import AIR_ABSORPTION_DB_PER_KM, BAND_EDGES_HZ
+    from vidfoley.audio_gen.spatial.distance import AIR_ABSORPTION_DB_PER_KM, BAND_EDGES_HZ
 
     n = 2 * SR
     path = Trajectory.fixed(n, distance_m=5.0)
@@ -83,7 +83,7 @@ def test_moving_air_absorption_within_005_db_of_the_per_sample_band_mix() -> Non
 
 @pytest.mark.parametrize("fmt", ["stereo", "binaural", "foa", "mono"])
 def test_distance_gain_folded_into_the_renderer_equals_attenuating_first(fmt: str) -> None:
-    from audio_gen.spatial import RENDERERS
+    from vidfoley.audio_gen.spatial import RENDERERS
 
     n = 2 * SR
     path = Trajectory.fixed(n, azimuth_deg=20.0, distance_m=40.0)

@@ -7,11 +7,11 @@ import pytest
 from scipy.ndimage import gaussian_filter1d
 from scipy.signal import butter, lfilter
 
-from audio_gen.spatial.blockfilter import BLOCK as FILTER_BLOCK
-from audio_gen.spatial.blockfilter import block_lfilter, mixed_lfilter
-from audio_gen.spatial.delay import read_delayed
-from audio_gen.spatial.ramped import read_ramped, scale_ramped
-from audio_gen.spatial.trajectory import control_points, gaussian_smooth, ramp
+from vidfoley.audio_gen.spatial.blockfilter import BLOCK as FILTER_BLOCK
+from vidfoley.audio_gen.spatial.blockfilter import block_lfilter, mixed_lfilter
+from vidfoley.audio_gen.spatial.delay import read_delayed
+from vidfoley.audio_gen.spatial.ramped import read_ramped, scale_ramped
+from vidfoley.audio_gen.spatial.trajectory import control_points, gaussian_smooth, ramp
 
 SR = 48_000
 BLOCK = 64

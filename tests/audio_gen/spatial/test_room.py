@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from audio_gen.spatial.ambisonics import AmbisonicsRenderer
-from audio_gen.spatial.room import RoomModel
-from audio_gen.spatial.stereo import StereoRenderer
-from pipeline.records import Environment
+from vidfoley.audio_gen.spatial.ambisonics import AmbisonicsRenderer
+from vidfoley.audio_gen.spatial.room import RoomModel
+from vidfoley.audio_gen.spatial.stereo import StereoRenderer
+from vidfoley.pipeline.records import Environment
 
 SR = 48_000
 

@@ -9,14 +9,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from audio_gen.mixer import SoundtrackRenderer
-from audio_gen.spatial.shot_rooms import ShotRooms, environment_at, layer_environment
-from audio_gen.windowed_renderer import WindowedRenderer, plan_windows, window_plan
-from pipeline.errors import PlanError
-from pipeline.guards import Limits
-from pipeline.plan_checks import check_plan
-from pipeline.records import Environment, Layer, LayerEvent, ShotSetting, SoundPlan
 from tests.audio_gen.spatial.signals import sources
+from vidfoley.audio_gen.mixer import SoundtrackRenderer
+from vidfoley.audio_gen.spatial.shot_rooms import ShotRooms, environment_at, layer_environment
+from vidfoley.audio_gen.windowed_renderer import WindowedRenderer, plan_windows, window_plan
+from vidfoley.pipeline.errors import PlanError
+from vidfoley.pipeline.guards import Limits
+from vidfoley.pipeline.plan_checks import check_plan
+from vidfoley.pipeline.records import Environment, Layer, LayerEvent, ShotSetting, SoundPlan
 
 SR = 48_000
 HALL = Environment(indoor=True, label="sports hall", room_size_m=25.0, rt60_s=1.8)

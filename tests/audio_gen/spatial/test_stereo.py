@@ -6,11 +6,11 @@ import math
 
 import numpy as np
 
-from audio_gen.mixer import SoundtrackRenderer
-from audio_gen.spatial.stereo import StereoRenderer
-from audio_gen.spatial.trajectory import Trajectory
-from pipeline.records import Layer, SoundPlan, TrackPoint
 from tests.audio_gen.spatial.signals import rms_db, sources
+from vidfoley.audio_gen.mixer import SoundtrackRenderer
+from vidfoley.audio_gen.spatial.stereo import StereoRenderer
+from vidfoley.audio_gen.spatial.trajectory import Trajectory
+from vidfoley.pipeline.records import Layer, SoundPlan, TrackPoint
 
 SR = 48_000
 
