@@ -90,7 +90,9 @@ def read_table(path: Path = TABLE) -> list[Choice]:
         segment = cells["segment_s"].strip()
         rows.append(Choice(
             id=cells["id"], source=cells["source"], path=cells["path"],
-            keys=tuple(cells["keys"].split(",")), tags=tuple(cells["tags"].split(",")),
+            keys=tuple(cells["keys"].split(",")),
+            # Tags are plain words (retrieval matches a layer's words against them).
+            tags=tuple(dict.fromkeys(w for tag in cells["tags"].split(",") for w in tag.split())),
             size_class=cells["size_class"] or None,
             nominal_size_m=float(cells["nominal_size_m"]) if cells["nominal_size_m"] else None,
             loops=cells["loops"] == "y",
