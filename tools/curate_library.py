@@ -19,15 +19,17 @@ Usage::
     python tools/curate_library.py --cache /tmp/vidfoley-sounds \\
         --shared ../shared/sound-sources [--out audio_gen/library/data] [--only ID ...]
 
-The audio is the same on every run (same sources, same numbers); the Ogg container's
-stream serial number is random, so the files' bytes differ.
+The output is the same on every run, byte for byte: the Ogg stream serial number, which
+libsndfile draws at random, is set from the recording's id.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import io
 import sys
+import zlib
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -48,6 +50,7 @@ from scipy.signal import butter, resample_poly, sosfiltfilt
 from vidfoley.audio_gen.library.manifest import CREDITS_FILE, MANIFEST_FILE, Manifest, Recording
 from vidfoley.audio_gen.library.measure import attack_s, peak_dbfs
 from vidfoley.audio_gen.loudness import loudness_lufs
+from vidfoley.pipeline.errors import PlanError
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = Path(__file__).resolve().parent / "library_curation.tsv"
@@ -159,21 +162,58 @@ def loop_points(x: np.ndarray) -> tuple[int, int]:
     start = int(starts[np.argmin(np.abs(np.diff(x)[starts - 1]))]) if len(starts) else edge
     window = SAMPLE_RATE // 20
     ref = np.sqrt(np.mean(x[start:start + window] ** 2) + 1e-20)
-    lo = max(start + SAMPLE_RATE // 2, len(x) - edge - 2 * SAMPLE_RATE)
+    lo = max(start + SAMPLE_RATE // 2, len(x) - edge - 4 * SAMPLE_RATE)
     ends = up[(up > lo) & (up <= len(x) - edge)]
     if not len(ends):
-        return start, len(x) - edge
+        raise ValueError(f"too short to loop ({len(x) / SAMPLE_RATE:.2f} s)")
     step = np.abs(x[ends] - x[start]) + np.abs((x[ends] - x[ends - 1]) - (x[start] - x[start - 1]))
     rms = np.array([np.sqrt(np.mean(x[e - window:e] ** 2) + 1e-20) for e in ends])
-    cost = step / (ref + 1e-9) + np.abs(20 * np.log10(rms / ref)) / 6.0
+    # A level jump is heard before a small step: beyond 2 dB it outweighs any step.
+    cost = step / (ref + 1e-9) + 10.0 * np.maximum(np.abs(20 * np.log10(rms / ref)) - 2.0, 0.0)
     return start, int(ends[np.argmin(cost)])
+
+
+def _ogg_crc_table() -> list[int]:
+    table = []
+    for i in range(256):
+        r = i << 24
+        for _ in range(8):
+            r = ((r << 1) ^ 0x04C11DB7) if r & 0x80000000 else r << 1
+        table.append(r & 0xFFFFFFFF)
+    return table
+
+
+OGG_CRC = _ogg_crc_table()
+
+
+def fix_serial(data: bytes, serial: int) -> bytes:
+    """The Ogg stream with every page's serial number set to ``serial`` (libsndfile picks
+    a random one) and each page's CRC recomputed: the same audio gives the same bytes."""
+    out = bytearray(data)
+    at = 0
+    while at < len(out):
+        if out[at:at + 4] != b"OggS":
+            raise ValueError(f"not an Ogg page at byte {at}")
+        segments = out[at + 26]
+        size = 27 + segments + sum(out[at + 27:at + 27 + segments])
+        out[at + 14:at + 18] = serial.to_bytes(4, "little")
+        out[at + 22:at + 26] = bytes(4)
+        crc = 0
+        for byte in out[at:at + size]:
+            crc = ((crc << 8) & 0xFFFFFFFF) ^ OGG_CRC[(crc >> 24) ^ byte]
+        out[at + 22:at + 26] = crc.to_bytes(4, "little")
+        at += size
+    return bytes(out)
 
 
 def encode(x: np.ndarray, path: Path) -> np.ndarray:
     """Write Ogg Vorbis and return what a decoder reads back (what is measured)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    sf.write(path, x.astype(np.float32), SAMPLE_RATE, format="OGG", subtype="VORBIS",
+    buffer = io.BytesIO()
+    sf.write(buffer, x.astype(np.float32), SAMPLE_RATE, format="OGG", subtype="VORBIS",
              compression_level=VORBIS_COMPRESSION)
+    serial = zlib.crc32(path.stem.encode())  # one per recording, the same on every run
+    path.write_bytes(fix_serial(buffer.getvalue(), serial))
     y, _ = sf.read(path, dtype="float64")
     return y
 
@@ -185,15 +225,16 @@ def build(choice: Choice, source, out: Path) -> Recording:
     x = trim(load_mono(source.path(choice.path), choice.segment_s), loops=choice.loops)
     target = LOOP_LUFS if choice.loops else ONE_SHOT_LUFS
     file = f"sounds/{choice.id}.ogg"
-    peak_max = PEAK_DBFS
-    for _ in range(4):  # Vorbis can lift a peak a little: lower it until it holds
-        y = encode(level(x, target, peak_max), out / file)
-        if peak_dbfs(y) <= MAX_PEAK_DBFS:
+    x = level(x, target, PEAK_DBFS)
+    for _ in range(6):  # Vorbis moves loudness and peak a little: correct until both hold
+        y = encode(x, out / file)
+        over = max(peak_dbfs(y) - MAX_PEAK_DBFS, loudness_lufs(y, SAMPLE_RATE) - target - 0.25)
+        if over <= 0.0:
             break
-        peak_max -= peak_dbfs(y) - MAX_PEAK_DBFS + 0.2
+        x = x * 10 ** (-(over + 0.1) / 20)
     loop = loop_points(y) if choice.loops else None
     title = Path(choice.path).stem
-    return Recording(
+    row = Recording(
         id=choice.id, file=file, keys=choice.keys, licence=credit.licence,
         author=credit.author,
         source=source.source(choice.path) + (f" (original: {credit.origin})"
@@ -205,6 +246,8 @@ def build(choice: Choice, source, out: Path) -> Recording:
         size_class=choice.size_class, nominal_size_m=choice.nominal_size_m,
         loop_start_s=round(loop[0] / SAMPLE_RATE, 6) if loop else None,
         loop_end_s=round(loop[1] / SAMPLE_RATE, 6) if loop else None)
+    row.check(f"curation row {choice.id}")
+    return row
 
 
 def credits_markdown(manifest: Manifest) -> str:
@@ -257,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         try:
             rows.append(build(choice, sources[choice.source], args.out))
-        except (SourceError, OSError, RuntimeError, ValueError) as exc:
+        except (SourceError, PlanError, OSError, RuntimeError, ValueError) as exc:
             failed.append(f"{choice.id}: {exc}")
     if failed:
         print("\n".join(failed), file=sys.stderr)
