@@ -172,6 +172,9 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
     (("table", "desk", "chair", "crate", "plank"), "object", _o("impact/wood", "wood",
                                                                 size_m=0.8, label="wood")),
     (("door",), "object", _o("door/slam", "wood", size_m=2.0, label="door")),
+    # A door's hardware struck is a metal hit, not the door slamming.
+    (("door handle", "door knob", "doorknob", "push bar", "door push bar", "crash bar"),
+     "object", _o("impact/metal", "metal", size_m=0.3, label="handle")),
     (("door opening", "door opens", "opening a door", "opening the door", "open the door",
       "opens the door", "door swings open"), "object",
      _o("door/open", "wood", size_m=2.0, label="door")),
