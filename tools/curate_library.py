@@ -168,8 +168,10 @@ def loop_points(x: np.ndarray) -> tuple[int, int]:
         raise ValueError(f"too short to loop ({len(x) / SAMPLE_RATE:.2f} s)")
     step = np.abs(x[ends] - x[start]) + np.abs((x[ends] - x[ends - 1]) - (x[start] - x[start - 1]))
     rms = np.array([np.sqrt(np.mean(x[e - window:e] ** 2) + 1e-20) for e in ends])
-    # A level jump is heard before a small step: beyond 2 dB it outweighs any step.
-    cost = step / (ref + 1e-9) + 10.0 * np.maximum(np.abs(20 * np.log10(rms / ref)) - 2.0, 0.0)
+    # A level jump is heard before a small step: beyond 2 dB it outweighs any step. A short
+    # loop repeats audibly: the longest loop wins among seams alike.
+    cost = (step / (ref + 1e-9) + 10.0 * np.maximum(np.abs(20 * np.log10(rms / ref)) - 2.0, 0.0)
+            + 2.0 * (1.0 - (ends - start) / (ends[-1] - start)))
     return start, int(ends[np.argmin(cost)])
 
 
