@@ -23,7 +23,9 @@ def loudness_lufs(x: np.ndarray, sample_rate: int, *, fmt: str = "stereo") -> fl
     duration = x2.shape[0] / sample_rate
     if duration < 0.02 or not np.any(x2):
         return SILENCE_LUFS
-    meter = pyloudnorm.Meter(sample_rate, block_size=min(0.4, duration))
+    # A hair under the clip's own length: pyloudnorm refuses a block that float rounding
+    # makes one sample longer than the clip.
+    meter = pyloudnorm.Meter(sample_rate, block_size=min(0.4, duration * (1.0 - 1e-9)))
     value = float(meter.integrated_loudness(x2.astype(np.float64)))
     return value if math.isfinite(value) and value > SILENCE_LUFS else SILENCE_LUFS
 

@@ -20,7 +20,10 @@ _IRREGULAR = {"people": "people", "glasses": "glass", "boxes": "box", "dishes": 
               "brushes": "brush", "buses": "bus", "toms": "tom", "hi-hats": "hi-hat",
               "cymbals": "cymbal", "waves": "wave", "tyres": "tyre", "tires": "tire",
               "hits": "hit", "shots": "shot", "series": "series", "news": "news",
-              "lorries": "lorry", "batteries": "battery", "fireworks": "firework"}
+              "lorries": "lorry", "batteries": "battery", "fireworks": "firework",
+              "wolves": "wolf", "geese": "goose", "leaves": "leaf", "knives": "knife",
+              "hooves": "hoof", "mosquitoes": "mosquito", "calves": "calf", "mice": "mouse",
+              "species": "species", "bus": "bus", "gas": "gas", "glass": "glass"}
 
 
 @dataclass

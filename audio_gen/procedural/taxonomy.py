@@ -2,8 +2,10 @@
 
 Adding a sound is adding a row here. ``kind`` picks the renderer (``modal``, ``transient``,
 ``swish``, ``footsteps``, ``texture``, ``engine``, ``tyres``, ``bed``); the other fields are
-that renderer's parameters. Event-driven kinds play one sound per ``LayerEvent``; continuous
-kinds (:data:`CONTINUOUS_KINDS`) play over the whole clip.
+that renderer's parameters. ``recorded`` rows (animals, paper, bells, …) are sounds only the
+recorded library has; they name a procedural ``fallback`` and say whether they are
+``continuous``. Event-driven kinds play one sound per ``LayerEvent``; continuous kinds
+(:data:`CONTINUOUS_KINDS`) play over the whole clip.
 """
 
 from __future__ import annotations
@@ -14,8 +16,19 @@ from typing import Any
 from vidfoley.pipeline.errors import PlanError
 
 CONTINUOUS_KINDS = ("texture", "engine", "tyres", "bed")
+RECORDED = "recorded"  # a row only the sound library plays (see ``_rec``)
 
 _M = "modal"
+
+
+def _rec(fallback: str | None, continuous: bool, description: str) -> dict[str, Any]:
+    """A row the library plays from recordings: ``fallback`` is the procedural key that
+    stands in where no recording is there (None: silence), ``continuous`` whether it plays
+    over the clip instead of once per event."""
+    return {"kind": RECORDED, "fallback": fallback, "continuous": continuous,
+            "description": description}
+
+
 TAXONOMY: dict[str, dict[str, Any]] = {
     # ---------------------------------------------------------------- modal impacts
     "impact/generic": {"kind": _M, "material": "generic", "shape": "plate",
@@ -170,6 +183,142 @@ TAXONOMY: dict[str, dict[str, Any]] = {
                       "description": "quiet indoor room tone with faint hum"},
     "bed/insects": {"kind": "bed", "recipe": "insects",
                     "description": "night insects: crickets chirping"},
+    # ---------------------------------------------------------------- recorded sounds
+    # Sounds the procedural engine cannot make: the library plays a recording; without
+    # one the engine renders ``fallback`` (a procedural key, or nothing where None).
+    # animals
+    "animal/dog/bark": _rec("impact/generic", False, "a dog barking"),
+    "animal/dog/yap": _rec("impact/generic", False, "a small dog or puppy yapping: high, short"),
+    "animal/dog/growl": _rec(None, False, "a dog or wolf growling and snarling"),
+    "animal/dog/howl": _rec(None, False, "a dog howling"),
+    "animal/wolf/howl": _rec(None, False, "a wolf or coyote howling"),
+    "animal/cat/meow": _rec(None, False, "a cat meowing"),
+    "animal/cow/moo": _rec(None, False, "a cow mooing"),
+    "animal/sheep/bleat": _rec(None, False, "a sheep or lamb bleating: baa"),
+    "animal/goat/bleat": _rec(None, False, "a goat bleating"),
+    "animal/horse/neigh": _rec(None, False, "a horse neighing"),
+    "animal/horse/snort": _rec(None, False, "a horse snorting"),
+    "animal/horse/gallop": _rec("footsteps/gravel", True, "hooves of a galloping horse"),
+    "animal/pig/oink": _rec(None, False, "a pig grunting: oink"),
+    "animal/pig/squeal": _rec(None, False, "a pig squealing"),
+    "animal/chicken/cluck": _rec(None, False, "a hen clucking"),
+    "animal/chicken/rooster": _rec(None, False, "a rooster crowing: cock-a-doodle-doo"),
+    "animal/duck/quack": _rec(None, False, "a duck quacking"),
+    "animal/duck/goose": _rec(None, False, "a goose honking"),
+    "animal/bird/song": _rec("bed/birds", False, "a songbird singing or chirping"),
+    "animal/bird/squawk": _rec(None, False, "a parrot or large bird squawking"),
+    "animal/bird/crow": _rec(None, False, "a crow or raven cawing"),
+    "animal/bird/owl": _rec(None, False, "an owl hooting"),
+    "animal/bird/seagull": _rec(None, False, "seagulls crying"),
+    "animal/bird/pigeon": _rec(None, False, "a pigeon or dove cooing"),
+    "animal/bird/turkey": _rec(None, False, "a turkey gobbling"),
+    "animal/bird/woodpecker": _rec("impact/wood", False, "a woodpecker drumming on wood"),
+    "animal/frog/croak": _rec(None, False, "a frog croaking"),
+    "animal/insect/buzz": _rec("bed/insects", True, "a bee, bumblebee or mosquito buzzing"),
+    "animal/big_cat/roar": _rec(None, False, "a lion or tiger roaring"),
+    "animal/bear/growl": _rec(None, False, "a bear growling"),
+    "animal/elephant/trumpet": _rec(None, False, "an elephant trumpeting"),
+    "animal/camel/grunt": _rec(None, False, "a camel grunting"),
+    "animal/gorilla/roar": _rec(None, False, "a gorilla roaring"),
+    "animal/snake/rattle": _rec(None, False, "a rattlesnake's rattle"),
+    "animal/snake/hiss": _rec(None, False, "a snake hissing"),
+    "animal/sea_lion/bark": _rec(None, False, "a sea lion or seal barking"),
+    "animal/squirrel/chatter": _rec(None, False, "a squirrel chattering"),
+    "animal/bat/squeak": _rec(None, False, "a bat squeaking"),
+    "animal/penguin/call": _rec(None, False, "a penguin calling"),
+    # impacts and materials the modal tables do not hold
+    "impact/soft": _rec("impact/rubber", False, "a soft or padded thing hit: cushion, bag, "
+                        "mattress"),
+    "impact/punch": _rec("impact/rubber", False, "a punch or blow on a body"),
+    "impact/ice": _rec("impact/glass", False, "ice struck or chipped: glassy crack"),
+    "impact/drum/hand": _rec("impact/drum", False, "a hand drum (tabla, bongo) struck"),
+    "impact/drum/roll": _rec("impact/drum/snare", False, "a snare drum roll"),
+    "impact/drum/cowbell": _rec("impact/metal", False, "a cowbell struck"),
+    "wood/creak": _rec(None, False, "wood creaking under strain: floorboard, tree, ship"),
+    "wood/crack": _rec("impact/wood", False, "wood cracking or snapping: a trunk giving way"),
+    "debris/rock": _rec("impact/stone", False, "rocks falling and tumbling: rockfall, rubble"),
+    "break/tool": _rec("impact/metal", False, "a tool or metal part snapping"),
+    "chop/axe": _rec("impact/wood", False, "an axe chopping into a log"),
+    "knife/chop": _rec("impact/wood", False, "a blade chopping on a board"),
+    "saw/cut": _rec("motor/generic", False, "a saw cutting through wood"),
+    "scissors/cut": _rec("click/generic", False, "scissors or shears snipping"),
+    "dig/gravel": _rec("footsteps/gravel", False, "a shovel digging into gravel or earth"),
+    # doors, lids, locks
+    "door/open": _rec("door/slam", False, "a door opening: latch and swing"),
+    "door/close": _rec("door/slam", False, "a door closing: swing and latch"),
+    "door/creak": _rec(None, False, "a door's hinges creaking"),
+    "door/knock": _rec("impact/wood", False, "knuckles knocking on a door"),
+    "lid/open": _rec("door/slam", False, "a chest or box lid opening"),
+    "lid/close": _rec("door/slam", False, "a chest or box lid closing"),
+    "lock/click": _rec("click/generic", False, "a lock or latch turning"),
+    "lever/pull": _rec("click/generic", False, "a lever or switch thrown"),
+    # steps on grounds the footsteps model does not have
+    "footsteps/metal": _rec("footsteps/concrete", False, "footsteps on a metal floor or grate"),
+    "footsteps/sand": _rec("footsteps/gravel", False, "footsteps on sand"),
+    "footsteps/ice": _rec("footsteps/concrete", False, "footsteps on ice"),
+    "footsteps/water": _rec(None, False, "footsteps wading through shallow water"),
+    # weapons, blasts
+    "gunshot/shotgun": _rec("gunshot/rifle", False, "a shotgun or musket shot: big blast"),
+    "gunshot/automatic": _rec("gunshot/rifle", False, "an automatic weapon's burst"),
+    "gunshot/ricochet": _rec(None, False, "a bullet ricocheting or hitting the ground"),
+    "gun/cock": _rec("click/generic", False, "a gun cocked, pumped or reloaded"),
+    "bow/shoot": _rec("swish/generic", False, "a bow released: string twang and arrow"),
+    "explosion/fireworks": _rec("explosion/generic", False, "fireworks: launch, bang and "
+                                "crackle"),
+    "explosion/distant": _rec("explosion/generic", False, "a distant explosion: low boom"),
+    "rumble/earthquake": _rec("thunder/rumble", False, "an earthquake's deep rumble"),
+    # water, fire, air
+    "water/splash": _rec(None, False, "something splashing into water"),
+    "water/pour": _rec("bed/water", True, "water pouring or flowing: a tap, a spout, a brook"),
+    "water/drip": _rec(None, False, "a water drop falling"),
+    "water/bubble": _rec(None, False, "bubbles rising in water"),
+    "water/boil": _rec("bed/water", True, "water boiling in a pot"),
+    "bed/waterfall": _rec("bed/water", True, "a waterfall's roar"),
+    "bed/underwater": _rec("bed/water", True, "underwater: muffled bubbling"),
+    "bed/furnace": _rec("bed/fire", True, "a furnace or kiln roaring"),
+    "fire/ignite": _rec(None, False, "a match struck or a fire flaring up"),
+    "fire/fuse": _rec(None, True, "a burning fuse or sparkler fizzing"),
+    "fire/sizzle": _rec(None, False, "a hiss of steam or a sizzle"),
+    "wind/gust": _rec("swish/generic", False, "a single gust or puff of air"),
+    "air/spray": _rec(None, False, "a spray can or steam valve hissing"),
+    "air/inflate": _rec(None, False, "air pumped into a balloon"),
+    "pop/balloon": _rec("click/generic", False, "a balloon popping"),
+    # cloth, paper, writing
+    "cloth/rustle": _rec("scrape/generic", False, "clothes or fabric rustling"),
+    "cloth/zipper": _rec("scrape/generic", False, "a zipper pulled"),
+    "rustle/leaves": _rec("scrape/generic", False, "leaves or a bush rustling"),
+    "paper/rustle": _rec("scrape/generic", False, "paper rustling or crumpled"),
+    "paper/tear": _rec("scrape/generic", False, "a sheet of paper torn"),
+    "writing/pencil": _rec("scrape/generic", False, "a pencil writing or an eraser rubbing"),
+    "writing/chalk": _rec("scrape/generic", False, "chalk on a blackboard"),
+    "squeak/screech": _rec("squeak/shoe", False, "a high screech (chalk, a rusty part)"),
+    "squeak/toy": _rec("squeak/shoe", False, "a squeaky rubber toy"),
+    # small things
+    "snap/finger": _rec("click/generic", False, "fingers snapping"),
+    "snap/rope": _rec("click/generic", False, "a rope or string snapping"),
+    "clock/tick": _rec("click/generic", True, "a clock or watch ticking"),
+    "coin/drop": _rec("impact/metal", False, "coins dropping or clinking"),
+    "chain/rattle": _rec("scrape/metal", False, "a chain rattling"),
+    "eat/bite": _rec(None, False, "a bite into something crunchy; chewing"),
+    "eat/crack": _rec(None, False, "an egg or shell cracking"),
+    "whistle/referee": _rec(None, False, "a referee's whistle blown"),
+    # bells, horns, instruments
+    "bell/small": _rec("impact/metal", False, "a small bell or chime ringing"),
+    "bell/church": _rec("impact/metal", False, "church bells tolling"),
+    "bell/doorbell": _rec(None, False, "a doorbell: ding-dong or buzz"),
+    "bell/bicycle": _rec("impact/metal", False, "a bicycle bell ringing"),
+    "horn/car": _rec(None, False, "a car or bicycle horn honking"),
+    "horn/train": _rec(None, False, "a train's whistle"),
+    "instrument/guitar": _rec(None, False, "a guitar plucked or strummed"),
+    "instrument/piano": _rec(None, False, "a piano played"),
+    # engines and machines
+    "engine/airplane": _rec("engine/helicopter", True, "a propeller aircraft's engine"),
+    "engine/jet": _rec("engine/helicopter", True, "a jet engine: roar and whine"),
+    "engine/steam": _rec("engine/train", True, "a steam engine's chuffing pistons"),
+    "machine/lift": _rec("motor/generic", True, "a lift or hoist running"),
+    "machine/pump": _rec("motor/generic", True, "a pump jack or pumping machine"),
+    "machine/wheels": _rec("motor/generic", True, "wooden wheels and gears turning"),
+    "machine/drill": _rec("motor/generic", False, "a drill grinding into rock"),
 }
 
 # Materials (SceneObject.material) → the impact key that sounds like them.

@@ -43,7 +43,9 @@ def test_every_contract_key_is_known() -> None:
     assert set(ProceduralEngine().sounds()) == set(TAXONOMY)
 
 
-@pytest.mark.parametrize("key", sorted(TAXONOMY))  # the contract's keys and those added since
+# The contract's keys and those added since; ``recorded`` rows are the library's to play.
+@pytest.mark.parametrize("key", sorted(k for k, row in TAXONOMY.items()
+                                       if row["kind"] != "recorded"))
 def test_output_contract(key: str) -> None:
     engine = ProceduralEngine()
     out = engine(_layer(key), duration_s=1.7, sample_rate=SR)
