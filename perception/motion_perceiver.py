@@ -222,6 +222,8 @@ class MotionPerceiver(Perceiver):
                 continue  # a shadow moves with its object and makes no sound of its own
             if float(np.median(np.multiply(track.w, track.h))) > self.impact_track_area * area:
                 continue  # a big blob's centre moves with its limbs: the field times them
+            if _on_border(track, width, signals.height):
+                continue  # a strip a shaking camera's shift uncovered, not a thing
             found += track_impacts(track, min_change=0.5 * width / sens,
                                    ref_change=1.5 * width)
         if self.field_impacts and len(signals.times) >= 5:
@@ -278,6 +280,16 @@ def _owned_by_compact_track(e: RawEvent, tracks: list[Track], area: float, *,
             if abs(track.x[j] - e.x) <= reach_x and abs(track.y[j] - e.y) <= reach_y:
                 return True
     return False
+
+
+def _on_border(track: Track, width: float, height: float, *, margin: float = 1.5) -> bool:
+    """Whether ``track``'s box touches the picture's border at every sample: the strips
+    a shaking camera uncovers along the edges hop from side to side as one such track."""
+    x, y = np.asarray(track.x), np.asarray(track.y)
+    w, h = np.asarray(track.w) / 2, np.asarray(track.h) / 2
+    touches = ((x - w <= margin) | (x + w >= width - margin)
+               | (y - h <= margin) | (y + h >= height - margin))
+    return bool(touches.all())
 
 
 def _shadow_tracks(tracks: list[Track], *, min_overlap: float = 0.5) -> set[int]:
