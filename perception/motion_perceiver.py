@@ -282,14 +282,17 @@ def _owned_by_compact_track(e: RawEvent, tracks: list[Track], area: float, *,
     return False
 
 
-def _on_border(track: Track, width: float, height: float, *, margin: float = 1.5) -> bool:
-    """Whether ``track``'s box touches the picture's border at every sample: the strips
-    a shaking camera uncovers along the edges hop from side to side as one such track."""
+def _on_border(track: Track, width: float, height: float, *, margin: float = 1.5,
+               thin: float = 0.03) -> bool:
+    """Whether ``track`` is a strip along the picture's border: its box touches the border
+    at every sample and is mostly thinner than ``thin`` of the width. A shaking camera
+    uncovers such strips along the edges, and they hop from side to side as one track;
+    a thing that comes in from the edge (an arm, a sheet held to the camera) is thicker."""
     x, y = np.asarray(track.x), np.asarray(track.y)
     w, h = np.asarray(track.w) / 2, np.asarray(track.h) / 2
     touches = ((x - w <= margin) | (x + w >= width - margin)
                | (y - h <= margin) | (y + h >= height - margin))
-    return bool(touches.all())
+    return bool(touches.all()) and float(np.median(2 * np.minimum(w, h))) <= thin * width
 
 
 def _shadow_tracks(tracks: list[Track], *, min_overlap: float = 0.5) -> set[int]:
