@@ -10,7 +10,12 @@ DEFAULT_FOLDER = ROOT.parent / "shared" / "clips"
 
 
 def prompts(folder: Path) -> dict[str, str]:
-    """Prompts per file from the folder's README table (``| file.mp4 | … | "prompt" |``)."""
+    """Prompts per file: ``prompts.tsv`` (``file<TAB>prompt`` a line) where the folder has
+    one, else its README table (``| file.mp4 | … | "prompt" |``)."""
+    tsv = folder / "prompts.tsv"
+    if tsv.exists():
+        rows = (line.split("\t", 1) for line in tsv.read_text(encoding="utf-8").splitlines())
+        return {row[0].strip(): row[1].strip() for row in rows if len(row) == 2}
     readme = folder / "README.md"
     out: dict[str, str] = {}
     if readme.exists():

@@ -1,11 +1,13 @@
 """Perception's events, saved and compared: shows that a change moved no event (or which).
 
 Runs the default perceiver on bouncing-ball clips rendered here (24-60 fps, with and
-without pan and noise, known contacts) and on the shared real clips with their README
-prompts, and prints per clip the events found; for the synthetic clips also the contacts
-found within a frame, the false events and the largest horizontal track error (px of
-640). ``--save FILE`` writes the events as JSON; ``--compare FILE`` prints what differs
-from a saved run (events by kind and time, to 0.1 ms) and exits 1 if anything does.
+without pan and noise, known contacts), on a stick struck onto a table edge
+(``strike_clip``: 15-60 fps, still, panned, shaken and noisy; known contact times) and
+on the shared real clips with their prompts, and prints per clip the events found; for
+the synthetic clips also the contacts found within a frame, the false events and (balls)
+the largest horizontal track error (px of 640). ``--save FILE`` writes the events as
+JSON; ``--compare FILE`` prints what differs from a saved run (events by kind and
+time, to 0.1 ms) and exits 1 if anything does.
 
     .venv/bin/python bench/events.py --save before.json     # on the old code
     .venv/bin/python bench/events.py --compare before.json  # on the new: exit 0 = same
@@ -25,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from bench.clips import DEFAULT_FOLDER, clips, prompts  # noqa: E402
-from tests.perception.synth import W, bounce_clip  # noqa: E402
+from tests.perception.synth import W, bounce_clip, strike_clip  # noqa: E402
 from vidfoley.perception.motion_perceiver import MotionPerceiver  # noqa: E402
 from vidfoley.pipeline.media import open_video  # noqa: E402
 
@@ -33,6 +35,11 @@ from vidfoley.pipeline.media import open_video  # noqa: E402
 SYNTHETIC = ((24, 0.0, 0.0), (25, 120.0, 6.0), (30, 0.0, 6.0), (30, 120.0, 0.0),
              (60, 0.0, 0.0), (60, 120.0, 6.0), (25, 40.0, 3.0))
 BALL_PROMPT = "a rubber ball bouncing on the floor"
+# (fps, pan px/s, shake px, noise grey levels) of the struck stick.
+STRIKES = tuple((fps, pan, shake, noise) for fps in (15, 24, 30, 60)
+                for pan, shake, noise in ((0.0, 0.0, 0.0), (120.0, 0.0, 0.0), (0.0, 2.0, 0.0),
+                                          (0.0, 0.0, 6.0)))
+STICK_PROMPT = "a stick hitting a wooden table"
 
 
 def synthetic_events(folder: Path, seconds: float = 4.0) -> dict[str, dict]:
@@ -55,6 +62,24 @@ def synthetic_events(folder: Path, seconds: float = 4.0) -> dict[str, dict]:
         out[f"bounce {fps:g} fps, pan {pan:g}, noise {noise:g}"] = {
             "events": _events(scene), "contacts": f"{hits}/{len(inner)}", "false": false,
             "max_x_error_px": round(float(error), 2)}
+    return out
+
+
+def strike_events(folder: Path) -> dict[str, dict]:
+    """Events and scores of the perceiver on each :data:`STRIKES` clip (every contact
+    counts: the stick is seen swinging down before each)."""
+    out = {}
+    for fps, pan, shake, noise in STRIKES:
+        path, strikes = strike_clip(folder / f"strike_{fps}_{pan:g}_{shake:g}_{noise:g}.mp4",
+                                    fps=fps, pan_px_s=pan, shake_px=shake, noise=noise)
+        scene = MotionPerceiver()(open_video(path), prompt=STICK_PROMPT)
+        found = np.array([e.t_s for e in scene.events if e.kind == "impact"])
+        contacts = np.array(strikes.contacts)
+        frame = 1 / fps + 1e-6
+        hits = sum(1 for c in contacts if found.size and np.min(np.abs(found - c)) <= frame)
+        false = sum(1 for t in found if np.min(np.abs(contacts - t)) > frame)
+        out[f"strike {fps:g} fps, pan {pan:g}, shake {shake:g}, noise {noise:g}"] = {
+            "events": _events(scene), "contacts": f"{hits}/{contacts.size}", "false": false}
     return out
 
 
@@ -97,10 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         runs = synthetic_events(Path(tmp))
+        runs.update(strike_events(Path(tmp)))
     runs.update(real_events(Path(args.clips)))
     for name, run in runs.items():
         scores = ", ".join(f"{k} {v}" for k, v in run.items() if k != "events")
-        print(f"{name:34s} {len(run['events']):3d} events{'; ' + scores if scores else ''}")
+        print(f"{name:42s} {len(run['events']):3d} events{'; ' + scores if scores else ''}")
     if args.save:
         Path(args.save).write_text(json.dumps(runs, indent=1), encoding="utf-8")
     if args.compare:

@@ -379,3 +379,96 @@ def receding_clip(path: Path, *, fps: float = 25.0, shake_px: float = 2.0, seed:
         return img[pad + oy:pad + oy + H, pad + ox:pad + ox + W].copy()
 
     return render(path, times, draw, fps), car, times, offsets
+
+
+@dataclass
+class Strikes:
+    """A stick swung down onto a table edge again and again, at irregular moments.
+
+    The stick pivots at a hand (``PIVOT``); it lifts slowly (eased, ``lift_s``), waits,
+    swings down at a steady angular speed (``swing_s``) and stops dead on the surface at
+    each time in ``contacts``, where it rests ``rest_s`` before lifting again.
+    """
+
+    seed: int = 0
+    duration_s: float = 4.0
+    swing_s: float = 0.16
+    rest_s: float = 0.12
+    lift_s: float = 0.35
+    contacts: list[float] = field(default_factory=list)
+
+    PIVOT = (180.0, 150.0)
+    LENGTH = 260.0
+    DOWN = 0.5   # radians below horizontal: the tip on the surface (y = PIVOT + L sin)
+    UP = -0.45   # radians: the top of the lift
+
+    def __post_init__(self) -> None:
+        rng = np.random.default_rng(self.seed)
+        t = 0.45
+        while t < self.duration_s - 0.2:
+            self.contacts.append(t)
+            t += self.rest_s + self.lift_s + self.swing_s + float(rng.uniform(0.05, 0.3))
+
+    @property
+    def surface_y(self) -> float:
+        """The table's top edge (where the tip lands)."""
+        return self.PIVOT[1] + self.LENGTH * float(np.sin(self.DOWN))
+
+    def angle(self, t: float) -> float:
+        """The stick's angle below horizontal (radians) at time ``t``."""
+        for c in self.contacts:
+            if c - self.swing_s <= t <= c:  # the swing: steady speed down to the surface
+                return self.UP + (self.DOWN - self.UP) * (t - c + self.swing_s) / self.swing_s
+            if c < t <= c + self.rest_s:
+                return self.DOWN
+            if c + self.rest_s < t <= c + self.rest_s + self.lift_s:
+                u = (t - c - self.rest_s) / self.lift_s
+                return self.DOWN + (self.UP - self.DOWN) * 0.5 * (1 - np.cos(np.pi * u))
+        before = [c for c in self.contacts if c < t]
+        return self.UP if before or t < self.contacts[0] - self.swing_s else self.DOWN
+
+
+def strike_clip(path: Path, *, fps: float, duration_s: float = 4.0, pan_px_s: float = 0.0,
+                shake_px: float = 0.0, noise: float = 0.0,
+                seed: int = 0) -> tuple[Path, Strikes]:
+    """A stick striking a table edge (:class:`Strikes`), optionally panned, shaken
+    (seeded jitter of ``shake_px``) and noisy."""
+    strikes = Strikes(seed=seed, duration_s=duration_s)
+    margin = int(abs(pan_px_s) * duration_s + 4 * shake_px) + 8
+    wide = background(seed + 7, W + margin, H + int(4 * shake_px) + 2)
+    s = 2 * shake_px  # world (x, y) is at (x + s, y + s) in ``wide``
+    top = round(strikes.surface_y + 5 + s)  # the table: a light slab the tip lands on
+    wide[top:top + 80] = (wide[top:top + 80] // 3 + 150).astype(np.uint8)
+    rng = np.random.default_rng(seed + 1)
+    times = frame_times(fps, duration_s)
+
+    def draw(t: float, k: int) -> np.ndarray:
+        jx, jy = np.clip(rng.normal(0, shake_px, 2), -s, s) if shake_px else (0.0, 0.0)
+        ox, oy = round(float(pan_px_s * t + s + jx)), round(float(s + jy))
+        img = wide[oy:oy + H, ox:ox + W].copy()
+        a = strikes.angle(t)
+        px, py = strikes.PIVOT
+        tip = (px + strikes.LENGTH * np.cos(a), py + strikes.LENGTH * np.sin(a))
+        cv2.line(img, (round(px + s - ox), round(py + s - oy)),
+                 (round(tip[0] + s - ox), round(tip[1] + s - oy)), (200, 150, 80), 9,
+                 cv2.LINE_AA)
+        if noise:
+            img = np.clip(img + rng.normal(0, noise, img.shape), 0, 255).astype(np.uint8)
+        return img
+
+    return render(path, times, draw, fps), strikes
+
+
+def shake_clip(path: Path, *, fps: float = 25.0, duration_s: float = 3.0,
+               shake_px: float = 3.0, seed: int = 9) -> Path:
+    """A still, textured scene filmed by a shaking hand (seeded jitter); nothing moves."""
+    wide = background(seed, W + 16 * round(shake_px) + 8, H + 16 * round(shake_px) + 8)
+    rng = np.random.default_rng(seed + 1)
+    c = 8 * round(shake_px)
+
+    def draw(t: float, k: int) -> np.ndarray:
+        jx, jy = np.clip(rng.normal(0, shake_px, 2), -3 * shake_px, 3 * shake_px)
+        ox, oy = c + round(float(jx)), c + round(float(jy))
+        return wide[oy:oy + H, ox:ox + W].copy()
+
+    return render(path, frame_times(fps, duration_s), draw, fps)

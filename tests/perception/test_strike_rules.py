@@ -1,0 +1,79 @@
+"""The rules that tell a strike from other motion: a bounce comes back slower than it came,
+a big blob's wobbling centre is no impact, and a shaking camera strikes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.perception.synth import shake_clip
+from vidfoley.perception.motion_onsets import MotionOnsetDetector
+from vidfoley.perception.motion_perceiver import MotionPerceiver
+from vidfoley.perception.motion_signals import GRID, MotionSignals
+from vidfoley.perception.tracking import Track
+from vidfoley.pipeline.media import open_video
+
+FPS = 30.0
+SPEED = 300.0  # px/s: a stick coming down, well above sensor noise
+
+
+def _cells(velocities: list[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """Flow and difference cells with one moving cell (row 3, column 3) at ``velocities``."""
+    n = len(velocities)
+    flow = np.zeros((n, *GRID, 2), np.float32)
+    diff = np.zeros((n, *GRID), np.float32)
+    for k, v in enumerate(velocities):
+        flow[k, 3, 3] = v
+        diff[k, 3, 3] = 20.0 if np.hypot(*v) > 0 else 0.0
+    return flow, diff
+
+
+@pytest.mark.parametrize(("back", "scores"), [(0.6, True), (0.0, True), (1.5, False)],
+                         ids=["bounce", "stop", "swing-turned"])
+def test_a_reversal_scores_only_if_it_comes_back_no_faster(back: float, scores: bool) -> None:
+    # Down at SPEED for three frames, then back up at ``back`` x SPEED (0: it stops).
+    flow, diff = _cells([(0, 0), (0, SPEED), (0, SPEED), (0, SPEED), (0, -back * SPEED),
+                         (0, -back * SPEED)])
+    per_cell, _ = MotionOnsetDetector().cues(flow, diff)
+    turn = per_cell[4, 3 * GRID[1] + 3]
+    # A bounce or a stop loses at least the approach speed in the turning frame; a
+    # swing turned round by the hand (restitution above 1) loses none by the rule.
+    assert (turn > 0.9) if scores else (turn < 1e-9), turn
+
+
+def _track(size_px: float, width: int, height: int) -> Track:
+    """A blob that holds still while its centre wobbles 6 px each way every 0.2 s (a dog
+    turning its head, a player's arm): sharp turns a trajectory fit reads as hits."""
+    track = Track(id=0)
+    for k in range(60):
+        t = k / FPS
+        wobble = 6.0 * (1 if (k // 6) % 2 == 0 else -1) * ((k % 6) / 6 - 0.5)
+        track.frames.append(k)
+        track.t_s.append(t)
+        track.x.append(width / 2 + wobble * 8)
+        track.y.append(height / 2)
+        track.w.append(size_px)
+        track.h.append(size_px)
+        track.cam_x.append(0.0)
+        track.cam_y.append(0.0)
+    return track
+
+
+def test_a_big_blobs_wobble_is_no_impact_and_a_small_things_turns_are() -> None:
+    width, height = 256, 144
+    signals = MotionSignals(width=width, height=height)
+    perceiver = MotionPerceiver(field_impacts=False)
+    # 14 % of the picture (a dog, a drummer): its centre moves with a limb, no hit.
+    assert perceiver._impacts([_track(72.0, width, height)], signals) == []
+    # The same path for a thing of 1 % of the picture (a ball) is a track of turns.
+    assert len(perceiver._impacts([_track(19.0, width, height)], signals)) >= 3
+
+
+@pytest.mark.parametrize("fps", [15.0, 24.0, 30.0, 60.0])
+def test_a_shaking_camera_with_nothing_moving_gives_no_event(tmp_path: Path,
+                                                             fps: float) -> None:
+    path = shake_clip(tmp_path / "shake.mp4", fps=fps, shake_px=3.0)
+    scene = MotionPerceiver()(open_video(path), prompt="a stick hitting a wooden table")
+    assert [(e.kind, round(e.t_s, 2)) for e in scene.events] == []
