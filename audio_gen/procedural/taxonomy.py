@@ -14,6 +14,8 @@ from typing import Any
 from vidfoley.pipeline.errors import PlanError
 
 CONTINUOUS_KINDS = ("texture", "engine", "tyres", "bed")
+# A key only the sound library plays; its row names a procedural ``fallback`` key (or None).
+RECORDED = "recorded"
 
 _M = "modal"
 TAXONOMY: dict[str, dict[str, Any]] = {
@@ -194,4 +196,18 @@ def lookup(key: str) -> dict[str, Any]:
 
 def is_continuous(key: str) -> bool:
     """Whether ``key`` plays over the whole clip instead of once per event."""
-    return lookup(key)["kind"] in CONTINUOUS_KINDS
+    row = lookup(key)
+    if row["kind"] == RECORDED:
+        return bool(row.get("continuous", False))
+    return row["kind"] in CONTINUOUS_KINDS
+
+
+def synthesised(key: str) -> tuple[str, dict[str, Any] | None]:
+    """The key and row the procedural engine renders ``key`` with: its own row, or for a
+    recorded-only key (``"kind": "recorded"``) its ``fallback`` key's; ``None`` when that
+    has no fallback (the engine then renders silence)."""
+    row = lookup(key)
+    if row["kind"] != RECORDED:
+        return key, row
+    fallback = row.get("fallback")
+    return (fallback, lookup(fallback)) if fallback else (key, None)
