@@ -125,9 +125,10 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
                         "(fewer frames: faster, coarser timing), analysis_width=320, "
                         "impact_sensitivity=1.5 … (a wrong KEY lists them)")
     parser.add_argument("--audio", default="procedural",
-                        help="sound backend: procedural (default, no weights), audioldm2, "
-                        "stable-audio, or auto (impacts procedural, ambience from "
-                        "--audio-model)")
+                        help="sound backend: procedural (default, no weights), library "
+                        "(recorded sounds where the library has them), audioldm2, "
+                        "stable-audio, or auto (per layer: a recording where the library has "
+                        "one, else ambience from --audio-model, else procedural)")
     parser.add_argument("--audio-model", help="audio model id or local folder")
     parser.add_argument("--audio-steps", type=int,
                         help="denoising steps of the neural sound backend")

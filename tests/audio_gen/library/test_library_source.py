@@ -3,6 +3,7 @@ determinism, and one clear line for a recording the library does not hold."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -62,7 +63,7 @@ def test_an_attack_before_the_clip_start_still_lands_on_its_sample(source: Libra
 def test_no_recording_follows_itself(source: LibrarySource) -> None:
     layer = source.resolve(_hits("impact/wood", [0.1 * i for i in range(12)]))
     ids = [e.recording for e in layer.events]
-    assert all(a != b for a, b in zip(ids, ids[1:], strict=False)), ids
+    assert all(a != b for a, b in pairwise(ids)), ids
 
 
 def test_same_plan_same_samples_and_a_saved_plan_renders_bit_for_bit(
