@@ -65,10 +65,17 @@ def adjust_hit(*, strength: float, speed_m_s: float, size_m: float | None,
 
 def apply(samples: np.ndarray, adjustment: HitAdjustment, sample_rate: int) -> np.ndarray:
     """``samples`` played at the adjustment's rate, filtered and scaled (float32, a copy)."""
-    from scipy.signal import butter, resample_poly, sosfilt
+    from scipy.signal import lfilter, resample_poly
 
     rate = adjustment.rate
     out = samples if rate == 1 else resample_poly(samples, rate.denominator, rate.numerator)
     if adjustment.cutoff_hz is not None:
-        out = sosfilt(butter(1, adjustment.cutoff_hz, fs=sample_rate, output="sos"), out)
+        out = lfilter(*_first_order_lowpass(adjustment.cutoff_hz, sample_rate), out)
     return np.asarray(out * adjustment.gain, dtype=np.float32)
+
+
+def _first_order_lowpass(cutoff_hz: float, sample_rate: int) -> tuple[list[float], list[float]]:
+    """``(b, a)`` of a first-order Butterworth low-pass (bilinear transform, pre-warped):
+    what ``scipy.signal.butter(1, …)`` designs, without its general-order machinery per hit."""
+    k = float(np.tan(np.pi * cutoff_hz / sample_rate))
+    return [k / (1 + k), k / (1 + k)], [1.0, (k - 1) / (k + 1)]
