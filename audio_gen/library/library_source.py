@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
@@ -46,6 +47,7 @@ LOOP_LUFS = -24.0
 SPEED_RATE = (0.8, 1.5)
 SPEED_RATE_SLOPE = 0.4  # rate gained per nominal speed
 FOLLOWS_SPEED = ("engine", "motor", "vehicle")  # key families or tags of such recordings
+LIBRARY_ENV = "VIDFOLEY_LIBRARY"  # a library folder to use instead of the installed one
 NOMINAL_SPEED_M_S = 10.0  # an engine's speed where its key's row gives none
 
 
@@ -53,9 +55,9 @@ class LibrarySource(SoundSource):
     """Renders a layer from the recorded sound library (``--audio library``).
 
     Args:
-        folder: the library (a folder with ``manifest.json``); the one inside the package
-            by default. A folder without a manifest is an empty library: every layer is
-            then rendered by the procedural engine.
+        folder: the library (a folder with ``manifest.json``); by default the folder named
+            by the ``VIDFOLEY_LIBRARY`` environment variable, else the one inside the
+            package. Where the package ships none, every layer is rendered procedurally.
 
     Same layer (with its ``seed`` and chosen recordings) → identical samples.
     """
@@ -63,6 +65,7 @@ class LibrarySource(SoundSource):
     NAME: ClassVar[str] = "library"
 
     def __init__(self, *, folder: str | None = None) -> None:
+        folder = folder or os.environ.get(LIBRARY_ENV)
         self.folder = Path(folder) if folder else DEFAULT_FOLDER
         self._manifest: Manifest | None = None
         self._decoded: DecodedRecordings | None = None

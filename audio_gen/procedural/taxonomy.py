@@ -14,8 +14,7 @@ from typing import Any
 from vidfoley.pipeline.errors import PlanError
 
 CONTINUOUS_KINDS = ("texture", "engine", "tyres", "bed")
-# A key only the sound library plays; its row names a procedural ``fallback`` key (or None).
-RECORDED = "recorded"
+RECORDED = "recorded"  # a row only the sound library plays (see ``_rec``)
 
 _M = "modal"
 TAXONOMY: dict[str, dict[str, Any]] = {

@@ -107,3 +107,10 @@ def test_a_plan_naming_an_unknown_recording_stops_before_rendering(library: Path
     with pytest.raises(PlanError) as info:
         pipeline.check_plan(plan, where="plan.json")
     assert str(info.value).startswith("plan.json: layer 'door': unknown recording 'knock_z'")
+
+
+def test_vidfoley_library_names_another_library(library: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VIDFOLEY_LIBRARY", str(library))
+    assert LibrarySource().covers(Layer(id="w", sound="impact/wood"))
+    assert LibrarySource(folder=str(library / "missing")).folder == library / "missing"
