@@ -42,6 +42,10 @@ class SoundSource(ABC):
         plays), so a saved plan renders the same samples; unchanged by default."""
         return layer
 
+    def choices(self, layer: Layer) -> list[str]:
+        """What a person may pick for ``layer`` (the recordings of its key), best first."""
+        return []
+
     def credits(self, layer: Layer) -> list[str]:
         """Attribution lines for what ``layer`` plays (recordings under CC BY)."""
         return []

@@ -333,6 +333,11 @@ class FoleyPipeline:
                 "procedural"
         return chosen if self.get_source(chosen).covers(layer) else "procedural"
 
+    def choices(self, plan: SoundPlan) -> dict[str, list[str]]:
+        """Per layer id, the recordings a person may swap in (none for synthesised layers)."""
+        return {layer.id: self.get_source(layer.backend).choices(layer)
+                for layer in plan.layers}
+
     def credits(self, plan: SoundPlan) -> list[str]:
         """One attribution line per recording the plan's sounding layers play, in order."""
         lines = [line for layer in plan.layers if not layer.mute

@@ -116,11 +116,16 @@ class LibrarySource(SoundSource):
             return replace(layer, params={**layer.params, retrieval.RECORDING_PARAM: chosen})
         order = sorted(range(len(layer.events)), key=lambda i: layer.events[i].t_s)
         ids = retrieval.round_robin(rows, len(order), layer.seed)
+        pinned = retrieval.RECORDING_PARAM in layer.params  # a person's pick: every event
         events = list(layer.events)
         for i, rec in zip(order, ids, strict=True):
-            if not events[i].recording:
+            if pinned or not events[i].recording:
                 events[i] = replace(events[i], recording=rec)
         return replace(layer, events=events)
+
+    def choices(self, layer: Layer) -> list[str]:
+        """Every recording of ``layer``'s key, best match first (for a person to pick)."""
+        return [row.id for row in retrieval.candidates(self.manifest, layer, limit=None)]
 
     def used(self, layer: Layer) -> list[Recording]:
         """The recordings ``layer`` plays, in order of first use (none if it falls back)."""

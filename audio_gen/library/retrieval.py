@@ -40,15 +40,17 @@ def size_class(size_m: float) -> str:
     return "small" if size_m < small else "medium" if size_m < medium else "large"
 
 
-def candidates(manifest: Manifest, layer: Layer) -> list[Recording]:
-    """The recordings that may play ``layer``, best first (at most :data:`MAX_CANDIDATES`).
+def candidates(manifest: Manifest, layer: Layer, *,
+               limit: int | None = MAX_CANDIDATES) -> list[Recording]:
+    """The recordings that may play ``layer``, best first (at most ``limit``).
 
-    A pinned ``params["recording"]`` is the only candidate. Otherwise rows holding the
-    layer's key, ranked by how many of the layer's words their tags and title share, then
-    by where the key stands among their keys, then by id.
+    A pinned ``params["recording"]`` is the only candidate (``limit=None`` lists every row
+    of the key regardless). Otherwise rows holding the layer's key, ranked by how many of
+    the layer's words their tags and title share, then by where the key stands among their
+    keys, then by id.
     """
     pinned = layer.params.get(RECORDING_PARAM)
-    if isinstance(pinned, str) and pinned:
+    if isinstance(pinned, str) and pinned and limit is not None:
         return [find(manifest, pinned, layer)]
     rows = manifest.by_key.get(layer.sound, ())
     words = layer_words(layer)
@@ -59,7 +61,7 @@ def candidates(manifest: Manifest, layer: Layer) -> list[Recording]:
             said.add(row.size_class)
         return -len(words & said), row.keys.index(layer.sound), row.id
 
-    return sorted(rows, key=rank)[:MAX_CANDIDATES]
+    return sorted(rows, key=rank)[:limit]
 
 
 def find(manifest: Manifest, recording_id: str, layer: Layer) -> Recording:

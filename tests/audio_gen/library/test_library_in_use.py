@@ -114,3 +114,21 @@ def test_vidfoley_library_names_another_library(library: Path,
     monkeypatch.setenv("VIDFOLEY_LIBRARY", str(library))
     assert LibrarySource().covers(Layer(id="w", sound="impact/wood"))
     assert LibrarySource(folder=str(library / "missing")).folder == library / "missing"
+
+
+def test_the_demo_table_swaps_a_layers_recording(library: Path) -> None:
+    from vidfoley.demo.plan_table import apply_rows, plan_to_rows
+
+    pipeline = FoleyPipeline(sources={"library": LibrarySource(folder=str(library))})
+    plan = pipeline.resolve(SoundPlan(duration_s=1.0, layers=[
+        Layer(id="knocks", sound="impact/wood", backend="library",
+              events=[LayerEvent(t_s=0.2), LayerEvent(t_s=0.6)])]))
+    rows = plan_to_rows(plan, pipeline.choices(plan))
+    assert rows[0][7] in ("knock_a, knock_b", "knock_b, knock_a") and rows[0][8] == ""
+    rows[0][7] = "knock_b"
+    swapped = pipeline.resolve(apply_rows(plan, rows))
+    assert [e.recording for e in swapped.layers[0].events] == ["knock_b", "knock_b"]
+    assert plan_to_rows(swapped, pipeline.choices(swapped))[0][7:] == ["knock_b", "knock_a"]
+    rows[0][7] = "knock_q"
+    with pytest.raises(PlanError, match="unknown recording 'knock_q'"):
+        pipeline.check_plan(apply_rows(plan, rows))
