@@ -319,6 +319,12 @@ class FoleyPipeline:
         layers = [self.get_source(layer.backend).resolve(layer) for layer in plan.layers]
         resolved = replace(plan, layers=layers)
         resolved.credits = self.credits(resolved)
+        silent = [layer for layer in layers
+                  if not layer.mute and not self.get_source(layer.backend).covers(layer)]
+        resolved.notes = [*plan.notes, *(
+            f"layer {layer.id!r}: {layer.backend!r} has no sound for {layer.sound!r}; it is "
+            "silent (install the sound library, or pick another sound)" for layer in silent)]
+        resolved.notes = list(dict.fromkeys(resolved.notes))
         return resolved
 
     def _backend_for(self, layer: Any) -> str:

@@ -85,6 +85,14 @@ class ProceduralEngine(SoundSource):
             yield self(layer, duration_s=duration_s, sample_rate=sample_rate,
                        environment=environment)
 
+    def covers(self, layer: Layer) -> bool:
+        """Whether the engine makes a sound for ``layer``: not for a key only recordings
+        play that names no procedural ``fallback`` (nor for an unknown key)."""
+        try:
+            return synthesised(layer.sound)[1] is not None
+        except PlanError:
+            return False
+
     def sounds(self) -> dict[str, str]:
         """Every key this engine renders, with its one-line description."""
         return {key: row["description"] for key, row in sorted(TAXONOMY.items())}
