@@ -63,15 +63,37 @@ def adjust_hit(*, strength: float, speed_m_s: float, size_m: float | None,
                          cutoff)
 
 
-def apply(samples: np.ndarray, adjustment: HitAdjustment, sample_rate: int) -> np.ndarray:
-    """``samples`` played at the adjustment's rate, filtered and scaled (float32, a copy)."""
+def apply(samples: np.ndarray, adjustment: HitAdjustment, sample_rate: int,
+          filters: dict[Fraction, np.ndarray] | None = None) -> np.ndarray:
+    """``samples`` played at the adjustment's rate, filtered and scaled (float32, a copy).
+
+    ``filters`` keeps each rate's anti-aliasing filter for the next hit at that rate (its
+    design costs as much as a short hit's resampling).
+    """
     from scipy.signal import lfilter, resample_poly
 
     rate = adjustment.rate
-    out = samples if rate == 1 else resample_poly(samples, rate.denominator, rate.numerator)
+    out = samples
+    if rate != 1:
+        up, down = rate.denominator, rate.numerator
+        taps = None if filters is None else filters.get(rate)
+        if taps is None:
+            taps = _resampling_filter(up, down)
+            if filters is not None:
+                filters[rate] = taps
+        out = resample_poly(samples, up, down, window=taps)
     if adjustment.cutoff_hz is not None:
         out = lfilter(*_first_order_lowpass(adjustment.cutoff_hz, sample_rate), out)
     return np.asarray(out * adjustment.gain, dtype=np.float32)
+
+
+def _resampling_filter(up: int, down: int) -> np.ndarray:
+    """The FIR ``resample_poly`` designs for ``up``/``down`` by default (Kaiser β 5, half
+    length 10 × max(up, down); it scales the taps by ``up`` itself)."""
+    from scipy.signal import firwin
+
+    half = 10 * max(up, down)
+    return firwin(2 * half + 1, 1.0 / max(up, down), window=("kaiser", 5.0))
 
 
 def _first_order_lowpass(cutoff_hz: float, sample_rate: int) -> tuple[list[float], list[float]]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from fractions import Fraction
 from pathlib import Path
 from typing import ClassVar
 
@@ -69,6 +70,7 @@ class LibrarySource(SoundSource):
         self.folder = Path(folder) if folder else DEFAULT_FOLDER
         self._manifest: Manifest | None = None
         self._decoded: DecodedRecordings | None = None
+        self._filters: dict[Fraction, np.ndarray] = {}  # resampling filters by playback rate
         self.procedural = ProceduralEngine()  # plays what the library does not hold
 
     # ------------------------------------------------------------------ the library
@@ -207,7 +209,7 @@ class LibrarySource(SoundSource):
             adj = adjust_hit(strength=event.strength, speed_m_s=speed, size_m=size,
                              nominal_size_m=row.nominal_size_m, rng=rng,
                              sample_rate=sample_rate)
-            shot = apply(raw, adj, sample_rate) * np.float32(_peak_gain(row))
+            shot = apply(raw, adj, sample_rate, self._filters) * np.float32(_peak_gain(row))
             attack = round(row.attack_s * sample_rate / float(adj.rate))
             start = at - attack
             lo = max(0, -start)

@@ -41,8 +41,9 @@ def play(cycle: np.ndarray, n: int, *, offset: int, rate: np.ndarray | None = No
     period = cycle.size
     if period == 0 or n == 0:
         return np.zeros(n, dtype=np.float32)
-    if rate is None:
-        return cycle[(offset + np.arange(n, dtype=np.int64)) % period]
+    if rate is None:  # whole cycles laid end to end, then the span cut out (no index array)
+        start = offset % period
+        return np.tile(cycle, -(-(start + n) // period))[start:start + n]
     pos = offset + np.concatenate(([0.0], np.cumsum(rate[:-1], dtype=np.float64)))
     pos = np.mod(pos, period)
     whole = pos.astype(np.int64)
