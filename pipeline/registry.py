@@ -50,6 +50,12 @@ _KNOWN = {
 }
 
 
+def extra(kind: str, name: str) -> str | None:
+    """The pip extra backend ``name`` of ``kind`` needs (``neural``), or None for one that
+    runs on the base install (or a name that is not a backend, such as ``auto``)."""
+    return _KNOWN.get(kind, {}).get(name)
+
+
 def _base(kind: str) -> type:
     module, name = _BASES[kind].split(":")
     return getattr(importlib.import_module(module), name)
