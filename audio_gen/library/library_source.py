@@ -48,6 +48,7 @@ LOOP_LUFS = -24.0
 SPEED_RATE = (0.8, 1.5)
 SPEED_RATE_SLOPE = 0.4  # rate gained per nominal speed
 FOLLOWS_SPEED = ("engine", "motor", "vehicle")  # key families or tags of such recordings
+ONE_VOICE_FAMILIES = ("animal",)  # key families whose layer is one voice: calls never overlap
 LIBRARY_ENV = "VIDFOLEY_LIBRARY"  # a library folder to use instead of the installed one
 NOMINAL_SPEED_M_S = 10.0  # an engine's speed where its key's row gives none
 
@@ -194,14 +195,20 @@ class LibrarySource(SoundSource):
         return out if gate is None else out * gate
 
     def _one_shots(self, layer: Layer, n: int, sample_rate: int) -> np.ndarray:
-        """Each event's recording, adjusted, with its attack on the event's sample; summed."""
+        """Each event's recording, adjusted, with its attack on the event's sample; summed.
+
+        A voice (an animal's call) is one at a time: an event while its previous call still
+        sounds is left out, as one dog does not start a bark inside its last one.
+        """
         out = np.zeros(n, dtype=np.float32)
         origin = round(float(layer.params.get("start_s", 0.0)) * sample_rate)
         speed = float(layer.params.get("speed_m_s", SPEED_REF_M_S))
         size = _number(layer.params.get("size_m"))
-        for event in layer.events:
+        one_voice = layer.sound.split("/", 1)[0] in ONE_VOICE_FAMILIES
+        busy_until = -1  # sample where the voice's last call ends
+        for event in sorted(layer.events, key=lambda e: e.t_s):
             at = round(event.t_s * sample_rate)
-            if at >= n or not event.recording:
+            if at >= n or not event.recording or (one_voice and at < busy_until):
                 continue
             row = retrieval.find(self.manifest, event.recording, layer)
             raw = self.decoded.samples(row, sample_rate)
@@ -212,6 +219,7 @@ class LibrarySource(SoundSource):
             shot = apply(raw, adj, sample_rate, self._filters) * np.float32(_peak_gain(row))
             attack = round(row.attack_s * sample_rate / float(adj.rate))
             start = at - attack
+            busy_until = start + shot.size
             lo = max(0, -start)
             hi = min(shot.size, n - start)
             if hi > lo:
