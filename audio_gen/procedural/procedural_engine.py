@@ -94,8 +94,17 @@ class ProceduralEngine(SoundSource):
             return False
 
     def sounds(self) -> dict[str, str]:
-        """Every key this engine renders, with its one-line description."""
-        return {key: row["description"] for key, row in sorted(TAXONOMY.items())}
+        """Every key this engine renders, with its one-line description (a key only
+        recordings play says what the engine plays in its place)."""
+        out = {}
+        for key, row in sorted(TAXONOMY.items()):
+            text = row["description"]
+            if row["kind"] == RECORDED:
+                fallback = row.get("fallback")
+                text += (f" (recorded; synthesised as {fallback} without the library)"
+                         if fallback else " (recorded; silent without the library)")
+            out[key] = text
+        return out
 
     def config(self) -> dict[str, object]:
         return {"name": self.NAME}
