@@ -9,6 +9,7 @@ sum is mastered and the stems are scaled by the same per-sample gain, so they su
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from typing import ClassVar
 
 import numpy as np
 from scipy.linalg.blas import saxpy
@@ -68,14 +69,17 @@ class SoundtrackRenderer:
         distance: distance model (gain, air absorption, Doppler); default settings if None.
         master: mastering stage; default :class:`Master` if None.
         aspect: picture width/height, for elevation from the track's y.
-        duck: lower the ambience beds around object events so each stands
-            :data:`~vidfoley.audio_gen.ducking.FORWARD_DB` above them (effects forward).
+        duck: keep effects forward: lower the ambience beds around object events so each
+            stands :data:`~vidfoley.audio_gen.ducking.FORWARD_DB` above them, and (where
+            objects sound) the loudness target so beds end ``BEDS_UNDER_LU`` under it.
 
     Example:
         >>> from vidfoley.pipeline.records import SoundPlan
         >>> SoundtrackRenderer(sources={})(SoundPlan(duration_s=0.5)).samples.shape
         (24000, 2)
     """
+
+    CAP_BEDS: ClassVar[bool] = True  # lower the target so beds end BEDS_UNDER_LU under it
 
     def __init__(self, sources: Mapping[str, SoundSource], *, stems: bool = True,
                  room: bool = True, distance: DistanceModel | None = None,
@@ -138,8 +142,9 @@ class SoundtrackRenderer:
         total = len(active) + 1
 
         # The beds' direct sound summed on its own as well: their loudness caps the master's.
-        bed_rows = np.zeros((channels, n), dtype=np.float32) if ducker is not None and any(
-            la.kind == "ambience" for la in active) else None
+        bed_rows = np.zeros((channels, n), dtype=np.float32) if self.duck and self.CAP_BEDS and any(
+            la.kind == "ambience" for la in active) and any(
+            la.kind == "object" for la in active) else None
 
         def add(layer: Layer, dry: np.ndarray) -> None:
             send = np.float32(layer.reverb_send) if layer.reverb_send > 0 else None
