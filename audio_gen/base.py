@@ -11,9 +11,15 @@ from vidfoley.pipeline.records import Environment, Layer
 
 
 class SoundSource(ABC):
-    """Renders the dry, mono signal of one layer, timed to its events and track."""
+    """Renders the dry, mono signal of one layer, timed to its events and track.
+
+    ``TAKES_TEXT``: its layers' ``sound`` may be free text (else taxonomy keys only);
+    ``NEEDS_MODEL``: it is built from a model id or folder (``from_pretrained``).
+    """
 
     NAME: ClassVar[str] = ""
+    TAKES_TEXT: ClassVar[bool] = False
+    NEEDS_MODEL: ClassVar[bool] = False
 
     @abstractmethod
     def __call__(self, layer: Layer, *, duration_s: float, sample_rate: int,
@@ -26,6 +32,26 @@ class SoundSource(ABC):
     def prepare(self) -> None:  # noqa: B027 - optional hook, a no-op by default
         """Load what rendering needs (model weights) now, so a missing model stops the job
         with one clear error before any layer renders; weight-free sources need nothing."""
+
+    def covers(self, layer: Layer) -> bool:
+        """Whether this source has a good match for ``layer`` (``--audio auto`` asks)."""
+        return True
+
+    def resolve(self, layer: Layer) -> Layer:
+        """``layer`` with the choices this source makes written into it (which recording
+        plays), so a saved plan renders the same samples; unchanged by default."""
+        return layer
+
+    def choices(self, layer: Layer) -> list[str]:
+        """What a person may pick for ``layer`` (the recordings of its key), best first."""
+        return []
+
+    def credits(self, layer: Layer) -> list[str]:
+        """Attribution lines for what ``layer`` plays (recordings under CC BY)."""
+        return []
+
+    def check_layer(self, layer: Layer) -> None:  # noqa: B027 - optional hook
+        """Raise ``PlanError`` naming ``layer`` for a choice this source cannot play."""
 
     def sounds(self) -> dict[str, str]:
         """The sound keys this source understands, each with a one-line description."""

@@ -62,6 +62,8 @@ class DiffusersSoundSource(LazyPipeline, SoundSource):
     """
 
     NAME: ClassVar[str] = "diffusers"
+    TAKES_TEXT: ClassVar[bool] = True
+    NEEDS_MODEL: ClassVar[bool] = True
     KIND: ClassVar[str] = "auto"
 
     def __init__(self, model: str | None = None, *, kind: str | None = None,

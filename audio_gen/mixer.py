@@ -1,18 +1,21 @@
 """``SoundtrackRenderer``: a ``SoundPlan`` in, a mastered spatial ``Soundtrack`` out.
 
 Per layer: dry mono from its sound source → gain → distance cues along the track's
-trajectory → spatial renderer (or a diffuse placement for ambience) → room send; then the
+trajectory → spatial renderer (or a diffuse placement for ambience) → room send; beds dip
+under object events (:mod:`~vidfoley.audio_gen.ducking`); then the
 sum is mastered and the stems are scaled by the same per-sample gain, so they sum to the mix.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from typing import ClassVar
 
 import numpy as np
 from scipy.linalg.blas import saxpy
 
 from vidfoley.audio_gen.base import SoundSource
+from vidfoley.audio_gen.ducking import BedDucker
 from vidfoley.audio_gen.master import Master
 from vidfoley.audio_gen.spatial import RENDERERS
 from vidfoley.audio_gen.spatial.base import SpatialRenderer
@@ -28,6 +31,23 @@ LENGTH_TOLERANCE = 0.01  # a source may be off by 1 % in length (rounding); more
 # Loudness of a mix that holds only ambience, relative to the target: beds sit well under
 # programme level (a -14 LUFS dub puts its room tone near -26 LUFS, not at -14).
 AMBIENCE_ONLY_OFFSET_LU = -12.0
+# Beds end at least this far under the loudness target when objects sound too (a sound
+# editor's ambience sits about 12 LU under the programme; see ``beds_under_target``).
+BEDS_UNDER_LU = -12.0
+
+
+def beds_under_target(target_lufs: float, mix: np.ndarray, beds: np.ndarray,
+                      sample_rate: int, *, fmt: str) -> float:
+    """``target_lufs`` lowered where needed so the beds end at least ``-BEDS_UNDER_LU`` under
+    it: a mix of sparse hits over a bed is mostly bed by loudness, and raising it to the
+    target would lift the bed to programme level and limit the hits under it."""
+    from vidfoley.audio_gen.loudness import loudness_lufs
+
+    bed_lufs = loudness_lufs(beds, sample_rate, fmt=fmt)
+    mix_lufs = loudness_lufs(mix, sample_rate, fmt=fmt)
+    if not (np.isfinite(bed_lufs) and np.isfinite(mix_lufs)):
+        return target_lufs
+    return min(target_lufs, target_lufs + BEDS_UNDER_LU - bed_lufs + mix_lufs)
 
 
 def loudness_target(plan: SoundPlan, failed: Collection[str] = ()) -> float:
@@ -49,6 +69,9 @@ class SoundtrackRenderer:
         distance: distance model (gain, air absorption, Doppler); default settings if None.
         master: mastering stage; default :class:`Master` if None.
         aspect: picture width/height, for elevation from the track's y.
+        duck: keep effects forward: lower the ambience beds around object events so each
+            stands :data:`~vidfoley.audio_gen.ducking.FORWARD_DB` above them, and (where
+            objects sound) the loudness target so beds end ``BEDS_UNDER_LU`` under it.
 
     Example:
         >>> from vidfoley.pipeline.records import SoundPlan
@@ -56,10 +79,14 @@ class SoundtrackRenderer:
         (24000, 2)
     """
 
+    CAP_BEDS: ClassVar[bool] = True  # lower the target so beds end BEDS_UNDER_LU under it
+
     def __init__(self, sources: Mapping[str, SoundSource], *, stems: bool = True,
                  room: bool = True, distance: DistanceModel | None = None,
-                 master: Master | None = None, aspect: float = 16 / 9) -> None:
+                 master: Master | None = None, aspect: float = 16 / 9,
+                 duck: bool = True) -> None:
         self.sources = dict(sources)
+        self.duck = duck
         self.stems = stems
         self.room = room
         self.distance = distance or DistanceModel()
@@ -107,16 +134,27 @@ class SoundtrackRenderer:
         dry_stems: dict[str, np.ndarray] = {}
         errors: dict[str, str] = {}
         active = [layer for layer in plan.layers if not layer.mute]
+        # Objects first: their events' levels say how far the beds duck under them.
+        active = [la for la in active if la.kind != "ambience"] + \
+            [la for la in active if la.kind == "ambience"]
+        ducker = BedDucker(sr, n) if self.duck else None
+        beds: list[tuple[Layer, np.ndarray]] = []
         total = len(active) + 1
-        for step, layer in enumerate(active):
-            if progress is not None:
-                progress(step, total, f"mixing {layer.id}")
-            dry = self._dry(layer, plan, n, errors)
-            if dry is None:
-                continue
+
+        # The beds' direct sound summed on its own as well: their loudness caps the master's.
+        bed_rows = np.zeros((channels, n), dtype=np.float32) if self.duck and self.CAP_BEDS and any(
+            la.kind == "ambience" for la in active) and any(
+            la.kind == "object" for la in active) else None
+
+        def add(layer: Layer, dry: np.ndarray) -> None:
             send = np.float32(layer.reverb_send) if layer.reverb_send > 0 else None
+            is_bed = bed_rows is not None and layer.kind == "ambience"
+            if self.stems or is_bed:
+                direct = self._place(layer, dry, plan, renderer, ducker=ducker)
+                if is_bed:
+                    for row, bed_row in zip(direct, bed_rows, strict=True):
+                        bed_row += row
             if self.stems:
-                direct = self._place(layer, dry, plan, renderer)
                 # Each stem carries its own reverb so the stems sum to the mix; it is built
                 # channel-major and handed out as its (n, C) transpose (no interleaving pass).
                 stem = np.empty((channels, n), dtype=np.float32)
@@ -126,21 +164,45 @@ class SoundtrackRenderer:
                         stem[ch] = row
                     else:
                         np.add(row, wet[ch], out=stem[ch])
-                mix_rows += stem
+                np.add(mix_rows, stem, out=mix_rows)
                 stem_rows[layer.id] = stem
                 dry_stems[layer.id] = dry
+                return
+            if is_bed:
+                for row, total_row in zip(direct, mix_rows, strict=True):
+                    total_row += row
             else:
-                self._place(layer, dry, plan, renderer, add_to=mix_rows)
-                if send is not None:
-                    saxpy(dry, bus, a=send)  # bus += send·dry in one pass, in place
+                self._place(layer, dry, plan, renderer, add_to=mix_rows, ducker=ducker)
+            if send is not None:
+                saxpy(dry, bus, a=send)  # bus += send·dry in one pass, in place
+
+        for step, layer in enumerate(active):
+            if progress is not None:
+                progress(step, total, f"mixing {layer.id}")
+            dry = self._dry(layer, plan, n, errors)
+            if dry is None:
+                continue
+            if ducker is not None and layer.kind == "ambience":
+                beds.append((layer, dry))  # placed once every effect's level is known
+                continue
+            add(layer, dry)
+        duck = ducker.gain([dry for _, dry in beds]) if ducker is not None else None
+        for layer, dry in beds:
+            if duck is not None:
+                dry *= duck
+            add(layer, dry)
         if room is not None and not self.stems and np.any(bus):
             for total_row, wet in zip(mix_rows, room.rows(bus), strict=True):
                 total_row += wet
         mix = np.ascontiguousarray(mix_rows.T)
         if progress is not None:
             progress(total - 1, total, "mastering")
-        mastered = self.master(mix, sr, target_lufs=loudness_target(plan, failed=errors),
-                               ceiling_dbtp=plan.true_peak_dbtp, fmt=plan.format)
+        target = loudness_target(plan, failed=errors)
+        if bed_rows is not None and any(la.kind == "object" and la.id not in errors
+                                        for la in active):  # alone, beds have their target
+            target = beds_under_target(target, mix, bed_rows.T, sr, fmt=plan.format)
+        mastered = self.master(mix, sr, target_lufs=target, ceiling_dbtp=plan.true_peak_dbtp,
+                               fmt=plan.format)
         stems: dict[str, np.ndarray] = {}
         for key, stem in stem_rows.items():
             stem *= mastered.gain  # the master's gain curve, so stems still sum to the mix
@@ -208,10 +270,11 @@ class SoundtrackRenderer:
         return out
 
     def _place(self, layer: Layer, dry: np.ndarray, plan: SoundPlan,
-               renderer: SpatialRenderer, *,
-               add_to: np.ndarray | None = None) -> list[np.ndarray] | None:
+               renderer: SpatialRenderer, *, add_to: np.ndarray | None = None,
+               ducker: BedDucker | None = None) -> list[np.ndarray] | None:
         """The spatialised direct sound: one contiguous float32 row per output channel, or
-        added into the rows of ``add_to`` (``(C, n)``) and None."""
+        added into the rows of ``add_to`` (``(C, n)``) and None. An object's events are
+        noted with ``ducker`` at the level they are heard (distance gain included)."""
         sr = plan.sample_rate
         n = dry.shape[0]
         if layer.kind == "ambience":
@@ -228,12 +291,16 @@ class SoundtrackRenderer:
             path.reference_distance_m = self.reference_distance_m(layer)
             outdoor = not layer_environment(plan, layer).indoor  # a ground reflection
             signal, path.gain = self.distance.shape(dry, path, sample_rate=sr, outdoor=outdoor)
+            if ducker is not None:
+                ducker.note(layer, signal, gain=path.gain, block=path.block)
             # Propagation/Doppler delay at control rate: the renderer adds it to its own
             # per-channel delays and interpolates once per channel, applying the distance
             # gain (path.gain) with its own channel gains in the same pass.
             path.delay_samples = self.distance.delay_control(path, sr)
         else:
             signal, path = dry, Trajectory.fixed(n, distance_m=self.distance.reference_m)
+            if ducker is not None:
+                ducker.note(layer, signal)
         if add_to is None:
             return renderer.point_channels(signal, path, sample_rate=sr)
         renderer.add_point(signal, path, add_to, sample_rate=sr)

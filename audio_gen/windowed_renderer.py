@@ -78,6 +78,8 @@ class _WindowMixer(SoundtrackRenderer):
     """The mixer for one window: unmastered, and the room filter built once per window
     length (all windows but the first and last share it) instead of once per window."""
 
+    CAP_BEDS = False  # unmastered: the whole clip's target is set by the meter
+
     def __init__(self, sources: Mapping[str, SoundSource], *, stems: bool, aspect: float,
                  distances: Mapping[str, float]) -> None:
         super().__init__(sources, stems=stems, master=_Unmastered(), aspect=aspect)

@@ -106,7 +106,8 @@ class DemoHandlers:
             raise user_error(exc) from exc
         timeline = jobs.draw_timeline(result.scene, result.plan, result.video_path,
                                       job / "timeline.png")
-        rows = plan_to_rows(result.plan) if result.plan else []
+        rows = plan_to_rows(result.plan, self.pipeline.choices(result.plan)) \
+            if result.plan else []
         return result.video_path, timeline, rows, ""
 
     def batch(self, files: list[str] | None, prompt: str, fmt: str, loudness: float,
@@ -126,15 +127,15 @@ class DemoHandlers:
                              progress=gradio_progress(progress))
         return [row.cells() for row in out.rows], out.zip_path
 
-    @staticmethod
-    def _show(out: jobs.DubOutputs, timeline: Any, overlay: Any) -> tuple[Any, ...]:
+    def _show(self, out: jobs.DubOutputs, timeline: Any, overlay: Any) -> tuple[Any, ...]:
         result = out.result
         errors = "".join(f"\n- layer `{k}` failed: {v}" for k, v in result.layer_errors.items())
         summary = (f"**{result.layers} layers, {result.events} events, "
                    f"{result.duration_s:.2f} s, {result.loudness_lufs:.1f} LUFS** "
                    f"(took {out.seconds:.2f} s){errors}")
         log.info("dub %s in %.2f s", out.video_path, out.seconds)
-        return (out.video_path, timeline, overlay, plan_to_rows(out.session.plan),
+        plan = out.session.plan
+        return (out.video_path, timeline, overlay, plan_to_rows(plan, self.pipeline.choices(plan)),
                 out.downloads, summary, out.session)
 
 

@@ -112,8 +112,9 @@ def rerender(pipeline: FoleyPipeline, workspace: Workspace, session: DubSession,
     result = pipeline.dub(session.video_path, job / "dubbed.mp4", plan=plan,
                           options=session.options, plan_out=job / "plan.json",
                           keep_stems=True, progress=progress)
+    # The plan as rendered: with the recordings its layers now play written in.
     new_session = DubSession(video_path=session.video_path, options=session.options,
-                             plan=plan, scene=session.scene)
+                             plan=result.plan or plan, scene=session.scene)
     return _outputs(new_session, result, job, None, start)
 
 

@@ -59,7 +59,7 @@ class BatchOptions:
     overwrite: bool = False
     dub: DubOptions = field(default_factory=DubOptions)
     perception: str = "motion"
-    audio: str = "procedural"
+    audio: str = "auto"
     perception_model: str | None = None
     audio_model: str | None = None
     limits: Limits = field(default_factory=Limits)

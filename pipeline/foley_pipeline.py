@@ -16,13 +16,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from vidfoley.pipeline import components
+from vidfoley.pipeline import components, registry
 from vidfoley.pipeline.dub_options import DubOptions
-from vidfoley.pipeline.errors import UsageError
+from vidfoley.pipeline.errors import PlanError, UsageError
 from vidfoley.pipeline.guards import Limits
 from vidfoley.pipeline.media import check_readable, decode_audio, mux, open_video
 from vidfoley.pipeline.media.atomic import check_writable, refuse_existing
-from vidfoley.pipeline.media.mux import container_format
+from vidfoley.pipeline.media.mux import container_format, credit_tags
 from vidfoley.pipeline.outputs import make_folder, with_original, write_stems
 from vidfoley.pipeline.plan_checks import check_plan
 from vidfoley.pipeline.planner import Planner
@@ -33,6 +33,7 @@ PIPELINE_FILE = "pipeline.json"
 # What `vidfoley generate` uses when no --video-model is given (a ~8 GB download, GPU advised).
 DEFAULT_VIDEO_MODEL = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
 LONG_TIMELINE_S = 600.0  # longer clips: the timeline's original-sound envelope at 8 kHz
+AUTO_FIRST = "library"  # `--audio auto` plays a recording wherever the library has one
 
 
 @dataclass
@@ -45,9 +46,10 @@ class FoleyPipeline:
 
     Args:
         perception: registry name of the perceiver (``motion`` needs no weights).
-        audio: registry name of the default sound backend for object layers.
-        audio: ``auto`` keeps impacts on the weight-free engine and gives ambience beds to
-            the neural model named by ``audio_model`` (procedural for all when none is named).
+        audio: registry name of the sound backend (``procedural``, ``library``, a neural
+            one); a layer it has no sound for is rendered procedurally. ``auto`` picks per
+            layer: a recording where the library has the layer's key, else the neural model
+            named by ``audio_model`` for ambience beds, else the procedural engine.
         perception_model / audio_model / video_model: model id or local folder.
         audio_options: extra keyword arguments for the neural sound source (``steps`` …).
         perception_options: keyword arguments for the perceiver (``analysis_fps``,
@@ -57,7 +59,7 @@ class FoleyPipeline:
     """
 
     perception: str = "motion"
-    audio: str = "procedural"
+    audio: str = "auto"  # measured better than procedural on the shared clips (README)
     perception_model: str | None = None
     audio_model: str | None = None
     video_model: str | None = None
@@ -80,7 +82,7 @@ class FoleyPipeline:
     def get_source(self, backend: str) -> Any:
         """The sound source for ``backend``, built once (lazily) and cached."""
         if backend not in self.sources:
-            neural = backend != "procedural"
+            neural = getattr(registry.get("audio", backend), "NEEDS_MODEL", False)
             model = self.audio_model if neural else None
             options = self.audio_options if neural else {}
             self.sources[backend] = components.build("audio", backend, model, **options)
@@ -122,7 +124,7 @@ class FoleyPipeline:
         except (OSError, json.JSONDecodeError) as exc:
             raise UsageError(f"{path}: cannot read pipeline config ({exc})") from exc
         return cls(perception=data.get("perception", "motion"),
-                   audio=data.get("audio", "procedural"),
+                   audio=data.get("audio", "auto"),
                    perception_model=data.get("perception_model"),
                    audio_model=data.get("audio_model"), video_model=data.get("video_model"),
                    perception_options=dict(data.get("perception_options") or {}),
@@ -180,6 +182,11 @@ class FoleyPipeline:
         if duration_s is not None:
             plan = replace(plan, duration_s=duration_s)
         check_plan(plan, self.limits, known_sounds=self._known_sounds(plan), where=where)
+        for layer in plan.layers:
+            try:
+                self.get_source(layer.backend).check_layer(layer)
+            except PlanError as exc:
+                raise PlanError(f"{where}: {exc}") from exc
 
     # ------------------------------------------------------------------ whole jobs
     def dub(self, path: str | Path, out: str | Path, prompt: str | None = None, *,
@@ -219,6 +226,8 @@ class FoleyPipeline:
         if plan is None:
             scene = self.analyse(video, prompt, progress=sub_progress(progress, 1, 5, "analyse"))
             plan = self._plan_from_scene(scene, video, options)
+        else:
+            plan = self.resolve(plan)
         # 4. Render and mux: whole in memory, or window by window for a long clip.
         progress(2, 5, "render")
         if video.duration_s > options.stream_above_s:
@@ -231,7 +240,7 @@ class FoleyPipeline:
             progress(3, 5, "mux")
             mux(video.path, audio, soundtrack.sample_rate, out,
                 keep_original_track=options.original == "keep-as-track",
-                ambisonic=soundtrack.format == "foa")
+                ambisonic=soundtrack.format == "foa", metadata=credit_tags(plan.credits))
             result = DubResult(video_path=str(out), duration_s=soundtrack.duration_s,
                                loudness_lufs=soundtrack.loudness_lufs,
                                layer_errors=dict(soundtrack.layer_errors),
@@ -302,22 +311,51 @@ class FoleyPipeline:
         for layer in plan.layers:
             layer.backend = self._backend_for(layer)
         plan.duration_s = video.duration_s
-        return plan
+        return self.resolve(plan)
+
+    def resolve(self, plan: SoundPlan) -> SoundPlan:
+        """``plan`` with each source's choices written in (which recording each event plays)
+        and the credits of what it plays, so saving it keeps the same sound."""
+        layers = [self.get_source(layer.backend).resolve(layer) for layer in plan.layers]
+        resolved = replace(plan, layers=layers)
+        resolved.credits = self.credits(resolved)
+        silent = [layer for layer in layers
+                  if not layer.mute and not self.get_source(layer.backend).covers(layer)]
+        resolved.notes = [*plan.notes, *(
+            f"layer {layer.id!r}: {layer.backend!r} has no sound for {layer.sound!r}; it is "
+            "silent (install the sound library, or pick another sound)" for layer in silent)]
+        resolved.notes = list(dict.fromkeys(resolved.notes))
+        return resolved
 
     def _backend_for(self, layer: Any) -> str:
-        """Which sound backend renders ``layer`` under the ``audio`` setting."""
-        if self.audio != "auto":
-            return self.audio
-        if layer.kind == "ambience" and self.audio_model:
-            return "diffusers"
-        return "procedural"
+        """Which sound backend renders ``layer`` under the ``audio`` setting: the one named,
+        where it covers the layer's sound, else the procedural engine. ``auto`` prefers a
+        recording from the library, then the neural model (ambience) where one is named."""
+        chosen = self.audio
+        if chosen == "auto":
+            if self.get_source(AUTO_FIRST).covers(layer):
+                return AUTO_FIRST
+            chosen = "diffusers" if layer.kind == "ambience" and self.audio_model else \
+                "procedural"
+        return chosen if self.get_source(chosen).covers(layer) else "procedural"
+
+    def choices(self, plan: SoundPlan) -> dict[str, list[str]]:
+        """Per layer id, the recordings a person may swap in (none for synthesised layers)."""
+        return {layer.id: self.get_source(layer.backend).choices(layer)
+                for layer in plan.layers}
+
+    def credits(self, plan: SoundPlan) -> list[str]:
+        """One attribution line per recording the plan's sounding layers play, in order."""
+        lines = [line for layer in plan.layers if not layer.mute
+                 for line in self.get_source(layer.backend).credits(layer)]
+        return list(dict.fromkeys(lines))
 
     def _known_sounds(self, plan: SoundPlan) -> dict[str, set[str] | None]:
         """Per backend, the sound keys it knows (None: free text is fine)."""
         known: dict[str, set[str] | None] = {}
         for backend in {layer.backend for layer in plan.layers}:
-            sounds = self.get_source(backend).sounds()
-            known[backend] = set(sounds) if backend == "procedural" else None
+            source = self.get_source(backend)
+            known[backend] = None if source.TAKES_TEXT else set(source.sounds())
         return known
 
     @staticmethod

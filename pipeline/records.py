@@ -426,18 +426,24 @@ class SceneAnalysis(_JsonRecord):
 # --------------------------------------------------------------------------- sound plan
 @dataclass
 class LayerEvent:
-    """One timed trigger of a layer (a hit, a contact); ``strength`` 0..1."""
+    """One timed trigger of a layer (a hit, a contact); ``strength`` 0..1.
+
+    ``recording`` is the library recording this event plays (``--audio library``), written
+    into the plan so a saved plan plays the same one; empty for other backends.
+    """
 
     t_s: float
     strength: float = 1.0
     duration_s: float = 0.0
     kind: str = "impact"
+    recording: str = ""
 
     @classmethod
     def parse(cls, r: _Reader) -> LayerEvent:
         return cls(t_s=r.number("t_s", lo=0), strength=r.number("strength", 1.0, lo=0, hi=1),
                    duration_s=r.number("duration_s", 0.0, lo=0),
-                   kind=r.string("kind", "impact", choices=EVENT_KINDS))
+                   kind=r.string("kind", "impact", choices=EVENT_KINDS),
+                   recording=r.string("recording", ""))
 
 
 @dataclass
@@ -485,6 +491,7 @@ class SoundPlan(_JsonRecord):
     Rendering is deterministic: the same plan renders to the same samples. ``shots`` is
     empty when one place holds throughout (``environment``'s room); a clip that cuts
     between places lists each shot's, and each shot's sound goes to its own room.
+    ``credits`` attributes the recorded sounds the plan plays (one line each).
     """
 
     duration_s: float
@@ -500,6 +507,7 @@ class SoundPlan(_JsonRecord):
     prompt: str | None = None
     notes: list[str] = field(default_factory=list)
     shots: list[ShotSetting] = field(default_factory=list)
+    credits: list[str] = field(default_factory=list)
 
     def layer(self, layer_id: str) -> Layer:
         for layer in self.layers:
@@ -522,7 +530,8 @@ class SoundPlan(_JsonRecord):
                    camera_hfov_deg=r.number("camera_hfov_deg", 60.0, lo=1, hi=179),
                    seed=r.integer("seed", 0, lo=0), source=r.optional_string("source"),
                    prompt=r.optional_string("prompt"), notes=r.strings("notes"),
-                   shots=r.records("shots", ShotSetting.parse))
+                   shots=r.records("shots", ShotSetting.parse),
+                   credits=r.strings("credits"))
         seen: set[str] = set()
         for i, layer in enumerate(plan.layers):
             if layer.id in seen:

@@ -34,6 +34,7 @@ _CANDIDATES: dict[str, tuple[_Candidate, ...]] = {
     ),
     "audio": (
         _Candidate("vidfoley.audio_gen.procedural.procedural_engine"),
+        _Candidate("vidfoley.audio_gen.library.library_source"),
         _Candidate("vidfoley.audio_gen.diffusers_sound_source", _NEURAL, "neural"),
     ),
     "video": (
@@ -43,10 +44,16 @@ _CANDIDATES: dict[str, tuple[_Candidate, ...]] = {
 # Names the docs promise, so a missing extra can be explained instead of "unknown".
 _KNOWN = {
     "perception": {"motion": None, "zeroshot": "neural"},
-    "audio": {"procedural": None, "audioldm2": "neural", "stable-audio": "neural",
+    "audio": {"procedural": None, "library": None, "audioldm2": "neural", "stable-audio": "neural",
               "diffusers": "neural"},
     "video": {"diffusers": "neural", "wan": "neural", "ltx": "neural", "cogvideox": "neural"},
 }
+
+
+def extra(kind: str, name: str) -> str | None:
+    """The pip extra backend ``name`` of ``kind`` needs (``neural``), or None for one that
+    runs on the base install (or a name that is not a backend, such as ``auto``)."""
+    return _KNOWN.get(kind, {}).get(name)
 
 
 def _base(kind: str) -> type:

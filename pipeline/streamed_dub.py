@@ -18,6 +18,7 @@ from vidfoley.audio_gen.windowed_renderer import SoundtrackBlock, WindowedRender
 from vidfoley.pipeline.errors import RenderError
 from vidfoley.pipeline.media import iter_audio, mux
 from vidfoley.pipeline.media.atomic import atomic_output
+from vidfoley.pipeline.media.mux import credit_tags
 from vidfoley.pipeline.outputs import ORIGINAL_MIX_GAIN, make_folder, safe_name
 from vidfoley.pipeline.progress import Progress
 from vidfoley.pipeline.records import SoundPlan, Video
@@ -61,7 +62,8 @@ def dub_streamed(sources: Mapping[str, SoundSource], plan: SoundPlan, video: Vid
         if original == "mix" and video.has_audio:
             audio = _with_original(audio, video, plan)
         mux(video.path, audio, plan.sample_rate, out, channels=channels,
-            keep_original_track=original == "keep-as-track", ambisonic=plan.format == "foa")
+            keep_original_track=original == "keep-as-track", ambisonic=plan.format == "foa",
+            metadata=credit_tags(plan.credits))
     if stems_dir is not None:
         plan.save(Path(stems_dir) / "plan.json")
     gain = renderer.gain

@@ -20,7 +20,7 @@ from vidfoley.audio_gen.base import SoundSource
 from vidfoley.audio_gen.procedural import beds, engines, footsteps, textures, transients, vehicles
 from vidfoley.audio_gen.procedural.modal import build_model, render_impacts
 from vidfoley.audio_gen.procedural.request import RenderRequest
-from vidfoley.audio_gen.procedural.taxonomy import TAXONOMY, lookup
+from vidfoley.audio_gen.procedural.taxonomy import RECORDED, TAXONOMY, synthesised
 from vidfoley.audio_gen.spans import span_gate
 from vidfoley.pipeline.errors import PlanError, RenderError
 from vidfoley.pipeline.records import Environment, Layer, LayerEvent, TrackPoint
@@ -69,8 +69,8 @@ class ProceduralEngine(SoundSource):
             RenderError: the synthesis produced non-finite samples.
         """
         req = self._request(layer, duration_s, sample_rate, environment)
-        if req.n == 0:
-            return np.zeros(0, dtype=np.float32)
+        if req.n == 0 or req.row["kind"] == RECORDED:  # a recorded-only key without fallback
+            return np.zeros(req.n, dtype=np.float32)
         out = _finish(RENDERERS[req.row["kind"]](req), req)
         gate = span_gate(layer, req.n, sample_rate)  # a slide, a roll, one shot's ambience
         return out if gate is None else out * gate
@@ -85,9 +85,26 @@ class ProceduralEngine(SoundSource):
             yield self(layer, duration_s=duration_s, sample_rate=sample_rate,
                        environment=environment)
 
+    def covers(self, layer: Layer) -> bool:
+        """Whether the engine makes a sound for ``layer``: not for a key only recordings
+        play that names no procedural ``fallback`` (nor for an unknown key)."""
+        try:
+            return synthesised(layer.sound)[1] is not None
+        except PlanError:
+            return False
+
     def sounds(self) -> dict[str, str]:
-        """Every key this engine renders, with its one-line description."""
-        return {key: row["description"] for key, row in sorted(TAXONOMY.items())}
+        """Every key this engine renders, with its one-line description (a key only
+        recordings play says what the engine plays in its place)."""
+        out = {}
+        for key, row in sorted(TAXONOMY.items()):
+            text = row["description"]
+            if row["kind"] == RECORDED:
+                fallback = row.get("fallback")
+                text += (f" (recorded; synthesised as {fallback} without the library)"
+                         if fallback else " (recorded; silent without the library)")
+            out[key] = text
+        return out
 
     def config(self) -> dict[str, object]:
         return {"name": self.NAME}
@@ -100,7 +117,8 @@ class ProceduralEngine(SoundSource):
         Without ``speed_m_s`` a motor ramps from standstill to its default speed, so the
         audition covers its range (and gear shifts).
         """
-        row = lookup(key)
+        key, found = synthesised(key)
+        row = found or {"kind": RECORDED}
         params: dict[str, float | str] = {}
         if material is not None:
             params["material"] = material
@@ -129,8 +147,8 @@ class ProceduralEngine(SoundSource):
             raise PlanError(f"duration_s must be a finite number >= 0, got {duration_s!r}")
         if not (isinstance(sample_rate, int) and 8000 <= sample_rate <= 384_000):
             raise PlanError(f"sample_rate must be an integer 8000..384000, got {sample_rate!r}")
-        row = lookup(layer.sound)
-        return RenderRequest(key=layer.sound, row=row, layer=layer,
+        key, row = synthesised(layer.sound)
+        return RenderRequest(key=key, row=row or {"kind": RECORDED}, layer=layer,
                              n=round(duration_s * sample_rate), sample_rate=sample_rate,
                              environment=environment)
 

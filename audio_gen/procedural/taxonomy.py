@@ -343,4 +343,18 @@ def lookup(key: str) -> dict[str, Any]:
 
 def is_continuous(key: str) -> bool:
     """Whether ``key`` plays over the whole clip instead of once per event."""
-    return lookup(key)["kind"] in CONTINUOUS_KINDS
+    row = lookup(key)
+    if row["kind"] == RECORDED:
+        return bool(row.get("continuous", False))
+    return row["kind"] in CONTINUOUS_KINDS
+
+
+def synthesised(key: str) -> tuple[str, dict[str, Any] | None]:
+    """The key and row the procedural engine renders ``key`` with: its own row, or for a
+    recorded-only key (``"kind": "recorded"``) its ``fallback`` key's; ``None`` when that
+    has no fallback (the engine then renders silence)."""
+    row = lookup(key)
+    if row["kind"] != RECORDED:
+        return key, row
+    fallback = row.get("fallback")
+    return (fallback, lookup(fallback)) if fallback else (key, None)

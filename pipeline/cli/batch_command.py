@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from vidfoley.pipeline import registry
 from vidfoley.pipeline.batch import (
     BatchDubber,
     BatchEvent,
@@ -76,7 +77,8 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
 
 def batch_options(args: argparse.Namespace) -> BatchOptions:
     """``BatchOptions`` from the parsed flags."""
-    neural = args.perception != "motion" or args.audio != "procedural"
+    neural = args.perception != "motion" or bool(args.audio_model) or \
+        registry.extra("audio", args.audio) is not None
     jobs, gpus = args.jobs, 0.0
     if neural:
         count = gpu_count()

@@ -124,10 +124,11 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
                         help="an option of the perceiver, repeatable: analysis_fps=12.5 "
                         "(fewer frames: faster, coarser timing), analysis_width=320, "
                         "impact_sensitivity=1.5 … (a wrong KEY lists them)")
-    parser.add_argument("--audio", default="procedural",
-                        help="sound backend: procedural (default, no weights), audioldm2, "
-                        "stable-audio, or auto (impacts procedural, ambience from "
-                        "--audio-model)")
+    parser.add_argument("--audio", default="auto",
+                        help="sound backend: auto (default: per layer, a recording where the "
+                        "sound library has one, else ambience from --audio-model, else "
+                        "procedural), procedural (physics only), library (recordings, "
+                        "procedural where none), audioldm2 or stable-audio")
     parser.add_argument("--audio-model", help="audio model id or local folder")
     parser.add_argument("--audio-steps", type=int,
                         help="denoising steps of the neural sound backend")

@@ -27,7 +27,7 @@ def make_pipeline(args: argparse.Namespace) -> FoleyPipeline:
                          perception=getattr(args, "perception", "motion"),
                          perception_model=getattr(args, "perception_model", None),
                          perception_options=dict(getattr(args, "perception_option", [])),
-                         audio=getattr(args, "audio", "procedural"),
+                         audio=getattr(args, "audio", "auto"),
                          audio_model=getattr(args, "audio_model", None),
                          video_model=getattr(args, "video_model", None), limits=limits)
 

@@ -25,6 +25,14 @@ _LEAD_S = 0.5
 _CHUNK = 4096
 
 
+def credit_tags(credits: list[str]) -> dict[str, str]:
+    """Container tags attributing the recorded sounds a soundtrack plays (none: no tags)."""
+    if not credits:
+        return {}
+    return {"comment": "Sounds: " + "; ".join(credits),
+            "copyright": "Recorded sounds under CC0/CC BY; see the comment tag for credits"}
+
+
 def container_format(path: Path) -> str:
     """The muxer name for ``path``'s extension, or a ``UsageError`` naming the choices."""
     fmt = CONTAINERS.get(path.suffix.lower())
@@ -37,7 +45,7 @@ def container_format(path: Path) -> str:
 def mux(video_path: str | Path, audio: np.ndarray | Iterable[np.ndarray], sample_rate: int,
         out_path: str | Path, *, channels: int | None = None,
         keep_original_track: bool = False, bitrate: int = 192_000,
-        ambisonic: bool = False) -> Path:
+        ambisonic: bool = False, metadata: dict[str, str] | None = None) -> Path:
     """Write ``out_path``: ``video_path``'s video packets untouched plus ``audio`` as AAC.
 
     Args:
@@ -52,6 +60,7 @@ def mux(video_path: str | Path, audio: np.ndarray | Iterable[np.ndarray], sample
         bitrate: AAC bit rate per stream.
         ambisonic: the 4 channels are AmbiX first order (W, Y, Z, X): mark the track with
             the spatial-audio metadata players read (MP4/MOV).
+        metadata: container tags to write (``comment``: the credits of recorded sounds).
     """
     import av
 
@@ -68,7 +77,7 @@ def mux(video_path: str | Path, audio: np.ndarray | Iterable[np.ndarray], sample
     with atomic_output(out_path) as tmp:
         try:
             _write(video_path, _channel_rows(blocks, channels), sample_rate, tmp, fmt,
-                   keep_original_track, bitrate, channels)
+                   keep_original_track, bitrate, channels, metadata or {})
         except av.FFmpegError as exc:
             raise MediaError(f"{out_path}: could not write ({_reason(exc)})") from exc
         if ambisonic and channels == 4 and fmt in ("mp4", "mov"):
@@ -88,10 +97,12 @@ def _channel_rows(blocks: Iterable[np.ndarray], channels: int) -> Iterator[np.nd
 
 
 def _write(src: Path, rows: Iterator[np.ndarray], sr: int, tmp: Path, fmt: str,
-           keep_original: bool, bitrate: int, channels: int) -> None:
+           keep_original: bool, bitrate: int, channels: int,
+           metadata: dict[str, str]) -> None:
     import av
 
     with open_container(src) as inp, av.open(str(tmp), "w", format=fmt) as out:
+        out.metadata.update(metadata)
         vin = inp.streams.video[0]
         targets = {vin.index: out.add_stream_from_template(vin)}
         # The new soundtrack is the first (default) audio track; the original follows it.

@@ -65,7 +65,7 @@ def _plan() -> SoundPlan:
 def test_table_edits_apply_to_a_copy() -> None:
     plan = _plan()
     rows = plan_to_rows(plan)
-    assert rows[0] == ["a", "object", "impact/wood", 0.0, False, True, 0]
+    assert rows[0] == ["a", "object", "impact/wood", 0.0, False, True, 0, "", ""]
     rows[0][2:6] = ["impact/metal", "-3.5", "true", False]
     edited = apply_rows(plan, rows)
     assert (edited.layers[0].sound, edited.layers[0].gain_db) == ("impact/metal", -3.5)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from vidfoley.pipeline import registry
 from vidfoley.pipeline.example import EXAMPLE_PROMPT, write_example
@@ -24,8 +25,9 @@ def test_perceiver_contract(tmp_path: Path) -> None:
     assert perceiver(open_video(video.path), prompt=EXAMPLE_PROMPT) == first
 
 
-def test_sound_source_contract() -> None:
-    engine = registry.get("audio", "procedural")()
+@pytest.mark.parametrize("name", ["procedural", "library"])
+def test_sound_source_contract(name: str) -> None:
+    engine = registry.get("audio", name)()
     plan = SoundPlan.from_dict({"duration_s": 1.5, "layers": [
         {"id": "a", "sound": "impact/wood", "seed": 3, "events": [{"t_s": 0.5}]}]})
     layer = plan.layers[0]

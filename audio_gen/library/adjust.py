@@ -1,0 +1,103 @@
+"""Physics adjustment of a recorded one-shot: pitch from the object's size against the
+recording's, level and brightness from the impact speed, and a small seeded variation.
+
+The rules mirror the procedural engine's (:mod:`vidfoley.audio_gen.procedural.modal`): level
+follows impact speed through :func:`~vidfoley.audio_gen.procedural.modal.speed_gain`, and a
+softer hit is duller because its contact lasts longer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from vidfoley.audio_gen.procedural.modal import SPEED_REF_M_S, speed_gain
+
+PITCH_JITTER_SEMITONES = 1.0  # hit-to-hit variation of one recording, ± (seeded)
+LEVEL_JITTER_DB = 1.5
+MAX_SIZE_OCTAVES = 1.0  # size moves pitch at most one octave either way
+RATIO_DENOMINATOR = 64  # playback rates are rationals p/q with q ≤ this (resample_poly's)
+# A first-order low-pass at BRIGHT_HZ for a hit at the reference speed, lower for softer
+# hits: cutoff ∝ (v / v_ref)^0.5, since contact time grows as speed falls (Hertz: τ ∝ v^-0.2
+# for the pulse; the square root keeps the change gentle on recordings that are already band
+# limited). Never below DULL_HZ.
+BRIGHT_HZ = 16_000.0
+DULL_HZ = 1_500.0
+
+
+@dataclass(frozen=True)
+class HitAdjustment:
+    """How one placed one-shot differs from its recording."""
+
+    rate: Fraction  # playback rate: > 1 plays faster, higher and shorter
+    gain: float  # linear amplitude
+    cutoff_hz: float | None  # a gentle low-pass for a soft hit; None: as recorded
+
+
+def size_rate(size_m: float | None, nominal_size_m: float | None) -> float:
+    """Playback rate from sizes: modes of geometrically similar objects scale as 1/size
+    (bigger is lower), bounded to ±:data:`MAX_SIZE_OCTAVES`; 1 when either is unknown."""
+    if not size_m or not nominal_size_m or size_m <= 0 or nominal_size_m <= 0:
+        return 1.0
+    return float(np.clip(nominal_size_m / size_m, 2.0**-MAX_SIZE_OCTAVES,
+                         2.0**MAX_SIZE_OCTAVES))
+
+
+def adjust_hit(*, strength: float, speed_m_s: float, size_m: float | None,
+               nominal_size_m: float | None, rng: np.random.Generator,
+               sample_rate: int) -> HitAdjustment:
+    """The adjustment of one hit: ``strength`` 0..1 scales ``speed_m_s`` to the impact speed."""
+    jitter_st = rng.uniform(-PITCH_JITTER_SEMITONES, PITCH_JITTER_SEMITONES)
+    jitter_db = rng.uniform(-LEVEL_JITTER_DB, LEVEL_JITTER_DB)
+    rate = size_rate(size_m, nominal_size_m) * 2.0 ** (jitter_st / 12.0)
+    v = max(speed_m_s * max(strength, 0.02), 1e-3)
+    gain = speed_gain(v, SPEED_REF_M_S) * 10.0 ** (jitter_db / 20.0)
+    cutoff = None
+    if v < SPEED_REF_M_S:
+        cutoff = max(DULL_HZ, BRIGHT_HZ * (v / SPEED_REF_M_S) ** 0.5)
+        if cutoff >= 0.45 * sample_rate:
+            cutoff = None
+    return HitAdjustment(Fraction(rate).limit_denominator(RATIO_DENOMINATOR), float(gain),
+                         cutoff)
+
+
+def apply(samples: np.ndarray, adjustment: HitAdjustment, sample_rate: int,
+          filters: dict[Fraction, np.ndarray] | None = None) -> np.ndarray:
+    """``samples`` played at the adjustment's rate, filtered and scaled (float32, a copy).
+
+    ``filters`` keeps each rate's anti-aliasing filter for the next hit at that rate (its
+    design costs as much as a short hit's resampling).
+    """
+    from scipy.signal import lfilter, resample_poly
+
+    rate = adjustment.rate
+    out = samples
+    if rate != 1:
+        up, down = rate.denominator, rate.numerator
+        taps = None if filters is None else filters.get(rate)
+        if taps is None:
+            taps = _resampling_filter(up, down)
+            if filters is not None:
+                filters[rate] = taps
+        out = resample_poly(samples, up, down, window=taps)
+    if adjustment.cutoff_hz is not None:
+        out = lfilter(*_first_order_lowpass(adjustment.cutoff_hz, sample_rate), out)
+    return np.asarray(out * adjustment.gain, dtype=np.float32)
+
+
+def _resampling_filter(up: int, down: int) -> np.ndarray:
+    """The FIR ``resample_poly`` designs for ``up``/``down`` by default (Kaiser β 5, half
+    length 10 × max(up, down); it scales the taps by ``up`` itself)."""
+    from scipy.signal import firwin
+
+    half = 10 * max(up, down)
+    return firwin(2 * half + 1, 1.0 / max(up, down), window=("kaiser", 5.0))
+
+
+def _first_order_lowpass(cutoff_hz: float, sample_rate: int) -> tuple[list[float], list[float]]:
+    """``(b, a)`` of a first-order Butterworth low-pass (bilinear transform, pre-warped):
+    what ``scipy.signal.butter(1, …)`` designs, without its general-order machinery per hit."""
+    k = float(np.tan(np.pi * cutoff_hz / sample_rate))
+    return [k / (1 + k), k / (1 + k)], [1.0, (k - 1) / (k + 1)]

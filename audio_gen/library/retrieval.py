@@ -1,0 +1,84 @@
+"""Which recordings play a layer: candidates by taxonomy key, ranked by the words the layer
+carries (material, label, size), and a round-robin over them per event.
+
+Deterministic: the same layer (key, params, seed) always gives the same ids in the same order.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+import numpy as np
+
+from vidfoley.audio_gen.library.manifest import Manifest, Recording
+from vidfoley.pipeline.errors import PlanError
+from vidfoley.pipeline.records import Layer
+
+MAX_CANDIDATES = 4  # the best few rows take turns; more would reach for weaker matches
+RECORDING_PARAM = "recording"  # a layer's pinned recording (continuous sounds, a user's swap)
+# Object sizes (m) below which a thing is small, then medium; above: large.
+SIZE_BOUNDS_M = (0.3, 1.5)
+
+
+def layer_words(layer: Layer) -> set[str]:
+    """The plain words a layer's params say about its sound: material, label, size class."""
+    words: set[str] = set()
+    for name in ("material", "label"):
+        value = layer.params.get(name)
+        if isinstance(value, str):
+            words.update(w for w in re.split(r"[^a-z0-9]+", value.lower()) if w)
+    size = layer.params.get("size_m")
+    if isinstance(size, int | float) and size > 0:
+        words.add(size_class(float(size)))
+    return words
+
+
+def size_class(size_m: float) -> str:
+    """``small``, ``medium`` or ``large`` for an object ``size_m`` across."""
+    small, medium = SIZE_BOUNDS_M
+    return "small" if size_m < small else "medium" if size_m < medium else "large"
+
+
+def candidates(manifest: Manifest, layer: Layer, *,
+               limit: int | None = MAX_CANDIDATES) -> list[Recording]:
+    """The recordings that may play ``layer``, best first (at most ``limit``).
+
+    A pinned ``params["recording"]`` is the only candidate (``limit=None`` lists every row
+    of the key regardless). Otherwise rows holding the layer's key, ranked by how many of
+    the layer's words their tags and title share, then by where the key stands among their
+    keys, then by id.
+    """
+    pinned = layer.params.get(RECORDING_PARAM)
+    if isinstance(pinned, str) and pinned and limit is not None:
+        return [find(manifest, pinned, layer)]
+    rows = manifest.by_key.get(layer.sound, ())
+    words = layer_words(layer)
+
+    def rank(row: Recording) -> tuple[int, int, str]:
+        said = set(row.tags) | set(re.split(r"[^a-z0-9]+", row.title.lower()))
+        if row.size_class:
+            said.add(row.size_class)
+        return -len(words & said), row.keys.index(layer.sound), row.id
+
+    return sorted(rows, key=rank)[:limit]
+
+
+def find(manifest: Manifest, recording_id: str, layer: Layer) -> Recording:
+    """The row ``recording_id``, or one :class:`PlanError` line naming the layer."""
+    row = manifest.by_id.get(recording_id)
+    if row is not None:
+        return row
+    close = difflib.get_close_matches(recording_id, list(manifest.by_id), n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else \
+        "; `vidfoley sounds search WORDS` lists recordings"
+    raise PlanError(f"layer {layer.id!r}: unknown recording {recording_id!r}{hint}")
+
+
+def round_robin(rows: list[Recording], count: int, seed: int) -> list[str]:
+    """``count`` recording ids taking turns over ``rows`` from a seeded start: no id
+    follows itself when there are two or more rows."""
+    if not rows:
+        return []
+    start = int(np.random.default_rng([seed, 0x11B]).integers(len(rows)))
+    return [rows[(start + i) % len(rows)].id for i in range(count)]
