@@ -2,7 +2,9 @@
 
 Indoors: image-source early reflections of a shoebox (order ≤ 2, panned by the renderer)
 plus an exponentially decaying two-band noise tail with the room's RT60. Outdoors: a faint
-long tail (the ground reflection is per source, in ``distance.py``).
+long tail (the ground reflection is per source, in ``distance.py``). Each channel is the
+same response through its own seeded allpass, so the channels differ in phase only: the
+diffuse field is balanced at every frequency, for a tone as for noise.
 """
 
 from __future__ import annotations
@@ -23,6 +25,14 @@ OUTDOOR_TAIL_DB = -24.0  # tail energy relative to a source at the reference dis
 OUTDOOR_RT60_S = 1.5
 HIGH_DECAY_RATIO = 0.6  # air and wall losses: the band above 4 kHz decays in 0.6 × RT60
 MAX_IR_S = 4.0
+# Schroeder allpass diffusers per channel ("Natural sounding artificial reverberation",
+# JAES 1962): gain 0.5 and loops of 1-6 ms ring down 60 dB in under 60 ms, well inside
+# the shortest RT60, so they decorrelate the channels without changing the decay.
+DIFFUSER_GAIN = 0.5
+DIFFUSER_LOOPS_S = (0.001, 0.006)
+DIFFUSER_STAGES = 4
+DIFFUSER_LENGTH_S = 0.12
+HEAD_M = 0.175  # ear spacing of an adult head, for the diffuse field's coherence
 REFERENCE_M = 3.0  # must match DistanceModel.reference_m (unity-gain distance)
 
 
@@ -108,9 +118,9 @@ class RoomModel:
             i = round(delay_s * sample_rate)
             if i < length:
                 ir[i] += trim * gain * renderer.direction_gains(az, el)
-        tail = _tail(length, start_s, rt60, sample_rate, rng, renderer.CHANNELS)
-        tail *= math.sqrt(tail_energy) * renderer.diffuse_gains()[None, :]
-        return (ir + tail).astype(np.float32)
+        tail = _tail(length, start_s, rt60, sample_rate, rng)
+        ir += tail[:, None] * (math.sqrt(tail_energy) * renderer.diffuse_gains()[None, :])
+        return _diffused(ir, rng, sample_rate).astype(np.float32)
 
 
 def _room_dims(size_m: float) -> tuple[float, float, float]:
@@ -127,7 +137,9 @@ def _image_sources(dims: tuple[float, float, float],
     # Sabine: α = 0.161·V/(S·T60) (Kuttruff, Room Acoustics, eq. 5.25), per-bounce |R| = √(1−α).
     alpha = min(max(0.161 * lx * ly * lz / (surface * rt60_s), 0.02), 0.95)
     refl = math.sqrt(1 - alpha)
-    listener = np.array([0.5 * lx, 0.4 * ly, min(1.6, 0.5 * lz)])
+    # The camera stands on the room's centre line, so its walls are mirror images of each
+    # other and a centred source's reflections are balanced.
+    listener = np.array([0.5 * lx, 0.5 * ly, min(1.6, 0.5 * lz)])
     source = listener + np.array([min(REFERENCE_M, 0.45 * lx), 0.0, 0.0])
     direct = float(np.linalg.norm(source - listener))
     taps = []
@@ -148,13 +160,13 @@ def _image_sources(dims: tuple[float, float, float],
 
 
 def _tail(length: int, start_s: float, rt60_s: float, sample_rate: int,
-          rng: np.random.Generator, channels: int) -> np.ndarray:
-    """Unit-energy decorrelated noise tails ``(length, C)``: −60 dB after ``rt60_s`` (lows)."""
+          rng: np.random.Generator) -> np.ndarray:
+    """A unit-energy noise tail ``(length,)``: −60 dB after ``rt60_s`` (lows)."""
     from scipy.signal import butter, sosfilt
 
-    noise = rng.standard_normal((length, channels))
+    noise = rng.standard_normal(length)
     sos = butter(2, min(4000.0, 0.4 * sample_rate), fs=sample_rate, output="sos")
-    low = sosfilt(sos, noise, axis=0)
+    low = sosfilt(sos, noise)
     high = noise - low
     t = np.arange(length) / sample_rate - start_s
     onset = np.clip(t / 0.005 + 1.0, 0.0, 1.0)  # 5 ms fade-in ending at the mixing time
@@ -162,6 +174,44 @@ def _tail(length: int, start_s: float, rt60_s: float, sample_rate: int,
     # Amplitude falls 60 dB in RT60: exp(−ln(1000)·t/T60).
     env_low = onset * np.exp(-math.log(1000.0) * t / rt60_s)
     env_high = onset * np.exp(-math.log(1000.0) * t / (HIGH_DECAY_RATIO * rt60_s))
-    tail = low * env_low[:, None] + high * env_high[:, None]
-    energy = np.sum(tail * tail, axis=0, keepdims=True)
-    return tail / np.sqrt(np.maximum(energy, 1e-20))
+    tail = low * env_low + high * env_high
+    return tail / math.sqrt(max(float(np.sum(tail * tail)), 1e-20))
+
+
+def _diffused(ir: np.ndarray, rng: np.random.Generator, sample_rate: int) -> np.ndarray:
+    """Each channel of ``ir`` ``(m, C)`` through its own seeded allpass (same length):
+    magnitudes unchanged at every frequency, the channels decorrelated as far as a diffuse
+    field is: not at all in the lows, fully above about 1 kHz (see :func:`_diffuse_share`)."""
+    from scipy.fft import irfft, next_fast_len, rfft
+
+    m, channels = ir.shape
+    diffusers = np.stack([_diffuser(rng, sample_rate) for _ in range(channels)], axis=1)
+    nfft = next_fast_len(m + diffusers.shape[0] - 1, real=True)
+    phase = np.unwrap(np.angle(rfft(diffusers, nfft, axis=0)), axis=0)
+    share = _diffuse_share(np.fft.rfftfreq(nfft, 1.0 / sample_rate))[:, None]
+    return irfft(rfft(ir, nfft, axis=0) * np.exp(1j * share * phase), nfft, axis=0)[:m]
+
+
+def _diffuse_share(freq_hz: np.ndarray) -> np.ndarray:
+    """How much of each channel's own allpass phase applies at ``freq_hz`` (0..1): one minus
+    the coherence sin(kd)/(kd) of a diffuse field at two ears ``HEAD_M`` apart (Cook et al.,
+    JASA 27, 1955), so the lows reach both channels alike, as in a real room."""
+    kd = 2 * math.pi * freq_hz * HEAD_M / SPEED_OF_SOUND_M_S
+    return np.where(kd < math.pi, 1.0 - np.sinc(kd / math.pi), 1.0)
+
+
+def _diffuser(rng: np.random.Generator, sample_rate: int) -> np.ndarray:
+    """Impulse response of a cascade of Schroeder allpasses (−g + z⁻ᴹ)/(1 − g·z⁻ᴹ) with
+    seeded loop lengths, cut where it has rung down (> 60 dB)."""
+    from scipy.signal import lfilter
+
+    h = np.zeros(round(DIFFUSER_LENGTH_S * sample_rate))
+    h[0] = 1.0
+    lo, hi = (round(s * sample_rate) for s in DIFFUSER_LOOPS_S)
+    for loop in rng.integers(lo, hi + 1, size=DIFFUSER_STAGES):
+        b = np.zeros(loop + 1)
+        b[0], b[-1] = -DIFFUSER_GAIN, 1.0
+        a = np.zeros(loop + 1)
+        a[0], a[-1] = 1.0, -DIFFUSER_GAIN
+        h = lfilter(b, a, h)
+    return h
