@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 import numpy as np
-from scipy.linalg.blas import saxpy
 
 from vidfoley.audio_gen.base import SoundSource
 from vidfoley.audio_gen.master import Master
@@ -18,6 +17,7 @@ from vidfoley.audio_gen.spatial import RENDERERS
 from vidfoley.audio_gen.spatial.base import SpatialRenderer
 from vidfoley.audio_gen.spatial.distance import DistanceModel
 from vidfoley.audio_gen.spatial.room import RoomFilter, RoomModel
+from vidfoley.audio_gen.spatial.room_directions import RoomBus, room_send
 from vidfoley.audio_gen.spatial.shot_rooms import ShotRooms, layer_environment
 from vidfoley.audio_gen.spatial.trajectory import Trajectory
 from vidfoley.pipeline.errors import PlanError, is_interrupt
@@ -101,7 +101,7 @@ class SoundtrackRenderer:
         channels = renderer.CHANNELS
         # Channel-major sums: every layer adds contiguous rows, transposed once at the end.
         mix_rows = np.zeros((channels, n), dtype=np.float32)
-        bus = np.zeros(n, dtype=np.float32)
+        bus = RoomBus(n)
         room = self._room(plan, renderer, n) if self.room and n else None
         stem_rows: dict[str, np.ndarray] = {}
         dry_stems: dict[str, np.ndarray] = {}
@@ -115,12 +115,14 @@ class SoundtrackRenderer:
             if dry is None:
                 continue
             send = np.float32(layer.reverb_send) if layer.reverb_send > 0 else None
+            path = self._path(layer, plan, n)
             if self.stems:
-                direct = self._place(layer, dry, plan, renderer)
+                direct = self._place(layer, dry, plan, renderer, path=path)
                 # Each stem carries its own reverb so the stems sum to the mix; it is built
                 # channel-major and handed out as its (n, C) transpose (no interleaving pass).
                 stem = np.empty((channels, n), dtype=np.float32)
-                wet = room.rows(dry * send) if room is not None and send is not None else None
+                wet = (room.rows(room_send(dry * send, path))
+                       if room is not None and send is not None else None)
                 for ch, row in enumerate(direct):
                     if wet is None:
                         stem[ch] = row
@@ -130,11 +132,11 @@ class SoundtrackRenderer:
                 stem_rows[layer.id] = stem
                 dry_stems[layer.id] = dry
             else:
-                self._place(layer, dry, plan, renderer, add_to=mix_rows)
+                self._place(layer, dry, plan, renderer, add_to=mix_rows, path=path)
                 if send is not None:
-                    saxpy(dry, bus, a=send)  # bus += send·dry in one pass, in place
-        if room is not None and not self.stems and np.any(bus):
-            for total_row, wet in zip(mix_rows, room.rows(bus), strict=True):
+                    bus.add(dry, send, path)  # bus += send·dry, in place, with its place
+        if room is not None and not self.stems and bus:
+            for total_row, wet in zip(mix_rows, room.rows(bus.send()), strict=True):
                 total_row += wet
         mix = np.ascontiguousarray(mix_rows.T)
         if progress is not None:
@@ -207,11 +209,19 @@ class SoundtrackRenderer:
         out[:m] = signal[:m] * gain
         return out
 
+    def _path(self, layer: Layer, plan: SoundPlan, n: int) -> Trajectory | None:
+        """Where a placed object layer is over time (None: ambience, or not placed)."""
+        if layer.kind == "ambience" or not (layer.spatial and layer.track):
+            return None
+        return Trajectory.from_track(layer.track, n_samples=n, sample_rate=plan.sample_rate,
+                                     hfov_deg=plan.camera_hfov_deg, aspect=self.aspect)
+
     def _place(self, layer: Layer, dry: np.ndarray, plan: SoundPlan,
-               renderer: SpatialRenderer, *,
-               add_to: np.ndarray | None = None) -> list[np.ndarray] | None:
-        """The spatialised direct sound: one contiguous float32 row per output channel, or
-        added into the rows of ``add_to`` (``(C, n)``) and None."""
+               renderer: SpatialRenderer, *, add_to: np.ndarray | None = None,
+               path: Trajectory | None = None) -> list[np.ndarray] | None:
+        """The spatialised direct sound along ``path`` (:meth:`_path`): one contiguous
+        float32 row per output channel, or added into the rows of ``add_to`` (``(C, n)``)
+        and None."""
         sr = plan.sample_rate
         n = dry.shape[0]
         if layer.kind == "ambience":
@@ -223,8 +233,7 @@ class SoundtrackRenderer:
                 total_row += row
             return None
         if layer.spatial and layer.track:
-            path = Trajectory.from_track(layer.track, n_samples=n, sample_rate=sr,
-                                         hfov_deg=plan.camera_hfov_deg, aspect=self.aspect)
+            path = path or self._path(layer, plan, n)
             path.reference_distance_m = self.reference_distance_m(layer)
             outdoor = not layer_environment(plan, layer).indoor  # a ground reflection
             signal, path.gain = self.distance.shape(dry, path, sample_rate=sr, outdoor=outdoor)
