@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: run test lint bench clean
+.PHONY: run test browser lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,12 @@ run: $(VENV)/.base
 		--stems $(OUT)/stems --plan-out $(OUT)/plan.json --timeline $(OUT)/timeline.png
 	@echo "Dubbed clip: $(OUT)/example_dubbed.mp4 (stems in $(OUT)/stems, plan $(OUT)/plan.json, timeline $(OUT)/timeline.png)"
 
-test: $(VENV)/.dev
+# The demo's browser tests drive Debian's Chromium: installed here when missing and allowed,
+# else this stops at once with the command to run.
+browser:
+	@sh scripts/ensure_browser.sh
+
+test: browser $(VENV)/.dev
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.dev

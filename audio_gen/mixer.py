@@ -12,7 +12,6 @@ from collections.abc import Collection, Mapping
 from typing import ClassVar
 
 import numpy as np
-from scipy.linalg.blas import saxpy
 
 from vidfoley.audio_gen.base import SoundSource
 from vidfoley.audio_gen.ducking import BedDucker
@@ -21,6 +20,7 @@ from vidfoley.audio_gen.spatial import RENDERERS
 from vidfoley.audio_gen.spatial.base import SpatialRenderer
 from vidfoley.audio_gen.spatial.distance import DistanceModel
 from vidfoley.audio_gen.spatial.room import RoomFilter, RoomModel
+from vidfoley.audio_gen.spatial.room_directions import RoomBus, room_send
 from vidfoley.audio_gen.spatial.shot_rooms import ShotRooms, layer_environment
 from vidfoley.audio_gen.spatial.trajectory import Trajectory
 from vidfoley.pipeline.errors import PlanError, is_interrupt
@@ -128,7 +128,7 @@ class SoundtrackRenderer:
         channels = renderer.CHANNELS
         # Channel-major sums: every layer adds contiguous rows, transposed once at the end.
         mix_rows = np.zeros((channels, n), dtype=np.float32)
-        bus = np.zeros(n, dtype=np.float32)
+        bus = RoomBus(n)
         room = self._room(plan, renderer, n) if self.room and n else None
         stem_rows: dict[str, np.ndarray] = {}
         dry_stems: dict[str, np.ndarray] = {}
@@ -148,9 +148,10 @@ class SoundtrackRenderer:
 
         def add(layer: Layer, dry: np.ndarray) -> None:
             send = np.float32(layer.reverb_send) if layer.reverb_send > 0 else None
+            path = self._path(layer, plan, n)
             is_bed = bed_rows is not None and layer.kind == "ambience"
             if self.stems or is_bed:
-                direct = self._place(layer, dry, plan, renderer, ducker=ducker)
+                direct = self._place(layer, dry, plan, renderer, ducker=ducker, path=path)
                 if is_bed:
                     for row, bed_row in zip(direct, bed_rows, strict=True):
                         bed_row += row
@@ -158,7 +159,8 @@ class SoundtrackRenderer:
                 # Each stem carries its own reverb so the stems sum to the mix; it is built
                 # channel-major and handed out as its (n, C) transpose (no interleaving pass).
                 stem = np.empty((channels, n), dtype=np.float32)
-                wet = room.rows(dry * send) if room is not None and send is not None else None
+                wet = (room.rows(room_send(dry * send, path))
+                       if room is not None and send is not None else None)
                 for ch, row in enumerate(direct):
                     if wet is None:
                         stem[ch] = row
@@ -172,9 +174,10 @@ class SoundtrackRenderer:
                 for row, total_row in zip(direct, mix_rows, strict=True):
                     total_row += row
             else:
-                self._place(layer, dry, plan, renderer, add_to=mix_rows, ducker=ducker)
+                self._place(layer, dry, plan, renderer, add_to=mix_rows, ducker=ducker,
+                            path=path)
             if send is not None:
-                saxpy(dry, bus, a=send)  # bus += send·dry in one pass, in place
+                bus.add(dry, send, path)  # bus += send·dry, in place, with its place
 
         for step, layer in enumerate(active):
             if progress is not None:
@@ -191,8 +194,8 @@ class SoundtrackRenderer:
             if duck is not None:
                 dry *= duck
             add(layer, dry)
-        if room is not None and not self.stems and np.any(bus):
-            for total_row, wet in zip(mix_rows, room.rows(bus), strict=True):
+        if room is not None and not self.stems and bus:
+            for total_row, wet in zip(mix_rows, room.rows(bus.send()), strict=True):
                 total_row += wet
         mix = np.ascontiguousarray(mix_rows.T)
         if progress is not None:
@@ -269,12 +272,21 @@ class SoundtrackRenderer:
         out[:m] = signal[:m] * gain
         return out
 
+    def _path(self, layer: Layer, plan: SoundPlan, n: int) -> Trajectory | None:
+        """Where a placed object layer is over time (None: ambience, or not placed)."""
+        if layer.kind == "ambience" or not (layer.spatial and layer.track):
+            return None
+        return Trajectory.from_track(layer.track, n_samples=n, sample_rate=plan.sample_rate,
+                                     hfov_deg=plan.camera_hfov_deg, aspect=self.aspect)
+
     def _place(self, layer: Layer, dry: np.ndarray, plan: SoundPlan,
                renderer: SpatialRenderer, *, add_to: np.ndarray | None = None,
-               ducker: BedDucker | None = None) -> list[np.ndarray] | None:
-        """The spatialised direct sound: one contiguous float32 row per output channel, or
-        added into the rows of ``add_to`` (``(C, n)``) and None. An object's events are
-        noted with ``ducker`` at the level they are heard (distance gain included)."""
+               ducker: BedDucker | None = None,
+               path: Trajectory | None = None) -> list[np.ndarray] | None:
+        """The spatialised direct sound along ``path`` (:meth:`_path`): one contiguous
+        float32 row per output channel, or added into the rows of ``add_to`` (``(C, n)``)
+        and None. An object's events are noted with ``ducker`` at the level they are heard
+        (distance gain included)."""
         sr = plan.sample_rate
         n = dry.shape[0]
         if layer.kind == "ambience":
@@ -286,8 +298,7 @@ class SoundtrackRenderer:
                 total_row += row
             return None
         if layer.spatial and layer.track:
-            path = Trajectory.from_track(layer.track, n_samples=n, sample_rate=sr,
-                                         hfov_deg=plan.camera_hfov_deg, aspect=self.aspect)
+            path = path or self._path(layer, plan, n)
             path.reference_distance_m = self.reference_distance_m(layer)
             outdoor = not layer_environment(plan, layer).indoor  # a ground reflection
             signal, path.gain = self.distance.shape(dry, path, sample_rate=sr, outdoor=outdoor)

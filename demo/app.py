@@ -151,7 +151,8 @@ def _generate_tab(handlers: DemoHandlers, notice: str) -> None:
 def _batch_tab(handlers: DemoHandlers) -> None:
     limit = handlers.settings
     gr.Markdown(f"Dub up to {limit.max_batch} clips (each up to {limit.max_clip_s:g} s) with "
-                "the same settings; a clip that fails is listed and the others go on.")
+                f"the same settings, {limit.batch_jobs} at a time; a clip that fails is listed "
+                "and the others go on. The zip holds the dubbed clips and the batch manifest.")
     with gr.Row():
         with gr.Column(scale=1):
             files = gr.File(label="Clips", file_count="multiple", file_types=["video"])

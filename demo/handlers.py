@@ -112,7 +112,8 @@ class DemoHandlers:
 
     def batch(self, files: list[str] | None, prompt: str, fmt: str, loudness: float,
               progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-        """Batch button: dub every upload in turn; the table says how each went."""
+        """Batch button: dub the uploads on the batch dubber's workers; the table says how
+        each went."""
         if not files:
             raise gr.Error("no clips given: upload one or more videos", print_exception=False)
         if len(files) > self.settings.max_batch:
@@ -124,7 +125,7 @@ class DemoHandlers:
             raise user_error(exc) from exc
         out = jobs.batch_dub(self.pipeline, self.workspace, [str(f) for f in files], prompt,
                              options, max_clip_s=self.settings.max_clip_s,
-                             progress=gradio_progress(progress))
+                             jobs=self.settings.batch_jobs, progress=gradio_progress(progress))
         return [row.cells() for row in out.rows], out.zip_path
 
     def _show(self, out: jobs.DubOutputs, timeline: Any, overlay: Any) -> tuple[Any, ...]:

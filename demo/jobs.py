@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import time
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vidfoley.demo.workspace import Workspace
@@ -149,35 +149,72 @@ def draw_timeline(scene: SceneAnalysis | None, plan: SoundPlan, clip: str | Path
 
 
 def batch_dub(pipeline: FoleyPipeline, workspace: Workspace, clips: list[str],
-              prompt: str | None, options: DubOptions, *, max_clip_s: float,
+              prompt: str | None, options: DubOptions, *, max_clip_s: float, jobs: int = 1,
               progress: Progress = no_progress) -> BatchOutputs:
-    """Dub each clip in turn; a failing clip is recorded in its row and the batch goes on."""
+    """Dub ``clips`` with the batch dubber (``pipeline.batch``): ``jobs`` worker processes
+    with ``pipeline``'s stages, a manifest in the job folder, and failure isolation: a
+    failing clip is recorded in its row and the others dub. Progress moves once per clip."""
+    from vidfoley.pipeline.batch import BatchDubber, BatchEvent, BatchOptions
+    from vidfoley.pipeline.batch_inputs import BatchItem
+    from vidfoley.pipeline.batch_manifest import MANIFEST_NAME
+
     job = workspace.new_job("batch")
-    outputs = BatchOutputs()
-    written: list[Path] = []
+    items, refused = [], {}
     for i, clip in enumerate(clips):
-        name = Path(clip).name
-        progress(i, len(clips), f"clip {i + 1}/{len(clips)}: {name}")
-        out = job / f"{i + 1:03d}-{Path(clip).stem}.dubbed.mp4"
-        try:
+        name = f"{i + 1:03d}-{Path(clip).stem}.dubbed.mp4"
+        item = BatchItem(input_path=str(Path(clip).resolve()), rel_path=Path(clip).name,
+                         output_path=str(job / name), prompt=prompt or None)
+        items.append(item)
+        try:  # the demo's own limits, in its own words, before any worker starts
             check_clip(clip, max_clip_s)
-            result = pipeline.dub(clip, out, prompt or None, options=options,
-                                  plan_out=out.with_suffix(".plan.json"))
         except VidfoleyError as exc:
-            outputs.rows.append(BatchRow(name, "failed", error=_one_line(exc)))
-            continue
-        except Exception as exc:  # one bad clip must not end the batch
-            outputs.rows.append(BatchRow(name, "failed",
-                                         error=f"internal error: {type(exc).__name__}: "
-                                         f"{_one_line(exc)}"))
-            continue
-        written += [out, out.with_suffix(".plan.json")]
-        outputs.rows.append(BatchRow(name, "ok", result.duration_s, result.events,
-                                     result.loudness_lufs))
-    progress(len(clips), len(clips), "zip")
+            refused[item.input_path] = BatchRow(item.rel_path, "failed", error=_one_line(exc))
+    batch = BatchOptions(jobs=jobs, dub=options, perception=pipeline.perception,
+                         audio=pipeline.audio, perception_model=pipeline.perception_model,
+                         audio_model=pipeline.audio_model,
+                         audio_options=dict(pipeline.audio_options),
+                         perception_options=dict(pipeline.perception_options),
+                         limits=replace(pipeline.limits, max_duration_s=min(
+                             max_clip_s, pipeline.limits.max_duration_s)))
+    finished: dict[str, BatchRow] = dict(refused)
+
+    def on_event(event: BatchEvent) -> None:
+        if event.item is None or event.record is None:
+            return
+        name = event.item.rel_path
+        if event.kind == "start":
+            progress(len(finished), len(items), f"dubbing {name}")
+            return
+        record = event.record
+        if record.status == "done":
+            finished[event.item.input_path] = BatchRow(
+                name, "ok", _float(record.duration_s), record.events or 0,
+                _float(record.loudness_lufs))
+        else:
+            finished[event.item.input_path] = BatchRow(name, "failed",
+                                                       error=record.error or record.status)
+        progress(len(finished), len(items), f"{len(finished)}/{len(items)} clips: {name} "
+                 f"{finished[event.item.input_path].status}")
+
+    progress(len(finished), len(items), f"dubbing {len(items) - len(finished)} clips")
+    todo = [item for item in items if item.input_path not in refused]
+    if todo:
+        BatchDubber(job, batch).run(todo, progress=on_event)
+    outputs = BatchOutputs(rows=[finished.get(item.input_path,
+                                              BatchRow(item.rel_path, "failed",
+                                                       error="not dubbed (interrupted)"))
+                                 for item in items])
+    written = [Path(item.output_path) for item in items
+               if finished.get(item.input_path, BatchRow("", "")).status == "ok"]
+    progress(len(items), len(items), "zip")
     if written:
-        outputs.zip_path = str(zip_files(written, job / "vidfoley-batch.zip"))
+        manifest = job / MANIFEST_NAME
+        outputs.zip_path = str(zip_files([*written, manifest], job / "vidfoley-batch.zip"))
     return outputs
+
+
+def _float(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
 
 
 def zip_files(files: list[Path], out: Path, base: Path | None = None) -> Path:

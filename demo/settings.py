@@ -17,6 +17,7 @@ class DemoSettings:
         concurrency: how many jobs run at the same time; the rest wait in the queue.
         max_queue: how many jobs may wait before new ones are turned away.
         max_batch: most clips in one batch.
+        batch_jobs: clips of a batch dubbed at once (worker processes).
     """
 
     max_upload_mb: float = 200.0
@@ -24,9 +25,11 @@ class DemoSettings:
     concurrency: int = 1
     max_queue: int = 32
     max_batch: int = 20
+    batch_jobs: int = 2
 
     def check(self) -> None:
-        for name in ("max_upload_mb", "max_clip_s", "concurrency", "max_queue", "max_batch"):
+        for name in ("max_upload_mb", "max_clip_s", "concurrency", "max_queue", "max_batch",
+                     "batch_jobs"):
             value = getattr(self, name)
             if not value > 0:
                 raise UsageError(f"{name} must be > 0, got {value}")

@@ -13,7 +13,6 @@ from typing import TypeVar
 
 import cv2
 import numpy as np
-from scipy.signal import find_peaks
 
 from vidfoley.perception.impact_fit import ImpactFit, Jump
 from vidfoley.perception.tracking import Track
@@ -284,6 +283,8 @@ def signal_peaks(signal: np.ndarray, times: np.ndarray, *, threshold: float,
     floor = max(threshold, rel * float(np.median(np.abs(signal))))
     fps = (len(times) - 1) / max(times[-1] - times[0], 1e-6)
     distance = max(1, round(min_gap_s * fps))
+    from scipy.signal import find_peaks  # ≈1 s to import: only when peaks are sought
+
     idx, props = find_peaks(signal, height=floor, distance=distance)
     out: list[tuple[float, float, int]] = []
     for k, height in zip(idx, props["peak_heights"], strict=True):

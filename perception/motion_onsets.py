@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scipy.signal import find_peaks
 
 from vidfoley.perception.events import RawEvent, parabolic_offset
 
@@ -104,6 +103,8 @@ class MotionOnsetDetector:
         med = np.median(windows, axis=1)
         mad = np.median(np.abs(windows - med[:, None]), axis=1)
         floor = np.maximum(med + self.delta * mad, self.min_level)
+        from scipy.signal import find_peaks  # ≈1 s to import: only when needed
+
         idx, _ = find_peaks(odf, distance=max(1, round(self.min_gap_s * fps)))
         top = float(np.percentile(odf, 99)) if n else 1.0
         out: list[RawEvent] = []

@@ -15,9 +15,6 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 import numpy as np
-from scipy.signal import find_peaks
-from scipy.stats import binom
-from scipy.stats import f as f_dist
 
 from vidfoley.perception.vocabulary import match_prompt
 from vidfoley.pipeline.records import SceneObject, VisualEvent
@@ -99,6 +96,9 @@ def find_grid(times: np.ndarray, weights: np.ndarray, *, frame_s: float,
     # Twice the true period scores as well as the true one when every other beat is
     # missing, and half of it too when every hit is on the beat: take the longest period
     # that scores nearly the best, so beats are not invented between played ones.
+    from scipy.signal import find_peaks  # ≈1 s to import: only when a grid is sought
+    from scipy.stats import binom
+
     peaks, _ = find_peaks(np.r_[0.0, strength, 0.0])
     peaks = peaks - 1
     tall = peaks[strength[peaks] >= 0.9 * float(strength.max())]
@@ -145,6 +145,8 @@ def _fit(times: np.ndarray, period: float, *, tolerance_s: float,
         rss_line = float(np.sum((times[near] - np.polyval(line, kk)) ** 2))
         rss_bent = float(np.sum((times[near] - np.polyval(bent, kk)) ** 2))
         dof = int(near.sum()) - 3
+        from scipy.stats import f as f_dist
+
         if rss_bent > 0 and f_dist.sf((rss_line - rss_bent) / (rss_bent / dof), 1, dof) < 0.01:
             coef = bent
     drift, slope, start0 = (float(c) for c in coef)

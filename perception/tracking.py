@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 
 @dataclass
@@ -279,6 +278,8 @@ class BlobTracker:
                     off = np.hypot(b_xy[:, 0] - look.cx, b_xy[:, 1] - look.cy)
                     cost[i, (off > 0.5 * max(look.w, look.h))
                          | (b_area > 4 * (look.w * look.h + 1))] = 1e6
+            from scipy.optimize import linear_sum_assignment  # slow import: on first use
+
             rows, cols = linear_sum_assignment(cost)
             for i, j in zip(rows, cols, strict=True):
                 if cost[i, j] >= 1e6:

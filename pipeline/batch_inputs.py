@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vidfoley.pipeline.errors import UsageError
-from vidfoley.pipeline.media.mux import CONTAINERS
+from vidfoley.pipeline.media.containers import CONTAINERS
 
 # Extensions a folder walk picks up (files named explicitly are taken whatever their suffix).
 VIDEO_EXTENSIONS = frozenset({".mp4", ".m4v", ".mov", ".mkv", ".avi", ".webm", ".mpg",

@@ -22,7 +22,8 @@ from vidfoley.pipeline.errors import PlanError, UsageError
 from vidfoley.pipeline.guards import Limits
 from vidfoley.pipeline.media import check_readable, decode_audio, mux, open_video
 from vidfoley.pipeline.media.atomic import check_writable, refuse_existing
-from vidfoley.pipeline.media.mux import container_format, credit_tags
+from vidfoley.pipeline.media.containers import check_output
+from vidfoley.pipeline.media.mux import credit_tags
 from vidfoley.pipeline.outputs import make_folder, with_original, write_stems
 from vidfoley.pipeline.plan_checks import check_plan
 from vidfoley.pipeline.planner import Planner
@@ -360,9 +361,9 @@ class FoleyPipeline:
 
     @staticmethod
     def _check_output(src: Path | None, out: Path, overwrite: bool) -> None:
-        container_format(out)
         if src is not None and _same_file(out, src):
             raise UsageError(f"{out}: output is the input clip; choose another output path")
+        check_output(out, src)
         refuse_existing(out, overwrite)
         if out.is_dir():
             raise UsageError(f"{out}: is a folder; give a file name such as {out / 'dub.mp4'}")

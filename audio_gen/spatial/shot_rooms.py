@@ -15,6 +15,7 @@ import numpy as np
 
 from vidfoley.audio_gen.spans import span_kinds
 from vidfoley.audio_gen.spatial.room import RoomFilter
+from vidfoley.audio_gen.spatial.room_directions import RoomSend
 from vidfoley.pipeline.records import Environment, Layer, SoundPlan
 
 FADE_S = 0.01  # the send moves from one room to the next over 10 ms around a cut
@@ -102,25 +103,26 @@ class ShotRooms:
     def channels(self) -> int:
         return self.rooms[0][0].channels
 
-    def rows(self, bus: np.ndarray) -> list[np.ndarray]:
-        """Wet signal of a mono send ``bus``: one float32 row per channel, the rooms summed."""
+    def rows(self, bus: np.ndarray | RoomSend) -> list[np.ndarray]:
+        """Wet signal of a mono send ``bus`` from straight ahead, or of a :class:`RoomSend`:
+        one float32 row per channel, the rooms summed."""
         first, gate = self.rooms[0]
         if gate is None:
             return first.rows(bus)
-        bus = np.asarray(bus, np.float32)
+        send = bus if isinstance(bus, RoomSend) else RoomSend(bus)
         total: list[np.ndarray] | None = None
         for room, gate in self.rooms:
-            send = bus * gate
-            if not np.any(send):
+            gated = send.gated(gate)
+            if not np.any(gated.total):
                 continue
-            wet = room.rows(send)
+            wet = room.rows(gated)
             if total is None:
                 total = [np.asarray(row, np.float32) for row in wet]
             else:
                 for acc, row in zip(total, wet, strict=True):
                     acc += row
         if total is None:
-            return [np.zeros(bus.shape[0], np.float32) for _ in range(self.channels)]
+            return [np.zeros(first.n_samples, np.float32) for _ in range(self.channels)]
         return total
 
 

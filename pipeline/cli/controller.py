@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vidfoley.pipeline.cli.preload import preload
 from vidfoley.pipeline.cli.progress_display import progress_display
 from vidfoley.pipeline.errors import PlanError, UsageError
 from vidfoley.pipeline.foley_pipeline import DubOptions, FoleyPipeline
@@ -53,6 +54,7 @@ def load_plan(path: str) -> SoundPlan:
 
 
 def dub(args: argparse.Namespace) -> int:
+    preload()
     pipe = make_pipeline(args)
     plan = load_plan(args.plan) if args.plan else None
     with progress_display(not args.quiet, "dub") as progress:
@@ -66,6 +68,7 @@ def dub(args: argparse.Namespace) -> int:
 def plan(args: argparse.Namespace) -> int:
     out = Path(args.output)
     refuse_existing(out, args.overwrite)
+    preload()
     pipe = make_pipeline(args)
     options = DubOptions(format=args.format, seed=args.seed, loudness_lufs=args.loudness)
     with progress_display(not args.quiet, "plan"):
@@ -78,6 +81,7 @@ def plan(args: argparse.Namespace) -> int:
 
 
 def render(args: argparse.Namespace) -> int:
+    preload(("scipy.signal",))
     sound_plan = load_plan(args.plan)
     pipe = FoleyPipeline(limits=Limits(max_duration_s=args.max_duration,
                                        max_layers=args.max_layers))

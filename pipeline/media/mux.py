@@ -1,4 +1,5 @@
-"""Mux a soundtrack into a clip: the video stream is copied bit for bit, audio is AAC.
+"""Mux a soundtrack into a clip: the video stream is copied bit for bit, audio is AAC
+(Opus in WebM).
 
 The new audio starts exactly at the first video frame, so sample ``round(t * sr)`` of the
 soundtrack plays with the frame shown at ``t`` whatever the container's start offset.
@@ -14,10 +15,14 @@ import numpy as np
 
 from vidfoley.pipeline.errors import MediaError, UsageError
 from vidfoley.pipeline.media.atomic import atomic_output
+from vidfoley.pipeline.media.containers import (
+    check_holds_video,
+    container_for,
+    holds,
+)
 from vidfoley.pipeline.media.probe import _reason, open_container
 from vidfoley.pipeline.media.spatial_audio import mark_ambisonic
 
-CONTAINERS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska"}
 ORIGINAL_MODES = ("replace", "mix", "keep-as-track")
 _LAYOUTS = {1: "mono", 2: "stereo", 4: "quad"}
 # How far ahead of the video the audio is written, so the muxer interleaves cheaply.
@@ -33,20 +38,12 @@ def credit_tags(credits: list[str]) -> dict[str, str]:
             "copyright": "Recorded sounds under CC0/CC BY; see the comment tag for credits"}
 
 
-def container_format(path: Path) -> str:
-    """The muxer name for ``path``'s extension, or a ``UsageError`` naming the choices."""
-    fmt = CONTAINERS.get(path.suffix.lower())
-    if fmt is None:
-        raise UsageError(f"{path}: unsupported output extension {path.suffix or '(none)'!r}; "
-                         f"use one of {', '.join(sorted(CONTAINERS))}")
-    return fmt
-
-
 def mux(video_path: str | Path, audio: np.ndarray | Iterable[np.ndarray], sample_rate: int,
         out_path: str | Path, *, channels: int | None = None,
         keep_original_track: bool = False, bitrate: int = 192_000,
         ambisonic: bool = False, metadata: dict[str, str] | None = None) -> Path:
-    """Write ``out_path``: ``video_path``'s video packets untouched plus ``audio`` as AAC.
+    """Write ``out_path``: ``video_path``'s video packets untouched plus ``audio`` as AAC
+    (Opus for ``.webm``).
 
     Args:
         video_path: the source clip (its video stream is stream-copied).
@@ -57,7 +54,7 @@ def mux(video_path: str | Path, audio: np.ndarray | Iterable[np.ndarray], sample
         out_path: where to write (atomically: temporary name, then rename).
         channels: channel count of the blocks when ``audio`` is an iterable.
         keep_original_track: also copy the source's first audio track, as a second track.
-        bitrate: AAC bit rate per stream.
+        bitrate: audio bit rate per stream.
         ambisonic: the 4 channels are AmbiX first order (W, Y, Z, X): mark the track with
             the spatial-audio metadata players read (MP4/MOV).
         metadata: container tags to write (``comment``: the credits of recorded sounds).
@@ -65,7 +62,7 @@ def mux(video_path: str | Path, audio: np.ndarray | Iterable[np.ndarray], sample
     import av
 
     video_path, out_path = Path(video_path), Path(out_path)
-    fmt = container_format(out_path)
+    container = container_for(out_path)
     if isinstance(audio, np.ndarray):
         audio = np.asarray(audio, np.float32)
         channels = 1 if audio.ndim == 1 else audio.shape[1]
@@ -76,11 +73,11 @@ def mux(video_path: str | Path, audio: np.ndarray | Iterable[np.ndarray], sample
         raise UsageError(f"{out_path}: cannot write {channels}-channel audio; use 1, 2 or 4")
     with atomic_output(out_path) as tmp:
         try:
-            _write(video_path, _channel_rows(blocks, channels), sample_rate, tmp, fmt,
+            _write(video_path, _channel_rows(blocks, channels), sample_rate, tmp, out_path,
                    keep_original_track, bitrate, channels, metadata or {})
         except av.FFmpegError as exc:
             raise MediaError(f"{out_path}: could not write ({_reason(exc)})") from exc
-        if ambisonic and channels == 4 and fmt in ("mp4", "mov"):
+        if ambisonic and channels == 4 and container.muxer in ("mp4", "mov"):
             mark_ambisonic(tmp)
     return out_path
 
@@ -96,22 +93,28 @@ def _channel_rows(blocks: Iterable[np.ndarray], channels: int) -> Iterator[np.nd
         yield np.ascontiguousarray(np.clip(block, -1.0, 1.0).T)
 
 
-def _write(src: Path, rows: Iterator[np.ndarray], sr: int, tmp: Path, fmt: str,
+def _write(src: Path, rows: Iterator[np.ndarray], sr: int, tmp: Path, out_path: Path,
            keep_original: bool, bitrate: int, channels: int,
            metadata: dict[str, str]) -> None:
     import av
 
-    with open_container(src) as inp, av.open(str(tmp), "w", format=fmt) as out:
+    container = container_for(out_path)
+    with open_container(src) as inp, av.open(str(tmp), "w", format=container.muxer) as out:
         out.metadata.update(metadata)
         vin = inp.streams.video[0]
+        check_holds_video(out_path, vin)
         targets = {vin.index: out.add_stream_from_template(vin)}
         # The new soundtrack is the first (default) audio track; the original follows it.
-        aout = out.add_stream("aac", rate=sr, layout=_LAYOUTS[channels])
+        aout = out.add_stream(container.audio_codec, rate=sr, layout=_LAYOUTS[channels])
         aout.bit_rate = bitrate
         aout.time_base = Fraction(1, sr)
         copied = [vin]
         if keep_original and inp.streams.audio:
             ain = inp.streams.audio[0]
+            if not holds(container.muxer, ain):
+                raise UsageError(f"{out_path}: a {out_path.suffix.lower()} file cannot keep "
+                                 f"the clip's {ain.codec_context.name} sound as a track; use "
+                                 "--original mix or replace, or write .mkv")
             targets[ain.index] = out.add_stream_from_template(ain)
             copied.append(ain)
         start_s = float(vin.start_time * vin.time_base) if vin.start_time is not None else 0.0

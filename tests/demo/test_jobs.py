@@ -184,3 +184,40 @@ def test_demo_command_refuses_a_bad_port() -> None:
     from vidfoley.pipeline.cli.main import main
 
     assert main(["demo", "--port", "0"]) == 2
+
+
+def test_batch_dubs_on_the_batch_pool_and_reports_each_clip(tmp_path: Path) -> None:
+    """Two good clips, random bytes and a clip over the demo's limit: the good ones dub on
+    the batch dubber's workers (manifest and all), the others fail in their own rows, and
+    progress moves once per clip up to the total."""
+    import json
+    import math
+    import zipfile
+
+    from tests.pipeline.batch_media import corrupt_clip, good_clip
+    from vidfoley.demo.jobs import batch_dub
+
+    clips = [good_clip(tmp_path / "a.mp4", 0), corrupt_clip(tmp_path / "broken.mp4", 0),
+             make_clip(tmp_path / "long.mp4", fps=5, seconds=4, width=64, height=48),
+             good_clip(tmp_path / "b.mp4", 1)]
+    steps: list[tuple[int, int, str]] = []
+    out = batch_dub(FoleyPipeline(), Workspace.create(tmp_path),
+                    [str(c) for c in clips], "a ball", DubOptions(), max_clip_s=3.0, jobs=2,
+                    progress=lambda step, total, label: steps.append((step, total, label)))
+    assert [(row.name, row.status) for row in out.rows] == [
+        ("a.mp4", "ok"), ("broken.mp4", "failed"), ("long.mp4", "failed"), ("b.mp4", "ok")]
+    for row in (out.rows[0], out.rows[3]):
+        assert abs(row.duration_s - 1.0) <= 0.04 and math.isfinite(row.loudness_lufs)
+    assert "broken.mp4" in out.rows[1].error
+    assert "4.0 s long; this demo accepts clips up to 3 s" in out.rows[2].error
+    # Progress: every step within 0..4 and never backwards, one per finished clip.
+    assert all(total == 4 for _, total, _ in steps)
+    done = [step for step, _, _ in steps]
+    assert done == sorted(done) and done[-1] == 4 and {3, 4} <= set(done)
+    with zipfile.ZipFile(out.zip_path) as zf:
+        names = zf.namelist()
+        manifest = [json.loads(line) for line in zf.read("manifest.jsonl").splitlines()]
+    assert names == ["001-a.dubbed.mp4", "004-b.dubbed.mp4", "manifest.jsonl"]
+    assert sorted(r["status"] for r in manifest if r["status"] != "started") == ["done",
+                                                                                   "done"]
+    assert probe(Path(out.zip_path).parent / "004-b.dubbed.mp4").has_audio

@@ -117,5 +117,4 @@ def test_batch_lists_each_clip_and_zips_the_outputs(client, example, tmp_path) -
     assert rows[1][5]  # the failure says why
     with zipfile.ZipFile(archive) as zf:
         names = zf.namelist()
-    assert names == ["001-example_bouncing_ball.dubbed.mp4",
-                     "001-example_bouncing_ball.dubbed.plan.json"]
+    assert names == ["001-example_bouncing_ball.dubbed.mp4", "manifest.jsonl"]

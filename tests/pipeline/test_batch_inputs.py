@@ -62,7 +62,9 @@ def test_missing_input_and_empty_glob_are_usage_errors(tmp_path: Path) -> None:
         collect_inputs([str(tmp_path / "nope.mp4")], tmp_path / "out")
     with pytest.raises(UsageError, match="matches no files"):
         collect_inputs([str(tmp_path / "*.mp4")], tmp_path / "out")
-    assert output_name("a/b.webm") == "a/b.webm.mp4"
+    # A container vidfoley writes keeps its name; another one gets ".mp4" added.
+    assert output_name("a/b.webm") == "a/b.webm"
+    assert output_name("a/b.avi") == "a/b.avi.mp4"
 
 
 def test_manifest_newest_wins_and_torn_line_is_ignored(tmp_path: Path) -> None:

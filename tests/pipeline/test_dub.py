@@ -59,18 +59,31 @@ def test_object_side_sets_the_louder_channel(x: float, louder: int) -> None:
     assert 20 * np.log10(rms[louder] / rms[1 - louder]) > 2.0
 
 
-def test_moving_square_on_the_left_is_louder_left(tmp_path: Path) -> None:
-    # A square bouncing between two walls in the left third: sharp reversals every 0.4 s.
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_moving_square_on_one_side_is_louder_on_that_side(tmp_path: Path, side: str) -> None:
+    """A square bouncing between two walls in one third of the picture (sharp reversals
+    every 0.4 s). Each impact's first 10 ms, its direct sound before the room's reflections
+    build up (what a listener localises it by), is louder on its side by at least 2 dB: a
+    source ~21° off centre pans 3.2 dB by the constant-power law. The whole mix is not
+    asserted: indoors the balanced reverberant field carries more energy than the direct
+    sound and evens it out."""
     def x_of_t(t: float) -> float:
         phase = (t / 0.4) % 2.0
-        return 0.06 + 0.22 * (phase if phase < 1.0 else 2.0 - phase)
+        x = 0.06 + 0.22 * (phase if phase < 1.0 else 2.0 - phase)
+        return x if side == "left" else 1.0 - x
 
-    clip = make_clip(tmp_path / "left.mp4", fps=25, seconds=3.0, width=320, height=180,
+    clip = make_clip(tmp_path / f"{side}.mp4", fps=25, seconds=3.0, width=320, height=180,
                      draw=moving_square(x_of_t, size=24))
     result = FoleyPipeline().dub(clip, tmp_path / "out.mp4", "a ball")
-    audio = decode_audio(result.video_path, channels=2)
-    rms = np.sqrt(np.mean(audio.astype(np.float64) ** 2, axis=0))
-    assert rms[0] > rms[1] * 1.2
+    audio = decode_audio(result.video_path, channels=2).astype(np.float64)
+    hits = [e.t_s for layer in result.plan.layers if layer.kind == "object"
+            for e in layer.events]
+    assert len(hits) >= 5
+    sr = result.soundtrack.sample_rate
+    energy = sum(np.sum(audio[round(t * sr):round(t * sr) + sr // 100] ** 2, axis=0)
+                 for t in hits)
+    near, far = (energy[0], energy[1]) if side == "left" else (energy[1], energy[0])
+    assert 10 * np.log10(near / far) >= 2.0
 
 
 def test_same_seed_gives_identical_wav_bytes(tmp_path: Path) -> None:
