@@ -159,7 +159,7 @@ def _finish(out: np.ndarray, req: RenderRequest) -> np.ndarray:
         raise RenderError(f"layer {req.layer.id!r} ({req.key}) produced non-finite samples; "
                           "report this with the plan and seed")
     mean = float(out.mean(dtype=np.float64))
-    if abs(mean) > 1e-4 and req.row["kind"] in ("texture", "bed", *MOVING_KINDS):
+    if abs(mean) > 1e-4 and req.row["continuous"]:  # a texture, a motor or a bed
         out -= np.float32(mean)
     peak = float(np.max(np.abs(out)))
     if peak > 0.99:
