@@ -17,10 +17,12 @@ class SoundSource(ABC):
 
     @abstractmethod
     def __call__(self, layer: Layer, *, duration_s: float, sample_rate: int,
-                 environment: Environment | None = None) -> np.ndarray:
+                 environment: Environment | None = None, start_s: float = 0.0) -> np.ndarray:
         """Return float32 mono samples, exactly ``round(duration_s * sample_rate)`` long.
 
-        Event ``t_s`` lands at sample ``round(t_s * sample_rate)``.
+        Event ``t_s`` lands at sample ``round(t_s * sample_rate)``. ``start_s`` is where the
+        layer's time 0 sits in the clip (a window of a long clip starts later): a source that
+        seeds its variation by time adds it, so windows sound as the whole render does.
         """
 
     def prepare(self) -> None:  # noqa: B027 - optional hook, a no-op by default

@@ -169,8 +169,9 @@ class DiffusersSoundSource(LazyPipeline, SoundSource):
 
     # ------------------------------------------------------------------ render
     def __call__(self, layer: Layer, *, duration_s: float, sample_rate: int,
-                 environment: Environment | None = None) -> np.ndarray:
-        """Render ``layer`` as float32 mono, exactly ``round(duration_s * sample_rate)`` long.
+                 environment: Environment | None = None, start_s: float = 0.0) -> np.ndarray:
+        """Render ``layer`` as float32 mono, exactly ``round(duration_s * sample_rate)`` long
+        (``start_s`` is not used: generations are cached by prompt, not placed by time).
 
         Raises:
             UsageError: a bad duration or sample rate. ModelUnavailableError: no weights.

@@ -1,27 +1,43 @@
-"""``SoundtrackRenderer``: a ``SoundPlan`` in, a mastered spatial ``Soundtrack`` out.
+"""``SoundtrackRenderer``: a ``SoundPlan`` in, a mastered spatial soundtrack out, window by
+window (a short clip is one window), so there is one render path for every length.
 
-Per layer: dry mono from its sound source → gain → distance cues along the track's
-trajectory → spatial renderer (or a diffuse placement for ambience) → room send; then the
-sum is mastered and the stems are scaled by the same per-sample gain, so they sum to the mix.
+Per window, per layer: dry mono from its sound source → gain → distance cues along the
+track's trajectory → spatial renderer (or a diffuse placement for ambience) → room send.
+The windows' sum is measured block by block and mastered with one gain curve; the stems
+are scaled by the same per-sample gain, so they sum to the mix.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from typing import cast
 
 import numpy as np
 from scipy.linalg.blas import saxpy
 
 from vidfoley.audio_gen.base import SoundSource
+from vidfoley.audio_gen.block_meter import BlockMeter, GainCurve
 from vidfoley.audio_gen.master import Master
+from vidfoley.audio_gen.propagation import arrival_delay_s
 from vidfoley.audio_gen.spatial import RENDERERS
 from vidfoley.audio_gen.spatial.base import SpatialRenderer
 from vidfoley.audio_gen.spatial.distance import DistanceModel
 from vidfoley.audio_gen.spatial.room import RoomFilter, RoomModel
-from vidfoley.audio_gen.spatial.shot_rooms import ShotRooms, layer_environment
+from vidfoley.audio_gen.spatial.shot_rooms import ShotRooms, layer_environment, plan_places
 from vidfoley.audio_gen.spatial.trajectory import Trajectory
+from vidfoley.audio_gen.windows import (
+    CROSSFADE_S,
+    PREROLL_S,
+    SoundtrackBlock,
+    Window,
+    crossfade,
+    joined,
+    plan_windows,
+    window_part,
+    window_plan,
+)
 from vidfoley.pipeline.errors import PlanError, is_interrupt
-from vidfoley.pipeline.progress import Progress
+from vidfoley.pipeline.progress import Progress, sub_progress
 from vidfoley.pipeline.records import Environment, Layer, SoundPlan, Soundtrack
 
 LENGTH_TOLERANCE = 0.01  # a source may be off by 1 % in length (rounding); more is an error
@@ -39,7 +55,12 @@ def loudness_target(plan: SoundPlan, failed: Collection[str] = ()) -> float:
 
 
 class SoundtrackRenderer:
-    """Renders a :class:`SoundPlan` to a :class:`Soundtrack` in the plan's ``format``.
+    """Renders a :class:`SoundPlan` in the plan's ``format``, window by window.
+
+    With ``window_s=None`` the whole plan is one window: it is rendered once, measured,
+    and the gain applied to that same render. With windows, a first pass measures every
+    window and a second renders them again and applies the gain: memory is one window's
+    mix and stems plus 1/32 of one channel for the meter, whatever the length.
 
     Args:
         sources: backend name (``Layer.backend``) → sound source.
@@ -49,22 +70,37 @@ class SoundtrackRenderer:
         distance: distance model (gain, air absorption, Doppler); default settings if None.
         master: mastering stage; default :class:`Master` if None.
         aspect: picture width/height, for elevation from the track's y.
+        window_s: kept length of each window; None: one window.
+        preroll_s: rendered before each window, for tails of earlier sounds.
+        crossfade_s: overlap between consecutive windows.
 
     Example:
         >>> from vidfoley.pipeline.records import SoundPlan
         >>> SoundtrackRenderer(sources={})(SoundPlan(duration_s=0.5)).samples.shape
         (24000, 2)
+        >>> blocks = list(SoundtrackRenderer({}, window_s=0.2).blocks(SoundPlan(duration_s=0.5)))
+        >>> sum(b.samples.shape[0] for b in blocks), blocks[0].samples.shape[1]
+        (24000, 2)
     """
 
     def __init__(self, sources: Mapping[str, SoundSource], *, stems: bool = True,
                  room: bool = True, distance: DistanceModel | None = None,
-                 master: Master | None = None, aspect: float = 16 / 9) -> None:
+                 master: Master | None = None, aspect: float = 16 / 9,
+                 window_s: float | None = None, preroll_s: float = PREROLL_S,
+                 crossfade_s: float = CROSSFADE_S) -> None:
         self.sources = dict(sources)
         self.stems = stems
         self.room = room
         self.distance = distance or DistanceModel()
         self.master = master or Master()
         self.aspect = aspect
+        self.window_s = window_s
+        self.preroll_s = preroll_s
+        self.crossfade_s = crossfade_s
+        self.layer_errors: dict[str, str] = {}
+        self.gain: GainCurve | None = None
+        self._rooms: dict[tuple, RoomFilter] = {}
+        self._distances: dict[str, float] = {}
 
     @staticmethod
     def formats() -> list[str]:
@@ -82,22 +118,100 @@ class SoundtrackRenderer:
             raise PlanError(f"duration_s must be >= 0, got {plan.duration_s}")
 
     def __call__(self, plan: SoundPlan, *, progress: Progress | None = None) -> Soundtrack:
-        """Render ``plan``; a failing layer lands in ``layer_errors``, the rest still renders.
+        """Render ``plan`` into memory; a failing layer lands in ``layer_errors``, the rest
+        still renders."""
+        blocks = list(self.blocks(plan, progress=progress))
+        gain = cast(GainCurve, self.gain)  # set by blocks() before its first block
+        return joined(blocks, plan, loudness_lufs=gain.loudness_lufs,
+                      true_peak_dbtp=gain.true_peak_dbtp, layer_errors=self.layer_errors)
 
+    def blocks(self, plan: SoundPlan, *,
+               progress: Progress | None = None) -> Iterator[SoundtrackBlock]:
+        """Measure the whole plan, then yield its mastered blocks in order.
+
+        After the last block, :attr:`gain` holds the loudness and true peak reached and
+        :attr:`layer_errors` the layers that failed (they are left out, the rest renders).
         BLAS runs on one thread meanwhile: its products here are small (filter blocks,
-        oversampling), where extra threads only contend with each other and with the rest
-        of a busy machine.
+        oversampling), where extra threads only contend with each other.
         """
         from threadpoolctl import threadpool_limits
 
         self.check_inputs(plan)
-        with threadpool_limits(limits=1, user_api="blas"):
-            return self._render(plan, progress)
-
-    def _render(self, plan: SoundPlan, progress: Progress | None) -> Soundtrack:
-        renderer = RENDERERS[plan.format]()
+        self.layer_errors, self.gain, self._rooms = {}, None, {}
         sr = plan.sample_rate
         n = round(plan.duration_s * sr)
+        # A far sound (thunder) is heard seconds after its event: earlier still it must
+        # be in the pre-roll to sound into a window.
+        late = max((arrival_delay_s(layer) for layer in plan.layers), default=0.0)
+        windows = plan_windows(n, sr, window_s=self.window_s, preroll_s=self.preroll_s + late,
+                               crossfade_s=self.crossfade_s)
+        # One window: it is rendered once and kept; more: measured, then rendered again.
+        kept = len(windows) == 1
+        total = len(windows) if kept else 2 * len(windows)
+        # Windows agree on each layer's level: its median distance over the whole track
+        # (one window measures its own, the same figure).
+        self._distances = {} if kept else self._typical_distances(plan)
+        meter = BlockMeter(n, sr, fmt=plan.format, target_lufs=loudness_target(plan),
+                           ceiling_dbtp=plan.true_peak_dbtp)
+        first: list[SoundtrackBlock] = []
+        measuring = self._unmastered(plan, windows, stems=self.stems and kept,
+                                     progress=progress, step=0, total=total,
+                                     label="" if kept else "measuring loudness")
+        for block in measuring:
+            with threadpool_limits(limits=1, user_api="blas"):
+                meter.add(block.start, block.samples)
+            if kept:
+                first.append(block)
+        target = loudness_target(plan, failed=self.layer_errors)
+        self.gain = self.master.gain_curve(meter, target_lufs=target,
+                                           ceiling_dbtp=plan.true_peak_dbtp)
+        rendered = iter(first) if kept else self._unmastered(
+            plan, windows, stems=self.stems, progress=progress, step=len(windows),
+            total=total, label="rendering")
+        for block in rendered:
+            gain = self.gain.segment(block.start, block.samples.shape[0])
+            for signal in (block.samples, *block.stems.values()):
+                signal *= gain if signal.ndim == 1 else gain[:, None]
+            yield block
+        if progress is not None:
+            progress(total, total, "done")
+
+    def _unmastered(self, plan: SoundPlan, windows: list[Window], *, stems: bool,
+                    progress: Progress | None, step: int, total: int,
+                    label: str) -> Iterator[SoundtrackBlock]:
+        """Each window's kept part, unmastered, crossfaded into the tail of the one before."""
+        from threadpoolctl import threadpool_limits
+
+        tail: SoundtrackBlock | None = None
+        for i, window in enumerate(windows):
+            part_progress = (None if progress is None
+                             else sub_progress(progress, step + i, total, label))
+            start_s = window.render_start / plan.sample_rate
+            with threadpool_limits(limits=1, user_api="blas"):  # small products: one thread
+                render = self._mix(window_plan(plan, window), start_s, stems=stems,
+                                   progress=part_progress)
+            stop = window.stop - window.render_start  # the kept part ends here in ``render``
+            block = window_part(render, window.start, window.start - window.render_start, stop)
+            if tail is not None:
+                crossfade(tail, block)
+            tail = window_part(render, window.stop, stop, None, copy=True)
+            del render
+            yield block
+
+    def _typical_distances(self, plan: SoundPlan) -> dict[str, float]:
+        """Each spatial layer's median distance over its whole track."""
+        n = round(plan.duration_s * plan.sample_rate)
+        return {layer.id: Trajectory.from_track(
+                    layer.track, n_samples=n, sample_rate=plan.sample_rate,
+                    hfov_deg=plan.camera_hfov_deg, aspect=self.aspect).typical_distance_m
+                for layer in plan.layers if layer.spatial and layer.track}
+
+    def _mix(self, plan: SoundPlan, start_s: float, *, stems: bool,
+             progress: Progress | None) -> SoundtrackBlock:
+        """One window's plan mixed, unmastered; ``start_s``: where the window starts in the
+        clip (sources seed by it)."""
+        renderer = RENDERERS[plan.format]()
+        n = round(plan.duration_s * plan.sample_rate)
         channels = renderer.CHANNELS
         # Channel-major sums: every layer adds contiguous rows, transposed once at the end.
         mix_rows = np.zeros((channels, n), dtype=np.float32)
@@ -105,17 +219,15 @@ class SoundtrackRenderer:
         room = self._room(plan, renderer, n) if self.room and n else None
         stem_rows: dict[str, np.ndarray] = {}
         dry_stems: dict[str, np.ndarray] = {}
-        errors: dict[str, str] = {}
         active = [layer for layer in plan.layers if not layer.mute]
-        total = len(active) + 1
         for step, layer in enumerate(active):
             if progress is not None:
-                progress(step, total, f"mixing {layer.id}")
-            dry = self._dry(layer, plan, n, errors)
+                progress(step, len(active), f"mixing {layer.id}")
+            dry = self._dry(layer, plan, n, self.layer_errors, start_s=start_s)
             if dry is None:
                 continue
             send = np.float32(layer.reverb_send) if layer.reverb_send > 0 else None
-            if self.stems:
+            if stems:
                 direct = self._place(layer, dry, plan, renderer)
                 # Each stem carries its own reverb so the stems sum to the mix; it is built
                 # channel-major and handed out as its (n, C) transpose (no interleaving pass).
@@ -133,30 +245,16 @@ class SoundtrackRenderer:
                 self._place(layer, dry, plan, renderer, add_to=mix_rows)
                 if send is not None:
                     saxpy(dry, bus, a=send)  # bus += send·dry in one pass, in place
-        if room is not None and not self.stems and np.any(bus):
+        if room is not None and not stems and np.any(bus):
             for total_row, wet in zip(mix_rows, room.rows(bus), strict=True):
                 total_row += wet
-        mix = np.ascontiguousarray(mix_rows.T)
-        if progress is not None:
-            progress(total - 1, total, "mastering")
-        mastered = self.master(mix, sr, target_lufs=loudness_target(plan, failed=errors),
-                               ceiling_dbtp=plan.true_peak_dbtp, fmt=plan.format)
-        stems: dict[str, np.ndarray] = {}
-        for key, stem in stem_rows.items():
-            stem *= mastered.gain  # the master's gain curve, so stems still sum to the mix
-            stems[key] = stem.T
-        if progress is not None:
-            progress(total, total, "done")
-        return Soundtrack(samples=mastered.samples, sample_rate=sr, format=plan.format,
-                          stems=stems, dry_stems=dry_stems,
-                          loudness_lufs=mastered.loudness_lufs,
-                          true_peak_dbtp=mastered.true_peak_dbtp, layer_errors=errors)
+        return SoundtrackBlock(0, np.ascontiguousarray(mix_rows.T),
+                               {key: rows.T for key, rows in stem_rows.items()}, dry_stems)
 
     def reference_distance_m(self, layer: Layer) -> float | None:
-        """The distance ``layer``'s level refers to, when the plan is part of a longer one
-        (see :class:`~vidfoley.audio_gen.windowed_renderer.WindowedRenderer`); None: its own
-        median."""
-        return None
+        """The distance ``layer``'s level refers to: its median over the whole clip when
+        the clip is cut into windows, else None (its own median, the same figure)."""
+        return self._distances.get(layer.id)
 
     def _room(self, plan: SoundPlan, renderer: SpatialRenderer, n: int) -> ShotRooms:
         """The reverb of the plan's places (one room without shots) for sends of ``n``."""
@@ -164,12 +262,20 @@ class SoundtrackRenderer:
 
     def _room_filter(self, environment: Environment, plan: SoundPlan,
                      renderer: SpatialRenderer, n: int) -> RoomFilter:
-        """One place's room for sends of ``n`` samples."""
-        return RoomModel().filter(environment, renderer, n_samples=n,
-                                  sample_rate=plan.sample_rate, seed=plan.seed)
+        """One place's room for sends of ``n`` samples, built once per window length (all
+        windows but the first and last share it) instead of once per window."""
+        key = (n, plan.format, plan.sample_rate, plan.seed, repr(environment))
+        if key not in self._rooms:
+            # First, middle and last window lengths, for each place a window meets.
+            places = {repr(env) for _, env in plan_places(plan)}
+            if len(self._rooms) >= 2 * len(places):
+                self._rooms.pop(next(iter(self._rooms)))
+            self._rooms[key] = RoomModel().filter(environment, renderer, n_samples=n,
+                                                  sample_rate=plan.sample_rate, seed=plan.seed)
+        return self._rooms[key]
 
-    def _dry(self, layer: Layer, plan: SoundPlan, n: int,
-             errors: dict[str, str]) -> np.ndarray | None:
+    def _dry(self, layer: Layer, plan: SoundPlan, n: int, errors: dict[str, str], *,
+             start_s: float) -> np.ndarray | None:
         """The layer's dry mono signal with its gain, or None (and an error) if it failed."""
         source = self.sources.get(layer.backend)
         if source is None:
@@ -178,7 +284,7 @@ class SoundtrackRenderer:
             return None
         try:
             signal = source(layer, duration_s=plan.duration_s, sample_rate=plan.sample_rate,
-                            environment=layer_environment(plan, layer))
+                            environment=layer_environment(plan, layer), start_s=start_s)
         except Exception as exc:  # a failing layer is reported, the rest renders
             if is_interrupt(exc):
                 raise  # Ctrl-C while a backend loads its libraries: the whole render stops

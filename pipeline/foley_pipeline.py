@@ -14,20 +14,23 @@ import json
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vidfoley.pipeline import components
 from vidfoley.pipeline.dub_options import DubOptions
 from vidfoley.pipeline.errors import UsageError
 from vidfoley.pipeline.guards import Limits
-from vidfoley.pipeline.media import check_readable, decode_audio, mux, open_video
+from vidfoley.pipeline.media import check_readable, decode_audio, open_video
 from vidfoley.pipeline.media.atomic import check_writable, refuse_existing
 from vidfoley.pipeline.media.mux import container_format
-from vidfoley.pipeline.outputs import make_folder, with_original, write_stems
+from vidfoley.pipeline.outputs import make_folder
 from vidfoley.pipeline.plan_checks import check_plan
 from vidfoley.pipeline.planner import Planner
 from vidfoley.pipeline.progress import Progress, no_progress, sub_progress
 from vidfoley.pipeline.records import DubResult, SceneAnalysis, SoundPlan, Soundtrack, Video
+
+if TYPE_CHECKING:  # the renderer loads scipy: only when a dub renders
+    from vidfoley.pipeline.dub_render import RenderedDub
 
 PIPELINE_FILE = "pipeline.json"
 # What `vidfoley generate` uses when no --video-model is given (a ~8 GB download, GPU advised).
@@ -219,25 +222,16 @@ class FoleyPipeline:
         if plan is None:
             scene = self.analyse(video, prompt, progress=sub_progress(progress, 1, 5, "analyse"))
             plan = self._plan_from_scene(scene, video, options)
-        # 4. Render and mux: whole in memory, or window by window for a long clip.
+        # 4. Render and mux, block by block: a clip longer than ``stream_above_s`` in
+        #    windows with flat memory, a shorter one as one window also kept in memory.
         progress(2, 5, "render")
-        if video.duration_s > options.stream_above_s:
-            result = self._dub_streamed(plan, video, out, options, stems_dir,
-                                        sub_progress(progress, 2, 5, "render"))
-        else:
-            soundtrack = self.render(plan, video, stems=stems_dir is not None or keep_stems,
-                                     progress=sub_progress(progress, 2, 5, "render"))
-            audio = with_original(soundtrack, video, options.original)
-            progress(3, 5, "mux")
-            mux(video.path, audio, soundtrack.sample_rate, out,
-                keep_original_track=options.original == "keep-as-track",
-                ambisonic=soundtrack.format == "foa")
-            result = DubResult(video_path=str(out), duration_s=soundtrack.duration_s,
-                               loudness_lufs=soundtrack.loudness_lufs,
-                               layer_errors=dict(soundtrack.layer_errors),
-                               soundtrack=soundtrack)
-            if stems_dir is not None:
-                result.stems_dir, result.mix_path = write_stems(soundtrack, plan, stems_dir)
+        plan = replace(plan, duration_s=video.duration_s)
+        made = self._render_onto(plan, video, out, options, stems_dir, keep_stems,
+                                 sub_progress(progress, 2, 5, "render"))
+        result = DubResult(video_path=str(out), duration_s=plan.duration_s,
+                           loudness_lufs=made.loudness_lufs, layer_errors=made.layer_errors,
+                           stems_dir=made.stems_dir, mix_path=made.mix_path,
+                           soundtrack=made.soundtrack)
         # 5. The side outputs.
         progress(4, 5, "outputs")
         result.plan, result.scene = plan, scene
@@ -250,21 +244,21 @@ class FoleyPipeline:
         progress(5, 5, "done")
         return result
 
-    def _dub_streamed(self, plan: SoundPlan, video: Video, out: Path, options: DubOptions,
-                      stems_dir: str | Path | None, progress: Progress) -> DubResult:
-        """Render a long clip's soundtrack in windows, muxing each block as it is made."""
-        from vidfoley.pipeline.streamed_dub import dub_streamed
+    def _render_onto(self, plan: SoundPlan, video: Video, out: Path, options: DubOptions,
+                     stems_dir: str | Path | None, keep_stems: bool,
+                     progress: Progress) -> RenderedDub:
+        """Render ``plan`` (as long as ``video``) and mux each block as it is made."""
+        from vidfoley.audio_gen.mixer import SoundtrackRenderer
+        from vidfoley.pipeline.dub_render import render_onto
 
-        plan = replace(plan, duration_s=video.duration_s)
         self.check_plan(plan)
-        sources = self._prepared_sources(plan)
-        made = dub_streamed(sources, plan, video, out, original=options.original,
-                            stems_dir=stems_dir, window_s=options.stream_window_s,
-                            progress=progress)
-        return DubResult(video_path=str(out), duration_s=plan.duration_s,
-                         loudness_lufs=made.loudness_lufs, layer_errors=made.layer_errors,
-                         stems_dir=None if stems_dir is None else str(stems_dir),
-                         mix_path=made.mix_path)
+        streamed = video.duration_s > options.stream_above_s
+        keep = not streamed
+        renderer = SoundtrackRenderer(
+            self._prepared_sources(plan), stems=stems_dir is not None or (keep and keep_stems),
+            window_s=options.stream_window_s if streamed else None)
+        return render_onto(renderer, plan, video, out, original=options.original,
+                           stems_dir=stems_dir, keep=keep, progress=progress)
 
     def generate(self, prompt: str, out: str | Path, *, seconds: float = 5.0, seed: int = 0,
                  options: DubOptions | None = None, overwrite: bool = False,

@@ -61,14 +61,17 @@ class ProceduralEngine(SoundSource):
     NAME: ClassVar[str] = "procedural"
 
     def __call__(self, layer: Layer, *, duration_s: float, sample_rate: int,
-                 environment: Environment | None = None) -> np.ndarray:
+                 environment: Environment | None = None, start_s: float = 0.0) -> np.ndarray:
         """Render ``layer`` as float32 mono, exactly ``round(duration_s * sample_rate)`` long.
+
+        Each hit and each second of a bed is seeded by its place in the clip (``start_s``
+        plus its time), so a window of a long clip sounds as the whole render does there.
 
         Raises:
             PlanError: unknown sound key (with close matches), bad duration or sample rate.
             RenderError: the synthesis produced non-finite samples.
         """
-        req = self._request(layer, duration_s, sample_rate, environment)
+        req = self._request(layer, duration_s, sample_rate, environment, start_s)
         if req.n == 0:
             return np.zeros(0, dtype=np.float32)
         out = _finish(RENDERERS[req.row["kind"]](req), req)
@@ -76,14 +79,15 @@ class ProceduralEngine(SoundSource):
         return out if gate is None else out * gate
 
     def stream(self, layer: Layer, *, duration_s: float, sample_rate: int,
-               environment: Environment | None = None) -> Iterator[np.ndarray]:
+               environment: Environment | None = None,
+               start_s: float = 0.0) -> Iterator[np.ndarray]:
         """Yield a bed layer in ~1 s blocks with flat memory (any other key: one block)."""
-        req = self._request(layer, duration_s, sample_rate, environment)
+        req = self._request(layer, duration_s, sample_rate, environment, start_s)
         if req.row["kind"] == "bed":
             yield from beds.stream(req)
         else:
             yield self(layer, duration_s=duration_s, sample_rate=sample_rate,
-                       environment=environment)
+                       environment=environment, start_s=start_s)
 
     def sounds(self) -> dict[str, str]:
         """Every key this engine renders, with its one-line description."""
@@ -123,7 +127,7 @@ class ProceduralEngine(SoundSource):
 
     @staticmethod
     def _request(layer: Layer, duration_s: float, sample_rate: int,
-                 environment: Environment | None) -> RenderRequest:
+                 environment: Environment | None, start_s: float = 0.0) -> RenderRequest:
         if not (isinstance(duration_s, int | float) and math.isfinite(duration_s)
                 and duration_s >= 0):
             raise PlanError(f"duration_s must be a finite number >= 0, got {duration_s!r}")
@@ -132,7 +136,7 @@ class ProceduralEngine(SoundSource):
         row = lookup(layer.sound)
         return RenderRequest(key=layer.sound, row=row, layer=layer,
                              n=round(duration_s * sample_rate), sample_rate=sample_rate,
-                             environment=environment)
+                             environment=environment, origin=round(start_s * sample_rate))
 
 
 def _opt_float(value: float | str | None) -> float | None:

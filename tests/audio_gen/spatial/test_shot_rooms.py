@@ -12,7 +12,7 @@ import pytest
 from tests.audio_gen.spatial.signals import sources
 from vidfoley.audio_gen.mixer import SoundtrackRenderer
 from vidfoley.audio_gen.spatial.shot_rooms import ShotRooms, environment_at, layer_environment
-from vidfoley.audio_gen.windowed_renderer import WindowedRenderer, plan_windows, window_plan
+from vidfoley.audio_gen.windows import plan_windows, window_plan
 from vidfoley.pipeline.errors import PlanError
 from vidfoley.pipeline.guards import Limits
 from vidfoley.pipeline.plan_checks import check_plan
@@ -82,7 +82,7 @@ def test_shots_of_one_place_render_as_a_plan_without_shots() -> None:
 def test_windowed_render_keeps_each_shot_in_its_room() -> None:
     plan = _plan([1.0, 2.9, 4.0], _cut_at(3.0))
     whole = SoundtrackRenderer(sources())(plan)
-    blocks = list(WindowedRenderer(sources(), window_s=1.5)(plan, stems=True))
+    blocks = list(SoundtrackRenderer(sources(), window_s=1.5).blocks(plan))
     stem = np.concatenate([b.stems["hits"] for b in blocks])[:, 0]
     ref = whole.stems["hits"][:, 0]
     err = np.mean((stem - ref) ** 2) / np.mean(ref ** 2)
