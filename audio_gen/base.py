@@ -14,6 +14,9 @@ class SoundSource(ABC):
     """Renders the dry, mono signal of one layer, timed to its events and track."""
 
     NAME: ClassVar[str] = ""
+    # What the backend is, so the pipeline asks these instead of branching on names:
+    NEEDS_MODEL: ClassVar[bool] = False  # built from model weights (an id or a folder)
+    TAKES_FREE_TEXT: ClassVar[bool] = False  # a layer's sound may be a description
 
     @abstractmethod
     def __call__(self, layer: Layer, *, duration_s: float, sample_rate: int,
@@ -31,7 +34,4 @@ class SoundSource(ABC):
 
     def sounds(self) -> dict[str, str]:
         """The sound keys this source understands, each with a one-line description."""
-        return {}
-
-    def config(self) -> dict[str, object]:
         return {}

@@ -19,6 +19,7 @@ from vidfoley.audio_gen.base import SoundSource
 from vidfoley.audio_gen.block_meter import BlockMeter, GainCurve
 from vidfoley.audio_gen.master import Master
 from vidfoley.audio_gen.propagation import arrival_delay_s
+from vidfoley.audio_gen.samples import fit_length
 from vidfoley.audio_gen.spatial import RENDERERS
 from vidfoley.audio_gen.spatial.base import SpatialRenderer
 from vidfoley.audio_gen.spatial.distance import DistanceModel
@@ -306,12 +307,7 @@ class SoundtrackRenderer:
             errors[layer.id] = f"backend {layer.backend!r} returned NaN or infinite samples"
             return None
         gain = np.float32(10 ** (layer.gain_db / 20))
-        if signal.shape[0] == n:
-            return np.multiply(signal, gain, dtype=np.float32)
-        out = np.zeros(n, dtype=np.float32)
-        m = min(n, signal.shape[0])
-        out[:m] = signal[:m] * gain
-        return out
+        return np.multiply(fit_length(signal, n), gain, dtype=np.float32)
 
     def _place(self, layer: Layer, dry: np.ndarray, plan: SoundPlan,
                renderer: SpatialRenderer, *,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vidfoley.demo.workspace import Workspace
-from vidfoley.pipeline.errors import LimitError, MediaError, UsageError, VidfoleyError
+from vidfoley.pipeline.errors import LimitError, MediaError, UsageError, VidfoleyError, one_line
 from vidfoley.pipeline.foley_pipeline import DubOptions, FoleyPipeline
 from vidfoley.pipeline.media import decode_audio, probe
 from vidfoley.pipeline.progress import Progress, no_progress
@@ -163,12 +163,12 @@ def batch_dub(pipeline: FoleyPipeline, workspace: Workspace, clips: list[str],
             result = pipeline.dub(clip, out, prompt or None, options=options,
                                   plan_out=out.with_suffix(".plan.json"))
         except VidfoleyError as exc:
-            outputs.rows.append(BatchRow(name, "failed", error=_one_line(exc)))
+            outputs.rows.append(BatchRow(name, "failed", error=one_line(exc)))
             continue
         except Exception as exc:  # one bad clip must not end the batch
             outputs.rows.append(BatchRow(name, "failed",
                                          error=f"internal error: {type(exc).__name__}: "
-                                         f"{_one_line(exc)}"))
+                                         f"{one_line(exc)}"))
             continue
         written += [out, out.with_suffix(".plan.json")]
         outputs.rows.append(BatchRow(name, "ok", result.duration_s, result.events,
@@ -211,5 +211,3 @@ def _num(value: float) -> float | None:
     return round(value, 2) if isinstance(value, float) and math.isfinite(value) else None
 
 
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__

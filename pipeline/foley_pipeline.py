@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vidfoley.pipeline import components
+from vidfoley.pipeline import components, registry
 from vidfoley.pipeline.dub_options import DubOptions
 from vidfoley.pipeline.errors import UsageError
 from vidfoley.pipeline.guards import Limits
@@ -83,7 +83,7 @@ class FoleyPipeline:
     def get_source(self, backend: str) -> Any:
         """The sound source for ``backend``, built once (lazily) and cached."""
         if backend not in self.sources:
-            neural = backend != "procedural"
+            neural = registry.get("audio", backend).NEEDS_MODEL
             model = self.audio_model if neural else None
             options = self.audio_options if neural else {}
             self.sources[backend] = components.build("audio", backend, model, **options)
@@ -310,8 +310,8 @@ class FoleyPipeline:
         """Per backend, the sound keys it knows (None: free text is fine)."""
         known: dict[str, set[str] | None] = {}
         for backend in {layer.backend for layer in plan.layers}:
-            sounds = self.get_source(backend).sounds()
-            known[backend] = set(sounds) if backend == "procedural" else None
+            source = self.get_source(backend)
+            known[backend] = None if source.TAKES_FREE_TEXT else set(source.sounds())
         return known
 
     @staticmethod

@@ -21,6 +21,7 @@ from vidfoley.audio_gen.procedural import beds, engines, footsteps, textures, tr
 from vidfoley.audio_gen.procedural.modal import build_model, render_impacts
 from vidfoley.audio_gen.procedural.request import RenderRequest
 from vidfoley.audio_gen.procedural.taxonomy import TAXONOMY, lookup
+from vidfoley.audio_gen.samples import fit_length
 from vidfoley.audio_gen.spans import span_gate
 from vidfoley.pipeline.errors import PlanError, RenderError
 from vidfoley.pipeline.records import Environment, Layer, LayerEvent, TrackPoint
@@ -93,9 +94,6 @@ class ProceduralEngine(SoundSource):
         """Every key this engine renders, with its one-line description."""
         return {key: row["description"] for key, row in sorted(TAXONOMY.items())}
 
-    def config(self) -> dict[str, object]:
-        return {"name": self.NAME}
-
     def render_key(self, key: str, *, seconds: float, sample_rate: int = 48_000,
                    material: str | None = None, size_m: float | None = None,
                    speed_m_s: float | None = None, seed: int = 0) -> np.ndarray:
@@ -154,11 +152,7 @@ def _ramp_track(top_m_s: float, seconds: float, width_m: float = 10.0) -> list[T
 
 def _finish(out: np.ndarray, req: RenderRequest) -> np.ndarray:
     """Exact length, float32, finite, DC-free and peak ≤ 0.99 (scaled down only if needed)."""
-    out = np.asarray(out, dtype=np.float32)
-    if out.size != req.n:
-        fixed = np.zeros(req.n, dtype=np.float32)
-        fixed[: min(req.n, out.size)] = out[: req.n]
-        out = fixed
+    out = fit_length(np.asarray(out, dtype=np.float32), req.n)  # the renderer's own array
     if not np.all(np.isfinite(out)):
         raise RenderError(f"layer {req.layer.id!r} ({req.key}) produced non-finite samples; "
                           "report this with the plan and seed")

@@ -3,7 +3,6 @@
 from vidfoley.pipeline.media.atomic import atomic_output
 from vidfoley.pipeline.media.decode import (
            decode_audio,
-           fit_length,
            iter_audio,
            iter_frames,
            open_video,
@@ -12,4 +11,4 @@ from vidfoley.pipeline.media.mux import CONTAINERS, ORIGINAL_MODES, mux
 from vidfoley.pipeline.media.probe import check_readable, probe
 
 __all__ = ["CONTAINERS", "ORIGINAL_MODES", "atomic_output", "check_readable", "decode_audio",
-           "fit_length", "iter_audio", "iter_frames", "mux", "open_video", "probe"]
+           "iter_audio", "iter_frames", "mux", "open_video", "probe"]
