@@ -16,9 +16,9 @@ from vidfoley.audio_gen.mixer import SoundtrackRenderer
 from vidfoley.audio_gen.windows import SoundtrackBlock, joined
 from vidfoley.pipeline.errors import RenderError
 from vidfoley.pipeline.media import mux
-from vidfoley.pipeline.outputs import StemWriter, soundtrack_channels, with_original
+from vidfoley.pipeline.outputs import StemWriter, with_original
 from vidfoley.pipeline.progress import Progress
-from vidfoley.pipeline.records import SoundPlan, Soundtrack, Video
+from vidfoley.pipeline.records import FORMAT_CHANNELS, SoundPlan, Soundtrack, Video
 
 
 @dataclass
@@ -58,7 +58,7 @@ def render_onto(renderer: SoundtrackRenderer, plan: SoundPlan, video: Video, out
         audio: Iterator[np.ndarray] = (block.samples for block in blocks)
         if original == "mix" and video.has_audio:
             audio = with_original(audio, video, plan)
-        mux(video.path, audio, plan.sample_rate, out, channels=soundtrack_channels(plan),
+        mux(video.path, audio, plan.sample_rate, out, channels=FORMAT_CHANNELS[plan.format],
             keep_original_track=original == "keep-as-track", ambisonic=plan.format == "foa")
     gain = renderer.gain
     if gain is None:  # the muxer stopped before the soundtrack's end

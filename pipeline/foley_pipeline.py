@@ -101,6 +101,13 @@ class FoleyPipeline:
             self.video_generator = components.build("video", "diffusers", self.video_model)
         return self.video_generator
 
+    def uses_models(self) -> bool:
+        """Whether this pipeline's stages load model weights (a dub then wants a GPU)."""
+        audio = ({"procedural", *(["diffusers"] if self.audio_model else [])}
+                 if self.audio == "auto" else {self.audio})
+        return registry.get("perception", self.perception).NEEDS_MODEL or any(
+            registry.get("audio", name).NEEDS_MODEL for name in audio)
+
     def save_pretrained(self, folder: str | Path) -> Path:
         """Write ``pipeline.json`` naming each component and its options."""
         folder = Path(folder)
@@ -299,7 +306,8 @@ class FoleyPipeline:
         return plan
 
     def _backend_for(self, layer: Any) -> str:
-        """Which sound backend renders ``layer`` under the ``audio`` setting."""
+        """Which sound backend renders ``layer`` under the ``audio`` setting (``auto``: the
+        weight-free engine, and the generic text-to-audio backend for beds with a model)."""
         if self.audio != "auto":
             return self.audio
         if layer.kind == "ambience" and self.audio_model:

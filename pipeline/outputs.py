@@ -14,7 +14,7 @@ import numpy as np
 from vidfoley.pipeline.errors import MediaError
 from vidfoley.pipeline.media.atomic import atomic_output, check_writable
 from vidfoley.pipeline.media.decode import iter_audio
-from vidfoley.pipeline.records import SoundPlan, Soundtrack, Video
+from vidfoley.pipeline.records import FORMAT_CHANNELS, SoundPlan, Soundtrack, Video
 
 if TYPE_CHECKING:  # the renderer's modules load scipy: only when a dub renders
     from vidfoley.audio_gen.windows import SoundtrackBlock
@@ -119,7 +119,7 @@ def with_original(audio: Iterable[np.ndarray], video: Video,
     clip rendered whole was once scaled by the measured peak of the sum instead, so two
     clips either side of the streaming threshold were mixed differently.)
     """
-    decode_channels = 2 if soundtrack_channels(plan) == 2 else 1
+    decode_channels = 2 if FORMAT_CHANNELS[plan.format] == 2 else 1
     peak = 0.0
     for chunk in iter_audio(video.path, sample_rate=plan.sample_rate, channels=decode_channels):
         if chunk.size:
@@ -135,13 +135,6 @@ def with_original(audio: Iterable[np.ndarray], video: Video,
         mixed[:, :decode_channels] += ORIGINAL_MIX_GAIN * part
         mixed *= scale
         yield mixed
-
-
-def soundtrack_channels(plan: SoundPlan) -> int:
-    """How many channels ``plan``'s format renders."""
-    from vidfoley.audio_gen.spatial import RENDERERS
-
-    return RENDERERS[plan.format].CHANNELS
 
 
 def _rechunk(chunks: Iterator[np.ndarray]) -> Generator[np.ndarray, int, None]:

@@ -110,3 +110,27 @@ def test_either_side_of_the_threshold_the_original_is_mixed_alike(tmp_path: Path
     # The whole render's own mix (mix.wav, before the original) is the soundtrack kept.
     mix, _ = sf.read(kept / "mix.wav", dtype="float32")
     np.testing.assert_allclose(mix, whole.soundtrack.samples, atol=2e-4)
+
+
+@pytest.mark.parametrize("hits", [[], [0.5, 1.7, 2.4]])
+def test_the_original_is_scaled_alike_in_one_window_and_in_many(tmp_path: Path,
+                                                                 hits: list[float]) -> None:
+    from vidfoley.audio_gen.mixer import SoundtrackRenderer
+    from vidfoley.audio_gen.procedural import ProceduralEngine
+    from vidfoley.pipeline.outputs import with_original
+    from vidfoley.pipeline.records import Layer, LayerEvent, SoundPlan
+
+    clip = make_clip(tmp_path / "in.mp4", seconds=3.0, audio_hz=440.0)
+    video = probe(clip)
+    layers = [Layer(id="hits", sound="impact/wood", spatial=False,
+                    events=[LayerEvent(t_s=t) for t in hits])] if hits else []
+    plan = SoundPlan(duration_s=video.duration_s, layers=layers)
+    sources = {"procedural": ProceduralEngine()}
+    mixed = [np.concatenate(list(with_original(
+        (b.samples for b in SoundtrackRenderer(sources, window_s=window).blocks(plan)),
+        video, plan))) for window in (None, 1.0)]
+    if not hits:  # the clip's own sound alone: scaled by the very same factor
+        assert np.array_equal(mixed[0], mixed[1])
+    else:  # the windows' seams and pre-roll differ from the one render by < -30 dB
+        error = np.mean((mixed[0] - mixed[1]) ** 2) / np.mean(mixed[0] ** 2)
+        assert 10 * np.log10(error) < -30
