@@ -27,7 +27,15 @@ from vidfoley.pipeline.outputs import make_folder
 from vidfoley.pipeline.plan_checks import check_plan
 from vidfoley.pipeline.planner import Planner
 from vidfoley.pipeline.progress import Progress, no_progress, sub_progress
-from vidfoley.pipeline.records import DubResult, SceneAnalysis, SoundPlan, Soundtrack, Video
+from vidfoley.pipeline.records import (
+    LAYER_KINDS,
+    DubResult,
+    Layer,
+    SceneAnalysis,
+    SoundPlan,
+    Soundtrack,
+    Video,
+)
 
 if TYPE_CHECKING:  # the renderer loads scipy: only when a dub renders
     from vidfoley.pipeline.dub_render import RenderedDub
@@ -103,8 +111,7 @@ class FoleyPipeline:
 
     def uses_models(self) -> bool:
         """Whether this pipeline's stages load model weights (a dub then wants a GPU)."""
-        audio = ({"procedural", *(["diffusers"] if self.audio_model else [])}
-                 if self.audio == "auto" else {self.audio})
+        audio = {self._backend_for(Layer(id="", kind=kind)) for kind in LAYER_KINDS}
         return registry.get("perception", self.perception).NEEDS_MODEL or any(
             registry.get("audio", name).NEEDS_MODEL for name in audio)
 
@@ -305,7 +312,7 @@ class FoleyPipeline:
         plan.duration_s = video.duration_s
         return plan
 
-    def _backend_for(self, layer: Any) -> str:
+    def _backend_for(self, layer: Layer) -> str:
         """Which sound backend renders ``layer`` under the ``audio`` setting (``auto``: the
         weight-free engine, and the generic text-to-audio backend for beds with a model)."""
         if self.audio != "auto":
