@@ -66,14 +66,18 @@ class StemWriter:
         return str(self.folder / "mix.wav")
 
     def tee(self, blocks: Iterable[SoundtrackBlock]) -> Iterator[SoundtrackBlock]:
-        """Write each block's mix and stems, and pass it on."""
+        """Write each block (:meth:`write`) and pass it on."""
         for block in blocks:
-            self._write("mix.wav", block.samples)
-            for layer_id, stem in block.stems.items():
-                self._write(f"{safe_name(layer_id)}.wav", stem)
-            for layer_id, stem in block.dry_stems.items():
-                self._write(f"{safe_name(layer_id)}.dry.wav", stem)
+            self.write(block)
             yield block
+
+    def write(self, block: SoundtrackBlock) -> None:
+        """Append a block's mix and stems to their files."""
+        self._write("mix.wav", block.samples)
+        for layer_id, stem in block.stems.items():
+            self._write(f"{safe_name(layer_id)}.wav", stem)
+        for layer_id, stem in block.dry_stems.items():
+            self._write(f"{safe_name(layer_id)}.dry.wav", stem)
 
     def finish(self, plan: SoundPlan) -> str:
         """Save ``plan.json`` beside the stems; the folder."""
@@ -104,8 +108,7 @@ def write_stems(soundtrack: Soundtrack, plan: SoundPlan,
     block = SoundtrackBlock(0, soundtrack.samples, soundtrack.stems, soundtrack.dry_stems)
     with contextlib.ExitStack() as files:
         writer = StemWriter(files, folder, soundtrack.sample_rate)
-        for _ in writer.tee([block]):
-            pass
+        writer.write(block)
     return writer.finish(plan), writer.mix_path
 
 
