@@ -75,6 +75,7 @@ def render_onto(renderer: SoundtrackRenderer, plan: SoundPlan, video: Video, out
 
 def _keep(blocks: Iterator[SoundtrackBlock],
           kept: list[SoundtrackBlock]) -> Iterator[SoundtrackBlock]:
+    """Pass the blocks on, keeping each in ``kept``."""
     for block in blocks:
         kept.append(block)
         yield block

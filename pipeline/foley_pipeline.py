@@ -209,9 +209,9 @@ class FoleyPipeline:
         The video stream is copied bit for bit; the audio is exactly as long as the video.
         With ``plan`` (e.g. an edited plan JSON) analysis is skipped and the plan rendered.
         Per-layer stems are rendered when ``stems_dir`` is given or ``keep_stems`` asks to keep
-        them in ``result.soundtrack``. A clip longer than ``options.stream_above_s`` is
-        rendered window by window straight into the files, with flat memory; its
-        ``result.soundtrack`` is None.
+        them in ``result.soundtrack``. Every clip takes one path, block by block into the
+        files: a clip longer than ``options.stream_above_s`` in windows with flat memory (its
+        ``result.soundtrack`` is None), a shorter one as one window, also kept in memory.
         """
         options = options or DubOptions()
         progress = progress or no_progress
