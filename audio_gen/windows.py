@@ -111,8 +111,8 @@ def _window_layer(layer: Layer, t0: float, t1: float) -> Layer:
         end = event.t_s + max(event.duration_s, 0.0)
         if event.t_s >= t1 or (event.t_s < t0 and end <= t0):
             continue
-        if event.t_s >= t0:
-            events.append(replace(event, t_s=event.t_s - t0))
+        if event.t_s >= t0:  # re-timed (the first window starts at 0: nothing to move)
+            events.append(replace(event, t_s=event.t_s - t0) if t0 else event)
         else:  # a sustained event already under way: it continues from the window's start
             events.append(LayerEvent(t_s=0.0, strength=event.strength, duration_s=end - t0,
                                      kind=event.kind))
@@ -130,7 +130,7 @@ def _window_track(track: list[TrackPoint], t0: float, t1: float) -> list[TrackPo
     times = np.array([p.t_s for p in track])
     lo = max(int(np.searchsorted(times, t0, side="right")) - 1, 0)
     hi = min(int(np.searchsorted(times, t1, side="left")) + 1, len(track))
-    return [replace(p, t_s=p.t_s - t0) for p in track[lo:hi]]
+    return [replace(p, t_s=p.t_s - t0) for p in track[lo:hi]] if t0 else track[lo:hi]
 
 
 def window_part(render: SoundtrackBlock, start: int, lo: int, hi: int | None, *,
