@@ -20,9 +20,13 @@ from vidfoley.pipeline.errors import RenderError
 
 LIMITER_BLOCK = 32  # limiter control rate: gain computed per 32 samples, ramped between
 MAKE_UP_DB = 6.0  # limiting may cost loudness; the static gain makes up at most 6 dB
+# The limiter aims this far under the ceiling: between detector and output the gain ramps,
+# and no trim pass over the output follows (it is not held).
+DETECTOR_MARGIN_DB = 0.1
 
 # While metering, true peak is exact only where it could reach the ceiling under the gain
-# the loudness so far implies, plus this margin; elsewhere an upper bound stands in.
+# the loudness so far implies, plus this margin (the loudness of a mix that arrives in
+# pieces may still fall); elsewhere an upper bound stands in. A whole mix needs none.
 FLOOR_MARGIN_DB = 12.0
 _HOPS_PER_CHUNK = 4096  # loudness sums: 100 ms hops per chunk (~7 minutes)
 
@@ -57,7 +61,7 @@ class BlockMeter:
         self.fmt = fmt
         self.n_samples = n_samples
         self.target_lufs = target_lufs
-        self.ceiling = 10 ** (ceiling_dbtp / 20)
+        self.ceiling = 10 ** ((ceiling_dbtp - DETECTOR_MARGIN_DB) / 20)
         blocks = -(-n_samples // LIMITER_BLOCK)
         self.power = np.zeros(blocks, np.float32)
         self.peak = np.zeros(blocks, np.float32)
@@ -100,7 +104,9 @@ class BlockMeter:
         if peak is None:
             so_far = self.lufs()
             if so_far > SILENCE_LUFS:
-                max_db = self.target_lufs - so_far + MAKE_UP_DB + FLOOR_MARGIN_DB
+                whole = start == 0 and n == self.n_samples  # its loudness is final
+                margin = 0.0 if whole else FLOOR_MARGIN_DB
+                max_db = self.target_lufs - so_far + MAKE_UP_DB + margin
                 floor = self.ceiling / 10 ** (max_db / 20)
             peak = sample_true_peak(samples, floor=floor)
         blocks = block_max(peak, LIMITER_BLOCK)

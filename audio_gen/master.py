@@ -14,7 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vidfoley.audio_gen.block_meter import LIMITER_BLOCK, MAKE_UP_DB, BlockMeter, GainCurve
+from vidfoley.audio_gen.block_meter import (
+    DETECTOR_MARGIN_DB,
+    LIMITER_BLOCK,
+    MAKE_UP_DB,
+    BlockMeter,
+    GainCurve,
+)
 from vidfoley.audio_gen.loudness import SILENCE_LUFS, KWeightedPower, loudness_lufs
 from vidfoley.audio_gen.spatial.trajectory import ramp
 from vidfoley.audio_gen.true_peak import block_max, true_peak_dbtp
@@ -93,8 +99,7 @@ class Master:
         if measured <= SILENCE_LUFS or not np.all(np.isfinite(meter.peak)):
             peak = float(np.max(meter.peak)) if blocks else 0.0
             return GainCurve(np.ones(blocks + 1, np.float32), measured, _db(peak))
-        # A 0.1 dB margin for the detector: no trim pass follows (the output is not held).
-        ceiling = 10 ** ((ceiling_dbtp - 0.1) / 20)
+        ceiling = 10 ** ((ceiling_dbtp - DETECTOR_MARGIN_DB) / 20)
         max_db = target_lufs - measured + MAKE_UP_DB
         block_peak = meter.peak_bound(ceiling / 10 ** (max_db / 20))
         points = self.fit_gain(block_peak, meter.sample_rate, measured=measured,
