@@ -11,22 +11,21 @@ from vidfoley.pipeline.records import Environment, Layer
 
 
 class SoundSource(ABC):
-    """Renders the dry, mono signal of one layer, timed to its events and track.
-
-    ``TAKES_TEXT``: its layers' ``sound`` may be free text (else taxonomy keys only);
-    ``NEEDS_MODEL``: it is built from a model id or folder (``from_pretrained``).
-    """
+    """Renders the dry, mono signal of one layer, timed to its events and track."""
 
     NAME: ClassVar[str] = ""
-    TAKES_TEXT: ClassVar[bool] = False
-    NEEDS_MODEL: ClassVar[bool] = False
+    # What the backend is, so the pipeline asks these instead of branching on names:
+    NEEDS_MODEL: ClassVar[bool] = False  # built from model weights (an id or a folder)
+    TAKES_FREE_TEXT: ClassVar[bool] = False  # a layer's sound may be a description
 
     @abstractmethod
     def __call__(self, layer: Layer, *, duration_s: float, sample_rate: int,
-                 environment: Environment | None = None) -> np.ndarray:
+                 environment: Environment | None = None, start_s: float = 0.0) -> np.ndarray:
         """Return float32 mono samples, exactly ``round(duration_s * sample_rate)`` long.
 
-        Event ``t_s`` lands at sample ``round(t_s * sample_rate)``.
+        Event ``t_s`` lands at sample ``round(t_s * sample_rate)``. ``start_s`` is where the
+        layer's time 0 sits in the clip (a window of a long clip starts later): a source that
+        seeds its variation by time adds it, so windows sound as the whole render does.
         """
 
     def prepare(self) -> None:  # noqa: B027 - optional hook, a no-op by default
@@ -55,7 +54,4 @@ class SoundSource(ABC):
 
     def sounds(self) -> dict[str, str]:
         """The sound keys this source understands, each with a one-line description."""
-        return {}
-
-    def config(self) -> dict[str, object]:
         return {}

@@ -19,12 +19,12 @@ from vidfoley.audio_gen.neural_placement import (
     activity_envelope,
     chunk_plan,
     crossfade_concat,
-    fit_length,
     place_events,
     resample,
     trim_to_attack,
 )
 from vidfoley.audio_gen.neural_prompts import compose_prompt, is_continuous
+from vidfoley.audio_gen.samples import fit_length
 from vidfoley.audio_gen.spans import span_gate
 from vidfoley.pipeline.errors import UsageError
 from vidfoley.pipeline.model_loading import (
@@ -62,8 +62,8 @@ class DiffusersSoundSource(LazyPipeline, SoundSource):
     """
 
     NAME: ClassVar[str] = "diffusers"
-    TAKES_TEXT: ClassVar[bool] = True
     NEEDS_MODEL: ClassVar[bool] = True
+    TAKES_FREE_TEXT: ClassVar[bool] = True
     KIND: ClassVar[str] = "auto"
 
     def __init__(self, model: str | None = None, *, kind: str | None = None,
@@ -91,12 +91,6 @@ class DiffusersSoundSource(LazyPipeline, SoundSource):
                         ) -> DiffusersSoundSource:
         """Point at a model id or folder; the weights load lazily on the first render."""
         return cls(None if id_or_path is None else str(id_or_path), **options)
-
-    def config(self) -> dict[str, object]:
-        return {"model": self.model, "kind": self.kind, "device": self.device,
-                "torch_dtype": None if self.torch_dtype is None else str(self.torch_dtype),
-                "cache_dir": str(self.cache_dir), "steps": self.steps,
-                "negative_prompt": self.negative_prompt, "variations": self.variations}
 
     def sounds(self) -> dict[str, str]:
         return {"<free text>": "any description, e.g. 'a steel hammer striking an anvil'",
@@ -171,8 +165,9 @@ class DiffusersSoundSource(LazyPipeline, SoundSource):
 
     # ------------------------------------------------------------------ render
     def __call__(self, layer: Layer, *, duration_s: float, sample_rate: int,
-                 environment: Environment | None = None) -> np.ndarray:
-        """Render ``layer`` as float32 mono, exactly ``round(duration_s * sample_rate)`` long.
+                 environment: Environment | None = None, start_s: float = 0.0) -> np.ndarray:
+        """Render ``layer`` as float32 mono, exactly ``round(duration_s * sample_rate)`` long
+        (``start_s`` is not used: generations are cached by prompt, not placed by time).
 
         Raises:
             UsageError: a bad duration or sample rate. ModelUnavailableError: no weights.
@@ -212,7 +207,7 @@ class DiffusersSoundSource(LazyPipeline, SoundSource):
         chunks = [self.generate(prompt, seconds, seed=int(layer.seed) * 1009 + 500 + i)
                   for i, seconds in enumerate(lengths)]
         bed = crossfade_concat(chunks, round(overlap_s * sr))
-        bed = fit_length(resample(bed, sr, sample_rate), n)
+        bed = fit_length(resample(bed, sr, sample_rate).astype(np.float32, copy=False), n)
         rms = float(np.sqrt(np.mean(bed.astype(np.float64) ** 2)))
         if rms > 0:
             bed = bed * (BED_RMS / rms)

@@ -1,24 +1,33 @@
-"""Mastering: integrated loudness to a target (ITU-R BS.1770 via pyloudnorm) and a look-ahead
-true-peak limiter (4× oversampled peak detection). The output never clips.
+"""Mastering: integrated loudness to a target (ITU-R BS.1770 via pyloudnorm's K filters) and a
+look-ahead true-peak limiter (4× oversampled peak detection). The output never clips.
+
+One rule for every soundtrack: the mix is measured block by block
+(:class:`~vidfoley.audio_gen.block_meter.BlockMeter`, a whole mix being one block) and
+:meth:`Master.gain_curve` turns those figures into one gain curve.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from vidfoley.audio_gen.block_meter import (
+    DETECTOR_MARGIN_DB,
+    LIMITER_BLOCK,
+    MAKE_UP_DB,
+    BlockMeter,
+    GainCurve,
+)
 from vidfoley.audio_gen.loudness import SILENCE_LUFS, KWeightedPower, loudness_lufs
 from vidfoley.audio_gen.spatial.trajectory import ramp
-from vidfoley.audio_gen.true_peak import block_max, sample_true_peak, true_peak_dbtp
+from vidfoley.audio_gen.true_peak import block_max, true_peak_dbtp
 from vidfoley.pipeline.errors import RenderError
 
-__all__ = ["LIMITER_BLOCK", "MAKE_UP_DB", "KWeightedPower", "Master", "Mastered",
+__all__ = ["LIMITER_BLOCK", "MAKE_UP_DB", "GainCurve", "KWeightedPower", "Master", "Mastered",
            "loudness_lufs", "true_peak_dbtp"]
-
-LIMITER_BLOCK = 32  # limiter control rate: gain computed per 32 samples, ramped between
-MAKE_UP_DB = 6.0  # limiting may cost loudness; the static gain makes up at most 6 dB
 
 
 @dataclass
@@ -37,8 +46,9 @@ class Master:
     The limiter's gain is the running minimum of ``ceiling / true_peak`` over ±look-ahead
     (and a short hold), smoothed by a moving average of the same look-ahead: at every peak
     the smoothed gain is at or below what that peak needs. Loudness is re-measured after
-    limiting and the static gain corrected (up to ``passes`` times); a last static trim
-    guarantees the ceiling.
+    limiting and the static gain corrected (up to ``passes`` times). The true peaks it
+    limits are exact wherever they could reach the ceiling and safe upper bounds elsewhere,
+    with a 0.1 dB detector margin, so the ceiling holds without a trim pass over the output.
 
     Args:
         lookahead_s: attack time / look-ahead of the limiter.
@@ -61,43 +71,42 @@ class Master:
 
     def __call__(self, mix: np.ndarray, sample_rate: int, *, target_lufs: float = -14.0,
                  ceiling_dbtp: float = -1.0, fmt: str = "stereo") -> Mastered:
+        """Master a whole mix held in memory: the one-block case of :meth:`gain_curve`."""
+        x = np.asarray(mix, dtype=np.float32)
+        n = x.shape[0]
+        meter = BlockMeter(n, sample_rate, fmt=fmt, target_lufs=target_lufs,
+                           ceiling_dbtp=ceiling_dbtp)
+        meter.add(0, x)
+        curve = self.gain_curve(meter, target_lufs=target_lufs, ceiling_dbtp=ceiling_dbtp)
+        gain = curve.segment(0, n)
+        out = x * gain[:, None] if x.ndim == 2 else x * gain
+        return Mastered(out, gain, curve.loudness_lufs, curve.true_peak_dbtp)
+
+    def gain_curve(self, meter: BlockMeter, *, target_lufs: float,
+                   ceiling_dbtp: float) -> GainCurve:
+        """The gain for the whole mix ``meter`` measured: a static gain to the target, a
+        look-ahead limiter on the block true peaks, loudness re-measured and the static gain
+        corrected (up to ``passes`` times, at most :data:`MAKE_UP_DB` of make-up).
+
+        Raises:
+            RenderError: a ceiling above 0 dBTP.
+        """
         if ceiling_dbtp > 0:
             raise RenderError(f"ceiling_dbtp must be <= 0 dBTP, got {ceiling_dbtp}; "
                               "set the plan's true_peak_dbtp to -1")
-        x = np.asarray(mix, dtype=np.float32)
-        n = x.shape[0]
-        if not np.all(np.isfinite(x)):
-            return Mastered(x.copy(), np.ones(n, dtype=np.float32),
-                            loudness_lufs(x, sample_rate, fmt=fmt), true_peak_dbtp(x))
-        power = KWeightedPower(x, sample_rate, fmt=fmt)  # filtered once for every pass
-        measured = power.lufs()
-        if measured <= SILENCE_LUFS:
-            gain = np.ones(n, dtype=np.float32)
-            return Mastered(x.copy(), gain, measured, true_peak_dbtp(x))
-        ceiling = 10 ** ((ceiling_dbtp - 0.05) / 20)  # 0.05 dB margin for the detector
-        # True peak scales with gain: detect once, exact wherever the loudest try could clip.
-        envelope = sample_true_peak(x, floor=ceiling / 10 ** (
-            (target_lufs - measured + MAKE_UP_DB) / 20))
-        # The limiter only needs each block's loudest sample, and scaling commutes with max.
-        block_peak = block_max(envelope, LIMITER_BLOCK)
-        # Loudness from the gain points: the per-sample ramp is built once, at the end.
-        points = self.fit_gain(block_peak, sample_rate, measured=measured,
-                               target_lufs=target_lufs, ceiling=ceiling,
-                               loudness=lambda g: power.lufs_ramped(g, LIMITER_BLOCK))
-        gain = ramp(points, LIMITER_BLOCK, n)
-        out = x * gain[:, None] if x.ndim == 2 else x * gain
-        # The K-weighted power is linear in the gain: no second filtering pass of the output.
-        measured = power.lufs_ramped(points, LIMITER_BLOCK)
-        tp_db = true_peak_dbtp(out)
-        if tp_db > ceiling_dbtp - 0.01:  # residual from gain changes between detector and output
-            trim_db = ceiling_dbtp - 0.02 - tp_db
-            trim = np.float32(10 ** (trim_db / 20))
-            gain *= trim
-            out *= trim
-            # A constant gain moves true peak and loudness by exactly its dB: no re-measure.
-            tp_db += trim_db
-            measured += trim_db
-        return Mastered(out, gain, measured, tp_db)
+        blocks = meter.power.shape[0]
+        measured = meter.lufs()
+        if measured <= SILENCE_LUFS or not np.all(np.isfinite(meter.peak)):
+            peak = float(np.max(meter.peak)) if blocks else 0.0
+            return GainCurve(np.ones(blocks + 1, np.float32), measured, _db(peak))
+        ceiling = 10 ** ((ceiling_dbtp - DETECTOR_MARGIN_DB) / 20)
+        max_db = target_lufs - measured + MAKE_UP_DB
+        block_peak = meter.peak_bound(ceiling / 10 ** (max_db / 20))
+        points = self.fit_gain(block_peak, meter.sample_rate, measured=measured,
+                               target_lufs=target_lufs, ceiling=ceiling, loudness=meter.lufs)
+        # The peak inside a block scales by at most the larger of its two ramp points.
+        peak = float(np.max(block_peak * np.maximum(points[1:], points[:-1])))
+        return GainCurve(points, meter.lufs(points), _db(peak))
 
     def fit_gain(self, block_peak: np.ndarray, sample_rate: int, *, measured: float,
                  target_lufs: float, ceiling: float,
@@ -152,3 +161,7 @@ class Master:
         g = minimum_filter1d(blocks, 2 * (look + hold + 1) + 1, mode="nearest")
         g = uniform_filter1d(g, 2 * look + 1, mode="nearest")
         return np.append(g, g[-1])
+
+
+def _db(peak: float) -> float:
+    return 20 * math.log10(peak) if peak > 0 else -120.0

@@ -1,30 +1,47 @@
-"""``SoundtrackRenderer``: a ``SoundPlan`` in, a mastered spatial ``Soundtrack`` out.
+"""``SoundtrackRenderer``: a ``SoundPlan`` in, a mastered spatial soundtrack out, window by
+window (a short clip is one window), so there is one render path for every length.
 
-Per layer: dry mono from its sound source → gain → distance cues along the track's
-trajectory → spatial renderer (or a diffuse placement for ambience) → room send; beds dip
-under object events (:mod:`~vidfoley.audio_gen.ducking`); then the
-sum is mastered and the stems are scaled by the same per-sample gain, so they sum to the mix.
+Per window, per layer: dry mono from its sound source → gain → distance cues along the
+track's trajectory → spatial renderer (or a diffuse placement for ambience) → room send;
+beds dip under object events (:mod:`~vidfoley.audio_gen.ducking`). The windows' sum is
+measured block by block and mastered with one gain curve; the stems are scaled by the same
+per-sample gain, so they sum to the mix.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from typing import ClassVar
+from collections.abc import Collection, Iterator, Mapping
+from typing import ClassVar, cast
 
 import numpy as np
 
 from vidfoley.audio_gen.base import SoundSource
+from vidfoley.audio_gen.block_meter import BlockMeter, GainCurve
 from vidfoley.audio_gen.ducking import BedDucker
+from vidfoley.audio_gen.loudness import SILENCE_LUFS
 from vidfoley.audio_gen.master import Master
+from vidfoley.audio_gen.propagation import arrival_delay_s
+from vidfoley.audio_gen.samples import fit_length
 from vidfoley.audio_gen.spatial import RENDERERS
 from vidfoley.audio_gen.spatial.base import SpatialRenderer
 from vidfoley.audio_gen.spatial.distance import DistanceModel
 from vidfoley.audio_gen.spatial.room import RoomFilter, RoomModel
 from vidfoley.audio_gen.spatial.room_directions import RoomBus, room_send
-from vidfoley.audio_gen.spatial.shot_rooms import ShotRooms, layer_environment
+from vidfoley.audio_gen.spatial.shot_rooms import ShotRooms, layer_environment, plan_places
 from vidfoley.audio_gen.spatial.trajectory import Trajectory
+from vidfoley.audio_gen.windows import (
+    CROSSFADE_S,
+    PREROLL_S,
+    SoundtrackBlock,
+    Window,
+    crossfade,
+    joined,
+    plan_windows,
+    window_part,
+    window_plan,
+)
 from vidfoley.pipeline.errors import PlanError, is_interrupt
-from vidfoley.pipeline.progress import Progress
+from vidfoley.pipeline.progress import Progress, sub_progress
 from vidfoley.pipeline.records import Environment, Layer, SoundPlan, Soundtrack
 
 LENGTH_TOLERANCE = 0.01  # a source may be off by 1 % in length (rounding); more is an error
@@ -36,16 +53,12 @@ AMBIENCE_ONLY_OFFSET_LU = -12.0
 BEDS_UNDER_LU = -12.0
 
 
-def beds_under_target(target_lufs: float, mix: np.ndarray, beds: np.ndarray,
-                      sample_rate: int, *, fmt: str) -> float:
-    """``target_lufs`` lowered where needed so the beds end at least ``-BEDS_UNDER_LU`` under
-    it: a mix of sparse hits over a bed is mostly bed by loudness, and raising it to the
-    target would lift the bed to programme level and limit the hits under it."""
-    from vidfoley.audio_gen.loudness import loudness_lufs
-
-    bed_lufs = loudness_lufs(beds, sample_rate, fmt=fmt)
-    mix_lufs = loudness_lufs(mix, sample_rate, fmt=fmt)
-    if not (np.isfinite(bed_lufs) and np.isfinite(mix_lufs)):
+def beds_under_target(target_lufs: float, mix_lufs: float, bed_lufs: float) -> float:
+    """``target_lufs`` lowered where needed so the beds (measured at ``bed_lufs`` in a mix
+    measured at ``mix_lufs``) end at least ``-BEDS_UNDER_LU`` under it: a mix of sparse hits
+    over a bed is mostly bed by loudness, and raising it to the target would lift the bed to
+    programme level and limit the hits under it."""
+    if not (np.isfinite(bed_lufs) and np.isfinite(mix_lufs)) or bed_lufs <= SILENCE_LUFS:
         return target_lufs
     return min(target_lufs, target_lufs + BEDS_UNDER_LU - bed_lufs + mix_lufs)
 
@@ -59,7 +72,12 @@ def loudness_target(plan: SoundPlan, failed: Collection[str] = ()) -> float:
 
 
 class SoundtrackRenderer:
-    """Renders a :class:`SoundPlan` to a :class:`Soundtrack` in the plan's ``format``.
+    """Renders a :class:`SoundPlan` in the plan's ``format``, window by window.
+
+    With ``window_s=None`` the whole plan is one window: it is rendered once, measured,
+    and the gain applied to that same render. With windows, a first pass measures every
+    window and a second renders them again and applies the gain: memory is one window's
+    mix and stems plus 1/32 of one channel for the meter, whatever the length.
 
     Args:
         sources: backend name (``Layer.backend``) → sound source.
@@ -72,10 +90,16 @@ class SoundtrackRenderer:
         duck: keep effects forward: lower the ambience beds around object events so each
             stands :data:`~vidfoley.audio_gen.ducking.FORWARD_DB` above them, and (where
             objects sound) the loudness target so beds end ``BEDS_UNDER_LU`` under it.
+        window_s: kept length of each window; None: one window.
+        preroll_s: rendered before each window, for tails of earlier sounds.
+        crossfade_s: overlap between consecutive windows.
 
     Example:
         >>> from vidfoley.pipeline.records import SoundPlan
         >>> SoundtrackRenderer(sources={})(SoundPlan(duration_s=0.5)).samples.shape
+        (24000, 2)
+        >>> blocks = list(SoundtrackRenderer({}, window_s=0.2).blocks(SoundPlan(duration_s=0.5)))
+        >>> sum(b.samples.shape[0] for b in blocks), blocks[0].samples.shape[1]
         (24000, 2)
     """
 
@@ -84,7 +108,8 @@ class SoundtrackRenderer:
     def __init__(self, sources: Mapping[str, SoundSource], *, stems: bool = True,
                  room: bool = True, distance: DistanceModel | None = None,
                  master: Master | None = None, aspect: float = 16 / 9,
-                 duck: bool = True) -> None:
+                 duck: bool = True, window_s: float | None = None,
+                 preroll_s: float = PREROLL_S, crossfade_s: float = CROSSFADE_S) -> None:
         self.sources = dict(sources)
         self.duck = duck
         self.stems = stems
@@ -92,6 +117,13 @@ class SoundtrackRenderer:
         self.distance = distance or DistanceModel()
         self.master = master or Master()
         self.aspect = aspect
+        self.window_s = window_s
+        self.preroll_s = preroll_s
+        self.crossfade_s = crossfade_s
+        self.layer_errors: dict[str, str] = {}
+        self.gain: GainCurve | None = None
+        self._rooms: dict[tuple, RoomFilter] = {}
+        self._distances: dict[str, float] = {}
 
     @staticmethod
     def formats() -> list[str]:
@@ -109,22 +141,109 @@ class SoundtrackRenderer:
             raise PlanError(f"duration_s must be >= 0, got {plan.duration_s}")
 
     def __call__(self, plan: SoundPlan, *, progress: Progress | None = None) -> Soundtrack:
-        """Render ``plan``; a failing layer lands in ``layer_errors``, the rest still renders.
+        """Render ``plan`` into memory; a failing layer lands in ``layer_errors``, the rest
+        still renders."""
+        blocks = list(self.blocks(plan, progress=progress))
+        gain = cast(GainCurve, self.gain)  # set by blocks() before its first block
+        return joined(blocks, plan, loudness_lufs=gain.loudness_lufs,
+                      true_peak_dbtp=gain.true_peak_dbtp, layer_errors=self.layer_errors)
 
+    def blocks(self, plan: SoundPlan, *,
+               progress: Progress | None = None) -> Iterator[SoundtrackBlock]:
+        """Measure the whole plan, then yield its mastered blocks in order.
+
+        After the last block, :attr:`gain` holds the loudness and true peak reached and
+        :attr:`layer_errors` the layers that failed (they are left out, the rest renders).
         BLAS runs on one thread meanwhile: its products here are small (filter blocks,
-        oversampling), where extra threads only contend with each other and with the rest
-        of a busy machine.
+        oversampling), where extra threads only contend with each other.
         """
         from threadpoolctl import threadpool_limits
 
         self.check_inputs(plan)
-        with threadpool_limits(limits=1, user_api="blas"):
-            return self._render(plan, progress)
-
-    def _render(self, plan: SoundPlan, progress: Progress | None) -> Soundtrack:
-        renderer = RENDERERS[plan.format]()
+        self.layer_errors, self.gain, self._rooms = {}, None, {}
         sr = plan.sample_rate
         n = round(plan.duration_s * sr)
+        # A far sound (thunder) is heard seconds after its event: earlier still it must
+        # be in the pre-roll to sound into a window.
+        late = max((arrival_delay_s(layer) for layer in plan.layers), default=0.0)
+        windows = plan_windows(n, sr, window_s=self.window_s, preroll_s=self.preroll_s + late,
+                               crossfade_s=self.crossfade_s)
+        # One window: it is rendered once and kept; more: measured, then rendered again.
+        kept = len(windows) == 1
+        total = len(windows) if kept else 2 * len(windows)
+        # Windows agree on each layer's level: its median distance over the whole track
+        # (one window measures its own, the same figure).
+        self._distances = {} if kept else self._typical_distances(plan)
+        meter = BlockMeter(n, sr, fmt=plan.format, target_lufs=loudness_target(plan),
+                           ceiling_dbtp=plan.true_peak_dbtp)
+        bed_meter = BlockMeter(n, sr, fmt=plan.format) if self.duck and self.CAP_BEDS else None
+        first: list[SoundtrackBlock] = []
+        measuring = self._unmastered(plan, windows, stems=self.stems and kept,
+                                     progress=progress, step=0, total=total,
+                                     label="" if kept else "measuring loudness")
+        for block in measuring:
+            with threadpool_limits(limits=1, user_api="blas"):
+                meter.add(block.start, block.samples)
+                if bed_meter is not None:  # loudness only: no true peak is read from beds
+                    beds = block.beds if block.beds is not None else np.zeros_like(
+                        block.samples)
+                    bed_meter.add(block.start, beds, peak=np.zeros(beds.shape[0], np.float32))
+            if kept:
+                first.append(block)
+        target = loudness_target(plan, failed=self.layer_errors)
+        if bed_meter is not None and any(  # alone, beds have their own target
+                layer.kind == "object" and not layer.mute and layer.id not in self.layer_errors
+                for layer in plan.layers):
+            target = beds_under_target(target, meter.lufs(), bed_meter.lufs())
+        self.gain = self.master.gain_curve(meter, target_lufs=target,
+                                           ceiling_dbtp=plan.true_peak_dbtp)
+        rendered = iter(first) if kept else self._unmastered(
+            plan, windows, stems=self.stems, progress=progress, step=len(windows),
+            total=total, label="rendering")
+        for block in rendered:
+            gain = self.gain.segment(block.start, block.samples.shape[0])
+            for signal in (block.samples, *block.stems.values()):
+                _scale(signal, gain)
+            yield block
+        if progress is not None:
+            progress(total, total, "done")
+
+    def _unmastered(self, plan: SoundPlan, windows: list[Window], *, stems: bool,
+                    progress: Progress | None, step: int, total: int,
+                    label: str) -> Iterator[SoundtrackBlock]:
+        """Each window's kept part, unmastered, crossfaded into the tail of the one before."""
+        from threadpoolctl import threadpool_limits
+
+        tail: SoundtrackBlock | None = None
+        for i, window in enumerate(windows):
+            part_progress = (None if progress is None
+                             else sub_progress(progress, step + i, total, label))
+            start_s = window.render_start / plan.sample_rate
+            with threadpool_limits(limits=1, user_api="blas"):  # small products: one thread
+                render = self._mix(window_plan(plan, window), start_s, stems=stems,
+                                   progress=part_progress)
+            stop = window.stop - window.render_start  # the kept part ends here in ``render``
+            block = window_part(render, window.start, window.start - window.render_start, stop)
+            if tail is not None:
+                crossfade(tail, block)
+            tail = window_part(render, window.stop, stop, None, copy=True)
+            del render
+            yield block
+
+    def _typical_distances(self, plan: SoundPlan) -> dict[str, float]:
+        """Each spatial layer's median distance over its whole track."""
+        n = round(plan.duration_s * plan.sample_rate)
+        return {layer.id: Trajectory.from_track(
+                    layer.track, n_samples=n, sample_rate=plan.sample_rate,
+                    hfov_deg=plan.camera_hfov_deg, aspect=self.aspect).typical_distance_m
+                for layer in plan.layers if layer.spatial and layer.track}
+
+    def _mix(self, plan: SoundPlan, start_s: float, *, stems: bool,
+             progress: Progress | None) -> SoundtrackBlock:
+        """One window's plan mixed, unmastered; ``start_s``: where the window starts in the
+        clip (sources seed by it)."""
+        renderer = RENDERERS[plan.format]()
+        n = round(plan.duration_s * plan.sample_rate)
         channels = renderer.CHANNELS
         # Channel-major sums: every layer adds contiguous rows, transposed once at the end.
         mix_rows = np.zeros((channels, n), dtype=np.float32)
@@ -132,30 +251,27 @@ class SoundtrackRenderer:
         room = self._room(plan, renderer, n) if self.room and n else None
         stem_rows: dict[str, np.ndarray] = {}
         dry_stems: dict[str, np.ndarray] = {}
-        errors: dict[str, str] = {}
         active = [layer for layer in plan.layers if not layer.mute]
         # Objects first: their events' levels say how far the beds duck under them.
         active = [la for la in active if la.kind != "ambience"] + \
             [la for la in active if la.kind == "ambience"]
-        ducker = BedDucker(sr, n) if self.duck else None
+        ducker = BedDucker(plan.sample_rate, n) if self.duck else None
         beds: list[tuple[Layer, np.ndarray]] = []
-        total = len(active) + 1
-
         # The beds' direct sound summed on its own as well: their loudness caps the master's.
-        bed_rows = np.zeros((channels, n), dtype=np.float32) if self.duck and self.CAP_BEDS and any(
-            la.kind == "ambience" for la in active) and any(
-            la.kind == "object" for la in active) else None
+        bed_rows = (np.zeros((channels, n), dtype=np.float32)
+                    if self.duck and self.CAP_BEDS and any(la.kind == "ambience" for la in active)
+                    else None)
 
         def add(layer: Layer, dry: np.ndarray) -> None:
             send = np.float32(layer.reverb_send) if layer.reverb_send > 0 else None
             path = self._path(layer, plan, n)
             is_bed = bed_rows is not None and layer.kind == "ambience"
-            if self.stems or is_bed:
+            if stems or is_bed:
                 direct = self._place(layer, dry, plan, renderer, ducker=ducker, path=path)
                 if is_bed:
                     for row, bed_row in zip(direct, bed_rows, strict=True):
                         bed_row += row
-            if self.stems:
+            if stems:
                 # Each stem carries its own reverb so the stems sum to the mix; it is built
                 # channel-major and handed out as its (n, C) transpose (no interleaving pass).
                 stem = np.empty((channels, n), dtype=np.float32)
@@ -181,8 +297,8 @@ class SoundtrackRenderer:
 
         for step, layer in enumerate(active):
             if progress is not None:
-                progress(step, total, f"mixing {layer.id}")
-            dry = self._dry(layer, plan, n, errors)
+                progress(step, len(active), f"mixing {layer.id}")
+            dry = self._dry(layer, plan, n, self.layer_errors, start_s=start_s)
             if dry is None:
                 continue
             if ducker is not None and layer.kind == "ambience":
@@ -194,34 +310,17 @@ class SoundtrackRenderer:
             if duck is not None:
                 dry *= duck
             add(layer, dry)
-        if room is not None and not self.stems and bus:
+        if room is not None and not stems and bus:
             for total_row, wet in zip(mix_rows, room.rows(bus.send()), strict=True):
                 total_row += wet
-        mix = np.ascontiguousarray(mix_rows.T)
-        if progress is not None:
-            progress(total - 1, total, "mastering")
-        target = loudness_target(plan, failed=errors)
-        if bed_rows is not None and any(la.kind == "object" and la.id not in errors
-                                        for la in active):  # alone, beds have their target
-            target = beds_under_target(target, mix, bed_rows.T, sr, fmt=plan.format)
-        mastered = self.master(mix, sr, target_lufs=target, ceiling_dbtp=plan.true_peak_dbtp,
-                               fmt=plan.format)
-        stems: dict[str, np.ndarray] = {}
-        for key, stem in stem_rows.items():
-            stem *= mastered.gain  # the master's gain curve, so stems still sum to the mix
-            stems[key] = stem.T
-        if progress is not None:
-            progress(total, total, "done")
-        return Soundtrack(samples=mastered.samples, sample_rate=sr, format=plan.format,
-                          stems=stems, dry_stems=dry_stems,
-                          loudness_lufs=mastered.loudness_lufs,
-                          true_peak_dbtp=mastered.true_peak_dbtp, layer_errors=errors)
+        return SoundtrackBlock(0, np.ascontiguousarray(mix_rows.T),
+                               {key: rows.T for key, rows in stem_rows.items()}, dry_stems,
+                               beds=None if bed_rows is None else bed_rows.T)
 
     def reference_distance_m(self, layer: Layer) -> float | None:
-        """The distance ``layer``'s level refers to, when the plan is part of a longer one
-        (see :class:`~vidfoley.audio_gen.windowed_renderer.WindowedRenderer`); None: its own
-        median."""
-        return None
+        """The distance ``layer``'s level refers to: its median over the whole clip when
+        the clip is cut into windows, else None (its own median, the same figure)."""
+        return self._distances.get(layer.id)
 
     def _room(self, plan: SoundPlan, renderer: SpatialRenderer, n: int) -> ShotRooms:
         """The reverb of the plan's places (one room without shots) for sends of ``n``."""
@@ -229,12 +328,20 @@ class SoundtrackRenderer:
 
     def _room_filter(self, environment: Environment, plan: SoundPlan,
                      renderer: SpatialRenderer, n: int) -> RoomFilter:
-        """One place's room for sends of ``n`` samples."""
-        return RoomModel().filter(environment, renderer, n_samples=n,
-                                  sample_rate=plan.sample_rate, seed=plan.seed)
+        """One place's room for sends of ``n`` samples, built once per window length (all
+        windows but the first and last share it) instead of once per window."""
+        key = (n, plan.format, plan.sample_rate, plan.seed, repr(environment))
+        if key not in self._rooms:
+            # First, middle and last window lengths, for each place a window meets.
+            places = {repr(env) for _, env in plan_places(plan)}
+            if len(self._rooms) >= 2 * len(places):
+                self._rooms.pop(next(iter(self._rooms)))
+            self._rooms[key] = RoomModel().filter(environment, renderer, n_samples=n,
+                                                  sample_rate=plan.sample_rate, seed=plan.seed)
+        return self._rooms[key]
 
-    def _dry(self, layer: Layer, plan: SoundPlan, n: int,
-             errors: dict[str, str]) -> np.ndarray | None:
+    def _dry(self, layer: Layer, plan: SoundPlan, n: int, errors: dict[str, str], *,
+             start_s: float) -> np.ndarray | None:
         """The layer's dry mono signal with its gain, or None (and an error) if it failed."""
         source = self.sources.get(layer.backend)
         if source is None:
@@ -243,7 +350,7 @@ class SoundtrackRenderer:
             return None
         try:
             signal = source(layer, duration_s=plan.duration_s, sample_rate=plan.sample_rate,
-                            environment=layer_environment(plan, layer))
+                            environment=layer_environment(plan, layer), start_s=start_s)
         except Exception as exc:  # a failing layer is reported, the rest renders
             if is_interrupt(exc):
                 raise  # Ctrl-C while a backend loads its libraries: the whole render stops
@@ -265,12 +372,7 @@ class SoundtrackRenderer:
             errors[layer.id] = f"backend {layer.backend!r} returned NaN or infinite samples"
             return None
         gain = np.float32(10 ** (layer.gain_db / 20))
-        if signal.shape[0] == n:
-            return np.multiply(signal, gain, dtype=np.float32)
-        out = np.zeros(n, dtype=np.float32)
-        m = min(n, signal.shape[0])
-        out[:m] = signal[:m] * gain
-        return out
+        return np.multiply(fit_length(signal, n), gain, dtype=np.float32)
 
     def _path(self, layer: Layer, plan: SoundPlan, n: int) -> Trajectory | None:
         """Where a placed object layer is over time (None: ambience, or not placed)."""
@@ -316,3 +418,15 @@ class SoundtrackRenderer:
             return renderer.point_channels(signal, path, sample_rate=sr)
         renderer.add_point(signal, path, add_to, sample_rate=sr)
         return None
+
+
+def _scale(signal: np.ndarray, gain: np.ndarray) -> None:
+    """``signal`` (``(n,)`` or ``(n, C)``) times the per-sample ``gain``, in place, along
+    its memory: a stem is the transpose of channel rows, scaled row by row (5x faster)."""
+    if signal.ndim == 1:
+        signal *= gain
+    elif signal.strides[0] < signal.strides[1]:  # channel-major memory
+        rows = signal.T
+        rows *= gain
+    else:
+        signal *= gain[:, None]

@@ -130,8 +130,3 @@ def activity_envelope(track: list[TrackPoint], n: int, sr: int, *,
     return env.astype(np.float32)
 
 
-def fit_length(x: np.ndarray, n: int) -> np.ndarray:
-    """Trim or zero-pad to exactly ``n`` samples."""
-    if len(x) >= n:
-        return x[:n].astype(np.float32, copy=False)
-    return np.concatenate([x, np.zeros(n - len(x), dtype=np.float32)]).astype(np.float32)

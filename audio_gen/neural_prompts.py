@@ -6,12 +6,8 @@ close, dry"; ambience layers describe the place, its weather and its ambience ta
 
 from __future__ import annotations
 
+from vidfoley.audio_gen.procedural.taxonomy import is_continuous as sound_is_continuous
 from vidfoley.pipeline.records import Environment, Layer
-
-# Families whose sound runs over time (a bed shaped by activity) rather than per event.
-CONTINUOUS_FAMILIES = frozenset(
-    {"scrape", "roll", "engine", "motor", "tyres", "bed", "ambience", "texture", "room",
-     "rain", "wind", "water", "fire", "traffic", "crowd", "birds"})
 
 _FAMILY_WORDS = {
     "impact": "{material}{label} struck, a single hit",
@@ -42,12 +38,9 @@ def is_free_text(sound: str) -> bool:
 
 
 def is_continuous(layer: Layer) -> bool:
-    """True for beds and textures: ambience layers, continuous families, or no events."""
-    if layer.kind == "ambience" or not layer.events:
-        return True
-    if is_free_text(layer.sound):
-        return False
-    return layer.sound.split("/", 1)[0] in CONTINUOUS_FAMILIES
+    """True for a bed shaped by activity: an ambience layer, a layer with no events, or a
+    sound the taxonomy calls continuous (free text with events is placed per event)."""
+    return layer.kind == "ambience" or not layer.events or sound_is_continuous(layer.sound)
 
 
 def _distance_words(layer: Layer) -> str:

@@ -12,8 +12,10 @@ SILENCE_DBTP = -120.0
 OVERSAMPLE = 4  # BS.1770-4 Annex 2: 4× oversampling for true peak at 48 kHz
 
 
+@functools.cache
 def phase_filters(taps_per_phase: int = 20) -> np.ndarray:
-    """Polyphase interpolator ``(OVERSAMPLE − 1, taps)`` for the fractional positions 1/4..3/4.
+    """Polyphase interpolator ``(OVERSAMPLE − 1, taps)`` for the fractional positions 1/4..3/4,
+    designed once (read-only: every true-peak reading shares it).
 
     BS.1770-4 Annex 2 uses a 48-tap, 4-phase filter with a 20 kHz passband; content near
     Nyquist (steps, clicks) then under-reads by up to ~0.3 dB, so this one is longer and
@@ -23,7 +25,9 @@ def phase_filters(taps_per_phase: int = 20) -> np.ndarray:
 
     n = taps_per_phase * OVERSAMPLE + 1  # odd: centre tap at taps_per_phase·4, a whole sample
     h = firwin(n, 1.0 / OVERSAMPLE, window=("kaiser", 5.0)) * OVERSAMPLE
-    return np.stack([h[p::OVERSAMPLE][:taps_per_phase] for p in range(1, OVERSAMPLE)])
+    filters = np.stack([h[p::OVERSAMPLE][:taps_per_phase] for p in range(1, OVERSAMPLE)])
+    filters.flags.writeable = False
+    return filters
 
 
 @functools.cache

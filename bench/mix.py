@@ -39,7 +39,7 @@ class NoiseBank(SoundSource):
         self._cache: dict[tuple[int, int], np.ndarray] = {}
 
     def __call__(self, layer: Layer, *, duration_s: float, sample_rate: int,
-                 environment: Environment | None = None) -> np.ndarray:
+                 environment: Environment | None = None, start_s: float = 0.0) -> np.ndarray:
         n = round(duration_s * sample_rate)
         key = (layer.seed, n)
         if key not in self._cache:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vidfoley.demo.workspace import Workspace
-from vidfoley.pipeline.errors import LimitError, MediaError, UsageError, VidfoleyError
+from vidfoley.pipeline.errors import LimitError, MediaError, UsageError, VidfoleyError, one_line
 from vidfoley.pipeline.foley_pipeline import DubOptions, FoleyPipeline
 from vidfoley.pipeline.media import decode_audio, probe
 from vidfoley.pipeline.progress import Progress, no_progress
@@ -168,7 +168,7 @@ def batch_dub(pipeline: FoleyPipeline, workspace: Workspace, clips: list[str],
         try:  # the demo's own limits, in its own words, before any worker starts
             check_clip(clip, max_clip_s)
         except VidfoleyError as exc:
-            refused[item.input_path] = BatchRow(item.rel_path, "failed", error=_one_line(exc))
+            refused[item.input_path] = BatchRow(item.rel_path, "failed", error=one_line(exc))
     batch = BatchOptions(jobs=jobs, dub=options, perception=pipeline.perception,
                          audio=pipeline.audio, perception_model=pipeline.perception_model,
                          audio_model=pipeline.audio_model,
@@ -249,5 +249,3 @@ def _num(value: float) -> float | None:
     return round(value, 2) if isinstance(value, float) and math.isfinite(value) else None
 
 
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__

@@ -110,16 +110,6 @@ class MotionPerceiver(Perceiver):
         self.opencv_threads = opencv_threads
         self.impact_track_area = impact_track_area
 
-    def config(self) -> dict[str, object]:
-        return {"analysis_width": self.analysis_width, "analysis_fps": self.analysis_fps,
-                "camera_hfov_deg": self.camera_hfov_deg,
-                "impact_sensitivity": self.impact_sensitivity,
-                "flash_threshold": self.flash_threshold, "field_impacts": self.field_impacts,
-                "still_camera": self.still_camera, "flash_contrast": self.flash_contrast,
-                "puff_threshold": self.puff_threshold, "puff_contrast": self.puff_contrast,
-                "beat_grid": self.beat_grid, "opencv_threads": self.opencv_threads,
-                "impact_track_area": self.impact_track_area}
-
     def __call__(self, video: Video, *, prompt: str | None = None,
                  progress: Progress | None = None) -> SceneAnalysis:
         """Analyse ``video``; ``prompt`` names what sounds

@@ -55,6 +55,7 @@ class ZeroShotPerceiver(Perceiver):
     """
 
     NAME: ClassVar[str] = "zeroshot"
+    NEEDS_MODEL: ClassVar[bool] = True
 
     def __init__(self, detector: str = DEFAULT_DETECTOR, *, clip: str | None = DEFAULT_CLIP,
                  depth: str | None = DEFAULT_DEPTH, device: str | None = None,
@@ -90,12 +91,6 @@ class ZeroShotPerceiver(Perceiver):
             if isinstance(options.get(key), Path):
                 options[key] = str(options[key])
         return cls(str(detector), **options)
-
-    def config(self) -> dict[str, object]:
-        return {"detector": self.detector, "clip": self.clip, "depth": self.depth,
-                "device": self.device, "key_fps": self.key_fps, "motion_fps": self.motion_fps,
-                "width": self.width, "threshold": self.threshold,
-                "max_objects": self.max_objects}
 
     # ------------------------------------------------------------------ models
     def release(self) -> None:

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from vidfoley.pipeline.errors import VidfoleyError, is_interrupt
+from vidfoley.pipeline.errors import is_interrupt, one_line
 
 
 @dataclass(frozen=True)
@@ -44,14 +44,6 @@ class TaskResult:
     error: str | None = None
     elapsed_s: float = 0.0
     worker: str = ""
-
-
-def one_line(exc: BaseException) -> str:
-    """An exception as one line: our errors as they are, others with their type."""
-    text = " ".join(str(exc).split())
-    if isinstance(exc, VidfoleyError):
-        return text or type(exc).__name__
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def audio_digest(samples: Any) -> str:

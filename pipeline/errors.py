@@ -35,6 +35,15 @@ class LimitError(VidfoleyError):
     """An input beyond a resource guard (duration, resolution, layer count)."""
 
 
+def one_line(exc: BaseException, *, typed: bool = False) -> str:
+    """An exception as the one line a user reads: whitespace folded, our errors as they are
+    (their message says the fix), any other (or every one, ``typed``) with its type first."""
+    text = " ".join(str(exc).split())
+    if isinstance(exc, VidfoleyError) and not typed:
+        return text or type(exc).__name__
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def is_interrupt(exc: BaseException) -> bool:
     """Whether ``exc`` is Ctrl-C or comes from it: an extension module that is loading when
     Ctrl-C comes reports ``ImportError: initialization failed`` with the interrupt as cause."""

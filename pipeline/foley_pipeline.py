@@ -14,21 +14,31 @@ import json
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vidfoley.pipeline import components, registry
 from vidfoley.pipeline.dub_options import DubOptions
 from vidfoley.pipeline.errors import PlanError, UsageError
 from vidfoley.pipeline.guards import Limits
-from vidfoley.pipeline.media import check_readable, decode_audio, mux, open_video
+from vidfoley.pipeline.media import check_readable, decode_audio, open_video
 from vidfoley.pipeline.media.atomic import check_writable, refuse_existing
 from vidfoley.pipeline.media.containers import check_output
-from vidfoley.pipeline.media.mux import credit_tags
-from vidfoley.pipeline.outputs import make_folder, with_original, write_stems
+from vidfoley.pipeline.outputs import make_folder
 from vidfoley.pipeline.plan_checks import check_plan
 from vidfoley.pipeline.planner import Planner
 from vidfoley.pipeline.progress import Progress, no_progress, sub_progress
-from vidfoley.pipeline.records import DubResult, SceneAnalysis, SoundPlan, Soundtrack, Video
+from vidfoley.pipeline.records import (
+    LAYER_KINDS,
+    DubResult,
+    Layer,
+    SceneAnalysis,
+    SoundPlan,
+    Soundtrack,
+    Video,
+)
+
+if TYPE_CHECKING:  # the renderer loads scipy: only when a dub renders
+    from vidfoley.pipeline.dub_render import RenderedDub
 
 PIPELINE_FILE = "pipeline.json"
 # What `vidfoley generate` uses when no --video-model is given (a ~8 GB download, GPU advised).
@@ -83,7 +93,7 @@ class FoleyPipeline:
     def get_source(self, backend: str) -> Any:
         """The sound source for ``backend``, built once (lazily) and cached."""
         if backend not in self.sources:
-            neural = getattr(registry.get("audio", backend), "NEEDS_MODEL", False)
+            neural = registry.get("audio", backend).NEEDS_MODEL
             model = self.audio_model if neural else None
             options = self.audio_options if neural else {}
             self.sources[backend] = components.build("audio", backend, model, **options)
@@ -100,6 +110,12 @@ class FoleyPipeline:
                     "GPU), or dub an existing clip with `vidfoley dub CLIP -o OUT`")
             self.video_generator = components.build("video", "diffusers", self.video_model)
         return self.video_generator
+
+    def uses_models(self) -> bool:
+        """Whether this pipeline's stages load model weights (a dub then wants a GPU)."""
+        audio = {self._backend_for(Layer(id="", kind=kind)) for kind in LAYER_KINDS}
+        return registry.get("perception", self.perception).NEEDS_MODEL or any(
+            registry.get("audio", name).NEEDS_MODEL for name in audio)
 
     def save_pretrained(self, folder: str | Path) -> Path:
         """Write ``pipeline.json`` naming each component and its options."""
@@ -200,9 +216,9 @@ class FoleyPipeline:
         The video stream is copied bit for bit; the audio is exactly as long as the video.
         With ``plan`` (e.g. an edited plan JSON) analysis is skipped and the plan rendered.
         Per-layer stems are rendered when ``stems_dir`` is given or ``keep_stems`` asks to keep
-        them in ``result.soundtrack``. A clip longer than ``options.stream_above_s`` is
-        rendered window by window straight into the files, with flat memory; its
-        ``result.soundtrack`` is None.
+        them in ``result.soundtrack``. Every clip takes one path, block by block into the
+        files: a clip longer than ``options.stream_above_s`` in windows with flat memory (its
+        ``result.soundtrack`` is None), a shorter one as one window, also kept in memory.
         """
         options = options or DubOptions()
         progress = progress or no_progress
@@ -229,25 +245,16 @@ class FoleyPipeline:
             plan = self._plan_from_scene(scene, video, options)
         else:
             plan = self.resolve(plan)
-        # 4. Render and mux: whole in memory, or window by window for a long clip.
+        # 4. Render and mux, block by block: a clip longer than ``stream_above_s`` in
+        #    windows with flat memory, a shorter one as one window also kept in memory.
         progress(2, 5, "render")
-        if video.duration_s > options.stream_above_s:
-            result = self._dub_streamed(plan, video, out, options, stems_dir,
-                                        sub_progress(progress, 2, 5, "render"))
-        else:
-            soundtrack = self.render(plan, video, stems=stems_dir is not None or keep_stems,
-                                     progress=sub_progress(progress, 2, 5, "render"))
-            audio = with_original(soundtrack, video, options.original)
-            progress(3, 5, "mux")
-            mux(video.path, audio, soundtrack.sample_rate, out,
-                keep_original_track=options.original == "keep-as-track",
-                ambisonic=soundtrack.format == "foa", metadata=credit_tags(plan.credits))
-            result = DubResult(video_path=str(out), duration_s=soundtrack.duration_s,
-                               loudness_lufs=soundtrack.loudness_lufs,
-                               layer_errors=dict(soundtrack.layer_errors),
-                               soundtrack=soundtrack)
-            if stems_dir is not None:
-                result.stems_dir, result.mix_path = write_stems(soundtrack, plan, stems_dir)
+        plan = replace(plan, duration_s=video.duration_s)
+        made = self._render_onto(plan, video, out, options, stems_dir, keep_stems,
+                                 sub_progress(progress, 2, 5, "render"))
+        result = DubResult(video_path=str(out), duration_s=plan.duration_s,
+                           loudness_lufs=made.loudness_lufs, layer_errors=made.layer_errors,
+                           stems_dir=made.stems_dir, mix_path=made.mix_path,
+                           soundtrack=made.soundtrack)
         # 5. The side outputs.
         progress(4, 5, "outputs")
         result.plan, result.scene = plan, scene
@@ -260,21 +267,21 @@ class FoleyPipeline:
         progress(5, 5, "done")
         return result
 
-    def _dub_streamed(self, plan: SoundPlan, video: Video, out: Path, options: DubOptions,
-                      stems_dir: str | Path | None, progress: Progress) -> DubResult:
-        """Render a long clip's soundtrack in windows, muxing each block as it is made."""
-        from vidfoley.pipeline.streamed_dub import dub_streamed
+    def _render_onto(self, plan: SoundPlan, video: Video, out: Path, options: DubOptions,
+                     stems_dir: str | Path | None, keep_stems: bool,
+                     progress: Progress) -> RenderedDub:
+        """Render ``plan`` (as long as ``video``) and mux each block as it is made."""
+        from vidfoley.audio_gen.mixer import SoundtrackRenderer
+        from vidfoley.pipeline.dub_render import render_onto
 
-        plan = replace(plan, duration_s=video.duration_s)
         self.check_plan(plan)
-        sources = self._prepared_sources(plan)
-        made = dub_streamed(sources, plan, video, out, original=options.original,
-                            stems_dir=stems_dir, window_s=options.stream_window_s,
-                            progress=progress)
-        return DubResult(video_path=str(out), duration_s=plan.duration_s,
-                         loudness_lufs=made.loudness_lufs, layer_errors=made.layer_errors,
-                         stems_dir=None if stems_dir is None else str(stems_dir),
-                         mix_path=made.mix_path)
+        streamed = video.duration_s > options.stream_above_s
+        keep = not streamed
+        renderer = SoundtrackRenderer(
+            self._prepared_sources(plan), stems=stems_dir is not None or (keep and keep_stems),
+            window_s=options.stream_window_s if streamed else None)
+        return render_onto(renderer, plan, video, out, original=options.original,
+                           stems_dir=stems_dir, keep=keep, progress=progress)
 
     def generate(self, prompt: str, out: str | Path, *, seconds: float = 5.0, seed: int = 0,
                  options: DubOptions | None = None, overwrite: bool = False,
@@ -356,7 +363,7 @@ class FoleyPipeline:
         known: dict[str, set[str] | None] = {}
         for backend in {layer.backend for layer in plan.layers}:
             source = self.get_source(backend)
-            known[backend] = None if source.TAKES_TEXT else set(source.sounds())
+            known[backend] = None if source.TAKES_FREE_TEXT else set(source.sounds())
         return known
 
     @staticmethod

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vidfoley.audio_gen.procedural.taxonomy import is_continuous
 from vidfoley.pipeline.records import (
     Layer,
     LayerEvent,
@@ -17,16 +18,9 @@ from vidfoley.pipeline.records import (
     VisualEvent,
 )
 
-# Families that sound for as long as their object moves, rather than once per event.
-CONTINUOUS_FAMILIES = ("engine", "motor", "tyres", "scrape", "roll", "bed")
 # Event kinds that trigger a one-shot sound; start/stop/cut only shape continuous layers.
 TRIGGER_KINDS = ("impact", "flash", "contact")
 MAX_AMBIENCE_LAYERS = 3
-
-
-def is_continuous(sound: str) -> bool:
-    """Whether a taxonomy key plays over time (an engine, a bed) instead of per event."""
-    return sound.split("/", 1)[0] in CONTINUOUS_FAMILIES
 
 
 def layer_seed(plan_seed: int, index: int) -> int:

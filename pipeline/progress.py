@@ -16,10 +16,12 @@ def no_progress(step: float, total: float, label: str) -> None:
 
 
 def sub_progress(progress: Progress, step: int, total: int, label: str) -> Progress:
-    """A callback for step ``step`` of ``total``: sub-steps fill the space up to ``step + 1``."""
+    """A callback for step ``step`` of ``total``: sub-steps fill the space up to ``step + 1``
+    (their labels after ``label``, or alone where ``label`` is empty)."""
 
     def update(sub: float, sub_total: float, sub_label: str) -> None:
         fraction = min(max(sub / sub_total, 0.0), 1.0) if sub_total else 0.0
-        progress(step + fraction, total, f"{label}: {sub_label}" if sub_label else label)
+        said = f"{label}: {sub_label}" if label and sub_label else sub_label or label
+        progress(step + fraction, total, said)
 
     return update

@@ -23,6 +23,24 @@ EVENT_KINDS = ("impact", "contact", "scrape", "roll", "flash", "start", "stop", 
 LAYER_KINDS = ("object", "ambience")
 AUDIO_FORMATS = ("stereo", "binaural", "foa", "mono")
 FORMAT_CHANNELS = {"mono": 1, "stereo": 2, "binaural": 2, "foa": 4}
+# The keys a layer's ``params`` may hold, each a number or text, and what it sets. A plan
+# file with any other key is refused on load, naming the key (a typo would otherwise be
+# ignored in silence). The taxonomy's row fields listed here may be overridden per layer.
+LAYER_PARAMS: dict[str, tuple[type, str]] = {
+    "label": (str, "what the object is, in words (a text-to-audio prompt uses them)"),
+    "material": (str, "what the object is made of (metal, wood, glass …): its impact modes"),
+    "size_m": (float, "the object's size in metres: a larger object rings lower"),
+    "speed_m_s": (float, "a fixed speed in m/s, in place of the one from the track"),
+    "scene_width_m": (float, "the picture's width in metres at the object (speed from track)"),
+    "distance_m": (float, "how far a far sound (thunder) is: heard distance/343 s later"),
+    "surface": (str, "footsteps: what is walked on (wood, gravel, snow …)"),
+    "blade_hz": (float, "helicopter: main-rotor blade-pass rate in Hz"),
+    "tail_hz": (float, "helicopter: tail-rotor rate in Hz"),
+    "car_m": (float, "train: length of one car in metres"),
+    "bogie_m": (float, "train: axle spacing within a bogie in metres"),
+    "bogie_inset_m": (float, "train: bogie centre from the car's end in metres"),
+    "recording": (str, "the sound library's recording pinned to this layer (a person's pick)"),
+}
 
 
 class RecordError(ValueError):
@@ -99,9 +117,14 @@ class _Reader:
             raise RecordError(f"{self._at(name)}: expected an object, got {_kind(value)}")
         out: dict[str, float | str] = {}
         for key, item in value.items():
-            if isinstance(item, bool) or not isinstance(item, int | float | str):
-                raise RecordError(
-                    f"{self._at(name)}.{key}: expected a number or string, got {_kind(item)}")
+            if key not in LAYER_PARAMS:
+                raise RecordError(f"{self._at(name)}.{key}: unknown parameter; a layer's "
+                                  f"params are {', '.join(sorted(LAYER_PARAMS))}")
+            wanted = LAYER_PARAMS[key][0]
+            if wanted is str and not isinstance(item, str):
+                raise RecordError(f"{self._at(name)}.{key}: expected text, got {_kind(item)}")
+            if wanted is float and (isinstance(item, bool) or not isinstance(item, int | float)):
+                raise RecordError(f"{self._at(name)}.{key}: expected a number, got {_kind(item)}")
             if isinstance(item, float) and not math.isfinite(item):
                 raise RecordError(f"{self._at(name)}.{key}: expected a finite number")
             out[str(key)] = item
@@ -451,9 +474,9 @@ class Layer:
     """One sound layer a person can edit: what it sounds like, when, where, how loud.
 
     ``sound`` is a taxonomy key (``impact/metal``) for the procedural engine, or free
-    text for a neural backend. ``params`` carries physical parameters
-    (``material``, ``size_m``, ``speed_m_s`` …) as plain numbers and strings, and
-    ``start_s`` where the layer is a window of a longer one (its time 0 in the clip).
+    text for a neural backend. ``params`` carries physical parameters (``material``,
+    ``size_m``, ``speed_m_s`` …) as plain numbers and text: the keys of
+    :data:`LAYER_PARAMS`, checked when a plan is loaded.
     """
 
     id: str

@@ -71,11 +71,6 @@ class DiffusersVideoGenerator(LazyPipeline, VideoGenerator):
         return cls(str(id_or_path), torch_dtype=torch_dtype, device=device,
                    cpu_offload=cpu_offload, vae_tiling=vae_tiling)
 
-    def config(self) -> dict[str, object]:
-        return {"model": self.model, "torch_dtype": None if self.torch_dtype is None
-                else str(self.torch_dtype), "device": self.device,
-                "cpu_offload": self.cpu_offload, "vae_tiling": self.vae_tiling}
-
     # ------------------------------------------------------------------ loading
     def _load(self) -> Any:
         pipe = load_diffusion_pipeline(self.model, device=self.device,

@@ -104,9 +104,6 @@ class LibrarySource(SoundSource):
                 if len(rows) > 1 else f"recorded: {rows[0].title or rows[0].id}"
         return dict(sorted(keys.items()))
 
-    def config(self) -> dict[str, object]:
-        return {"name": self.NAME, "folder": str(self.folder)}
-
     # ------------------------------------------------------------------ choices in the plan
     def resolve(self, layer: Layer) -> Layer:
         """``layer`` with its recordings written in (``params["recording"]`` for a loop, each
@@ -171,8 +168,9 @@ class LibrarySource(SoundSource):
 
     # ------------------------------------------------------------------ rendering
     def __call__(self, layer: Layer, *, duration_s: float, sample_rate: int,
-                 environment: Environment | None = None) -> np.ndarray:
-        """Render ``layer`` as float32 mono, exactly ``round(duration_s * sample_rate)`` long.
+                 environment: Environment | None = None, start_s: float = 0.0) -> np.ndarray:
+        """Render ``layer`` as float32 mono, exactly ``round(duration_s * sample_rate)`` long;
+        ``start_s`` is where it starts in the clip (a window of a long one).
 
         Raises:
             PlanError: an unknown recording id (with close matches), or what the
@@ -183,25 +181,25 @@ class LibrarySource(SoundSource):
         rows = self.used(resolved)
         if not rows:
             return self.procedural(layer, duration_s=duration_s, sample_rate=sample_rate,
-                                  environment=environment)
+                                  environment=environment, start_s=start_s)
         n = round(duration_s * sample_rate)
         if n <= 0:
             return np.zeros(0, dtype=np.float32)
+        origin = round(start_s * sample_rate)
         if rows[0].loops and retrieval.RECORDING_PARAM in resolved.params:
-            out = self._loop(resolved, rows[0], n, sample_rate)
+            out = self._loop(resolved, rows[0], n, sample_rate, origin)
         else:
-            out = self._one_shots(resolved, n, sample_rate)
+            out = self._one_shots(resolved, n, sample_rate, origin)
         gate = span_gate(layer, n, sample_rate)
         return out if gate is None else out * gate
 
-    def _one_shots(self, layer: Layer, n: int, sample_rate: int) -> np.ndarray:
+    def _one_shots(self, layer: Layer, n: int, sample_rate: int, origin: int) -> np.ndarray:
         """Each event's recording, adjusted, with its attack on the event's sample; summed.
 
         A voice (an animal's call) is one at a time: an event while its previous call still
         sounds is left out, as one dog does not start a bark inside its last one.
         """
         out = np.zeros(n, dtype=np.float32)
-        origin = round(float(layer.params.get("start_s", 0.0)) * sample_rate)
         speed = float(layer.params.get("speed_m_s", SPEED_REF_M_S))
         size = _number(layer.params.get("size_m"))
         one_voice = layer.sound.split("/", 1)[0] in ONE_VOICE_FAMILIES
@@ -226,14 +224,14 @@ class LibrarySource(SoundSource):
                 out[start + lo:start + hi] += shot[lo:hi]
         return out
 
-    def _loop(self, layer: Layer, row: Recording, n: int, sample_rate: int) -> np.ndarray:
+    def _loop(self, layer: Layer, row: Recording, n: int, sample_rate: int,
+              origin: int) -> np.ndarray:
         """The loop body repeated over ``n`` samples, keeping its phase across the windows of
         a long clip; an engine's rate follows its object's speed."""
         raw = self.decoded.samples(row, sample_rate)
         start = round(float(row.loop_start_s or 0.0) * sample_rate)
         end = min(raw.size, round(float(row.loop_end_s or row.duration_s) * sample_rate))
         cycle = seamless_cycle(raw, start, end, sample_rate)
-        origin = round(float(layer.params.get("start_s", 0.0)) * sample_rate)
         phase = int(np.random.default_rng([layer.seed, 0x100B]).integers(max(cycle.size, 1)))
         rate = self._speed_rate(layer, row, n, sample_rate)
         out = play(cycle, n, offset=phase + origin, rate=rate)

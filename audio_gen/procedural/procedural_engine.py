@@ -21,6 +21,7 @@ from vidfoley.audio_gen.procedural import beds, engines, footsteps, textures, tr
 from vidfoley.audio_gen.procedural.modal import build_model, render_impacts
 from vidfoley.audio_gen.procedural.request import RenderRequest
 from vidfoley.audio_gen.procedural.taxonomy import RECORDED, TAXONOMY, synthesised
+from vidfoley.audio_gen.samples import fit_length
 from vidfoley.audio_gen.spans import span_gate
 from vidfoley.pipeline.errors import PlanError, RenderError
 from vidfoley.pipeline.records import Environment, Layer, LayerEvent, TrackPoint
@@ -61,14 +62,17 @@ class ProceduralEngine(SoundSource):
     NAME: ClassVar[str] = "procedural"
 
     def __call__(self, layer: Layer, *, duration_s: float, sample_rate: int,
-                 environment: Environment | None = None) -> np.ndarray:
+                 environment: Environment | None = None, start_s: float = 0.0) -> np.ndarray:
         """Render ``layer`` as float32 mono, exactly ``round(duration_s * sample_rate)`` long.
+
+        Each hit and each second of a bed is seeded by its place in the clip (``start_s``
+        plus its time), so a window of a long clip sounds as the whole render does there.
 
         Raises:
             PlanError: unknown sound key (with close matches), bad duration or sample rate.
             RenderError: the synthesis produced non-finite samples.
         """
-        req = self._request(layer, duration_s, sample_rate, environment)
+        req = self._request(layer, duration_s, sample_rate, environment, start_s)
         if req.n == 0 or req.row["kind"] == RECORDED:  # a recorded-only key without fallback
             return np.zeros(req.n, dtype=np.float32)
         out = _finish(RENDERERS[req.row["kind"]](req), req)
@@ -76,14 +80,15 @@ class ProceduralEngine(SoundSource):
         return out if gate is None else out * gate
 
     def stream(self, layer: Layer, *, duration_s: float, sample_rate: int,
-               environment: Environment | None = None) -> Iterator[np.ndarray]:
+               environment: Environment | None = None,
+               start_s: float = 0.0) -> Iterator[np.ndarray]:
         """Yield a bed layer in ~1 s blocks with flat memory (any other key: one block)."""
-        req = self._request(layer, duration_s, sample_rate, environment)
+        req = self._request(layer, duration_s, sample_rate, environment, start_s)
         if req.row["kind"] == "bed":
             yield from beds.stream(req)
         else:
             yield self(layer, duration_s=duration_s, sample_rate=sample_rate,
-                       environment=environment)
+                       environment=environment, start_s=start_s)
 
     def covers(self, layer: Layer) -> bool:
         """Whether the engine makes a sound for ``layer``: not for a key only recordings
@@ -105,9 +110,6 @@ class ProceduralEngine(SoundSource):
                          if fallback else " (recorded; silent without the library)")
             out[key] = text
         return out
-
-    def config(self) -> dict[str, object]:
-        return {"name": self.NAME}
 
     def render_key(self, key: str, *, seconds: float, sample_rate: int = 48_000,
                    material: str | None = None, size_m: float | None = None,
@@ -141,7 +143,7 @@ class ProceduralEngine(SoundSource):
 
     @staticmethod
     def _request(layer: Layer, duration_s: float, sample_rate: int,
-                 environment: Environment | None) -> RenderRequest:
+                 environment: Environment | None, start_s: float = 0.0) -> RenderRequest:
         if not (isinstance(duration_s, int | float) and math.isfinite(duration_s)
                 and duration_s >= 0):
             raise PlanError(f"duration_s must be a finite number >= 0, got {duration_s!r}")
@@ -150,7 +152,7 @@ class ProceduralEngine(SoundSource):
         key, row = synthesised(layer.sound)
         return RenderRequest(key=key, row=row or {"kind": RECORDED}, layer=layer,
                              n=round(duration_s * sample_rate), sample_rate=sample_rate,
-                             environment=environment)
+                             environment=environment, origin=round(start_s * sample_rate))
 
 
 def _opt_float(value: float | str | None) -> float | None:
@@ -168,16 +170,12 @@ def _ramp_track(top_m_s: float, seconds: float, width_m: float = 10.0) -> list[T
 
 def _finish(out: np.ndarray, req: RenderRequest) -> np.ndarray:
     """Exact length, float32, finite, DC-free and peak ≤ 0.99 (scaled down only if needed)."""
-    out = np.asarray(out, dtype=np.float32)
-    if out.size != req.n:
-        fixed = np.zeros(req.n, dtype=np.float32)
-        fixed[: min(req.n, out.size)] = out[: req.n]
-        out = fixed
+    out = fit_length(np.asarray(out, dtype=np.float32), req.n)  # the renderer's own array
     if not np.all(np.isfinite(out)):
         raise RenderError(f"layer {req.layer.id!r} ({req.key}) produced non-finite samples; "
                           "report this with the plan and seed")
     mean = float(out.mean(dtype=np.float64))
-    if abs(mean) > 1e-4 and req.row["kind"] in ("texture", "bed", *MOVING_KINDS):
+    if abs(mean) > 1e-4 and req.row["continuous"]:  # a texture, a motor or a bed
         out -= np.float32(mean)
     peak = float(np.max(np.abs(out)))
     if peak > 0.99:

@@ -14,7 +14,9 @@ from vidfoley.pipeline.records import Environment, Layer
 class RenderRequest:
     """What to render: a taxonomy ``row`` for ``layer``, ``n`` samples at ``sample_rate``.
 
-    ``material``/``size_m``/``speed_m_s`` are the layer's overrides (``None`` = row default).
+    ``material``/``size_m``/``speed_m_s`` are the layer's overrides (``None`` = row default);
+    ``origin`` is the sample of the clip where the layer's time 0 sits (a window of a long
+    clip starts later than 0).
     """
 
     key: str
@@ -23,6 +25,7 @@ class RenderRequest:
     n: int
     sample_rate: int
     environment: Environment | None = None
+    origin: int = 0
 
     @property
     def seed(self) -> int:
@@ -40,12 +43,6 @@ class RenderRequest:
 
     def number(self, name: str, default: float) -> float:
         return float(self.param(name, default))
-
-    @property
-    def origin(self) -> int:
-        """Sample of the clip where this layer's time 0 sits: ``start_s`` (set on the
-        windows of a long clip), else 0."""
-        return round(float(self.layer.params.get("start_s", 0.0)) * self.sample_rate)
 
     def hit_rng(self, sample: int) -> np.random.Generator:
         """The random stream of the hit at ``sample``, keyed by its place in the clip, so a

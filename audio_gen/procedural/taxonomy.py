@@ -1,11 +1,13 @@
 """The sound taxonomy as data: every ``family/variant`` key and the parameters it renders with.
 
 Adding a sound is adding a row here. ``kind`` picks the renderer (``modal``, ``transient``,
-``swish``, ``footsteps``, ``texture``, ``engine``, ``tyres``, ``bed``); the other fields are
-that renderer's parameters. ``recorded`` rows (animals, paper, bells, …) are sounds only the
-recorded library has; they name a procedural ``fallback`` and say whether they are
-``continuous``. Event-driven kinds play one sound per ``LayerEvent``; continuous kinds
-(:data:`CONTINUOUS_KINDS`) play over the whole clip.
+``swish``, ``footsteps``, ``texture``, ``engine``, ``tyres``, ``rotor``, ``rail``, ``bed``);
+the other fields are that renderer's parameters. ``recorded`` rows (animals, paper, bells, …)
+are sounds only the recorded library has; they name a procedural ``fallback``. Every row says
+whether it is ``continuous`` (plays over the whole clip, following its object) or event-driven
+(one sound per ``LayerEvent``): a row may state it, else its kind decides
+(:data:`CONTINUOUS_KINDS`). :func:`is_continuous` is the one place the planner, the CLI and
+the neural prompts ask.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from typing import Any
 
 from vidfoley.pipeline.errors import PlanError
 
-CONTINUOUS_KINDS = ("texture", "engine", "tyres", "bed")
+# Kinds that sound over time (a texture, a motor, a bed); a row's own "continuous" wins.
+CONTINUOUS_KINDS = ("texture", "engine", "tyres", "rotor", "rail", "bed")
 RECORDED = "recorded"  # a row only the sound library plays (see ``_rec``)
 
 _M = "modal"
@@ -321,6 +324,9 @@ TAXONOMY: dict[str, dict[str, Any]] = {
     "machine/drill": _rec("motor/generic", False, "a drill grinding into rock"),
 }
 
+for _row in TAXONOMY.values():
+    _row.setdefault("continuous", _row["kind"] in CONTINUOUS_KINDS)
+
 # Materials (SceneObject.material) → the impact key that sounds like them.
 MATERIAL_IMPACT = {
     "generic": "impact/generic", "metal": "impact/metal", "aluminium": "impact/aluminium",
@@ -342,11 +348,10 @@ def lookup(key: str) -> dict[str, Any]:
 
 
 def is_continuous(key: str) -> bool:
-    """Whether ``key`` plays over the whole clip instead of once per event."""
-    row = lookup(key)
-    if row["kind"] == RECORDED:
-        return bool(row.get("continuous", False))
-    return row["kind"] in CONTINUOUS_KINDS
+    """Whether the sound ``key`` plays over the whole clip instead of once per event (its
+    row's ``continuous``); free text or a key not in the taxonomy is event-driven."""
+    row = TAXONOMY.get(key.strip().lower()) if isinstance(key, str) else None
+    return bool(row is not None and row["continuous"])
 
 
 def synthesised(key: str) -> tuple[str, dict[str, Any] | None]:

@@ -10,6 +10,7 @@ import numpy as np
 from vidfoley.audio_gen.spatial.base import ChannelRenderer
 from vidfoley.audio_gen.spatial.delay import decorrelate
 from vidfoley.audio_gen.spatial.trajectory import Trajectory
+from vidfoley.pipeline.records import FORMAT_CHANNELS
 
 # Ambience: X/Y/Z of a fully diffuse field carry 1/3 of W's energy each in SN3D; we keep the
 # bed mostly omnidirectional ("W-only-ish") at half that directional energy.
@@ -36,7 +37,7 @@ class AmbisonicsRenderer(ChannelRenderer):
     """
 
     NAME: ClassVar[str] = "foa"
-    CHANNELS: ClassVar[int] = 4
+    CHANNELS: ClassVar[int] = FORMAT_CHANNELS["foa"]
 
     def point_channels(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
                        delay_samples: np.ndarray | None = None) -> list[np.ndarray]:

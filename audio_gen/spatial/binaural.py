@@ -14,6 +14,7 @@ import numpy as np
 from vidfoley.audio_gen.spatial.base import ChannelRenderer
 from vidfoley.audio_gen.spatial.blockfilter import block_lfilter
 from vidfoley.audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S, Trajectory
+from vidfoley.pipeline.records import FORMAT_CHANNELS
 
 HEAD_RADIUS_M = 0.0875  # Brown & Duda 1998, §II (average adult head radius)
 ALPHA_MIN = 0.1  # Brown & Duda 1998, eq. (3): shadow depth at θ_min
@@ -69,7 +70,7 @@ class BinauralRenderer(ChannelRenderer):
     """
 
     NAME: ClassVar[str] = "binaural"
-    CHANNELS: ClassVar[int] = 2
+    CHANNELS: ClassVar[int] = FORMAT_CHANNELS["binaural"]
 
     def __init__(self, *, head_radius_m: float = HEAD_RADIUS_M) -> None:
         self.head_radius_m = head_radius_m

@@ -8,6 +8,7 @@ import numpy as np
 
 from vidfoley.audio_gen.spatial.base import ChannelRenderer
 from vidfoley.audio_gen.spatial.trajectory import Trajectory
+from vidfoley.pipeline.records import FORMAT_CHANNELS
 
 
 class MonoRenderer(ChannelRenderer):
@@ -21,7 +22,7 @@ class MonoRenderer(ChannelRenderer):
     """
 
     NAME: ClassVar[str] = "mono"
-    CHANNELS: ClassVar[int] = 1
+    CHANNELS: ClassVar[int] = FORMAT_CHANNELS["mono"]
 
     def point_channels(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
                        delay_samples: np.ndarray | None = None) -> list[np.ndarray]:

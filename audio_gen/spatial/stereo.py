@@ -9,6 +9,7 @@ import numpy as np
 
 from vidfoley.audio_gen.spatial.base import ChannelRenderer
 from vidfoley.audio_gen.spatial.trajectory import Trajectory
+from vidfoley.pipeline.records import FORMAT_CHANNELS
 
 # Half of a spherical head's maximum Woodworth ITD (a/c with a = 8.75 cm, c = 343 m/s):
 # enough to widen the image on loudspeakers without combing the mono downmix.
@@ -40,7 +41,7 @@ class StereoRenderer(ChannelRenderer):
     """
 
     NAME: ClassVar[str] = "stereo"
-    CHANNELS: ClassVar[int] = 2
+    CHANNELS: ClassVar[int] = FORMAT_CHANNELS["stereo"]
 
     def __init__(self, *, itd_max_s: float = STEREO_ITD_MAX_S) -> None:
         self.itd_max_s = itd_max_s

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from vidfoley.pipeline import registry
 from vidfoley.pipeline.batch import (
     BatchDubber,
     BatchEvent,
@@ -26,7 +25,7 @@ from vidfoley.pipeline.batch import (
 from vidfoley.pipeline.batch_engines import ENGINES, gpu_count
 from vidfoley.pipeline.batch_inputs import read_prompts
 from vidfoley.pipeline.errors import UsageError, is_interrupt
-from vidfoley.pipeline.foley_pipeline import DubOptions
+from vidfoley.pipeline.foley_pipeline import DubOptions, FoleyPipeline
 from vidfoley.pipeline.guards import Limits
 from vidfoley.pipeline.media.mux import ORIGINAL_MODES
 from vidfoley.pipeline.records import AUDIO_FORMATS
@@ -77,10 +76,10 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
 
 def batch_options(args: argparse.Namespace) -> BatchOptions:
     """``BatchOptions`` from the parsed flags."""
-    neural = args.perception != "motion" or bool(args.audio_model) or \
-        registry.extra("audio", args.audio) is not None
+    stages = FoleyPipeline(perception=args.perception, audio=args.audio,
+                           audio_model=args.audio_model)
     jobs, gpus = args.jobs, 0.0
-    if neural:
+    if stages.uses_models():
         count = gpu_count()
         gpus = 1.0 if count else 0.0
         jobs = jobs or max(count, 1)

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from vidfoley.pipeline.errors import VidfoleyError, is_interrupt
+from vidfoley.pipeline.errors import VidfoleyError, is_interrupt, one_line
 
 EPILOG = """examples:
   vidfoley example -o ball.mp4                     # write the bundled example clip
@@ -89,7 +89,7 @@ def _report(exc: Exception) -> int:
     if is_interrupt(exc):
         return _interrupted()
     if isinstance(exc, VidfoleyError):
-        print(f"vidfoley: error: {_one_line(exc)}", file=sys.stderr)
+        print(f"vidfoley: error: {one_line(exc)}", file=sys.stderr)
         return exc.exit_code
     if isinstance(exc, OSError) and exc.filename:
         # A file the user named could not be read or written: their environment, not a bug.
@@ -99,7 +99,7 @@ def _report(exc: Exception) -> int:
         # The system refused (a full disk, no memory): the machine's state, not a bug.
         print(f"vidfoley: error: {exc.strerror}", file=sys.stderr)
         return 1
-    print(f"vidfoley: internal error: {type(exc).__name__}: {_one_line(exc)} "
+    print(f"vidfoley: internal error: {one_line(exc)} "
           "(rerun with --debug for details, and please report it)", file=sys.stderr)
     return 1
 
@@ -107,10 +107,6 @@ def _report(exc: Exception) -> int:
 def _interrupted() -> int:
     print("vidfoley: interrupted; no partial output was kept", file=sys.stderr)
     return 130
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from vidfoley.pipeline.media.atomic import atomic_output
 from vidfoley.pipeline.media.containers import CONTAINERS
 from vidfoley.pipeline.media.decode import (
            decode_audio,
-           fit_length,
            iter_audio,
            iter_frames,
            open_video,
@@ -13,4 +12,4 @@ from vidfoley.pipeline.media.mux import ORIGINAL_MODES, mux
 from vidfoley.pipeline.media.probe import check_readable, probe
 
 __all__ = ["CONTAINERS", "ORIGINAL_MODES", "atomic_output", "check_readable", "decode_audio",
-           "fit_length", "iter_audio", "iter_frames", "mux", "open_video", "probe"]
+           "iter_audio", "iter_frames", "mux", "open_video", "probe"]

@@ -169,10 +169,4 @@ def _video_start_s(container) -> float:
     return float(stream.start_time * stream.time_base)
 
 
-def fit_length(audio: np.ndarray, n: int) -> np.ndarray:
-    """Pad with silence or cut so ``audio`` is exactly ``n`` samples long."""
-    if audio.shape[0] >= n:
-        return audio[:n]
-    pad = np.zeros((n - audio.shape[0], *audio.shape[1:]), audio.dtype)
-    return np.concatenate([audio, pad])
 

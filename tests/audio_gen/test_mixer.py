@@ -79,7 +79,7 @@ class _InterruptedSource(SoundSource):
     NAME = "interrupted"
 
     def __call__(self, layer: Layer, *, duration_s: float, sample_rate: int,
-                 environment: Environment | None = None) -> np.ndarray:
+                 environment: Environment | None = None, start_s: float = 0.0) -> np.ndarray:
         try:
             raise KeyboardInterrupt
         except KeyboardInterrupt as exc:
@@ -137,7 +137,7 @@ def test_ambience_alone_sits_under_the_programme_target() -> None:
     class Noise(SoundSource):
         NAME = "noise"
 
-        def __call__(self, layer, *, duration_s, sample_rate, environment=None):
+        def __call__(self, layer, *, duration_s, sample_rate, environment=None, start_s=0.0):
             rng = np.random.default_rng(layer.seed)
             return (0.01 * rng.standard_normal(round(duration_s * sample_rate))).astype(
                 np.float32)

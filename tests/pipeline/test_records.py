@@ -66,6 +66,12 @@ def test_scene_and_video_round_trip() -> None:
     (lambda d: d.__setitem__("layers", {}), "layers: expected a list"),
     (lambda d: d.pop("duration_s"), "duration_s: missing"),
     (lambda d: d.__setitem__("schema_version", 99), "newer vidfoley"),
+    (lambda d: d["layers"][0]["params"].__setitem__("size", 0.2),
+     "layers[0].params.size: unknown parameter; a layer's params are"),
+    (lambda d: d["layers"][0]["params"].__setitem__("size_m", "big"),
+     "layers[0].params.size_m: expected a number, got the string 'big'"),
+    (lambda d: d["layers"][0]["params"].__setitem__("material", 3),
+     "layers[0].params.material: expected text"),
 ])
 def test_malformed_plan_names_the_field(mutate, message: str) -> None:
     data = _plan().to_dict()

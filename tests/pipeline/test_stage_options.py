@@ -127,3 +127,16 @@ def test_a_batch_with_a_wrong_option_stops_before_its_first_clip(tmp_path: Path)
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "has no option 'analysis_fsp'" in lines[0], proc.stderr
     assert not (tmp_path / "out" / "manifest.jsonl").exists()
+
+
+@pytest.mark.parametrize(("stages", "uses"), [
+    ({}, False), ({"audio": "auto"}, False), ({"audio": "auto", "audio_model": "m"}, True),
+    ({"audio": "audioldm2"}, True), ({"perception": "zeroshot"}, True)])
+def test_a_pipeline_knows_from_its_backends_whether_it_loads_models(stages: dict,
+                                                                   uses: bool) -> None:
+    # The backends say what they are (NEEDS_MODEL); a batch reserves a GPU on it.
+    assert FoleyPipeline(**stages).uses_models() is uses
+    from vidfoley.pipeline import registry
+
+    assert not registry.get("audio", "procedural").TAKES_FREE_TEXT
+    assert registry.get("audio", "diffusers").TAKES_FREE_TEXT

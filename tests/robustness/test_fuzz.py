@@ -18,6 +18,7 @@ from vidfoley.pipeline.records import (
     AUDIO_FORMATS,
     EVENT_KINDS,
     LAYER_KINDS,
+    LAYER_PARAMS,
     Environment,
     Layer,
     LayerEvent,
@@ -34,7 +35,10 @@ text = st.text(max_size=12)
 events = st.builds(LayerEvent, t_s=times, strength=unit, duration_s=times,
                    kind=st.sampled_from(EVENT_KINDS))
 points = st.builds(TrackPoint, t_s=times, x=finite, y=finite, w=times, h=times, depth_m=times)
-params = st.dictionaries(text, st.one_of(finite, text), max_size=3)
+# Every declared parameter with a value of its type (others are refused on load).
+params = st.lists(st.sampled_from(sorted(LAYER_PARAMS)), max_size=3, unique=True).flatmap(
+    lambda keys: st.fixed_dictionaries(
+        {key: text if LAYER_PARAMS[key][0] is str else finite for key in keys}))
 layers = st.builds(
     Layer, id=text, kind=st.sampled_from(LAYER_KINDS), sound=text,
     object_id=st.one_of(st.none(), text), backend=text, gain_db=st.floats(-120, 40),

@@ -179,7 +179,7 @@ def test_credits_name_what_the_layer_plays(source: LibrarySource) -> None:
 
 
 def test_windows_of_a_long_clip_play_what_the_whole_render_plays(source: LibrarySource) -> None:
-    from vidfoley.audio_gen.windowed_renderer import plan_windows, window_plan
+    from vidfoley.audio_gen.windows import plan_windows, window_plan
 
     # A hit 20 ms before a window boundary rings across it; the bed keeps its phase.
     layers = [source.resolve(_hits("impact/wood", [0.3, 0.98, 1.5, 2.2], size_m=0.2)),
@@ -191,7 +191,8 @@ def test_windows_of_a_long_clip_play_what_the_whole_render_plays(source: Library
         whole = source(layer, duration_s=3.0, sample_rate=SR)
         for window in windows:
             part = window_plan(plan, window)
-            got = source(part.layers[i], duration_s=part.duration_s, sample_rate=SR)
+            got = source(part.layers[i], duration_s=part.duration_s, sample_rate=SR,
+                         start_s=window.render_start / SR)
             lo = window.start - window.render_start
             kept = got[lo:lo + window.stop - window.start]
             np.testing.assert_allclose(kept, whole[window.start:window.stop], atol=1e-6)

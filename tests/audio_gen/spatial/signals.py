@@ -14,7 +14,7 @@ class SineSource(SoundSource):
     NAME = "sine"
 
     def __call__(self, layer: Layer, *, duration_s: float, sample_rate: int,
-                 environment: Environment | None = None) -> np.ndarray:
+                 environment: Environment | None = None, start_s: float = 0.0) -> np.ndarray:
         n = round(duration_s * sample_rate)
         freq = float(layer.params.get("freq_hz", 1000.0))
         amp = float(layer.params.get("amp", 0.25))
@@ -27,7 +27,7 @@ class NoiseSource(SoundSource):
     NAME = "noise"
 
     def __call__(self, layer: Layer, *, duration_s: float, sample_rate: int,
-                 environment: Environment | None = None) -> np.ndarray:
+                 environment: Environment | None = None, start_s: float = 0.0) -> np.ndarray:
         n = round(duration_s * sample_rate)
         amp = float(layer.params.get("amp", 0.1))
         return (amp * np.random.default_rng(layer.seed).standard_normal(n)).astype(np.float32)
@@ -39,7 +39,7 @@ class ClickSource(SoundSource):
     NAME = "click"
 
     def __call__(self, layer: Layer, *, duration_s: float, sample_rate: int,
-                 environment: Environment | None = None) -> np.ndarray:
+                 environment: Environment | None = None, start_s: float = 0.0) -> np.ndarray:
         out = np.zeros(round(duration_s * sample_rate), dtype=np.float32)
         for event in layer.events:
             out[round(event.t_s * sample_rate)] = event.strength
@@ -52,7 +52,7 @@ class BrokenSource(SoundSource):
     NAME = "broken"
 
     def __call__(self, layer: Layer, *, duration_s: float, sample_rate: int,
-                 environment: Environment | None = None) -> np.ndarray:
+                 environment: Environment | None = None, start_s: float = 0.0) -> np.ndarray:
         raise RuntimeError("model weights not found\nsecond line that must not show")
 
 

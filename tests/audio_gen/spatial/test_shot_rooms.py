@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 
 from tests.audio_gen.spatial.signals import sources
-from vidfoley.audio_gen.master import Master, Mastered
+from vidfoley.audio_gen.block_meter import BlockMeter, GainCurve
+from vidfoley.audio_gen.master import Master
 from vidfoley.audio_gen.mixer import SoundtrackRenderer
 from vidfoley.audio_gen.spatial.shot_rooms import ShotRooms, environment_at, layer_environment
-from vidfoley.audio_gen.windowed_renderer import WindowedRenderer, plan_windows, window_plan
+from vidfoley.audio_gen.windows import plan_windows, window_plan
 from vidfoley.pipeline.errors import PlanError
 from vidfoley.pipeline.guards import Limits
 from vidfoley.pipeline.plan_checks import check_plan
@@ -47,8 +48,9 @@ class _Unmastered(Master):
     """No mastering: a click's head would drive the limiter, whose gain then differs
     between two renders that the room alone does not tell apart."""
 
-    def __call__(self, mix: np.ndarray, sample_rate: int, **_: object) -> Mastered:
-        return Mastered(mix, np.ones(mix.shape[0], np.float32), float("nan"), float("nan"))
+    def gain_curve(self, meter: BlockMeter, **_: object) -> GainCurve:
+        return GainCurve(np.ones(meter.power.shape[0] + 1, np.float32), float("nan"),
+                         float("nan"))
 
 
 def _stem(plan: SoundPlan) -> np.ndarray:
@@ -91,7 +93,7 @@ def test_shots_of_one_place_render_as_a_plan_without_shots() -> None:
 def test_windowed_render_keeps_each_shot_in_its_room() -> None:
     plan = _plan([1.0, 2.9, 4.0], _cut_at(3.0))
     whole = SoundtrackRenderer(sources())(plan)
-    blocks = list(WindowedRenderer(sources(), window_s=1.5)(plan, stems=True))
+    blocks = list(SoundtrackRenderer(sources(), window_s=1.5).blocks(plan))
     stem = np.concatenate([b.stems["hits"] for b in blocks])[:, 0]
     ref = whole.stems["hits"][:, 0]
     err = np.mean((stem - ref) ** 2) / np.mean(ref ** 2)

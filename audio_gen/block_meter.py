@@ -1,29 +1,32 @@
-"""Mastering for soundtracks rendered window by window: measure block by block, then apply
-one gain curve to the whole soundtrack.
+"""Loudness and true peak measured block by block, and the master's gain as a curve.
 
-:class:`Master` needs the whole mix in memory. For a long soundtrack the mix is rendered
-twice: :class:`BlockMeter` keeps, per ``LIMITER_BLOCK`` samples, only the K-weighted power
-and the true-peak maximum (1/32 of one channel), :func:`plan_gain` runs the master's
-loudness/limiter iteration on those, and :class:`GainCurve` hands each window its gains.
-The block figures are what :class:`Master` itself computes, so the result matches it to
-within the per-block approximation of the gain inside loudness.
+:class:`BlockMeter` keeps, per ``LIMITER_BLOCK`` samples, only the K-weighted power and the
+true-peak maximum (1/32 of one channel) of a mix that arrives in pieces (a soundtrack
+rendered window by window, or a whole mix in one piece); :meth:`Master.gain_curve
+<vidfoley.audio_gen.master.Master.gain_curve>` runs the loudness/limiter iteration on those
+figures, and :class:`GainCurve` hands each piece its gains. Memory stays flat with length.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from vidfoley.audio_gen.loudness import SILENCE_LUFS, KWeightedPower, gated_loudness, k_weighting
-from vidfoley.audio_gen.master import LIMITER_BLOCK, MAKE_UP_DB, Master
 from vidfoley.audio_gen.spatial.trajectory import ramp
 from vidfoley.audio_gen.true_peak import block_max, phase_filters, sample_true_peak
 from vidfoley.pipeline.errors import RenderError
 
+LIMITER_BLOCK = 32  # limiter control rate: gain computed per 32 samples, ramped between
+MAKE_UP_DB = 6.0  # limiting may cost loudness; the static gain makes up at most 6 dB
+# The limiter aims this far under the ceiling: between detector and output the gain ramps,
+# and no trim pass over the output follows (it is not held).
+DETECTOR_MARGIN_DB = 0.1
+
 # While metering, true peak is exact only where it could reach the ceiling under the gain
-# the loudness so far implies, plus this margin; elsewhere an upper bound stands in.
+# the loudness so far implies, plus this margin (the loudness of a mix that arrives in
+# pieces may still fall); elsewhere an upper bound stands in. A whole mix needs none.
 FLOOR_MARGIN_DB = 12.0
 _HOPS_PER_CHUNK = 4096  # loudness sums: 100 ms hops per chunk (~7 minutes)
 
@@ -58,7 +61,7 @@ class BlockMeter:
         self.fmt = fmt
         self.n_samples = n_samples
         self.target_lufs = target_lufs
-        self.ceiling = 10 ** (ceiling_dbtp / 20)
+        self.ceiling = 10 ** ((ceiling_dbtp - DETECTOR_MARGIN_DB) / 20)
         blocks = -(-n_samples // LIMITER_BLOCK)
         self.power = np.zeros(blocks, np.float32)
         self.peak = np.zeros(blocks, np.float32)
@@ -101,7 +104,9 @@ class BlockMeter:
         if peak is None:
             so_far = self.lufs()
             if so_far > SILENCE_LUFS:
-                max_db = self.target_lufs - so_far + MAKE_UP_DB + FLOOR_MARGIN_DB
+                whole = start == 0 and n == self.n_samples  # its loudness is final
+                margin = 0.0 if whole else FLOOR_MARGIN_DB
+                max_db = self.target_lufs - so_far + MAKE_UP_DB + margin
                 floor = self.ceiling / 10 ** (max_db / 20)
             peak = sample_true_peak(samples, floor=floor)
         blocks = block_max(peak, LIMITER_BLOCK)
@@ -132,8 +137,15 @@ class BlockMeter:
                            * self.sample_rate / LIMITER_BLOCK))
         per_gate = round(1 / (1 - KWeightedPower.OVERLAP))
         hops = self.power_blocks // hop
-        if hops < per_gate or self.n_samples < 0.02 * self.sample_rate:
+        if self.n_samples < 0.02 * self.sample_rate:  # as loudness_lufs: too short to gate
             return SILENCE_LUFS
+        if hops < per_gate:  # shorter than one gating block: the whole mix is that block
+            power = self.power[: self.power_blocks].astype(np.float64)
+            if points is not None:
+                gain = 0.5 * (points[: power.size].astype(np.float64)
+                              + points[1: power.size + 1])
+                power = power * np.square(gain)
+            return gated_loudness(np.array([power.sum() / self.n_samples]))
         hop_sums = np.empty(hops)
         for lo in range(0, hops, _HOPS_PER_CHUNK):
             hi = min(hops, lo + _HOPS_PER_CHUNK)
@@ -168,37 +180,3 @@ class GainCurve:
         if g.shape[0] < blocks + 1:
             g = np.append(g, np.full(blocks + 1 - g.shape[0], g[-1], np.float32))
         return ramp(g, LIMITER_BLOCK, n)
-
-
-def plan_gain(meter: BlockMeter, *, target_lufs: float, ceiling_dbtp: float,
-              lookahead_s: float = 0.005, hold_s: float = 0.02,
-              passes: int = 4) -> GainCurve:
-    """The gain curve :class:`Master` would apply, computed from the meter's block figures.
-
-    Static gain to the target, a look-ahead limiter on the block true peaks, re-measured
-    loudness and a corrected static gain (up to ``passes`` times, at most 6 dB make-up).
-    """
-    if ceiling_dbtp > 0:
-        raise RenderError(f"ceiling_dbtp must be <= 0 dBTP, got {ceiling_dbtp}; "
-                          "set the plan's true_peak_dbtp to -1")
-    blocks = meter.power.shape[0]
-    measured = meter.lufs()
-    if measured <= SILENCE_LUFS or not np.all(np.isfinite(meter.peak)):
-        peak = float(np.max(meter.peak)) if blocks else 0.0
-        return GainCurve(np.ones(blocks + 1, np.float32), measured, _db(peak))
-    # Slightly more margin than Master (0.05 dB): there is no final trim pass here.
-    ceiling = 10 ** ((ceiling_dbtp - 0.1) / 20)
-    max_db = target_lufs - measured + MAKE_UP_DB
-    block_peak = meter.peak_bound(ceiling / 10 ** (max_db / 20))
-    master = Master(lookahead_s=lookahead_s, hold_s=hold_s, passes=passes)
-    points = master.fit_gain(block_peak, meter.sample_rate, measured=measured,
-                             target_lufs=target_lufs, ceiling=ceiling,
-                             loudness=meter.lufs)
-    loudness = meter.lufs(points)
-    # The peak inside a block scales by at most the larger of its two ramp points.
-    peak = float(np.max(block_peak * np.maximum(points[1:], points[:-1])))
-    return GainCurve(points, loudness, _db(peak))
-
-
-def _db(peak: float) -> float:
-    return 20 * math.log10(peak) if peak > 0 else -120.0

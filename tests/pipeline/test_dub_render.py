@@ -83,3 +83,54 @@ def test_streamed_foa_dub_is_a_four_channel_track(tmp_path: Path) -> None:
                         options=DubOptions(format="foa", **STREAMED))
     with av.open(str(out)) as container:
         assert container.streams.audio[0].channels == 4
+
+
+def test_either_side_of_the_threshold_the_original_is_mixed_alike(tmp_path: Path) -> None:
+    # A 179 s and a 181 s clip either side of a 180 s threshold, made cheap: one clip
+    # dubbed under a threshold above it (one window) and one below it (1 s windows).
+    clip = make_clip(tmp_path / "in.mp4", seconds=3.0, audio_hz=440.0)
+    pipe = FoleyPipeline()
+    kept = tmp_path / "stems_whole"
+    whole = pipe.dub(clip, tmp_path / "whole.mp4", "a wooden block", stems_dir=kept,
+                     options=DubOptions(original="mix", stream_above_s=3.5))
+    streamed = pipe.dub(clip, tmp_path / "streamed.mp4", "a wooden block",
+                        options=DubOptions(original="mix", stream_above_s=2.5,
+                                           stream_window_s=1.0))
+    assert whole.soundtrack is not None and streamed.soundtrack is None
+    a = decode_audio(tmp_path / "whole.mp4", channels=2)
+    b = decode_audio(tmp_path / "streamed.mp4", channels=2)
+    assert a.shape == b.shape
+    # The same scale on the clip's own tone: its level in both mixes within 0.1 dB ...
+    original = decode_audio(clip, channels=2)[: a.shape[0]]
+    gains = [float(np.dot(x[:, 0], original[:, 0]) / np.dot(original[:, 0], original[:, 0]))
+             for x in (a, b)]
+    assert 20 * np.log10(gains[0] / gains[1]) == pytest.approx(0.0, abs=0.1)
+    # ... and the same mix: what differs is under the AAC coding noise.
+    assert 10 * np.log10(np.mean((a - b) ** 2) / np.mean(a ** 2)) < -20
+    # The whole render's own mix (mix.wav, before the original) is the soundtrack kept.
+    mix, _ = sf.read(kept / "mix.wav", dtype="float32")
+    np.testing.assert_allclose(mix, whole.soundtrack.samples, atol=2e-4)
+
+
+@pytest.mark.parametrize("hits", [[], [0.5, 1.7, 2.4]])
+def test_the_original_is_scaled_alike_in_one_window_and_in_many(tmp_path: Path,
+                                                                 hits: list[float]) -> None:
+    from vidfoley.audio_gen.mixer import SoundtrackRenderer
+    from vidfoley.audio_gen.procedural import ProceduralEngine
+    from vidfoley.pipeline.outputs import with_original
+    from vidfoley.pipeline.records import Layer, LayerEvent, SoundPlan
+
+    clip = make_clip(tmp_path / "in.mp4", seconds=3.0, audio_hz=440.0)
+    video = probe(clip)
+    layers = [Layer(id="hits", sound="impact/wood", spatial=False,
+                    events=[LayerEvent(t_s=t) for t in hits])] if hits else []
+    plan = SoundPlan(duration_s=video.duration_s, layers=layers)
+    sources = {"procedural": ProceduralEngine()}
+    mixed = [np.concatenate(list(with_original(
+        (b.samples for b in SoundtrackRenderer(sources, window_s=window).blocks(plan)),
+        video, plan))) for window in (None, 1.0)]
+    if not hits:  # the clip's own sound alone: scaled by the very same factor
+        assert np.array_equal(mixed[0], mixed[1])
+    else:  # the windows' seams and pre-roll differ from the one render by < -30 dB
+        error = np.mean((mixed[0] - mixed[1]) ** 2) / np.mean(mixed[0] ** 2)
+        assert 10 * np.log10(error) < -30

@@ -1,6 +1,6 @@
-"""Windowed rendering of long plans: windows tile the soundtrack, window plans keep what
-sounds in them, block metering equals the whole-mix master, and a windowed render lands
-where a whole render does (onsets, loudness, true peak, stems summing to the mix)."""
+"""The one render path, window by window: windows tile the soundtrack, window plans keep what
+sounds in them, block metering equals the whole-mix master, and a render in windows lands
+where the one-window render does (onsets, loudness, true peak, stems summing to the mix)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import itertools
 import numpy as np
 import pytest
 
+from vidfoley.audio_gen.block_meter import BlockMeter
 from vidfoley.audio_gen.master import KWeightedPower, Master, true_peak_dbtp
 from vidfoley.audio_gen.mixer import SoundtrackRenderer
 from vidfoley.audio_gen.procedural import ProceduralEngine
-from vidfoley.audio_gen.stream_master import BlockMeter, plan_gain
-from vidfoley.audio_gen.windowed_renderer import WindowedRenderer, plan_windows, window_plan
+from vidfoley.audio_gen.windows import plan_windows, window_plan
 from vidfoley.pipeline.records import Environment, Layer, LayerEvent, SoundPlan, TrackPoint
 
 SR = 48_000
@@ -54,7 +54,7 @@ def test_block_meter_matches_the_whole_mix_master() -> None:
     for start in range(0, x.shape[0], 2 * SR):
         meter.add(start, x[start:start + 2 * SR])
     assert meter.lufs() == pytest.approx(KWeightedPower(x, SR).lufs(), abs=1e-3)
-    curve = plan_gain(meter, target_lufs=-14.0, ceiling_dbtp=-1.0)
+    curve = Master().gain_curve(meter, target_lufs=-14.0, ceiling_dbtp=-1.0)
     whole = Master()(x, SR, target_lufs=-14.0, ceiling_dbtp=-1.0)
     out = x * curve.segment(0, x.shape[0])[:, None]
     assert curve.loudness_lufs == pytest.approx(whole.loudness_lufs, abs=0.1)
@@ -71,7 +71,7 @@ def test_true_peak_stays_under_ceiling_when_loudness_drops_late() -> None:
     meter = BlockMeter(x.shape[0], SR, target_lufs=-14.0, ceiling_dbtp=-1.0)
     for start in range(0, x.shape[0], SR):
         meter.add(start, x[start:start + SR])
-    curve = plan_gain(meter, target_lufs=-14.0, ceiling_dbtp=-1.0)
+    curve = Master().gain_curve(meter, target_lufs=-14.0, ceiling_dbtp=-1.0)
     assert true_peak_dbtp(x * curve.segment(0, x.shape[0])[:, None]) <= -1.0
 
 
@@ -93,8 +93,8 @@ def test_windowed_render_lands_where_the_whole_render_does(fmt: str) -> None:
     plan.format = fmt
     sources = {"procedural": ProceduralEngine()}
     whole = SoundtrackRenderer(sources)(plan)
-    renderer = WindowedRenderer(sources, window_s=1.5)
-    blocks = list(renderer(plan, stems=True))
+    renderer = SoundtrackRenderer(sources, window_s=1.5)
+    blocks = list(renderer.blocks(plan))
     mix = np.concatenate([b.samples for b in blocks])
     assert mix.shape == whole.samples.shape
     stems = {k: np.concatenate([b.stems[k] for b in blocks]) for k in ("ball", "bed")}
@@ -120,8 +120,8 @@ def _db(error: np.ndarray, reference: np.ndarray) -> float:
 def test_windowed_render_is_deterministic() -> None:
     plan = _plan(4.0)
     sources = {"procedural": ProceduralEngine()}
-    a = np.concatenate([b.samples for b in WindowedRenderer(sources, window_s=1.0)(plan)])
-    b = np.concatenate([b.samples for b in WindowedRenderer(sources, window_s=1.0)(plan)])
+    a = SoundtrackRenderer(sources, stems=False, window_s=1.0)(plan).samples
+    b = SoundtrackRenderer(sources, stems=False, window_s=1.0)(plan).samples
     assert a.tobytes() == b.tobytes()
 
 
@@ -154,7 +154,7 @@ def test_thunder_from_a_flash_long_before_a_window_still_sounds_in_it() -> None:
     plan = SoundPlan(duration_s=14.0, layers=[thunder], environment=Environment(indoor=False))
     sources = {"procedural": ProceduralEngine()}
     whole = SoundtrackRenderer(sources)(plan)
-    blocks = list(WindowedRenderer(sources, window_s=8.0)(plan, stems=True))
+    blocks = list(SoundtrackRenderer(sources, window_s=8.0).blocks(plan))
     stem = np.concatenate([b.stems["thunder"] for b in blocks])
     part = slice(8 * SR, 10 * SR)  # the second window's first 2 s: the rumble's tail
     assert np.sqrt(np.mean(whole.stems["thunder"][part] ** 2)) > 1e-4
