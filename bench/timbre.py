@@ -34,7 +34,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.clips import DEFAULT_FOLDER, clips, prompts  # noqa: E402
-from bench.timbre_dubs import Dubber, DubFailed, current_python, plan_layers  # noqa: E402
+from bench.timbre_dubs import (  # noqa: E402
+    Dubber,
+    DubFailed,
+    current_python,
+    plan_layers,
+    plan_recordings,
+)
 from bench.timbre_metrics import (  # noqa: E402
     SAMPLE_RATE,
     chance_summary,
@@ -106,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             dubs[b][clip.stem] = read_mono(made / "mix.wav")
             layers[b][clip.stem] = plan_layers(made)
+            used = plan_recordings(made)
+            if used:
+                layers[b][clip.stem].append(f"recordings: {', '.join(used)}")
     # 3. Timbre distances and their references.
     rows = timbre_rows(chosen, originals, dubs, args.seed)
     # 4. Embedding ranks.

@@ -108,6 +108,12 @@ def plan_layers(folder: Path) -> list[str]:
     return out
 
 
+def plan_recordings(folder: Path) -> list[str]:
+    """The names of the recordings a cached dub's plan credits (empty for procedural)."""
+    plan = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+    return [str(credit).split(" by ")[0] for credit in plan.get("credits") or []]
+
+
 def _file_digest(path: Path) -> bytes:
     # Source is hashed by content; large data files (recordings) by size and mtime, which
     # is enough to notice a re-curated library without reading megabytes per run.
