@@ -7,6 +7,8 @@ prints per clip and as a mean, side by side:
   long-term mel spectra (64 HTK mel bands 50 Hz-16 kHz at 48 kHz, 2048-sample Hann frames;
   0 = the same balance), with two references measured in the same run: seeded pink noise,
   and the mean over the other clips' real sounds (what an unrelated real sound scores);
+  ``band`` is the same over the bands below the original's codec cut (many web clips are
+  low-passed at 10-16 kHz by their encoder; a dub is not, and would score the codec);
 - **rank**: each dub's own original's rank among all the clips' originals by cosine in
   aisfx's sound-effects embedding (mean over 2 s blocks hopped by 1 s, centred on the
   originals' mean), with top-1, top-5 and mean reciprocal rank against chance;
@@ -43,6 +45,7 @@ from bench.timbre_dubs import (  # noqa: E402
 )
 from bench.timbre_metrics import (  # noqa: E402
     SAMPLE_RATE,
+    bandwidth_hz,
     chance_summary,
     own_ranks,
     pink_noise,
@@ -146,16 +149,24 @@ def main(argv: list[str] | None = None) -> int:
 
 def timbre_rows(chosen: list[Path], originals: dict[str, np.ndarray],
                 dubs: dict[str, dict[str, np.ndarray]], seed: int) -> dict[str, dict[str, float]]:
-    """Per clip: each backend's timbre distance, and the pink and other-clip references."""
+    """Per clip: each backend's timbre distance and the pink and other-clip references, over
+    all bands and (``@band``) over the bands below the original's codec cut (``cut_hz``)."""
+    cuts = {name: bandwidth_hz(o) for name, o in originals.items()}
     rows: dict[str, dict[str, float]] = {}
     for clip in chosen:
-        ref = originals[clip.stem]
-        row = {"pink": timbre_distance_db(ref, pink_noise(ref.size, seed)),
-               "other": float(np.mean([timbre_distance_db(ref, o)
-                                       for name, o in originals.items() if name != clip.stem]))}
+        ref, cut = originals[clip.stem], cuts[clip.stem]
+        pink = pink_noise(ref.size, seed)
+        others = [(o, min(cut, cuts[name])) for name, o in originals.items()
+                  if name != clip.stem]
+        row = {"cut_hz": cut, "pink": timbre_distance_db(ref, pink),
+               "pink@band": timbre_distance_db(ref, pink, max_hz=cut),
+               "other": float(np.mean([timbre_distance_db(ref, o) for o, _ in others])),
+               "other@band": float(np.mean([timbre_distance_db(ref, o, max_hz=c)
+                                            for o, c in others]))}
         for b, made in dubs.items():
             if clip.stem in made:
                 row[b] = timbre_distance_db(ref, made[clip.stem])
+                row[f"{b}@band"] = timbre_distance_db(ref, made[clip.stem], max_hz=cut)
         rows[clip.stem] = row
     return rows
 
@@ -191,31 +202,35 @@ def embedding_ranks(originals: dict[str, np.ndarray], dubs: dict[str, dict[str, 
 def report(rows: dict[str, dict[str, float]], ranks: dict[str, dict[str, int]],
            backends: list[str], candidates: int) -> None:
     """Print the per-clip table, the means and the rank summaries."""
-    head = f"{'clip':16s} {'pink':>6s} {'other':>6s}"
+    print("timbre distance, dB (0 = same balance), over all bands / below the original's "
+          f"codec cut ('band'); rank of the own original among {candidates} (1 = best)")
+    columns = ["pink", "pink@band", "other", "other@band"]
+    head = f"{'clip':16s} {'cut kHz':>7s} {'pink':>5s} {'band':>5s} {'other':>5s} {'band':>5s}"
     for b in backends:
-        head += f" | {b[:11]:>11s} {'rank':>4s}"
-    print("timbre distance, dB (0 = same balance); rank of the own original among "
-          f"{candidates} (1 = best)")
+        columns += [b, f"{b}@band"]
+        head += f" | {b[:10]:>10s} {'band':>5s} {'rank':>4s}"
     print(head)
     for clip, row in rows.items():
-        line = f"{clip:16s} {row['pink']:6.2f} {row['other']:6.2f}"
+        line = f"{clip:16s} {row['cut_hz'] / 1000:7.1f} " + " ".join(
+            f"{row[k]:5.2f}" for k in columns[:4])
         for b in backends:
-            d = f"{row[b]:11.2f}" if b in row else f"{'-':>11s}"
+            full = f"{row[b]:10.2f} {row[b + '@band']:5.2f}" if b in row else f"{'-':>16s}"
             r = ranks.get(b, {}).get(clip)
-            line += f" | {d} {r if r is not None else '-':>4}"
+            line += f" | {full} {r if r is not None else '-':>4}"
         print(line)
-    means = f"{'MEAN':16s} {np.mean([r['pink'] for r in rows.values()]):6.2f} " \
-            f"{np.mean([r['other'] for r in rows.values()]):6.2f}"
+    means = {k: np.mean([r[k] for r in rows.values() if k in r] or [np.nan]) for k in columns}
+    line = f"{'MEAN':16s} {'':7s} " + " ".join(f"{means[k]:5.2f}" for k in columns[:4])
     for b in backends:
-        values = [r[b] for r in rows.values() if b in r]
-        means += f" | {np.mean(values) if values else float('nan'):11.2f} {'':>4s}"
-    print(means)
+        line += f" | {means[b]:10.2f} {means[b + '@band']:5.2f} {'':>4s}"
+    print(line)
     for b in backends:
-        values = np.array([r[b] for r in rows.values() if b in r])
-        if values.size:
-            above = ", ".join(f"{sum(values > t)} above {t} dB" for t in HIGH_DB)
-            print(f"{b}: timbre mean {values.mean():.2f} dB, median {np.median(values):.2f} dB"
-                  f", max {values.max():.2f} dB; {above} ({values.size} clips)")
+        for key in (b, f"{b}@band"):
+            values = np.array([r[key] for r in rows.values() if key in r])
+            if values.size:
+                above = ", ".join(f"{sum(values > t)} above {t} dB" for t in HIGH_DB)
+                print(f"{key}: timbre mean {values.mean():.2f} dB, median "
+                      f"{np.median(values):.2f} dB, max {values.max():.2f} dB; {above} "
+                      f"({values.size} clips)")
     chance = chance_summary(candidates)
     print("rank chance:  " + "  ".join(f"{k} {v:.2f}" for k, v in chance.items()))
     for b, rs in ranks.items():

@@ -63,17 +63,40 @@ def mel_spectrogram_db(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> np.
     return 10.0 * np.log10(np.maximum(mel, POWER_FLOOR)).T
 
 
-def levelled_ltas_db(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
-    """The long-term average mel spectrum in dB with its mean over the bands removed."""
+def levelled_ltas_db(audio: np.ndarray, sample_rate: int = SAMPLE_RATE,
+                     max_hz: float | None = None) -> np.ndarray:
+    """The long-term average mel spectrum in dB with its mean over the bands removed
+    (only the bands centred below ``max_hz`` where it is given)."""
     mean_power = (power_spectrogram(audio) @ mel_filterbank(sample_rate).T).mean(axis=0)
     db = 10.0 * np.log10(np.maximum(mean_power, POWER_FLOOR))
+    if max_hz is not None:
+        db = db[mel_band_centres_hz() < max_hz]
     return db - db.mean()
 
 
-def timbre_distance_db(a: np.ndarray, b: np.ndarray, sample_rate: int = SAMPLE_RATE) -> float:
-    """Mean absolute dB difference of two sounds' levelled long-term mel spectra (0 = same)."""
-    return float(np.mean(np.abs(levelled_ltas_db(a, sample_rate)
-                                - levelled_ltas_db(b, sample_rate))))
+def timbre_distance_db(a: np.ndarray, b: np.ndarray, sample_rate: int = SAMPLE_RATE,
+                       max_hz: float | None = None) -> float:
+    """Mean absolute dB difference of two sounds' levelled long-term mel spectra (0 = same);
+    with ``max_hz``, over the bands centred below it only."""
+    return float(np.mean(np.abs(levelled_ltas_db(a, sample_rate, max_hz)
+                                - levelled_ltas_db(b, sample_rate, max_hz))))
+
+
+def bandwidth_hz(audio: np.ndarray, sample_rate: int = SAMPLE_RATE,
+                 drop_db: float = 40.0) -> float:
+    """Where a recording's long-term spectrum ends: the lowest frequency above 4 kHz whose
+    500 Hz band lies ``drop_db`` under the 1-4 kHz median (a codec's low-pass), else Nyquist.
+
+    Many web clips are cut at 10-16 kHz by their encoder; a dub is not, and without this
+    the bands above the cut would score the codec rather than the sound.
+    """
+    level = 10.0 * np.log10(np.maximum(power_spectrogram(audio).mean(axis=0), POWER_FLOOR))
+    freqs = np.fft.rfftfreq(N_FFT, 1.0 / sample_rate)
+    reference = float(np.median(level[(freqs >= 1000) & (freqs < 4000)]))
+    width = max(1, round(500.0 / float(freqs[1] - freqs[0])))
+    smooth = np.convolve(level, np.ones(width) / width, mode="same")
+    below = np.flatnonzero((freqs > 4000) & (smooth < reference - drop_db))
+    return float(freqs[below[0]]) if below.size else sample_rate / 2
 
 
 def pink_noise(n: int, seed: int = 0) -> np.ndarray:

@@ -8,6 +8,7 @@ from scipy.signal import butter, sosfilt
 
 from bench.timbre_metrics import (
     SAMPLE_RATE,
+    bandwidth_hz,
     chance_summary,
     levelled_ltas_db,
     mel_band_centres_hz,
@@ -68,6 +69,23 @@ def test_losing_the_highs_costs_more_than_a_gentle_tilt() -> None:
     tilt = sosfilt(butter(1, 8000, fs=SAMPLE_RATE, output="sos"), x)
     assert timbre_distance_db(x, low) > 10.0  # 8th order: -48 dB an octave above 2 kHz
     assert timbre_distance_db(x, tilt) < 2.0
+
+
+def brickwall(x: np.ndarray, cut_hz: float) -> np.ndarray:
+    """``x`` with everything above ``cut_hz`` removed, as a lossy codec does."""
+    spectrum = np.fft.rfft(x)
+    spectrum[np.fft.rfftfreq(x.size, 1 / SAMPLE_RATE) > cut_hz] = 0
+    return np.fft.irfft(spectrum, x.size)
+
+
+def test_a_codec_cut_is_found_and_the_band_figure_ignores_it() -> None:
+    x = pink_noise(N, seed=6)
+    cut = brickwall(x, 11_000.0)
+    assert bandwidth_hz(x) == SAMPLE_RATE / 2
+    # The 500 Hz smoothing window reaches the floor when it is half past the cut.
+    assert bandwidth_hz(cut) == pytest.approx(11_000.0, abs=300.0)
+    assert timbre_distance_db(cut, x) > 5.0
+    assert timbre_distance_db(cut, x, max_hz=bandwidth_hz(cut)) < 0.5
 
 
 def test_ranks_find_each_own_original_and_count_closer_ones() -> None:
