@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 STAGE_FOLDERS = ("pipeline", "perception", "audio_gen", "video_gen", "vidfoley")
+DUB_TIMEOUT_S = 1800.0  # a clip of the shared set dubs in seconds; a hang must not stall the bench
 DEFAULT_BACKEND = "default"  # no --audio flag: whatever the dubbing code's CLI defaults to
 _RUN_CLI = "import sys; from vidfoley.pipeline.cli.main import main; sys.exit(main())"
 _FIND_ROOT = "import pathlib, vidfoley.pipeline as p; print(pathlib.Path(p.__file__).parents[1])"
@@ -77,7 +78,12 @@ class Dubber:
                 cmd += ["--prompt", prompt]
             if backend != DEFAULT_BACKEND:
                 cmd += ["--audio", backend]
-            run = subprocess.run(cmd, capture_output=True, text=True, env=self._environ())
+            try:
+                run = subprocess.run(cmd, capture_output=True, text=True, env=self._environ(),
+                                     timeout=DUB_TIMEOUT_S)
+            except subprocess.TimeoutExpired as exc:
+                raise DubFailed(f"{clip.name} ({backend}): no dub after {exc.timeout:.0f} s") \
+                    from exc
             if run.returncode != 0 or not (stems / "mix.wav").exists():
                 tail = (run.stderr or run.stdout).strip().splitlines()[-3:]
                 raise DubFailed(f"{clip.name} ({backend}): " + " | ".join(tail))
