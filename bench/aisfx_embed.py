@@ -2,8 +2,8 @@
 
     bench/.aisfx-venv/bin/python bench/aisfx_embed.py OUT_DIR A.wav B.wav …
 
-Writes ``OUT_DIR/<stem>.npy``: the 512-d embedding averaged over the file's 2 s blocks
-hopped by 1 s (the ISMIR 2022 paper's settings), and ``OUT_DIR/spectrogram.txt`` naming
+Writes ``OUT_DIR/<stem>.npy``: the 512-d embedding averaged over the file's 2.3 s blocks
+hopped by 1.2 s (the ISMIR 2022 paper's "1 s hop"), and ``OUT_DIR/spectrogram.txt`` naming
 the spectrogram front end used: Essentia's, as in the paper, where it imports, else
 librosa's. This file imports nothing of vidfoley: aisfx pins an old numpy and librosa,
 so it lives in a venv of its own that the package never depends on.

@@ -10,7 +10,7 @@ prints per clip and as a mean, side by side:
   ``band`` is the same over the bands below the original's codec cut (many web clips are
   low-passed at 10-16 kHz by their encoder; a dub is not, and would score the codec);
 - **rank**: each dub's own original's rank among all the clips' originals by cosine in
-  aisfx's sound-effects embedding (mean over 2 s blocks hopped by 1 s, centred on the
+  aisfx's sound-effects embedding (mean over 2.3 s blocks hopped by 1.2 s, centred on the
   originals' mean), with top-1, top-5 and mean reciprocal rank against chance;
 - a spectrogram sheet per clip (original above each dub) in ``OUT/sheets``.
 
