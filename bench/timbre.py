@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -54,7 +55,7 @@ from bench.timbre_metrics import (  # noqa: E402
 )
 from vidfoley.pipeline.media import decode_audio  # noqa: E402
 
-DEFAULT_OUT = Path("/tmp/vidfoley-timbre")
+DEFAULT_OUT = Path(tempfile.gettempdir()) / "vidfoley-timbre"
 HIGH_DB = (7.5, 8.0)  # the "clips above" thresholds
 
 

@@ -16,7 +16,7 @@ first) and extracts with ``dpkg -x``; OpenClonk's ``Sound.ocg`` archive is unpac
 Usage::
 
     apt-get update
-    python tools/curate_library.py --cache /tmp/vidfoley-sounds \\
+    python tools/curate_library.py --cache ~/.cache/vidfoley-sounds \\
         --shared ../shared/sound-sources [--out audio_gen/library/data] [--only ID ...]
 
 The output is the same on every run, byte for byte: the Ogg stream serial number, which
