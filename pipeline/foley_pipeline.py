@@ -113,7 +113,7 @@ class FoleyPipeline:
 
     def uses_models(self) -> bool:
         """Whether this pipeline's stages load model weights (a dub then wants a GPU)."""
-        audio = {self._backend_for(Layer(id="", kind=kind)) for kind in LAYER_KINDS}
+        audio = {name for kind in LAYER_KINDS for name in self._backend_order(kind)}
         return registry.get("perception", self.perception).NEEDS_MODEL or any(
             registry.get("audio", name).NEEDS_MODEL for name in audio)
 
@@ -335,17 +335,21 @@ class FoleyPipeline:
         resolved.notes = list(dict.fromkeys(resolved.notes))
         return resolved
 
-    def _backend_for(self, layer: Any) -> str:
-        """Which sound backend renders ``layer`` under the ``audio`` setting: the one named,
-        where it covers the layer's sound, else the procedural engine. ``auto`` prefers a
-        recording from the library, then the neural model (ambience) where one is named."""
-        chosen = self.audio
-        if chosen == "auto":
-            if self.get_source(AUTO_FIRST).covers(layer):
-                return AUTO_FIRST
-            chosen = "diffusers" if layer.kind == "ambience" and self.audio_model else \
-                "procedural"
-        return chosen if self.get_source(chosen).covers(layer) else "procedural"
+    def _backend_order(self, kind: str) -> tuple[str, ...]:
+        """The sound backends a layer of ``kind`` may get under the ``audio`` setting, in
+        order of preference; the procedural engine last, as it covers every key. ``auto``
+        prefers a recording from the library, then the neural model for ambience where one
+        is named."""
+        if self.audio != "auto":
+            return (self.audio, "procedural")
+        neural = ("diffusers",) if kind == "ambience" and self.audio_model else ()
+        return (AUTO_FIRST, *neural, "procedural")
+
+    def _backend_for(self, layer: Layer) -> str:
+        """Which sound backend renders ``layer``: the first in :meth:`_backend_order` that
+        covers the layer's sound."""
+        return next(name for name in self._backend_order(layer.kind)
+                    if name == "procedural" or self.get_source(name).covers(layer))
 
     def choices(self, plan: SoundPlan) -> dict[str, list[str]]:
         """Per layer id, the recordings a person may swap in (none for synthesised layers)."""

@@ -57,12 +57,8 @@ def test_no_module_imports_a_bare_stage_name() -> None:
 
 
 @pytest.mark.slow
-def test_wheel_has_one_top_level_name_and_its_package_data(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
-                           "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    (wheel,) = tmp_path.glob("vidfoley-*.whl")
+def test_wheel_has_one_top_level_name_and_its_package_data(built_wheel: Path) -> None:
+    wheel = built_wheel
     names = zipfile.ZipFile(wheel).namelist()
     tops = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
     assert tops == {"vidfoley"}
