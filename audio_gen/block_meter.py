@@ -53,10 +53,13 @@ class BlockMeter:
         fmt: output format (FOA is measured on W only, as :class:`Master` does).
         target_lufs: loudness the mix will be brought to (for the true-peak floor).
         ceiling_dbtp: the true-peak ceiling (for the true-peak floor).
+        peaks: also keep the true peak per block (False: loudness only, a third of the
+            memory, for a part of the mix whose peaks nobody reads).
     """
 
     def __init__(self, n_samples: int, sample_rate: int, *, fmt: str = "stereo",
-                 target_lufs: float = -14.0, ceiling_dbtp: float = -1.0) -> None:
+                 target_lufs: float = -14.0, ceiling_dbtp: float = -1.0,
+                 peaks: bool = True) -> None:
         self.sample_rate = sample_rate
         self.fmt = fmt
         self.n_samples = n_samples
@@ -64,8 +67,9 @@ class BlockMeter:
         self.ceiling = 10 ** ((ceiling_dbtp - DETECTOR_MARGIN_DB) / 20)
         blocks = -(-n_samples // LIMITER_BLOCK)
         self.power = np.zeros(blocks, np.float32)
-        self.peak = np.zeros(blocks, np.float32)
-        self.floor = np.zeros(blocks, np.float32)  # the detector floor each block was read at
+        self.peaks = peaks
+        self.peak = np.zeros(blocks if peaks else 0, np.float32)
+        self.floor = np.zeros(blocks if peaks else 0, np.float32)  # the floor each was read at
         self.sos, self.weight = k_weighting(sample_rate)
         self.state: np.ndarray | None = None
         self.next_start = 0
@@ -100,6 +104,8 @@ class BlockMeter:
             self.power[b0 + full] = power[full * LIMITER_BLOCK:].sum()
         self.power_blocks = b0 + -(-n // LIMITER_BLOCK)
         self.next_start = start + n
+        if not self.peaks:
+            return
         floor = 0.0
         if peak is None:
             so_far = self.lufs()

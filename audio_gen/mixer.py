@@ -176,7 +176,8 @@ class SoundtrackRenderer:
         self._distances = {} if kept else self._typical_distances(plan)
         meter = BlockMeter(n, sr, fmt=plan.format, target_lufs=loudness_target(plan),
                            ceiling_dbtp=plan.true_peak_dbtp)
-        bed_meter = BlockMeter(n, sr, fmt=plan.format) if self.duck and self.CAP_BEDS else None
+        bed_meter = (BlockMeter(n, sr, fmt=plan.format, peaks=False)
+                     if self.duck and self.CAP_BEDS else None)
         first: list[SoundtrackBlock] = []
         measuring = self._unmastered(plan, windows, stems=self.stems and kept,
                                      progress=progress, step=0, total=total,
@@ -185,9 +186,8 @@ class SoundtrackRenderer:
             with threadpool_limits(limits=1, user_api="blas"):
                 meter.add(block.start, block.samples)
                 if bed_meter is not None:  # loudness only: no true peak is read from beds
-                    beds = block.beds if block.beds is not None else np.zeros_like(
-                        block.samples)
-                    bed_meter.add(block.start, beds, peak=np.zeros(beds.shape[0], np.float32))
+                    bed_meter.add(block.start, block.beds if block.beds is not None
+                                  else np.zeros_like(block.samples))
             if kept:
                 first.append(block)
         target = loudness_target(plan, failed=self.layer_errors)
@@ -195,6 +195,7 @@ class SoundtrackRenderer:
                 layer.kind == "object" and not layer.mute and layer.id not in self.layer_errors
                 for layer in plan.layers):
             target = beds_under_target(target, meter.lufs(), bed_meter.lufs())
+        del bed_meter  # read: its power blocks need not outlive the gain's temporaries
         self.gain = self.master.gain_curve(meter, target_lufs=target,
                                            ceiling_dbtp=plan.true_peak_dbtp)
         rendered = iter(first) if kept else self._unmastered(

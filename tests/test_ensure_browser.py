@@ -81,7 +81,10 @@ def test_missing_apt_says_what_to_install(tmp_path: Path) -> None:
 def test_make_test_runs_the_browser_step_first() -> None:
     """`make -n test` lists the browser step before any install or pytest."""
     root = SCRIPT.parents[1]
-    dry = subprocess.run(["make", "-n", "-B", "test"], cwd=root, capture_output=True,
-                         text=True, timeout=30, check=True).stdout.splitlines()
+    # Not as a sub-make of the `make test` that runs these tests: no "Entering directory".
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    dry = subprocess.run(["make", "--no-print-directory", "-n", "-B", "test"], cwd=root,
+                         env=env, capture_output=True, text=True, timeout=30,
+                         check=True).stdout.splitlines()
     assert "ensure_browser.sh" in dry[0]
     assert any("pytest" in line for line in dry[1:])
