@@ -188,6 +188,7 @@ class SoundtrackRenderer:
                 if bed_meter is not None:  # loudness only: no true peak is read from beds
                     bed_meter.add(block.start, block.beds if block.beds is not None
                                   else np.zeros_like(block.samples))
+            block.beds = None  # measured: a kept block need not hold the beds' sum too
             if kept:
                 first.append(block)
         target = loudness_target(plan, failed=self.layer_errors)
