@@ -5,7 +5,9 @@ clip's length and stream-copy mux it. Two figures: in process (``FoleyPipeline.d
 warm-up against the same work done with PyAV) and as a user runs it (a fresh
 ``python -m vidfoley dub`` process, imports and all, against three ``ffmpeg`` processes:
 decode, AAC encode, copy mux; target ≤ 2.5). Prints the wall times, their ratios and the
-real-time factor.
+real-time factor, and what a fresh process pays before any work: starting Python and
+importing what a dub needs (SciPy's ``signal`` alone is about 0.9 s with SciPy 1.17,
+as long as the whole floor's 2.5×).
 
     python bench/speed.py [--seconds 10] [--repeat 3]
 """
@@ -85,6 +87,21 @@ def process_dub_time(clip: Path, work: Path) -> float:
     return time.perf_counter() - start
 
 
+IMPORTS = {
+    "python": "pass",
+    "scipy.signal": "import scipy.signal",
+    "a dub's imports": "import vidfoley.pipeline.cli.commands, scipy.signal, scipy.ndimage, "
+                       "scipy.fft, cv2, av, pyloudnorm",
+}
+
+
+def import_time(code: str) -> float:
+    """Wall time of a fresh Python process that runs ``code`` (an import) and exits."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -106,6 +123,8 @@ def main() -> None:
             cli_floors.append(process_floor_time(clip, work, samples))
             cli_dubs.append(process_dub_time(clip, work))
         duration = open_video(clip).duration_s
+    imports = {name: min(import_time(code) for _ in range(args.repeat))
+               for name, code in IMPORTS.items()}
     dub_s, floor_s = min(dubs), min(floors)
     cli_s, cli_floor_s = min(cli_dubs), min(cli_floors)
     print(f"clip            {duration:.1f} s, 640x360, 25 fps (best of {args.repeat})")
@@ -113,6 +132,9 @@ def main() -> None:
           f"+ AAC encode + copy mux): ratio {dub_s / floor_s:.2f}  (target <= 3)")
     print(f"whole process   CLI dub {cli_s:.3f} s, floor {cli_floor_s:.3f} s (three ffmpeg "
           f"processes): ratio {cli_s / cli_floor_s:.2f}  (target <= 2.5)")
+    for name, seconds in imports.items():
+        print(f"start-up        {name:<16} {seconds:.3f} s in a fresh process = "
+              f"{seconds / cli_floor_s:.2f}x the process floor")
     print(f"real-time factor {duration / dub_s:.1f}x in process, {duration / cli_s:.1f}x CLI")
 
 
