@@ -1,7 +1,8 @@
 """The timbre benchmark's figures: the levelled long-term mel spectrum and its distance,
 and the rank of each dub's own original among all originals in an embedding space.
 
-Pure numpy so the figures can be tested on synthetic signals (tests/bench).
+Numpy only (the mel filters are ``pipeline.onsets``'), so the figures can be tested on
+synthetic signals (tests/bench).
 
 Mel settings: 64 triangular bands on the HTK mel scale from 50 Hz to 16 kHz, over the power
 spectrum of 2048-sample Hann frames (42.7 ms at 48 kHz) hopped by 512 samples. The
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from vidfoley.pipeline import onsets
+
 SAMPLE_RATE = 48_000
 N_FFT = 2048
 HOP = 512
@@ -22,30 +25,18 @@ F_MAX_HZ = 16_000.0
 POWER_FLOOR = 1e-12  # -120 dB re full scale: digital silence stays finite
 
 
-def _hz_to_mel(hz: np.ndarray | float) -> np.ndarray:
-    return 2595.0 * np.log10(1.0 + np.asarray(hz, dtype=np.float64) / 700.0)
-
-
-def _mel_to_hz(mel: np.ndarray) -> np.ndarray:
-    return 700.0 * (10.0 ** (mel / 2595.0) - 1.0)
-
-
 def mel_filterbank(sample_rate: int = SAMPLE_RATE, n_fft: int = N_FFT, n_mels: int = N_MELS,
                    f_min_hz: float = F_MIN_HZ, f_max_hz: float = F_MAX_HZ) -> np.ndarray:
-    """Triangular mel filters ``(n_mels, n_fft // 2 + 1)``, each peaking at 1 (HTK scale)."""
-    f_max_hz = min(f_max_hz, sample_rate / 2)
-    edges = _mel_to_hz(np.linspace(_hz_to_mel(f_min_hz), _hz_to_mel(f_max_hz), n_mels + 2))
-    freqs = np.fft.rfftfreq(n_fft, 1.0 / sample_rate)
-    rising = (freqs[None, :] - edges[:-2, None]) / (edges[1:-1, None] - edges[:-2, None])
-    falling = (edges[2:, None] - freqs[None, :]) / (edges[2:, None] - edges[1:-1, None])
-    return np.maximum(0.0, np.minimum(rising, falling))
+    """Triangular mel filters ``(n_mels, n_fft // 2 + 1)`` with the bench's settings."""
+    return onsets.mel_filterbank(sample_rate, n_fft, n_mels, f_min_hz=f_min_hz,
+                                 f_max_hz=f_max_hz)
 
 
 def mel_band_centres_hz(n_mels: int = N_MELS, f_min_hz: float = F_MIN_HZ,
                         f_max_hz: float = F_MAX_HZ) -> np.ndarray:
     """The centre frequency of each mel band, for axes."""
-    mels = np.linspace(_hz_to_mel(f_min_hz), _hz_to_mel(f_max_hz), n_mels + 2)
-    return _mel_to_hz(mels[1:-1])
+    mels = np.linspace(onsets.hz_to_mel(f_min_hz), onsets.hz_to_mel(f_max_hz), n_mels + 2)
+    return onsets.mel_to_hz(mels[1:-1])
 
 
 def power_spectrogram(audio: np.ndarray, n_fft: int = N_FFT, hop: int = HOP) -> np.ndarray:

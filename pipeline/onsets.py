@@ -29,23 +29,26 @@ class OnsetScore:
     tolerance_s: float
 
 
-def _mel_filterbank(sample_rate: int, n_fft: int, n_mels: int) -> np.ndarray:
-    """Triangular mel filters ``(n_mels, n_fft // 2 + 1)`` (HTK mel scale)."""
-    def mel(f: np.ndarray | float) -> np.ndarray:
-        return 2595.0 * np.log10(1.0 + np.asarray(f) / 700.0)
+def hz_to_mel(hz: np.ndarray | float) -> np.ndarray:
+    """Frequency in Hz on the HTK mel scale."""
+    return 2595.0 * np.log10(1.0 + np.asarray(hz, dtype=np.float64) / 700.0)
 
-    def hz(m: np.ndarray) -> np.ndarray:
-        return 700.0 * (10.0 ** (m / 2595.0) - 1.0)
 
-    edges = hz(np.linspace(mel(30.0), mel(min(16_000.0, sample_rate / 2)), n_mels + 2))
-    freqs = np.linspace(0, sample_rate / 2, n_fft // 2 + 1)
-    bank = np.zeros((n_mels, freqs.size))
-    for i in range(n_mels):
-        lo, mid, hi = edges[i], edges[i + 1], edges[i + 2]
-        up = (freqs - lo) / max(mid - lo, 1e-9)
-        down = (hi - freqs) / max(hi - mid, 1e-9)
-        bank[i] = np.clip(np.minimum(up, down), 0.0, None)
-    return bank
+def mel_to_hz(mel: np.ndarray | float) -> np.ndarray:
+    """The inverse of :func:`hz_to_mel`."""
+    return 700.0 * (10.0 ** (np.asarray(mel, dtype=np.float64) / 2595.0) - 1.0)
+
+
+def mel_filterbank(sample_rate: int, n_fft: int, n_mels: int, *, f_min_hz: float = 30.0,
+                   f_max_hz: float = 16_000.0) -> np.ndarray:
+    """Triangular mel filters ``(n_mels, n_fft // 2 + 1)``, each peaking at 1 (HTK scale),
+    spaced evenly in mel from ``f_min_hz`` to ``f_max_hz`` (at most Nyquist)."""
+    f_max_hz = min(f_max_hz, sample_rate / 2)
+    edges = mel_to_hz(np.linspace(hz_to_mel(f_min_hz), hz_to_mel(f_max_hz), n_mels + 2))
+    freqs = np.fft.rfftfreq(n_fft, 1.0 / sample_rate)
+    rising = (freqs[None, :] - edges[:-2, None]) / (edges[1:-1, None] - edges[:-2, None])
+    falling = (edges[2:, None] - freqs[None, :]) / (edges[2:, None] - edges[1:-1, None])
+    return np.maximum(0.0, np.minimum(rising, falling))
 
 
 def onset_envelope(audio: np.ndarray, sample_rate: int, *, hop_s: float = HOP_S) -> np.ndarray:
@@ -71,7 +74,7 @@ def onset_envelope(audio: np.ndarray, sample_rate: int, *, hop_s: float = HOP_S)
     idx = np.arange(n_fft)[None, :] + hop * np.arange(n_frames)[:, None]
     frames = pad[idx] * np.hanning(n_fft)[None, :]
     power = np.abs(np.fft.rfft(frames, axis=1)) ** 2
-    mel = power @ _mel_filterbank(sample_rate, n_fft, N_MELS).T
+    mel = power @ mel_filterbank(sample_rate, n_fft, N_MELS).T
     db = 10.0 * np.log10(np.maximum(mel, 1e-10))
     db = np.maximum(db, db.max() - 80.0)
     flux = np.maximum(0.0, np.diff(db, axis=0, prepend=db[:1]))
