@@ -180,7 +180,8 @@ class SoundtrackRenderer:
                      if self.duck and self.CAP_BEDS else None)
         first: list[SoundtrackBlock] = []
         measuring = self._unmastered(plan, windows, stems=self.stems and kept,
-                                     progress=progress, step=0, total=total,
+                                     beds=bed_meter is not None, progress=progress,
+                                     step=0, total=total,
                                      label="" if kept else "measuring loudness")
         for block in measuring:
             with threadpool_limits(limits=1, user_api="blas"):
@@ -200,8 +201,8 @@ class SoundtrackRenderer:
         self.gain = self.master.gain_curve(meter, target_lufs=target,
                                            ceiling_dbtp=plan.true_peak_dbtp)
         rendered = iter(first) if kept else self._unmastered(
-            plan, windows, stems=self.stems, progress=progress, step=len(windows),
-            total=total, label="rendering")
+            plan, windows, stems=self.stems, beds=False, progress=progress,
+            step=len(windows), total=total, label="rendering")
         for block in rendered:
             gain = self.gain.segment(block.start, block.samples.shape[0])
             for signal in (block.samples, *block.stems.values()):
@@ -211,9 +212,10 @@ class SoundtrackRenderer:
             progress(total, total, "done")
 
     def _unmastered(self, plan: SoundPlan, windows: list[Window], *, stems: bool,
-                    progress: Progress | None, step: int, total: int,
+                    beds: bool, progress: Progress | None, step: int, total: int,
                     label: str) -> Iterator[SoundtrackBlock]:
-        """Each window's kept part, unmastered, crossfaded into the tail of the one before."""
+        """Each window's kept part, unmastered, crossfaded into the tail of the one before;
+        ``beds``: each block also carries the beds' own sum (for their loudness)."""
         from threadpoolctl import threadpool_limits
 
         tail: SoundtrackBlock | None = None
@@ -223,7 +225,7 @@ class SoundtrackRenderer:
             start_s = window.render_start / plan.sample_rate
             with threadpool_limits(limits=1, user_api="blas"):  # small products: one thread
                 render = self._mix(window_plan(plan, window), start_s, stems=stems,
-                                   progress=part_progress)
+                                   beds=beds, progress=part_progress)
             stop = window.stop - window.render_start  # the kept part ends here in ``render``
             block = window_part(render, window.start, window.start - window.render_start, stop)
             if tail is not None:
@@ -240,10 +242,10 @@ class SoundtrackRenderer:
                     hfov_deg=plan.camera_hfov_deg, aspect=self.aspect).typical_distance_m
                 for layer in plan.layers if layer.spatial and layer.track}
 
-    def _mix(self, plan: SoundPlan, start_s: float, *, stems: bool,
+    def _mix(self, plan: SoundPlan, start_s: float, *, stems: bool, beds: bool,
              progress: Progress | None) -> SoundtrackBlock:
         """One window's plan mixed, unmastered; ``start_s``: where the window starts in the
-        clip (sources seed by it)."""
+        clip (sources seed by it); ``beds``: the beds' direct sound summed apart as well."""
         renderer = RENDERERS[plan.format]()
         n = round(plan.duration_s * plan.sample_rate)
         channels = renderer.CHANNELS
@@ -258,11 +260,10 @@ class SoundtrackRenderer:
         active = [la for la in active if la.kind != "ambience"] + \
             [la for la in active if la.kind == "ambience"]
         ducker = BedDucker(plan.sample_rate, n) if self.duck else None
-        beds: list[tuple[Layer, np.ndarray]] = []
         # The beds' direct sound summed on its own as well: their loudness caps the master's.
         bed_rows = (np.zeros((channels, n), dtype=np.float32)
-                    if self.duck and self.CAP_BEDS and any(la.kind == "ambience" for la in active)
-                    else None)
+                    if beds and any(la.kind == "ambience" for la in active) else None)
+        beds_dry: list[tuple[Layer, np.ndarray]] = []
 
         def add(layer: Layer, dry: np.ndarray) -> None:
             send = np.float32(layer.reverb_send) if layer.reverb_send > 0 else None
@@ -304,11 +305,11 @@ class SoundtrackRenderer:
             if dry is None:
                 continue
             if ducker is not None and layer.kind == "ambience":
-                beds.append((layer, dry))  # placed once every effect's level is known
+                beds_dry.append((layer, dry))  # placed once every effect's level is known
                 continue
             add(layer, dry)
-        duck = ducker.gain([dry for _, dry in beds]) if ducker is not None else None
-        for layer, dry in beds:
+        duck = ducker.gain([dry for _, dry in beds_dry]) if ducker is not None else None
+        for layer, dry in beds_dry:
             if duck is not None:
                 dry *= duck
             add(layer, dry)
