@@ -57,7 +57,7 @@ def dub(args: argparse.Namespace) -> int:
     preload()
     pipe = make_pipeline(args)
     plan = load_plan(args.plan) if args.plan else None
-    with progress_display(not args.quiet, "dub") as progress:
+    with progress_display(not args.quiet, "dub", args.ctrl_c.check) as progress:
         result = pipe.dub(args.input, args.output, args.prompt, plan=plan,
                           options=dub_options(args), stems_dir=args.stems,
                           plan_out=args.plan_out, timeline=args.timeline,
@@ -71,7 +71,7 @@ def plan(args: argparse.Namespace) -> int:
     preload()
     pipe = make_pipeline(args)
     options = DubOptions(format=args.format, seed=args.seed, loudness_lufs=args.loudness)
-    with progress_display(not args.quiet, "plan"):
+    with progress_display(not args.quiet, "plan", args.ctrl_c.check):
         sound_plan = pipe.plan(args.input, args.prompt, options=options)
     sound_plan.save(out)
     summary = {"plan_path": str(out), "layers": len(sound_plan.layers),
@@ -89,7 +89,7 @@ def render(args: argparse.Namespace) -> int:
                          loudness_lufs=sound_plan.loudness_lufs, original=args.original,
                          stream_above_s=args.stream_above)
     pipe.check_plan(sound_plan, duration_s=probe(args.video).duration_s, where=args.plan)
-    with progress_display(not args.quiet, "render") as progress:
+    with progress_display(not args.quiet, "render", args.ctrl_c.check) as progress:
         result = pipe.dub(args.video, args.output, plan=sound_plan, options=options,
                           stems_dir=args.stems, overwrite=args.overwrite, progress=progress)
     return report(args, result.to_dict(), f"wrote {result.video_path}")
@@ -100,7 +100,7 @@ def generate(args: argparse.Namespace) -> int:
     extra: dict[str, Any] = {key: getattr(args, key) for key in ("steps", "fps", "width",
                                                                  "height")
                              if getattr(args, key) is not None}
-    with progress_display(not args.quiet, "generate") as progress:
+    with progress_display(not args.quiet, "generate", args.ctrl_c.check) as progress:
         result = pipe.generate(args.prompt, args.output, seconds=args.seconds, seed=args.seed,
                                options=dub_options(args), overwrite=args.overwrite,
                                progress=progress, **extra)

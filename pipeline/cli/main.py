@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from vidfoley.pipeline.cli.ctrl_c import CtrlC
 from vidfoley.pipeline.errors import VidfoleyError, is_interrupt, one_line
 
 EPILOG = """examples:
@@ -68,8 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``vidfoley`` script; returns the process exit code."""
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
     try:
-        args = build_parser().parse_args(argv)
-        return int(args.func(args) or 0)
+        with CtrlC() as ctrl_c:
+            args = build_parser().parse_args(argv)
+            args.ctrl_c = ctrl_c  # asked at each progress step: a swallowed Ctrl-C still stops
+            return int(args.func(args) or 0)
     except BrokenPipeError:
         # The reader went away (`vidfoley sounds list | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
