@@ -54,3 +54,4 @@ def test_one_shots_and_engines_are_close_beds_are_not(tmp_path: Path) -> None:
     raw_knock = decoded._decode(knock)
     ratio = np.abs(got_knock).max() / np.abs(raw_knock).max()
     assert 0.85 < ratio < 1.0
+
