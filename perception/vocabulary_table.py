@@ -475,7 +475,9 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
      {"ambience": "bed/crowd"}),
     (("traffic",), "bed", {"ambience": "bed/traffic"}),
     (("bird", "birdsong"), "bed", {"ambience": "bed/birds"}),
-    (("insect", "cricket", "cicada", "night", "crickets chirping", "grasshopper"), "bed",
+    # "night" names a time, not a sound: crickets sing on summer nights only, and fireworks
+    # or a city at night have none.
+    (("insect", "cricket", "cicada", "crickets chirping", "grasshopper"), "bed",
      {"ambience": "bed/insects"}),
     (("room tone", "quiet", "silence", "silent"), "bed", {"ambience": "bed/room_tone"}),
     # ---- sizes: a thing called small or big is that much off its kind's typical size

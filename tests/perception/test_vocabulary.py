@@ -226,3 +226,8 @@ def test_things_only_found_indoors_put_the_scene_indoors() -> None:
     field = match_prompt("a desk standing in an open field")
     assert field.environment["indoor"] is False and field.ambience == ["bed/wind"]
     assert "indoor" not in match_prompt("knocking on a wooden table").environment
+
+
+def test_night_is_a_time_not_crickets() -> None:
+    assert match_prompt("fireworks exploding at night").ambience == []
+    assert match_prompt("crickets chirping at night").ambience == ["bed/insects"]
