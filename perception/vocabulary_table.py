@@ -147,6 +147,10 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
                                                  label="ice")),
     (("hit", "hitting", "strike", "impact", "bang"), "object",
      _o("impact/generic", label="hit", weak="")),
+    # A frame is no pane: "next to a window frame" names no glass, and a frame struck
+    # alone is a wooden knock.
+    (("window frame", "door frame", "picture frame"), "object",
+     _o("impact/wood", "wood", size_m=1.0, label="frame", weak="impact/")),
     (("bottle", "window", "wine glass"), "object", _o("impact/glass", "glass", size_m=0.25,
                                                       label="glass")),
     (("shatter", "shattering", "smash", "smashing", "break", "breaking"), "object",

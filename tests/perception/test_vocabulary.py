@@ -231,3 +231,10 @@ def test_things_only_found_indoors_put_the_scene_indoors() -> None:
 def test_night_is_a_time_not_crickets() -> None:
     assert match_prompt("fireworks exploding at night").ambience == []
     assert match_prompt("crickets chirping at night").ambience == ["bed/insects"]
+
+
+def test_a_window_frame_is_no_glass() -> None:
+    beside = match_prompt("tapping a brick wall next to a window frame")
+    assert [o.sound for o in beside.objects] == ["impact/generic", "impact/stone"]
+    assert [o.sound for o in match_prompt("a window frame struck").objects] == ["impact/wood"]
+    assert "impact/glass" in [o.sound for o in match_prompt("a window shatters").objects]
