@@ -121,12 +121,22 @@ def match_prompt(prompt: str | None) -> VocabularyMatch:
     hits.sort(key=lambda h: h[0])
     last_object: tuple[int, VocabularyObject, str] | None = None  # (end, object, words)
     bound_back: set[int] = set()  # material hits that went to the thing before them
+    found_in: dict[str, Any] | None = None  # the place of the first thing only found there
+    size: tuple[int, float] | None = None  # a size word waiting for its thing: (end, scale)
+    scaled: set[int] = set()  # objects (by id) a size word already scaled
     for i, (start, end, words, kind, payload) in enumerate(hits):
+        if kind == "size":  # an adjective: it says how big, not what sounds
+            size = (end, float(payload["scale"]))
+            continue
         match.matched_words.append(words)
         previous = hits[i - 1] if i > 0 else None
         following = hits[i + 1] if i + 1 < len(hits) else None
         if kind == "object":
             obj = _add_object(match, words, payload)
+            if size is not None and start - size[0] <= SIZE_REACH and id(obj) not in scaled:
+                obj.size_m = round(obj.size_m * size[1], 4)
+                scaled.add(id(obj))
+            size = None
             if (previous is not None and previous[3] == "material" and previous[1] == start
                     and i - 1 not in bound_back):
                 _made_of(obj, previous[4]["material"], f"{previous[2]} {words}")
@@ -135,6 +145,8 @@ def match_prompt(prompt: str | None) -> VocabularyMatch:
                 _add_unique(match.ambience, payload["ambience"])
             if "weather" in payload:
                 match.environment.setdefault("weather", payload["weather"])
+            if "place" in payload and found_in is None:
+                found_in = payload["place"]
         elif kind == "material":
             _add_unique(match.materials, payload["material"])
             describes = (following is not None and following[3] == "object"
@@ -150,16 +162,26 @@ def match_prompt(prompt: str | None) -> VocabularyMatch:
             if "weather" in payload:
                 match.environment.setdefault("weather", payload["weather"])
         elif kind == "place":
-            for key in ("label", "indoor", "room_size_m", "rt60_s"):
-                match.environment.setdefault(key, payload[key])
-            for key in payload["ambience"]:
-                _add_unique(match.ambience, key)
+            _at_place(match, payload)
+        if kind != "material":
+            size = None  # a size word reaches past materials only ("a small wooden box")
+    if found_in is not None and "indoor" not in match.environment:
+        _at_place(match, found_in)  # a named place wins over where things are found
     _drop_weak(match)
     _knocked_door(match, set(tokens))
     _drop_unsupported(match)
     _apply_materials(match)
     _wooden_steps(match)
     return match
+
+
+def _at_place(match: VocabularyMatch, place: dict[str, Any]) -> None:
+    """The environment hints and ambience of ``place`` (a place row's payload), where no
+    earlier place gave them."""
+    for key in ("label", "indoor", "room_size_m", "rt60_s"):
+        match.environment.setdefault(key, place[key])
+    for key in place["ambience"]:
+        _add_unique(match.ambience, key)
 
 
 def _add_unique(items: list[str], item: str) -> None:
@@ -185,6 +207,9 @@ def _add_object(match: VocabularyMatch, words: str,
     return obj
 
 
+# A size word holds for the thing named at most this many words after it, other words
+# between ("a small Pomeranian dog", "a big old truck").
+SIZE_REACH = 2
 # The words between a thing and the material it is made of ("a ball of steel").
 _MADE_OF = {("of",), ("made", "of"), ("made", "out", "of"), ("built", "of"), ("built", "from"),
             ("made", "from")}

@@ -5,8 +5,9 @@ Rows are ``(words, kind, payload)``. ``kind`` is ``object`` (a sounding thing:
 ``material`` (a material word: the material of the object it stands right before, "a
 steel ball", or after with "of" or "made of", "a ball of steel", and of generic impacts;
 with a ``noun``, the object it names alone, "a glass of water"), ``bed`` (an ambience key,
-optionally with ``weather``) or ``place`` (environment hints: ``indoor``, ``label``,
-``room_size_m``, ``rt60_s`` and default ``ambience``). Words are matched singular.
+optionally with ``weather``), ``place`` (environment hints: ``indoor``, ``label``,
+``room_size_m``, ``rt60_s`` and default ``ambience``) or ``size`` (a ``scale`` on the size of
+the thing named right after it: "a small dog" is half a dog). Words are matched singular.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ def _o(sound: str, material: str = "generic", role: str = "impact",
     # ``in_time``: played to a beat (an instrument): its hits may be put on their grid.
     # ``needs``: materials of which the prompt must name something for the row to hold
     # ("breaking" is glass breaking only where a glass or a plate is named).
-    # A row may add ``ambience`` (and ``weather``): a word that names both ("thunderstorm").
+    # A row may add ``ambience`` (and ``weather``): a word that names both ("thunderstorm");
+    # or ``place``: the place the thing is found in, where the prompt names none.
     return {"sound": sound, "material": material, "role": role, "size_m": size_m,
             "label": label, "weak": weak, "in_time": in_time, "needs": needs}
 
@@ -32,6 +34,9 @@ def _p(label: str, indoor: bool, room_size_m: float, rt60_s: float,
     return {"label": label, "indoor": indoor, "room_size_m": room_size_m, "rt60_s": rt60_s,
             "ambience": list(ambience)}
 
+
+# An ordinary room: the place of things that are only found indoors.
+_INDOORS = _p("room", True, 5.0, 0.5, ("bed/room_tone",))
 
 # Room sizes and RT60s are typical values (sports halls 1.5-2.5 s, studios 0.2-0.4 s).
 ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
@@ -142,6 +147,10 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
                                                  label="ice")),
     (("hit", "hitting", "strike", "impact", "bang"), "object",
      _o("impact/generic", label="hit", weak="")),
+    # A frame is no pane: "next to a window frame" names no glass, and a frame struck
+    # alone is a wooden knock.
+    (("window frame", "door frame", "picture frame"), "object",
+     _o("impact/wood", "wood", size_m=1.0, label="frame", weak="impact/")),
     (("bottle", "window", "wine glass"), "object", _o("impact/glass", "glass", size_m=0.25,
                                                       label="glass")),
     (("shatter", "shattering", "smash", "smashing", "break", "breaking"), "object",
@@ -169,12 +178,18 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
      _o("chain/rattle", "metal", size_m=1.0, label="chain")),
     (("box", "cardboard", "parcel", "package"), "object", _o("impact/cardboard", "cardboard",
                                                              size_m=0.4, label="box")),
-    (("table", "desk", "chair", "crate", "plank"), "object", _o("impact/wood", "wood",
-                                                                size_m=0.8, label="wood")),
+    (("table", "chair", "crate", "plank"), "object", _o("impact/wood", "wood",
+                                                        size_m=0.8, label="wood")),
+    # Things that are only ever indoors say so where the prompt names no place: a desk,
+    # and a door's push bar (exit hardware is fitted on a door's inner side).
+    (("desk", "writing desk", "office desk"), "object",
+     {**_o("impact/wood", "wood", size_m=0.8, label="wood"), "place": _INDOORS}),
     (("door",), "object", _o("door/slam", "wood", size_m=2.0, label="door")),
     # A door's hardware struck is a metal hit, not the door slamming.
-    (("door handle", "door knob", "doorknob", "push bar", "door push bar", "crash bar"),
+    (("door handle", "door knob", "doorknob"),
      "object", _o("impact/metal", "metal", size_m=0.3, label="handle")),
+    (("push bar", "door push bar", "crash bar", "panic bar"), "object",
+     {**_o("impact/metal", "metal", size_m=0.3, label="handle"), "place": _INDOORS}),
     (("door opening", "door opens", "opening a door", "opening the door", "open the door",
       "opens the door", "door swings open"), "object",
      _o("door/open", "wood", size_m=2.0, label="door")),
@@ -464,9 +479,17 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
      {"ambience": "bed/crowd"}),
     (("traffic",), "bed", {"ambience": "bed/traffic"}),
     (("bird", "birdsong"), "bed", {"ambience": "bed/birds"}),
-    (("insect", "cricket", "cicada", "night", "crickets chirping", "grasshopper"), "bed",
+    # "night" names a time, not a sound: crickets sing on summer nights only, and fireworks
+    # or a city at night have none.
+    (("insect", "cricket", "cicada", "crickets chirping", "grasshopper"), "bed",
      {"ambience": "bed/insects"}),
     (("room tone", "quiet", "silence", "silent"), "bed", {"ambience": "bed/room_tone"}),
+    # ---- sizes: a thing called small or big is that much off its kind's typical size
+    # (its row's size_m); size moves pitch (a small dog barks higher) and distance.
+    (("tiny", "miniature"), "size", {"scale": 0.35}),
+    (("small", "little"), "size", {"scale": 0.5}),
+    (("big", "large"), "size", {"scale": 2.0}),
+    (("huge", "giant", "enormous"), "size", {"scale": 3.0}),
     # ---- places
     (("sports hall", "gym", "gymnasium", "arena", "court", "indoor court", "hall"), "place",
      _p("sports hall", True, 25.0, 1.8, ("bed/room_tone",))),

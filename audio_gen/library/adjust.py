@@ -13,16 +13,15 @@ from fractions import Fraction
 
 import numpy as np
 
-from vidfoley.audio_gen.procedural.modal import SPEED_REF_M_S, speed_gain
+from vidfoley.audio_gen.procedural.modal import HERTZ_EXPONENT, SPEED_REF_M_S, speed_gain
 
 PITCH_JITTER_SEMITONES = 1.0  # hit-to-hit variation of one recording, ± (seeded)
 LEVEL_JITTER_DB = 1.5
 MAX_SIZE_OCTAVES = 1.0  # size moves pitch at most one octave either way
 RATIO_DENOMINATOR = 64  # playback rates are rationals p/q with q ≤ this (resample_poly's)
 # A first-order low-pass at BRIGHT_HZ for a hit at the reference speed, lower for softer
-# hits: cutoff ∝ (v / v_ref)^0.5, since contact time grows as speed falls (Hertz: τ ∝ v^-0.2
-# for the pulse; the square root keeps the change gentle on recordings that are already band
-# limited). Never below DULL_HZ.
+# hits: the cutoff follows 1/τ, and the Hertz contact time grows as speed falls, τ ∝ v^-1/5
+# (the procedural engine's rule), so cutoff ∝ (v / v_ref)^(1/5). Never below DULL_HZ.
 BRIGHT_HZ = 16_000.0
 DULL_HZ = 1_500.0
 
@@ -56,7 +55,7 @@ def adjust_hit(*, strength: float, speed_m_s: float, size_m: float | None,
     gain = speed_gain(v, SPEED_REF_M_S) * 10.0 ** (jitter_db / 20.0)
     cutoff = None
     if v < SPEED_REF_M_S:
-        cutoff = max(DULL_HZ, BRIGHT_HZ * (v / SPEED_REF_M_S) ** 0.5)
+        cutoff = max(DULL_HZ, BRIGHT_HZ * (v / SPEED_REF_M_S) ** HERTZ_EXPONENT)
         if cutoff >= 0.45 * sample_rate:
             cutoff = None
     return HitAdjustment(Fraction(rate).limit_denominator(RATIO_DENOMINATOR), float(gain),

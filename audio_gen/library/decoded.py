@@ -1,7 +1,9 @@
 """Recordings decoded to mono float32 at a render rate, kept for the life of their source.
 
 Recordings are small (a few seconds each), so each is decoded and resampled once per
-sound source and sample rate; :mod:`scipy.signal.resample_poly` does the rate change.
+sound source and sample rate; :mod:`scipy.signal.resample_poly` does the rate change. A
+close-miked recording loses its proximity bass here, once
+(:mod:`~vidfoley.audio_gen.library.proximity`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from math import gcd
 import numpy as np
 
 from vidfoley.audio_gen.library.manifest import Manifest, Recording
+from vidfoley.audio_gen.library.proximity import close_miked, undo_proximity
 from vidfoley.pipeline.errors import RenderError
 
 
@@ -26,11 +29,14 @@ class DecodedRecordings:
         self._cache: dict[tuple[str, int], np.ndarray] = {}
 
     def samples(self, recording: Recording, sample_rate: int) -> np.ndarray:
-        """``recording`` as mono float32 at ``sample_rate`` (read-only; do not modify)."""
+        """``recording`` as mono float32 at ``sample_rate`` (read-only; do not modify), as
+        a camera would hear it: without a close microphone's proximity bass."""
         key = (recording.id, sample_rate)
         if key not in self._cache:
             mono = self._decode(recording)
             mono = resample(mono, recording.sample_rate, sample_rate)
+            if close_miked(recording.keys):
+                mono = undo_proximity(mono, sample_rate)
             mono.setflags(write=False)
             self._cache[key] = mono
         return self._cache[key]

@@ -32,7 +32,7 @@ from vidfoley.audio_gen.library.manifest import DEFAULT_FOLDER, MANIFEST_FILE, M
 from vidfoley.audio_gen.procedural.modal import SPEED_REF_M_S
 from vidfoley.audio_gen.procedural.motion import control_steps, speed_curve, to_audio_rate
 from vidfoley.audio_gen.procedural.procedural_engine import ProceduralEngine
-from vidfoley.audio_gen.procedural.taxonomy import TAXONOMY
+from vidfoley.audio_gen.procedural.taxonomy import TAXONOMY, voice_gap_s
 from vidfoley.audio_gen.spans import span_gate
 from vidfoley.pipeline.errors import PlanError
 from vidfoley.pipeline.records import Environment, Layer, LayerEvent
@@ -48,7 +48,6 @@ LOOP_LUFS = -24.0
 SPEED_RATE = (0.8, 1.5)
 SPEED_RATE_SLOPE = 0.4  # rate gained per nominal speed
 FOLLOWS_SPEED = ("engine", "motor", "vehicle")  # key families or tags of such recordings
-ONE_VOICE_FAMILIES = ("animal",)  # key families whose layer is one voice: calls never overlap
 LIBRARY_ENV = "VIDFOLEY_LIBRARY"  # a library folder to use instead of the installed one
 NOMINAL_SPEED_M_S = 10.0  # an engine's speed where its key's row gives none
 
@@ -196,17 +195,20 @@ class LibrarySource(SoundSource):
     def _one_shots(self, layer: Layer, n: int, sample_rate: int, origin: int) -> np.ndarray:
         """Each event's recording, adjusted, with its attack on the event's sample; summed.
 
-        A voice (an animal's call) is one at a time: an event while its previous call still
-        sounds is left out, as one dog does not start a bark inside its last one.
+        A voice (an animal's call) is one at a time and breathes between calls: an event
+        sooner after the last call's onset than the taxonomy's
+        :func:`~vidfoley.audio_gen.procedural.taxonomy.voice_gap_s` for that call (as
+        played: a higher, faster call is shorter) is left out.
         """
         out = np.zeros(n, dtype=np.float32)
         speed = float(layer.params.get("speed_m_s", SPEED_REF_M_S))
         size = _number(layer.params.get("size_m"))
-        one_voice = layer.sound.split("/", 1)[0] in ONE_VOICE_FAMILIES
-        busy_until = -1  # sample where the voice's last call ends
+        free_from = None  # sample from which the voice may call again (None: not a voice)
+        if voice_gap_s(layer.sound, 0.0) is not None:
+            free_from = -1
         for event in sorted(layer.events, key=lambda e: e.t_s):
             at = round(event.t_s * sample_rate)
-            if at >= n or not event.recording or (one_voice and at < busy_until):
+            if at >= n or not event.recording or (free_from is not None and at < free_from):
                 continue
             row = retrieval.find(self.manifest, event.recording, layer)
             raw = self.decoded.samples(row, sample_rate)
@@ -217,7 +219,9 @@ class LibrarySource(SoundSource):
             shot = apply(raw, adj, sample_rate, self._filters) * np.float32(_peak_gain(row))
             attack = round(row.attack_s * sample_rate / float(adj.rate))
             start = at - attack
-            busy_until = start + shot.size
+            if free_from is not None:
+                gap = voice_gap_s(layer.sound, max(shot.size - attack, 0) / sample_rate)
+                free_from = at + round(float(gap or 0.0) * sample_rate)
             lo = max(0, -start)
             hi = min(shot.size, n - start)
             if hi > lo:

@@ -41,6 +41,7 @@ MATERIALS: dict[str, dict[str, float]] = {
 }
 SIZE_REF_M = 0.3
 SPEED_REF_M_S = 3.0
+HERTZ_EXPONENT = 0.2  # Hertz contact time τ ∝ v^(−1/5) (Johnson 1985, §11.4)
 
 # Mode-frequency ratios per shape class.
 SHAPES: dict[str, tuple[float, ...]] = {
@@ -147,7 +148,8 @@ def render_impacts(model: ModalModel, hits: list[tuple[int, float, float]], n: i
     for h, (start, strength, speed) in enumerate(hits):
         rng = np.random.default_rng([seed, origin + start])
         v = max(speed * max(strength, 0.02), 1e-3)
-        tau = model.tau_s * (v / model.speed_ref_m_s) ** -0.2 * (1 + 0.1 * rng.uniform(-1, 1))
+        tau = model.tau_s * (v / model.speed_ref_m_s) ** -HERTZ_EXPONENT * (
+            1 + 0.1 * rng.uniform(-1, 1))
         pos = rng.uniform(0.08, 0.46)  # strike position along the object, as a fraction
         shape = np.abs(np.sin(np.pi * np.arange(1, model.freqs_hz.size + 1) * pos))
         shape = 0.3 + 0.7 * shape

@@ -327,6 +327,14 @@ TAXONOMY: dict[str, dict[str, Any]] = {
 for _row in TAXONOMY.values():
     _row.setdefault("continuous", _row["kind"] in CONTINUOUS_KINDS)
 
+# An animal's calls come from one voice: a call cannot start while the last one sounds, and
+# between calls the animal breathes in. Inhaling takes at least about as long as the call it
+# feeds (vocalising spends breath at roughly the rate quiet inhalation refills it), and never
+# less than BREATH_S, the shortest breath of a calling dog or bird in a bout. So a voice's
+# onsets are at least ``call + max(call, BREATH_S)`` apart.
+VOICE_FAMILIES = ("animal",)
+BREATH_S = 0.4
+
 # Materials (SceneObject.material) → the impact key that sounds like them.
 MATERIAL_IMPACT = {
     "generic": "impact/generic", "metal": "impact/metal", "aluminium": "impact/aluminium",
@@ -352,6 +360,17 @@ def is_continuous(key: str) -> bool:
     row's ``continuous``); free text or a key not in the taxonomy is event-driven."""
     row = TAXONOMY.get(key.strip().lower()) if isinstance(key, str) else None
     return bool(row is not None and row["continuous"])
+
+
+def voice_gap_s(key: str, call_s: float) -> float | None:
+    """The shortest onset-to-onset time of ``key``'s calls when one lasts ``call_s``: the
+    call and the breath after it (see :data:`BREATH_S`); ``None`` for a key that is not a
+    voice (hits of a struck thing may overlap). Only event-driven keys are voices."""
+    row = TAXONOMY.get(key.strip().lower()) if isinstance(key, str) else None
+    if row is None or row["continuous"] or key.split("/", 1)[0] not in VOICE_FAMILIES:
+        return None
+    call = max(float(call_s), 0.0)
+    return call + max(call, BREATH_S)
 
 
 def synthesised(key: str) -> tuple[str, dict[str, Any] | None]:

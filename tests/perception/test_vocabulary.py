@@ -204,3 +204,37 @@ def test_every_recorded_sound_has_words() -> None:
     named |= {p["ambience"] for _, kind, p in ROWS if kind == "bed"}
     recorded = {k for k, row in TAXONOMY.items() if row["kind"] == "recorded"}
     assert recorded - named == set()
+
+
+def test_a_size_word_scales_the_thing_named_after_it() -> None:
+    # "small" halves a dog's typical 0.6 m, across one unknown word (a breed); "big" doubles
+    # a box across its material; a size word with no thing after it changes nothing.
+    dog = match_prompt("a small Pomeranian dog barking").objects[0]
+    assert dog.sound == "animal/dog/bark" and dog.size_m == pytest.approx(0.3)
+    box = match_prompt("a big wooden box falls").objects[0]
+    assert box.size_m == pytest.approx(2.0 * match_prompt("a box falls").objects[0].size_m)
+    assert match_prompt("a dog barking, small").objects[0].size_m == pytest.approx(0.6)
+    assert match_prompt("small").matched is False
+
+
+def test_things_only_found_indoors_put_the_scene_indoors() -> None:
+    desk = match_prompt("a drumstick hitting the edge of a wooden desk")
+    assert desk.environment["indoor"] is True and desk.ambience == ["bed/room_tone"]
+    bar = match_prompt("a stick striking a metal door push bar")
+    assert bar.environment["indoor"] is True
+    # A place the prompt names wins; a table may stand outdoors.
+    field = match_prompt("a desk standing in an open field")
+    assert field.environment["indoor"] is False and field.ambience == ["bed/wind"]
+    assert "indoor" not in match_prompt("knocking on a wooden table").environment
+
+
+def test_night_is_a_time_not_crickets() -> None:
+    assert match_prompt("fireworks exploding at night").ambience == []
+    assert match_prompt("crickets chirping at night").ambience == ["bed/insects"]
+
+
+def test_a_window_frame_is_no_glass() -> None:
+    beside = match_prompt("tapping a brick wall next to a window frame")
+    assert [o.sound for o in beside.objects] == ["impact/generic", "impact/stone"]
+    assert [o.sound for o in match_prompt("a window frame struck").objects] == ["impact/wood"]
+    assert "impact/glass" in [o.sound for o in match_prompt("a window shatters").objects]

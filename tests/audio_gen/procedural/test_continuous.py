@@ -73,3 +73,14 @@ def _render_seconds(key: str, out: Path) -> float:
 def test_sounds_render_defaults_to_6_s_for_a_continuous_sound(tmp_path: Path, key: str,
                                                                seconds: float) -> None:
     assert _render_seconds(key, tmp_path / "sound.wav") == pytest.approx(seconds, abs=1 / SR)
+
+
+def test_a_voice_breathes_after_each_call_for_as_long_as_the_call() -> None:
+    from vidfoley.audio_gen.procedural.taxonomy import BREATH_S, voice_gap_s
+
+    # A 1 s squawk is followed by a 1 s breath; a 0.1 s bark still needs the shortest breath.
+    assert voice_gap_s("animal/bird/squawk", 1.0) == pytest.approx(2.0)
+    assert voice_gap_s("animal/dog/bark", 0.1) == pytest.approx(0.1 + BREATH_S)
+    # Struck things and continuous sounds are no voice: their events may overlap.
+    assert voice_gap_s("impact/wood", 0.3) is None
+    assert voice_gap_s("animal/insect/buzz", 0.3) is None
