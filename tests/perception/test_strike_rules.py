@@ -94,3 +94,23 @@ def test_a_swing_crossing_the_cells_is_no_hit_but_its_stop_is(tmp_path: Path,
     false = sum(1 for t in found if np.min(np.abs(contacts - t)) > frame)
     assert hits >= 3, (hits, found)
     assert false <= 10, (false, found)
+
+
+@pytest.mark.parametrize(("drift", "found"), [(0.0, 1), (0.05, 1), (0.2, 0)],
+                         ids=["still", "hand-held drift", "pan"])
+def test_a_field_stop_counts_while_the_camera_drifts_not_while_it_pans(
+        drift: float, found: int) -> None:
+    # One cell comes down at SPEED for a second and stops dead: a hit in the motion field.
+    width, height = 256, 144
+    velocities = [(0.0, SPEED)] * 30 + [(0.0, 0.0)] * 15
+    flow, diff = _cells(velocities)
+    signals = MotionSignals(width=width, height=height)
+    signals.times = [k / FPS for k in range(len(velocities))]
+    signals.field_cells, signals.diff_cells = list(flow), list(diff)
+    # A hand-held camera drifts a few per cent of the width a second; a pan is faster
+    # and leaves resampling residue over the whole picture, so the field is not trusted.
+    signals.camera_speed = [drift * width] * len(velocities)
+    impacts = MotionPerceiver()._impacts([], signals)
+    assert len(impacts) == found, impacts
+    if found:
+        assert abs(impacts[0].t_s - 30 / FPS) <= 1 / FPS, impacts
