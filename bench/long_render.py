@@ -29,8 +29,10 @@ from vidfoley.pipeline.foley_pipeline import DubOptions, FoleyPipeline
 clip, out, stems, stream_above = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
 result = FoleyPipeline().dub(clip, out, stems_dir=stems or None, overwrite=True,
                              options=DubOptions(stream_above_s=stream_above))
-print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "lufs": result.loudness_lufs}))
+# VmHWM is this process image's own peak; ru_maxrss also counts the parent's RSS at the fork.
+peak_kb = next((int(line.split()[1]) for line in open("/proc/self/status")
+                if line.startswith("VmHWM:")), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(json.dumps({"rss_mb": peak_kb / 1024, "lufs": result.loudness_lufs}))
 """
 
 
