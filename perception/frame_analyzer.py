@@ -188,6 +188,10 @@ class FrameAnalyzer:
         grown = cv2.dilate(mask, self._kernel)
         blobs: list[Blob] = find_blobs(grown, frame.gray, min_area=self.min_blob_frac * h * w,
                                        raw=mask, min_raw=self._min_raw(frame, h * w))
+        if frame.shift >= self.moved_px:
+            # The strips a moving camera uncovers along the borders are no objects; with
+            # the specks gone, a tracked stick would take them as its next place.
+            blobs = [b for b in blobs if not _uncovered_strip(b, w, h)]
         blobs = [self.refiner(b, frame.rgb, mask) for b in blobs]
         # A track being followed by look (or lost) takes only a blob where its look is;
         # one seen by motion goes by its motion (two balls crossing swap looks).
@@ -209,3 +213,16 @@ class FrameAnalyzer:
                 # Its look as it is now: seen moving, or found by a close match.
                 self.follower.renew(track, frame.gray, frame.index,
                                     found[track.id][1] if track.followed else None)
+
+
+def _uncovered_strip(blob: Blob, width: int, height: int, *, margin: float = 1.5,
+                     thin: float = 0.03, span: float = 0.5) -> bool:
+    """Whether ``blob`` is a strip a moving camera uncovered along a border: it lies
+    against that border, thinner than ``thin`` of the width and along ``span`` of it
+    or more (a thing coming in from the edge is thicker, or shorter)."""
+    x0, x1 = blob.cx - blob.w / 2, blob.cx + blob.w / 2
+    y0, y1 = blob.cy - blob.h / 2, blob.cy + blob.h / 2
+    flat = blob.h <= thin * width and blob.w >= span * width
+    tall = blob.w <= thin * width and blob.h >= span * height
+    return ((flat and (y0 <= margin or y1 >= height - margin))
+            or (tall and (x0 <= margin or x1 >= width - margin)))

@@ -49,3 +49,19 @@ def test_a_still_cameras_blobs_are_left_alone(tmp_path: Path) -> None:
     before = [(t.frames, t.x, t.y) for t in _tracks(path, min_speck_frac=0.0)]
     assert before
     assert [(t.frames, t.x, t.y) for t in _tracks(path)] == before
+
+
+def test_only_a_long_thin_strip_against_a_border_is_an_uncovered_strip() -> None:
+    from vidfoley.perception.frame_analyzer import _uncovered_strip
+    from vidfoley.perception.tracking import Blob
+
+    w, h = 256, 144
+
+    def blob(x0: float, y0: float, bw: float, bh: float) -> Blob:
+        return Blob(cx=x0 + bw / 2, cy=y0 + bh / 2, w=bw, h=bh, area=bw * bh, brightness=0)
+
+    assert _uncovered_strip(blob(0, h - 4, w, 4), w, h)  # the bottom row a shake uncovered
+    assert _uncovered_strip(blob(w - 3, 10, 3, 120), w, h)  # the right edge of a pan
+    assert not _uncovered_strip(blob(0, 60, 40, 12), w, h)  # an arm coming in from the left
+    assert not _uncovered_strip(blob(100, h - 4, 40, 4), w, h)  # short: a thing at the edge
+    assert not _uncovered_strip(blob(0, 70, w, 4), w, h)  # long and thin, but not at a border
