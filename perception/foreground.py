@@ -31,6 +31,7 @@ class ShotFrame:
     rgb: np.ndarray
     cam: tuple[float, float]
     shot: int
+    shift: float = 0.0  # the longest camera shift (px) to a background sample, once masked
 
 
 class ForegroundFinder:
@@ -79,6 +80,7 @@ class ForegroundFinder:
         same_count = np.zeros((h, w), np.uint8)
         for s in samples:
             dx, dy = mid.cam[0] - s.cam[0], mid.cam[1] - s.cam[1]
+            mid.shift = max(mid.shift, float(np.hypot(dx, dy)))
             aligned = shift_image(s.gray, dx, dy)
             bx, by = int(np.ceil(abs(dx))) + 1, int(np.ceil(abs(dy))) + 1
             x0, x1 = (bx, w) if dx > 0 else (0, w - bx)

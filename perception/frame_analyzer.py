@@ -38,6 +38,10 @@ class FrameAnalyzer:
         ahead_lag: how many frames :meth:`measure` must lag behind :meth:`prepare`
             (run in another thread) for :meth:`prepare` to measure the camera ahead.
         max_flash_frames: a picture back within this many frames of a cut was a flash.
+        min_speck_frac: where the camera moved ``moved_px`` or more from the background
+            samples, a blob needs this fraction of the frame in moved pixels (before
+            the mask is grown): one less is compensation residue (:meth:`_min_raw`).
+        moved_px: the camera shift (px) from a background sample that counts as moved.
 
     Frames go through three passes in order: :meth:`prepare` (grey levels), :meth:`measure`
     (the camera) and :meth:`place` (flashes, puffs, foreground and tracks); :meth:`add` runs
@@ -47,7 +51,8 @@ class FrameAnalyzer:
 
     def __init__(self, *, diff_threshold: float = 18.0, min_blob_frac: float = 1.5e-4,
                  background_gap: int = 3, puffs: bool = True, ahead_lag: int = 4,
-                 follow_far: bool = False, max_flash_frames: int = 3) -> None:
+                 follow_far: bool = False, max_flash_frames: int = 3,
+                 min_speck_frac: float = 1.5e-4, moved_px: float = 1.0) -> None:
         self.diff_threshold = diff_threshold
         self.signals = MotionSignals()
         self.camera_pass = CameraPass(self.signals, background_gap=background_gap, puffs=puffs,
@@ -56,6 +61,8 @@ class FrameAnalyzer:
         self._shot = 0
         self._tracked_shot = 0
         self.min_blob_frac = min_blob_frac
+        self.min_speck_frac = min_speck_frac
+        self.moved_px = moved_px
         self.tracker = BlobTracker()
         self.refiner = BlobRefiner()
         self.follower = FarFollower() if follow_far else AppearanceFollower()
@@ -161,6 +168,17 @@ class FrameAnalyzer:
         sig.puff.append(score)
         sig.puff_xy.append((px / w, py / h))
 
+    def _min_raw(self, frame: ShotFrame, area: int) -> float:
+        """The fewest moved pixels a blob of ``frame`` needs (before the mask is grown).
+
+        Where the camera moved (its background samples shifted ``moved_px`` or more),
+        textured ground a pixel out of register leaves isolated specks of a pixel or
+        two; the dilation grows each to a blob, and the tracker chains specks far apart
+        into tracks whose jumps read as impacts. A still camera leaves no such residue,
+        and a thin thing's few moved pixels (a stick's tip) count there.
+        """
+        return self.min_speck_frac * area if frame.shift >= self.moved_px else 0.0
+
     def _objects(self, frame: ShotFrame, mask: np.ndarray) -> None:
         """Blobs of one frame's foreground, refined and handed to the tracker."""
         if frame.shot != self._tracked_shot:
@@ -169,7 +187,11 @@ class FrameAnalyzer:
         h, w = mask.shape
         grown = cv2.dilate(mask, self._kernel)
         blobs: list[Blob] = find_blobs(grown, frame.gray, min_area=self.min_blob_frac * h * w,
-                                       raw=mask)
+                                       raw=mask, min_raw=self._min_raw(frame, h * w))
+        if frame.shift >= self.moved_px:
+            # The strips a moving camera uncovers along the borders are no objects; with
+            # the specks gone, a tracked stick would take them as its next place.
+            blobs = [b for b in blobs if not _uncovered_strip(b, w, h)]
         blobs = [self.refiner(b, frame.rgb, mask) for b in blobs]
         # A track being followed by look (or lost) takes only a blob where its look is;
         # one seen by motion goes by its motion (two balls crossing swap looks).
@@ -191,3 +213,16 @@ class FrameAnalyzer:
                 # Its look as it is now: seen moving, or found by a close match.
                 self.follower.renew(track, frame.gray, frame.index,
                                     found[track.id][1] if track.followed else None)
+
+
+def _uncovered_strip(blob: Blob, width: int, height: int, *, margin: float = 1.5,
+                     thin: float = 0.03, span: float = 0.5) -> bool:
+    """Whether ``blob`` is a strip a moving camera uncovered along a border: it lies
+    against that border, thinner than ``thin`` of the width and along ``span`` of it
+    or more (a thing coming in from the edge is thicker, or shorter)."""
+    x0, x1 = blob.cx - blob.w / 2, blob.cx + blob.w / 2
+    y0, y1 = blob.cy - blob.h / 2, blob.cy + blob.h / 2
+    flat = blob.h <= thin * width and blob.w >= span * width
+    tall = blob.w <= thin * width and blob.h >= span * height
+    return ((flat and (y0 <= margin or y1 >= height - margin))
+            or (tall and (x0 <= margin or x1 >= width - margin)))

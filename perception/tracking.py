@@ -84,7 +84,8 @@ class Track:
 
 def find_blobs(mask: np.ndarray, gray: np.ndarray, *, min_area: float,
                max_blobs: int = 12, join_frac: float = 0.6, raw: np.ndarray | None = None,
-               max_width_frac: float = 0.6, min_density: float = 0.18) -> list[Blob]:
+               max_width_frac: float = 0.6, min_density: float = 0.18,
+               min_raw: float = 0.0) -> list[Blob]:
     """The ``max_blobs`` largest regions of ``mask`` (uint8 0/1) of ``min_area`` px or more.
 
     A uniform object that moves less than its own size shows up in a frame difference as
@@ -98,6 +99,10 @@ def find_blobs(mask: np.ndarray, gray: np.ndarray, *, min_area: float,
     before it was grown: ``min_density`` of its box or more, where the specks fill a
     few percent) is an object caught in the chain, a car the camera follows, and is
     kept on its own.
+
+    A blob with fewer than ``min_raw`` moved pixels in ``raw`` (inside its box) is a
+    speck the growing made a blob of, and is dropped (the caller decides when specks
+    are residue rather than a thin thing's tip).
     """
     n, labels, stats, origin = _components(mask)
     areas = stats[1:, cv2.CC_STAT_AREA]
@@ -118,11 +123,13 @@ def find_blobs(mask: np.ndarray, gray: np.ndarray, *, min_area: float,
             kept += part[solid].tolist()
     kept.sort(key=lambda bx: -bx[4])
     blobs: list[Blob] = []
-    for x, y, w, h, area in kept[:max_blobs]:
-        if area < min_area:
+    for x, y, w, h, area in kept:
+        if area < min_area or len(blobs) == max_blobs:
             break
         patch = gray[y:y + h, x:x + w]
         fill = 0.0 if raw is None else np.count_nonzero(raw[y:y + h, x:x + w]) / (w * h)
+        if fill * w * h < min_raw:
+            continue  # a speck of a pixel or two, grown to a blob by the dilation
         blobs.append(Blob(cx=x + w / 2, cy=y + h / 2, w=float(w), h=float(h),
                           area=float(area), brightness=float(patch.mean()), fill=fill))
     return blobs
