@@ -441,11 +441,12 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
      _o("instrument/guitar", "wood", size_m=1.9, label="bass", in_time=True)),
     (("piano", "pianist", "grand piano"), "object",
      _o("instrument/piano", "wood", size_m=1.5, label="piano", in_time=True)),
-    # No free mallet recording: a marimba's bar is the modal model's wooden bar.
+    # No free mallet recording: a marimba's bar is the modal model's wooden bar (the
+    # instrument keys fall back to it), never a recorded knock of wood.
     (("marimba", "xylophone", "mallet", "mallets"), "object",
-     _o("impact/wood", "wood", size_m=0.4, label="marimba", in_time=True)),
+     _o("instrument/marimba", "wood", size_m=0.4, label="marimba", in_time=True)),
     (("vibraphone", "glockenspiel"), "object",
-     _o("impact/metal", "metal", size_m=0.3, label="glockenspiel", in_time=True)),
+     _o("instrument/glockenspiel", "metal", size_m=0.3, label="glockenspiel", in_time=True)),
     (("tabla", "bongo", "bongos", "conga", "hand drum", "djembe"), "object",
      _o("impact/drum/hand", "drum_skin", size_m=0.25, label="hand drum", in_time=True)),
     (("drum roll", "snare roll"), "object",
