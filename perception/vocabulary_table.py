@@ -517,3 +517,15 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
     (("street", "road", "city", "highway", "sidewalk", "pavement"), "place",
      _p("street", False, 50.0, 0.5, ("bed/traffic",))),
 )
+
+# ---- strikers: what hits the sounding thing. A light, stiff striker (a stick, a pencil, a
+# fingertip) touches for a fraction of a millisecond, so its hit is bright and sets only a
+# patch of the struck surface ringing (LIGHT_STRIKE_M across), not the whole thing: a
+# drumstick on a desk sounds like a small wooden thing tapped, not like a desk knocked over.
+LIGHT_STRIKERS = frozenset({"stick", "drumstick", "chopstick", "pencil", "pen", "spoon",
+                            "fork", "finger", "fingertip", "fingernail", "knuckle", "twig",
+                            "baton", "rod", "wand", "key", "coin"})
+LIGHT_STRIKE_M = 0.2
+# ---- groups: a thing named after these words and "of" is several of it ("a pack of dogs").
+GROUP_WORDS = frozenset({"group", "flock", "pack", "herd", "litter", "pair", "couple",
+                         "bunch", "crowd", "troop", "gaggle", "pride", "swarm", "family"})

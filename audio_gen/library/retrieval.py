@@ -19,6 +19,17 @@ MAX_CANDIDATES = 4  # the best few rows take turns; more would reach for weaker 
 RECORDING_PARAM = "recording"  # a layer's pinned recording (continuous sounds, a user's swap)
 # Object sizes (m) below which a thing is small, then medium; above: large.
 SIZE_BOUNDS_M = (0.3, 1.5)
+STRUCK_PARAM = "struck_m"  # the patch a light striker sets ringing (the planner's)
+
+
+def sounding_size_m(layer: Layer) -> float | None:
+    """The size that rings when ``layer``'s thing sounds: its ``size_m``, or less where a
+    light striker excites only a patch of it (``params["struck_m"]``); None if unknown.
+    Retrieval picks recordings of that size and the pitch follows it."""
+    size = layer.params.get("size_m")
+    struck = layer.params.get(STRUCK_PARAM)
+    sizes = [float(v) for v in (size, struck) if isinstance(v, int | float) and v > 0]
+    return min(sizes) if sizes else None
 
 
 def layer_words(layer: Layer) -> set[str]:
@@ -28,9 +39,9 @@ def layer_words(layer: Layer) -> set[str]:
         value = layer.params.get(name)
         if isinstance(value, str):
             words.update(w for w in re.split(r"[^a-z0-9]+", value.lower()) if w)
-    size = layer.params.get("size_m")
-    if isinstance(size, int | float) and size > 0:
-        words.add(size_class(float(size)))
+    size = sounding_size_m(layer)
+    if size is not None:
+        words.add(size_class(size))
     return words
 
 
