@@ -37,3 +37,17 @@ def test_the_sounding_size_is_the_smaller_of_thing_and_patch() -> None:
     assert size(size_m=0.1, struck_m=0.2) == 0.1
     assert size() is None
 
+
+
+def test_among_equal_matches_the_nearest_size_comes_first(tmp_path: Path) -> None:
+    manifest = build(tmp_path)
+    sizes = {"knock_a": 2.0, "knock_b": 0.25}
+    rows = tuple(replace(r, nominal_size_m=sizes.get(r.id, r.nominal_size_m))
+                 for r in manifest.recordings)
+    manifest = Manifest(folder=manifest.folder, recordings=rows)
+
+    def first(size_m: float) -> str:
+        layer = Layer(id="o", sound="impact/wood", params={"size_m": size_m})
+        return candidates(manifest, layer)[0].id
+
+    assert first(0.2) == "knock_b" and first(1.5) == "knock_a"
