@@ -12,6 +12,7 @@ import re
 import numpy as np
 
 from vidfoley.audio_gen.library.manifest import Manifest, Recording
+from vidfoley.audio_gen.sounding_size import sounding_size_m
 from vidfoley.pipeline.errors import PlanError
 from vidfoley.pipeline.records import Layer
 
@@ -19,17 +20,6 @@ MAX_CANDIDATES = 4  # the best few rows take turns; more would reach for weaker 
 RECORDING_PARAM = "recording"  # a layer's pinned recording (continuous sounds, a user's swap)
 # Object sizes (m) below which a thing is small, then medium; above: large.
 SIZE_BOUNDS_M = (0.3, 1.5)
-STRUCK_PARAM = "struck_m"  # the patch a light striker sets ringing (the planner's)
-
-
-def sounding_size_m(layer: Layer) -> float | None:
-    """The size that rings when ``layer``'s thing sounds: its ``size_m``, or less where a
-    light striker excites only a patch of it (``params["struck_m"]``); None if unknown.
-    Retrieval picks recordings of that size and the pitch follows it."""
-    size = layer.params.get("size_m")
-    struck = layer.params.get(STRUCK_PARAM)
-    sizes = [float(v) for v in (size, struck) if isinstance(v, int | float) and v > 0]
-    return min(sizes) if sizes else None
 
 
 def layer_words(layer: Layer) -> set[str]:
