@@ -11,9 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
-from vidfoley.perception.vocabulary_table import ROWS
+from vidfoley.perception.vocabulary_table import (
+    GROUP_WORDS,
+    LIGHT_STRIKE_M,
+    LIGHT_STRIKERS,
+    ROWS,
+)
 
 ROLES = ("impact", "flash", "continuous", "contact")
 _IRREGULAR = {"people": "people", "glasses": "glass", "boxes": "box", "dishes": "dish",
@@ -305,3 +311,35 @@ def _apply_materials(match: VocabularyMatch) -> None:
         match.objects.append(VocabularyObject(label=f"{material} object",
                                               sound=f"impact/{material}", material=material,
                                               role="impact", size_m=0.3, words=[material]))
+
+
+# How many words before a thing a group word ("a pack of ...") may stand: "a group of
+# corgi puppies".
+GROUP_REACH = 4
+
+
+def struck_size_m(prompt: str | None) -> float | None:
+    """How much of a struck thing a hit sets ringing, where the prompt names a light
+    striker ("a drumstick tapping a wall"): :data:`LIGHT_STRIKE_M`; ``None`` otherwise (the
+    whole thing rings)."""
+    return LIGHT_STRIKE_M if set(_tokens(prompt or "")) & LIGHT_STRIKERS else None
+
+
+def grouped_labels(prompt: str | None) -> set[str]:
+    """The labels of the things the prompt names several of: in the plural ("puppies",
+    "two dogs") or after a group word and "of" ("a flock of parrots"). Only a word that is
+    its row's label counts as plural, so a verb's -s ("a dog barks") is not a group."""
+    raw = re.findall(r"[a-z]+(?:-[a-z]+)?", (prompt or "").lower())
+    tokens = [singular(w) for w in raw]
+    labels = {payload["label"] for _, kind, payload in _phrase_index()
+              if kind == "object" and payload["label"]}
+    grouped: set[str] = set()
+    for i, (word, token) in enumerate(zip(raw, tokens, strict=True)):
+        if token not in labels:
+            continue
+        before = tokens[max(0, i - GROUP_REACH):i]
+        after_group = any(w in GROUP_WORDS and nxt == "of"
+                          for w, nxt in pairwise(before))
+        if word != token or after_group:
+            grouped.add(token)
+    return grouped

@@ -441,11 +441,12 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
      _o("instrument/guitar", "wood", size_m=1.9, label="bass", in_time=True)),
     (("piano", "pianist", "grand piano"), "object",
      _o("instrument/piano", "wood", size_m=1.5, label="piano", in_time=True)),
-    # No free mallet recording: a marimba's bar is the modal model's wooden bar.
+    # No free mallet recording: a marimba's bar is the modal model's wooden bar (the
+    # instrument keys fall back to it), never a recorded knock of wood.
     (("marimba", "xylophone", "mallet", "mallets"), "object",
-     _o("impact/wood", "wood", size_m=0.4, label="marimba", in_time=True)),
+     _o("instrument/marimba", "wood", size_m=0.4, label="marimba", in_time=True)),
     (("vibraphone", "glockenspiel"), "object",
-     _o("impact/metal", "metal", size_m=0.3, label="glockenspiel", in_time=True)),
+     _o("instrument/glockenspiel", "metal", size_m=0.3, label="glockenspiel", in_time=True)),
     (("tabla", "bongo", "bongos", "conga", "hand drum", "djembe"), "object",
      _o("impact/drum/hand", "drum_skin", size_m=0.25, label="hand drum", in_time=True)),
     (("drum roll", "snare roll"), "object",
@@ -516,3 +517,15 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
     (("street", "road", "city", "highway", "sidewalk", "pavement"), "place",
      _p("street", False, 50.0, 0.5, ("bed/traffic",))),
 )
+
+# ---- strikers: what hits the sounding thing. A light, stiff striker (a stick, a pencil, a
+# fingertip) touches for a fraction of a millisecond, so its hit is bright and sets only a
+# patch of the struck surface ringing (LIGHT_STRIKE_M across), not the whole thing: a
+# drumstick on a desk sounds like a small wooden thing tapped, not like a desk knocked over.
+LIGHT_STRIKERS = frozenset({"stick", "drumstick", "chopstick", "pencil", "pen", "spoon",
+                            "fork", "finger", "fingertip", "fingernail", "knuckle", "twig",
+                            "baton", "rod", "wand", "key", "coin"})
+LIGHT_STRIKE_M = 0.2
+# ---- groups: a thing named after these words and "of" is several of it ("a pack of dogs").
+GROUP_WORDS = frozenset({"group", "flock", "pack", "herd", "litter", "pair", "couple",
+                         "bunch", "crowd", "troop", "gaggle", "pride", "swarm", "family"})

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vidfoley.audio_gen.procedural.taxonomy import is_continuous
+from vidfoley.audio_gen.procedural.taxonomy import is_continuous, voice_gap_s
+from vidfoley.perception.vocabulary import grouped_labels, struck_size_m
 from vidfoley.pipeline.records import (
     Layer,
     LayerEvent,
@@ -21,6 +22,11 @@ from vidfoley.pipeline.records import (
 # Event kinds that trigger a one-shot sound; start/stop/cut only shape continuous layers.
 TRIGGER_KINDS = ("impact", "flash", "contact")
 MAX_AMBIENCE_LAYERS = 3
+# Voices of a group the prompt names ("puppies", "a flock of parrots"): a few, each calling
+# and breathing on its own; how many the picture holds is not known.
+GROUP_VOICES = 3
+STRUCK_PARAM = "struck_m"  # how much of a struck thing a hit sets ringing (a light striker)
+VOICES_PARAM = "voices"  # how many animals call on one layer
 
 
 def layer_seed(plan_seed: int, index: int) -> int:
@@ -45,9 +51,10 @@ class Planner:
                  source: str | None = None) -> SoundPlan:
         layers: list[Layer] = []
         claimed: set[int] = set()
+        told = _Told(struck_size_m(scene.prompt), grouped_labels(scene.prompt))
         for obj in scene.objects:
             events = [(i, e) for i, e in enumerate(scene.events) if e.object_id == obj.id]
-            layer = self._object_layer(obj, [e for _, e in events], seed, len(layers))
+            layer = self._object_layer(obj, [e for _, e in events], seed, len(layers), told)
             if layer is not None:
                 layers.append(layer)
                 claimed.update(i for i, _ in events)
@@ -74,7 +81,7 @@ class Planner:
             prompt=scene.prompt, notes=notes, shots=list(scene.shots))
 
     def _object_layer(self, obj: SceneObject, events: list[VisualEvent], seed: int,
-                      index: int) -> Layer | None:
+                      index: int, told: _Told) -> Layer | None:
         sound = obj.sound or self.generic_sound
         continuous = is_continuous(sound)
         kinds = None if continuous else TRIGGER_KINDS
@@ -83,9 +90,21 @@ class Planner:
             return None  # a silent mover: nothing to hit, nothing to drive
         params: dict[str, float | str] = {"label": obj.label, "material": obj.material,
                                           "size_m": round(obj.size_m, 4)}
+        if told.struck_m is not None and sound.startswith("impact/"):
+            params[STRUCK_PARAM] = told.struck_m
+        if obj.label in told.grouped and voice_gap_s(sound, 0.0) is not None:
+            params[VOICES_PARAM] = GROUP_VOICES
         return Layer(id=obj.id, kind="object", sound=sound, object_id=obj.id,
                      seed=layer_seed(seed, index), params=params, events=layer_events,
                      track=list(obj.track))
+
+
+@dataclass(frozen=True)
+class _Told:
+    """What the prompt says about how things sound beyond naming them."""
+
+    struck_m: float | None  # a light striker's patch (see ``struck_size_m``)
+    grouped: set[str]  # labels of things named several of
 
 
 def _layer_event(event: VisualEvent) -> LayerEvent:

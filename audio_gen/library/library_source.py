@@ -195,20 +195,25 @@ class LibrarySource(SoundSource):
     def _one_shots(self, layer: Layer, n: int, sample_rate: int, origin: int) -> np.ndarray:
         """Each event's recording, adjusted, with its attack on the event's sample; summed.
 
-        A voice (an animal's call) is one at a time and breathes between calls: an event
-        sooner after the last call's onset than the taxonomy's
+        A voice (an animal's call) is one at a time and breathes between calls (a layer's
+        ``params["voices"]`` animals, one by default): an event no voice is free for, sooner
+        after each one's last call onset than the taxonomy's
         :func:`~vidfoley.audio_gen.procedural.taxonomy.voice_gap_s` for that call (as
         played: a higher, faster call is shorter) is left out.
         """
         out = np.zeros(n, dtype=np.float32)
         speed = float(layer.params.get("speed_m_s", SPEED_REF_M_S))
-        size = _number(layer.params.get("size_m"))
-        free_from = None  # sample from which the voice may call again (None: not a voice)
+        _number(layer.params.get("size_m"))  # a plan's bad number fails here, named
+        size = retrieval.sounding_size_m(layer)
+        # The sample from which each voice may call again ([]: not a voice); a group the
+        # prompt names has several, each breathing on its own.
+        free_from: list[int] = []
         if voice_gap_s(layer.sound, 0.0) is not None:
-            free_from = -1
+            free_from = [-1] * max(1, int(_number(layer.params.get("voices")) or 1))
         for event in sorted(layer.events, key=lambda e: e.t_s):
             at = round(event.t_s * sample_rate)
-            if at >= n or not event.recording or (free_from is not None and at < free_from):
+            voice = int(np.argmin(free_from)) if free_from else -1
+            if at >= n or not event.recording or (free_from and at < free_from[voice]):
                 continue
             row = retrieval.find(self.manifest, event.recording, layer)
             raw = self.decoded.samples(row, sample_rate)
@@ -219,9 +224,9 @@ class LibrarySource(SoundSource):
             shot = apply(raw, adj, sample_rate, self._filters) * np.float32(_peak_gain(row))
             attack = round(row.attack_s * sample_rate / float(adj.rate))
             start = at - attack
-            if free_from is not None:
+            if free_from:
                 gap = voice_gap_s(layer.sound, max(shot.size - attack, 0) / sample_rate)
-                free_from = at + round(float(gap or 0.0) * sample_rate)
+                free_from[voice] = at + round(float(gap or 0.0) * sample_rate)
             lo = max(0, -start)
             hi = min(shot.size, n - start)
             if hi > lo:

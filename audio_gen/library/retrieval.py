@@ -12,6 +12,7 @@ import re
 import numpy as np
 
 from vidfoley.audio_gen.library.manifest import Manifest, Recording
+from vidfoley.audio_gen.sounding_size import sounding_size_m
 from vidfoley.pipeline.errors import PlanError
 from vidfoley.pipeline.records import Layer
 
@@ -28,9 +29,9 @@ def layer_words(layer: Layer) -> set[str]:
         value = layer.params.get(name)
         if isinstance(value, str):
             words.update(w for w in re.split(r"[^a-z0-9]+", value.lower()) if w)
-    size = layer.params.get("size_m")
-    if isinstance(size, int | float) and size > 0:
-        words.add(size_class(float(size)))
+    size = sounding_size_m(layer)
+    if size is not None:
+        words.add(size_class(size))
     return words
 
 
@@ -47,21 +48,31 @@ def candidates(manifest: Manifest, layer: Layer, *,
     A pinned ``params["recording"]`` is the only candidate (``limit=None`` lists every row
     of the key regardless). Otherwise rows holding the layer's key, ranked by how many of
     the layer's words their tags and title share, then by where the key stands among their
-    keys, then by id.
+    keys, then by how near their nominal size is to the sounding size, then by id.
     """
     pinned = layer.params.get(RECORDING_PARAM)
     if isinstance(pinned, str) and pinned and limit is not None:
         return [find(manifest, pinned, layer)]
     rows = manifest.by_key.get(layer.sound, ())
     words = layer_words(layer)
+    size = sounding_size_m(layer)
 
-    def rank(row: Recording) -> tuple[int, int, str]:
+    def rank(row: Recording) -> tuple[int, int, float, str]:
         said = set(row.tags) | set(re.split(r"[^a-z0-9]+", row.title.lower()))
         if row.size_class:
             said.add(row.size_class)
-        return -len(words & said), row.keys.index(layer.sound), row.id
+        return -len(words & said), row.keys.index(layer.sound), \
+            size_distance(size, row.nominal_size_m), row.id
 
     return sorted(rows, key=rank)[:limit]
+
+
+def size_distance(size_m: float | None, nominal_size_m: float | None) -> float:
+    """How far apart two sizes are in octaves (pitch moves as 1/size): among equally apt
+    rows the nearest size needs the least shifting; 0 when either is unknown."""
+    if not size_m or not nominal_size_m or size_m <= 0 or nominal_size_m <= 0:
+        return 0.0
+    return abs(float(np.log2(nominal_size_m / size_m)))
 
 
 def find(manifest: Manifest, recording_id: str, layer: Layer) -> Recording:

@@ -22,6 +22,7 @@ from vidfoley.audio_gen.procedural.modal import build_model, render_impacts
 from vidfoley.audio_gen.procedural.request import RenderRequest
 from vidfoley.audio_gen.procedural.taxonomy import RECORDED, TAXONOMY, synthesised
 from vidfoley.audio_gen.samples import fit_length
+from vidfoley.audio_gen.sounding_size import sounding_size_m
 from vidfoley.audio_gen.spans import span_gate
 from vidfoley.pipeline.errors import PlanError, RenderError
 from vidfoley.pipeline.records import Environment, Layer, LayerEvent, TrackPoint
@@ -29,10 +30,17 @@ from vidfoley.pipeline.records import Environment, Layer, LayerEvent, TrackPoint
 
 def _render_modal(req: RenderRequest) -> np.ndarray:
     model = build_model(req.row, material=req.layer.params.get("material"),  # type: ignore[arg-type]
-                        size_m=_opt_float(req.layer.params.get("size_m")),
+                        size_m=_sounding_size(req.layer),
                         sample_rate=req.sample_rate, seed=req.seed)
     return render_impacts(model, req.hits(), req.n, req.sample_rate, req.seed,
                           noise=req.row.get("noise"), origin=req.origin)
+
+
+def _sounding_size(layer: Layer) -> float | None:
+    """The modal model's size: the layer's ``size_m`` (checked), or the patch a light
+    striker sets ringing where smaller (see :mod:`vidfoley.audio_gen.sounding_size`)."""
+    size = _opt_float(layer.params.get("size_m"))
+    return size if size is None or size <= 0 else sounding_size_m(layer)
 
 
 # Kinds that follow their object's speed over the whole clip (an audition ramps them up).

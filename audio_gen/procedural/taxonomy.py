@@ -314,6 +314,12 @@ TAXONOMY: dict[str, dict[str, Any]] = {
     "horn/train": _rec(None, False, "a train's whistle"),
     "instrument/guitar": _rec(None, False, "a guitar plucked or strummed"),
     "instrument/piano": _rec(None, False, "a piano played"),
+    # Tuned bars struck with mallets: the modal model's bar of the material is the sound
+    # meant; a recorded knock or clang of the material is not (untuned, another shape).
+    "instrument/marimba": _rec("impact/wood", False,
+                               "a marimba or xylophone: tuned wooden bars under mallets"),
+    "instrument/glockenspiel": _rec("impact/metal", False,
+                                    "a glockenspiel or vibraphone: tuned metal bars"),
     # engines and machines
     "engine/airplane": _rec("engine/helicopter", True, "a propeller aircraft's engine"),
     "engine/jet": _rec("engine/helicopter", True, "a jet engine: roar and whine"),

@@ -222,3 +222,35 @@ def test_a_voice_breathes_between_its_calls(source: LibrarySource,
 
     assert onsets(voice) == [0.1, 1.3]
     assert onsets(every) == times
+
+
+def test_a_group_calls_with_several_voices(source: LibrarySource,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import vidfoley.audio_gen.procedural.taxonomy as module
+
+    # As above, but three animals: each takes the next call it is free for (0.1, 0.3, 0.5),
+    # then the first one has breathed by 1.3 s; 0.7-1.1 s find every voice still breathing.
+    monkeypatch.setattr(module, "VOICE_FAMILIES", ("impact",))
+    times = [0.1, 0.3, 0.5, 0.7, 0.9, 1.1, 1.3]
+    group = source(_hits("impact/wood", times, recording="knock_a", voices=3),
+                   duration_s=1.6, sample_rate=SR)
+    monkeypatch.setattr(module, "VOICE_FAMILIES", ())
+    played = source(_hits("impact/wood", [0.1, 0.3, 0.5, 1.3], recording="knock_a"),
+                    duration_s=1.6, sample_rate=SR)
+    one = source(_hits("impact/wood", [0.1, 1.3], recording="knock_a"),
+                 duration_s=1.6, sample_rate=SR)
+    np.testing.assert_allclose(group, played, atol=1e-6)
+    assert np.abs(group - one).max() > 0.1  # more than the one voice's calls
+
+
+def test_a_light_striker_rings_a_patch_not_the_whole_thing(source: LibrarySource) -> None:
+    # "clang" rings at 1500 Hz for 0.5 m: a 1 m thing struck with a stick (a 0.25 m patch
+    # rings) sounds as a 0.25 m one, an octave above the recording, not one below.
+    def pitch(**params: float) -> float:
+        out = source(_hits("impact/metal", [0.05], **params), duration_s=0.6, sample_rate=SR)
+        return _dominant_hz(out[round(0.05 * SR):])
+
+    semitone = 2 ** (1 / 12)
+    assert 750 / semitone <= pitch(size_m=1.0) <= 750 * semitone
+    assert 3000 / semitone <= pitch(size_m=1.0, struck_m=0.25) <= 3000 * semitone
+    assert 3000 / semitone <= pitch(size_m=0.25, struck_m=0.6) <= 3000 * semitone

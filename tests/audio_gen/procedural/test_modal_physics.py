@@ -103,3 +103,22 @@ def test_repeated_hits_vary_but_keep_their_pitch() -> None:
     # Not a copy: the strike position changes the mode mix by more than 5 %.
     assert np.linalg.norm(first - second) > 0.05 * np.linalg.norm(first)
     assert _fundamental(first) == pytest.approx(_fundamental(second), rel=0.002)
+
+
+def test_a_light_strikers_patch_rings_as_a_thing_of_its_size() -> None:
+    # A stick on a 1 m plate (the planner's struck_m = 0.2 m) rings as a 0.2 m plate: the
+    # same samples, brighter than the whole plate's.
+    from vidfoley.pipeline.records import Layer, LayerEvent
+
+    def render(**params: float | str) -> np.ndarray:
+        layer = Layer(id="m", sound="impact/metal", seed=3, params=dict(params),
+                      events=[LayerEvent(t_s=0.05)])
+        return ProceduralEngine()(layer, duration_s=0.5, sample_rate=SR)
+
+    def centroid(x: np.ndarray) -> float:
+        spectrum = np.abs(np.fft.rfft(x))
+        return float((np.fft.rfftfreq(x.size, 1 / SR) * spectrum).sum() / spectrum.sum())
+
+    tapped = render(material="metal", size_m=1.0, struck_m=0.2)
+    np.testing.assert_array_equal(tapped, render(material="metal", size_m=0.2))
+    assert centroid(tapped) > 1.2 * centroid(render(material="metal", size_m=1.0))

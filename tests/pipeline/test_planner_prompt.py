@@ -1,0 +1,28 @@
+"""What the prompt says beyond naming things reaches the plan: a light striker's patch on
+struck things, several voices for a group of animals."""
+
+from __future__ import annotations
+
+from vidfoley.pipeline.planner import GROUP_VOICES, Planner
+from vidfoley.pipeline.records import SceneAnalysis, SceneObject, VisualEvent
+
+
+def _plan(prompt: str, objects: list[SceneObject]) -> dict[str, dict]:
+    events = [VisualEvent(t_s=0.5, kind="impact", object_id=o.id) for o in objects]
+    scene = SceneAnalysis(duration_s=2.0, objects=objects, events=events, prompt=prompt)
+    return {layer.id: layer.params for layer in Planner()(scene).layers}
+
+
+def test_a_group_of_animals_gets_several_voices() -> None:
+    puppies = SceneObject(id="p", label="puppy", sound="animal/dog/yap")
+    assert _plan("a group of corgi puppies yapping", [puppies])["p"]["voices"] == GROUP_VOICES
+    assert "voices" not in _plan("a corgi puppy yapping", [puppies])["p"]
+
+
+def test_only_struck_things_take_a_light_strikers_patch() -> None:
+    wall = SceneObject(id="w", label="stone", sound="impact/stone", size_m=2.0)
+    dog = SceneObject(id="d", label="dog", sound="animal/dog/bark")
+    params = _plan("a drumstick tapping a brick wall and a dog barking", [wall, dog])
+    assert params["w"]["struck_m"] == 0.2 and params["w"]["size_m"] == 2.0
+    assert "struck_m" not in params["d"]
+    assert "struck_m" not in _plan("a hammer striking a brick wall", [wall])["w"]
