@@ -56,9 +56,8 @@ class MotionPerceiver(Perceiver):
             fraction of the picture width per second (around the onset). A hand-held
             camera drifts a few per cent of the width a second while it films a serve
             or a pluck; a pan that leaves resampling residue everywhere is faster.
-            Chosen on the odd rows of the shared clips' prompts.tsv (0.02, 0.05, 0.1,
-            0.15, 0.2 tried; 0.1 to 0.2 alike, lift 0.114 -> 0.118), checked on the
-            even rows (0.097 -> 0.105; tennis_serves -0.05 -> +0.05).
+            Chosen on one half of the benchmark clips and checked on the other
+            (``bench/sync.py``'s docstring keeps the figures).
         flash_contrast: a flash must be this many times the busiest flicker level of
             the second around it.
         puff_threshold: a puff of smoke (a shot's, seen where a suppressed or daylight
