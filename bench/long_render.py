@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.peak_rss import OWN_PEAK_KB  # noqa: E402
 from tests.synth_media import make_clip  # noqa: E402
 
 CHILD = """
@@ -29,11 +30,9 @@ from vidfoley.pipeline.foley_pipeline import DubOptions, FoleyPipeline
 clip, out, stems, stream_above = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
 result = FoleyPipeline().dub(clip, out, stems_dir=stems or None, overwrite=True,
                              options=DubOptions(stream_above_s=stream_above))
-# VmHWM is this process image's own peak; ru_maxrss also counts the parent's RSS at the fork.
-peak_kb = next((int(line.split()[1]) for line in open("/proc/self/status")
-                if line.startswith("VmHWM:")), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+peak_kb = OWN_PEAK_KB
 print(json.dumps({"rss_mb": peak_kb / 1024, "lufs": result.loudness_lufs}))
-"""
+""".replace("OWN_PEAK_KB", OWN_PEAK_KB)
 
 
 def run(clip: Path, work: Path, *, streamed: bool, stems: bool) -> dict[str, float]:

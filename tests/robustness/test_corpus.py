@@ -12,6 +12,7 @@ from pathlib import Path
 import av
 import pytest
 
+from tests.peak_rss import OWN_PEAK_KB
 from tests.robustness.corpus import BROKEN, UNUSUAL
 from vidfoley.pipeline.media import probe
 
@@ -86,9 +87,7 @@ def test_two_hour_clip_streams_with_flat_memory(tmp_path: Path) -> None:
     code = ("import resource, runpy, sys; sys.argv = ['vidfoley', 'dub', 'long.mp4', '-o', "
             "'out.mp4', '-q'];\ntry:\n    runpy.run_module('vidfoley.pipeline.cli.main', "
             "run_name='__main__')\nexcept SystemExit as e:\n    code = e.code\n"
-            "print(next((int(line.split()[1]) for line in open('/proc/self/status')\n"
-            "            if line.startswith('VmHWM:')),\n"
-            "           resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\nsys.exit(code)")
+            f"print({OWN_PEAK_KB})\nsys.exit(code)")
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=1200)
@@ -96,8 +95,7 @@ def test_two_hour_clip_streams_with_flat_memory(tmp_path: Path) -> None:
     peak_mb = int(proc.stdout.split()[-1]) / 1024
     # Far below the 2.8 GB its mix alone would take: about 0.78 GB (0.4 GB of it is a
     # one-minute clip's peak), with room for noise while a whole-clip render still fails.
-    # The child's own peak (VmHWM): its ru_maxrss would count this test process's RSS at
-    # the fork too, 1.5 GB late in a full run.
+    # The child's own peak (tests/peak_rss.py): not this test process's RSS at the fork.
     assert peak_mb < 1500, f"peak RSS {peak_mb:.0f} MB"
     with av.open(str(tmp_path / "out.mp4")) as container:
         audio = container.streams.audio[0]
