@@ -15,6 +15,7 @@ from itertools import pairwise
 from typing import Any
 
 from vidfoley.perception.vocabulary_table import (
+    ENGINE_LOAD_WORDS,
     GROUP_WORDS,
     LIGHT_STRIKE_M,
     LIGHT_STRIKERS,
@@ -201,8 +202,14 @@ def _add_object(match: VocabularyMatch, words: str,
     for obj in match.objects:
         if obj.sound == payload["sound"]:
             obj.words.append(words)
-            if payload.get("weak") is None:
-                obj.weak = None  # named outright as well ("driving a car"): no longer weak
+            if payload.get("weak") is None and obj.weak is not None:
+                # Named outright as well ("plucking a double bass", "driving a car"): the
+                # thing named says what it is and how big, the verb only how it sounds.
+                obj.weak = None
+                obj.label = payload["label"] or words
+                obj.size_m = payload["size_m"]
+                if obj.made_of is None:
+                    obj.material = payload["material"]
             return obj
     obj = VocabularyObject(label=payload["label"] or words, sound=payload["sound"],
                            material=payload["material"], role=payload["role"],
@@ -323,6 +330,12 @@ def struck_size_m(prompt: str | None) -> float | None:
     striker ("a drumstick tapping a wall"): :data:`LIGHT_STRIKE_M`; ``None`` otherwise (the
     whole thing rings)."""
     return LIGHT_STRIKE_M if set(_tokens(prompt or "")) & LIGHT_STRIKERS else None
+
+
+def engine_loaded(prompt: str | None) -> bool:
+    """Whether the prompt says an engine works hard (races, accelerates, revs: one of
+    :data:`ENGINE_LOAD_WORDS`), so it sounds at high rpm rather than idling."""
+    return bool(set(_tokens(prompt or "")) & ENGINE_LOAD_WORDS)
 
 
 def grouped_labels(prompt: str | None) -> set[str]:

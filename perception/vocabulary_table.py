@@ -434,9 +434,13 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
     (("tool breaking", "tool breaks", "metal snapping"), "object",
      _o("break/tool", "metal", size_m=0.3, label="breaking tool")),
     # ---- instruments
-    (("guitar", "guitarist", "strumming", "plucking", "acoustic guitar", "electric guitar",
-      "ukulele", "banjo", "harp", "mandolin"), "object",
+    (("guitar", "guitarist", "acoustic guitar", "electric guitar", "ukulele", "banjo", "harp",
+      "mandolin"), "object",
      _o("instrument/guitar", "wood", size_m=1.0, label="guitar", in_time=True)),
+    # How a string sounds, not which instrument: a guitar unless the prompt names one.
+    (("strumming", "plucking", "plucked", "strummed"), "object",
+     _o("instrument/guitar", "wood", size_m=1.0, label="guitar", in_time=True,
+        weak="instrument/")),
     (("double bass", "upright bass", "contrabass", "bass guitar", "cello"), "object",
      _o("instrument/guitar", "wood", size_m=1.9, label="bass", in_time=True)),
     (("piano", "pianist", "grand piano"), "object",
@@ -526,6 +530,12 @@ LIGHT_STRIKERS = frozenset({"stick", "drumstick", "chopstick", "pencil", "pen", 
                             "fork", "finger", "fingertip", "fingernail", "knuckle", "twig",
                             "baton", "rod", "wand", "key", "coin"})
 LIGHT_STRIKE_M = 0.2
+# ---- how hard an engine works: an engine whose prompt says it races, accelerates or revs
+# sounds at high rpm and load, not idling (an idle recording is the wrong sound for it).
+ENGINE_LOAD_WORDS = frozenset({"accelerating", "accelerate", "accelerates", "acceleration",
+                               "revving", "rev", "revs", "revved", "racing", "race",
+                               "racecar", "dragster", "drag", "speeding", "roaring",
+                               "launch", "launching", "throttle", "full-throttle"})
 # ---- groups: a thing named after these words and "of" is several of it ("a pack of dogs").
 GROUP_WORDS = frozenset({"group", "flock", "pack", "herd", "litter", "pair", "couple",
                          "bunch", "crowd", "troop", "gaggle", "pride", "swarm", "family"})

@@ -261,3 +261,21 @@ def test_a_light_striker_is_named() -> None:
     assert struck_size_m("tapping a glass with a spoon") == LIGHT_STRIKE_M
     assert struck_size_m("a hammer striking an anvil") is None
     assert struck_size_m(None) is None
+
+
+def test_a_named_instrument_wins_over_the_verb_it_is_played_with() -> None:
+    from vidfoley.perception.vocabulary import match_prompt
+
+    bass = match_prompt("a man plucking an upright double bass in a white room").objects
+    assert [(o.sound, o.label, o.size_m) for o in bass] == [("instrument/guitar", "bass", 1.9)]
+    alone = match_prompt("a woman strumming on a porch").objects
+    assert [(o.sound, o.label, o.size_m) for o in alone] == [("instrument/guitar", "guitar", 1.0)]
+
+
+def test_racing_accelerating_and_revving_load_an_engine() -> None:
+    from vidfoley.perception.vocabulary import engine_loaded
+
+    assert engine_loaded("a race car accelerating hard on asphalt")
+    assert engine_loaded("a motorbike revs its engine")
+    assert not engine_loaded("a BMW car engine idling under an open hood")
+    assert not engine_loaded(None)
