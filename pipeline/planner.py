@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vidfoley.audio_gen.procedural.taxonomy import is_continuous, voice_gap_s
-from vidfoley.perception.vocabulary import grouped_labels, struck_size_m
+from vidfoley.audio_gen.procedural.taxonomy import (
+    HIGH_LOAD,
+    LOAD_PARAM,
+    is_continuous,
+    is_engine,
+    voice_gap_s,
+)
+from vidfoley.perception.vocabulary import engine_loaded, grouped_labels, struck_size_m
 from vidfoley.pipeline.records import (
     Layer,
     LayerEvent,
@@ -51,7 +57,8 @@ class Planner:
                  source: str | None = None) -> SoundPlan:
         layers: list[Layer] = []
         claimed: set[int] = set()
-        told = _Told(struck_size_m(scene.prompt), grouped_labels(scene.prompt))
+        told = _Told(struck_size_m(scene.prompt), grouped_labels(scene.prompt),
+                     engine_loaded(scene.prompt))
         for obj in scene.objects:
             events = [(i, e) for i, e in enumerate(scene.events) if e.object_id == obj.id]
             layer = self._object_layer(obj, [e for _, e in events], seed, len(layers), told)
@@ -94,6 +101,8 @@ class Planner:
             params[STRUCK_PARAM] = told.struck_m
         if obj.label in told.grouped and voice_gap_s(sound, 0.0) is not None:
             params[VOICES_PARAM] = GROUP_VOICES
+        if told.loaded and is_engine(sound):
+            params[LOAD_PARAM] = HIGH_LOAD
         return Layer(id=obj.id, kind="object", sound=sound, object_id=obj.id,
                      seed=layer_seed(seed, index), params=params, events=layer_events,
                      track=list(obj.track))
@@ -105,6 +114,7 @@ class _Told:
 
     struck_m: float | None  # a light striker's patch (see ``struck_size_m``)
     grouped: set[str]  # labels of things named several of
+    loaded: bool  # an engine works hard (races, accelerates, revs)
 
 
 def _layer_event(event: VisualEvent) -> LayerEvent:

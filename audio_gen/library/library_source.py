@@ -92,8 +92,9 @@ class LibrarySource(SoundSource):
         return self._decoded
 
     def covers(self, layer: Layer) -> bool:
-        """Whether the library holds a recording of ``layer``'s key."""
-        return bool(self.manifest.by_key.get(layer.sound))
+        """Whether the library holds a recording that fits ``layer`` (of its key, and for an
+        engine working hard, not one recorded idling)."""
+        return bool(retrieval.candidates(self.manifest, layer, limit=1))
 
     def sounds(self) -> dict[str, str]:
         """Every key this source plays: the library's, then the procedural fallback's."""

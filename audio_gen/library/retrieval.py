@@ -12,12 +12,14 @@ import re
 import numpy as np
 
 from vidfoley.audio_gen.library.manifest import Manifest, Recording
+from vidfoley.audio_gen.procedural.taxonomy import HIGH_LOAD, LOAD_PARAM
 from vidfoley.audio_gen.sounding_size import sounding_size_m
 from vidfoley.pipeline.errors import PlanError
 from vidfoley.pipeline.records import Layer
 
 MAX_CANDIDATES = 4  # the best few rows take turns; more would reach for weaker matches
 RECORDING_PARAM = "recording"  # a layer's pinned recording (continuous sounds, a user's swap)
+IDLE_TAG = "idle"  # the tag of an engine recorded idling
 # Object sizes (m) below which a thing is small, then medium; above: large.
 SIZE_BOUNDS_M = (0.3, 1.5)
 
@@ -53,7 +55,7 @@ def candidates(manifest: Manifest, layer: Layer, *,
     pinned = layer.params.get(RECORDING_PARAM)
     if isinstance(pinned, str) and pinned and limit is not None:
         return [find(manifest, pinned, layer)]
-    rows = manifest.by_key.get(layer.sound, ())
+    rows = [row for row in manifest.by_key.get(layer.sound, ()) if fits_load(layer, row)]
     words = layer_words(layer)
     size = sounding_size_m(layer)
 
@@ -65,6 +67,14 @@ def candidates(manifest: Manifest, layer: Layer, *,
             size_distance(size, row.nominal_size_m), row.id
 
     return sorted(rows, key=rank)[:limit]
+
+
+def fits_load(layer: Layer, row: Recording) -> bool:
+    """Whether ``row`` can play ``layer`` at its engine's load: an idling engine's recording
+    (tagged ``idle``) is the wrong sound for one the plan says works hard (``params["load"]
+    == "high"``: racing, accelerating): its rpm and harmonics are far lower than any speed
+    following can reach. Everything fits a layer that says no load."""
+    return not (layer.params.get(LOAD_PARAM) == HIGH_LOAD and IDLE_TAG in row.tags)
 
 
 def size_distance(size_m: float | None, nominal_size_m: float | None) -> float:

@@ -368,6 +368,18 @@ def is_continuous(key: str) -> bool:
     return bool(row is not None and row["continuous"])
 
 
+# A layer's ``params[LOAD_PARAM] == HIGH_LOAD``: its engine works hard (the prompt says it
+# races, accelerates or revs), so it sounds at high rpm, not idling.
+LOAD_PARAM, HIGH_LOAD = "load", "high"
+
+
+def is_engine(key: str) -> bool:
+    """Whether ``key`` is an engine or motor (its row's kind), whose sound follows rpm and
+    load; free text or a key not in the taxonomy is not."""
+    row = TAXONOMY.get(key.strip().lower()) if isinstance(key, str) else None
+    return bool(row is not None and row["kind"] == "engine")
+
+
 def voice_gap_s(key: str, call_s: float) -> float | None:
     """The shortest onset-to-onset time of ``key``'s calls when one lasts ``call_s``: the
     call and the breath after it (see :data:`BREATH_S`); ``None`` for a key that is not a

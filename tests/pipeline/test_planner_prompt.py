@@ -26,3 +26,12 @@ def test_only_struck_things_take_a_light_strikers_patch() -> None:
     assert params["w"]["struck_m"] == 0.2 and params["w"]["size_m"] == 2.0
     assert "struck_m" not in params["d"]
     assert "struck_m" not in _plan("a hammer striking a brick wall", [wall])["w"]
+
+
+def test_an_engine_the_prompt_says_works_hard_is_loaded() -> None:
+    car = SceneObject(id="c", label="car", sound="engine/car", size_m=4.5)
+    dog = SceneObject(id="d", label="dog", sound="animal/dog/bark")
+    params = _plan("a race car accelerating hard past a barking dog", [car, dog])
+    assert params["c"]["load"] == "high"
+    assert "load" not in params["d"]  # only engines have a load
+    assert "load" not in _plan("a car engine idling under an open hood", [car])["c"]
