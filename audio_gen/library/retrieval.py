@@ -18,6 +18,7 @@ from vidfoley.pipeline.errors import PlanError
 from vidfoley.pipeline.records import Layer
 
 MAX_CANDIDATES = 4  # the best few rows take turns; more would reach for weaker matches
+MIN_TURNS = 2  # recordings that take turns at least, so no event repeats the one before
 RECORDING_PARAM = "recording"  # a layer's pinned recording (continuous sounds, a user's swap)
 IDLE_TAG = "idle"  # the tag of an engine recorded idling
 # Object sizes (m) below which a thing is small, then medium; above: large.
@@ -50,7 +51,8 @@ def candidates(manifest: Manifest, layer: Layer, *,
     A pinned ``params["recording"]`` is the only candidate (``limit=None`` lists every row
     of the key regardless). Otherwise rows holding the layer's key, ranked by how many of
     the layer's words their tags and title share, then by where the key stands among their
-    keys, then by how near their nominal size is to the sounding size, then by id.
+    keys, then by how near their nominal size is to the sounding size, then by id; where
+    two or more say the key's own word in their tags (``squawk``), only those.
     """
     pinned = layer.params.get(RECORDING_PARAM)
     if isinstance(pinned, str) and pinned and limit is not None:
@@ -66,7 +68,14 @@ def candidates(manifest: Manifest, layer: Layer, *,
         return -len(words & said), row.keys.index(layer.sound), \
             size_distance(size, row.nominal_size_m), row.id
 
-    return sorted(rows, key=rank)[:limit]
+    ranked = sorted(rows, key=rank)
+    if limit is None:
+        return ranked
+    # Rows that say the key's own word ("squawk", "yap") are that sound; a row only filed
+    # under the key as well (a chirp among squawks) plays where fewer than two say it.
+    own = layer.sound.rsplit("/", 1)[-1]
+    saying = [row for row in ranked if own in row.tags]
+    return (saying if len(saying) >= MIN_TURNS else ranked)[:limit]
 
 
 def fits_load(layer: Layer, row: Recording) -> bool:
