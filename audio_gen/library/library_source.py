@@ -29,10 +29,11 @@ from vidfoley.audio_gen.library.adjust import adjust_hit, apply
 from vidfoley.audio_gen.library.decoded import DecodedRecordings
 from vidfoley.audio_gen.library.loops import play, seamless_cycle
 from vidfoley.audio_gen.library.manifest import DEFAULT_FOLDER, MANIFEST_FILE, Manifest, Recording
-from vidfoley.audio_gen.procedural.modal import SPEED_REF_M_S
+from vidfoley.audio_gen.procedural.modal import SPEED_REF_M_S, is_damped
 from vidfoley.audio_gen.procedural.motion import control_steps, speed_curve, to_audio_rate
 from vidfoley.audio_gen.procedural.procedural_engine import ProceduralEngine
 from vidfoley.audio_gen.procedural.taxonomy import TAXONOMY, voice_gap_s
+from vidfoley.audio_gen.sounding_size import STRUCK_PARAM
 from vidfoley.audio_gen.spans import span_gate
 from vidfoley.pipeline.errors import PlanError
 from vidfoley.pipeline.records import Environment, Layer, LayerEvent
@@ -206,6 +207,10 @@ class LibrarySource(SoundSource):
         speed = float(layer.params.get("speed_m_s", SPEED_REF_M_S))
         _number(layer.params.get("size_m"))  # a plan's bad number fails here, named
         size = retrieval.sounding_size_m(layer)
+        # A light striker on a damped thing: only its patch sounds (see adjust.patch_highpass_hz).
+        struck = _number(layer.params.get(STRUCK_PARAM))
+        patch = size if struck is not None and size is not None and size <= struck \
+            and is_damped(str(layer.params.get("material", ""))) else None
         # The sample from which each voice may call again ([]: not a voice); a group the
         # prompt names has several, each breathing on its own.
         free_from: list[int] = []
@@ -221,7 +226,7 @@ class LibrarySource(SoundSource):
             rng = np.random.default_rng([layer.seed, origin + at])  # as the procedural hits
             adj = adjust_hit(strength=event.strength, speed_m_s=speed, size_m=size,
                              nominal_size_m=row.nominal_size_m, rng=rng,
-                             sample_rate=sample_rate)
+                             sample_rate=sample_rate, patch_m=patch)
             shot = apply(raw, adj, sample_rate, self._filters) * np.float32(_peak_gain(row))
             attack = round(row.attack_s * sample_rate / float(adj.rate))
             start = at - attack

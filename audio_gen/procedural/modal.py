@@ -39,6 +39,10 @@ MATERIALS: dict[str, dict[str, float]] = {
     "ball": {"alpha": 450.0, "beta": 2e-7, "f_ref_hz": 260.0, "tau_ref_s": 4.0e-3},  # est.
     "generic": {"alpha": 40.0, "beta": 1e-6, "f_ref_hz": 450.0, "tau_ref_s": 3.0e-4},  # est.
 }
+# Rayleigh α (1/s) at and above which a material is damped: a light hit's bending waves
+# die near the contact, so only a patch around it sounds (wood, stone, plastic); below it
+# the waves reach the edges and the whole thing rings (metal, glass, ceramic, a drum skin).
+DAMPED_ALPHA = 25.0
 SIZE_REF_M = 0.3
 SPEED_REF_M_S = 3.0
 HERTZ_EXPONENT = 0.2  # Hertz contact time τ ∝ v^(−1/5) (Johnson 1985, §11.4)
@@ -57,6 +61,13 @@ SHAPES: dict[str, tuple[float, ...]] = {
     # Hollow thin sphere flexural modes (estimate) — a few, strongly damped.
     "sphere": (1.0, 1.58, 2.23, 2.93, 3.68),
 }
+
+
+def is_damped(material: str | None) -> bool:
+    """Whether ``material`` (a :data:`MATERIALS` name) is damped (see :data:`DAMPED_ALPHA`);
+    an unknown one counts as the generic material."""
+    row = MATERIALS.get(str(material or "generic"), MATERIALS["generic"])
+    return row["alpha"] >= DAMPED_ALPHA
 
 
 @dataclass(frozen=True)

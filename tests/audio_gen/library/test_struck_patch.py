@@ -1,0 +1,59 @@
+"""A light striker on a damped thing sets only a patch around the contact moving, and a
+small patch radiates little below ka = 1: its recording loses the lows of the whole thing
+it was made on. A ringing material (metal) rings whole and keeps them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.audio_gen.library.synth_library import build
+from vidfoley.audio_gen.library.adjust import HitAdjustment, apply, patch_highpass_hz
+from vidfoley.audio_gen.library.library_source import LibrarySource
+from vidfoley.audio_gen.procedural.modal import is_damped
+from vidfoley.pipeline.records import Layer, LayerEvent
+
+RATE = 48_000
+
+
+def _band_db(x: np.ndarray, lo: float, hi: float) -> float:
+    spectrum = np.abs(np.fft.rfft(x)) ** 2
+    freqs = np.fft.rfftfreq(x.size, 1 / RATE)
+    return float(10 * np.log10(spectrum[(freqs >= lo) & (freqs < hi)].sum() + 1e-20))
+
+
+def test_the_patch_limit_is_where_ka_is_one() -> None:
+    assert patch_highpass_hz(0.2) == pytest.approx(343.0 / (np.pi * 0.2), rel=0.01)  # ~546 Hz
+    assert patch_highpass_hz(0.1) == pytest.approx(2 * patch_highpass_hz(0.2))
+    assert patch_highpass_hz(None) is None
+
+
+def test_the_high_pass_takes_the_lows_and_keeps_the_highs() -> None:
+    noise = np.random.default_rng(1).standard_normal(RATE).astype(np.float32)
+    adj = HitAdjustment(rate=1, gain=1.0, cutoff_hz=None, highpass_hz=patch_highpass_hz(0.2))
+    out = apply(noise, adj, RATE)
+    low = _band_db(out, 100, 200) - _band_db(noise, 100, 200)
+    high = _band_db(out, 3000, 6000) - _band_db(noise, 3000, 6000)
+    assert low < -15.0 and abs(high) < 0.5
+
+
+def test_damped_materials_sound_as_a_patch_ringing_ones_whole() -> None:
+    assert all(is_damped(m) for m in ("wood", "stone", "plastic", "generic", None))
+    assert not any(is_damped(m) for m in ("metal", "glass", "ceramic", "drum_skin"))
+
+
+def test_a_stick_on_wood_loses_the_lows_a_stick_on_metal_keeps(tmp_path: Path) -> None:
+    build(tmp_path)
+    source = LibrarySource(folder=str(tmp_path))
+
+    def hit(material: str) -> np.ndarray:
+        layer = Layer(id="o", sound="impact/wood", seed=1, events=[LayerEvent(t_s=0.1)],
+                      params={"material": material, "size_m": 1.0, "struck_m": 0.2,
+                              "recording": "knock_a"})
+        return source(layer, duration_s=0.6, sample_rate=RATE)
+
+    wood, metal = hit("wood"), hit("metal")
+    assert _band_db(wood, 50, 250) < _band_db(metal, 50, 250) - 10.0
+    assert abs(_band_db(wood, 2000, 8000) - _band_db(metal, 2000, 8000)) < 1.0
