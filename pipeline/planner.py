@@ -16,6 +16,7 @@ from vidfoley.audio_gen.procedural.taxonomy import (
     voice_gap_s,
 )
 from vidfoley.perception.vocabulary import engine_loaded, grouped_labels, struck_size_m
+from vidfoley.pipeline.group_calls import group_calls
 from vidfoley.pipeline.records import (
     Layer,
     LayerEvent,
@@ -58,7 +59,7 @@ class Planner:
         layers: list[Layer] = []
         claimed: set[int] = set()
         told = _Told(struck_size_m(scene.prompt), grouped_labels(scene.prompt),
-                     engine_loaded(scene.prompt))
+                     engine_loaded(scene.prompt), scene.duration_s)
         for obj in scene.objects:
             events = [(i, e) for i, e in enumerate(scene.events) if e.object_id == obj.id]
             layer = self._object_layer(obj, [e for _, e in events], seed, len(layers), told)
@@ -101,6 +102,8 @@ class Planner:
             params[STRUCK_PARAM] = told.struck_m
         if obj.label in told.grouped and voice_gap_s(sound, 0.0) is not None:
             params[VOICES_PARAM] = GROUP_VOICES
+            layer_events = group_calls(layer_events, GROUP_VOICES, (0.0, told.duration_s),
+                                       layer_seed(seed, index))
         if told.loaded and is_engine(sound):
             params[LOAD_PARAM] = HIGH_LOAD
         return Layer(id=obj.id, kind="object", sound=sound, object_id=obj.id,
@@ -115,6 +118,7 @@ class _Told:
     struck_m: float | None  # a light striker's patch (see ``struck_size_m``)
     grouped: set[str]  # labels of things named several of
     loaded: bool  # an engine works hard (races, accelerates, revs)
+    duration_s: float  # the clip's, over which a named group keeps calling
 
 
 def _layer_event(event: VisualEvent) -> LayerEvent:
