@@ -58,6 +58,9 @@ SHAPES: dict[str, tuple[float, ...]] = {
     "shell": (1.0, 2.83, 5.42, 8.77, 12.88, 17.75, 23.4),
     # Ideal circular membrane, Bessel zeros j_mn / j_01: Rossing & Fletcher Table 3.1.
     "membrane": (1.0, 1.594, 2.136, 2.296, 2.653, 2.918, 3.156, 3.501, 3.600, 3.652, 4.060),
+    # A marimba bar, undercut so its first overtones sit two octaves and about a tenth
+    # above the note (1 : 3.9 : 9.2; Rossing, Science of Percussion Instruments, ch. 5).
+    "tuned_bar": (1.0, 3.9, 9.2),
     # Hollow thin sphere flexural modes (estimate) — a few, strongly damped.
     "sphere": (1.0, 1.58, 2.23, 2.93, 3.68),
 }

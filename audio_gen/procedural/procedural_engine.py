@@ -29,11 +29,33 @@ from vidfoley.pipeline.records import Environment, Layer, LayerEvent, TrackPoint
 
 
 def _render_modal(req: RenderRequest) -> np.ndarray:
+    span = int(req.row.get("notes", 0))
+    if span:
+        return _render_notes(req, span)
     model = build_model(req.row, material=req.layer.params.get("material"),  # type: ignore[arg-type]
                         size_m=_sounding_size(req.layer),
                         sample_rate=req.sample_rate, seed=req.seed)
     return render_impacts(model, req.hits(), req.n, req.sample_rate, req.seed,
                           noise=req.row.get("noise"), origin=req.origin)
+
+
+def _render_notes(req: RenderRequest, span: int) -> np.ndarray:
+    """A tuned instrument of many bars: each hit sounds a bar chosen by its sample (seeded),
+    up to ``span`` semitones above or below the layer's nominal bar (size scales 1/pitch)."""
+    size = _sounding_size(req.layer) or float(req.row.get("size_m", 0.3))
+    groups: dict[int, list[tuple[int, float, float]]] = {}
+    for hit in req.hits():
+        step = int(np.random.default_rng([req.seed, req.origin + hit[0], 0x707E])
+                   .integers(-span, span + 1))
+        groups.setdefault(step, []).append(hit)
+    out = np.zeros(req.n, dtype=np.float32)
+    for step, hits in sorted(groups.items()):
+        model = build_model(req.row, material=req.layer.params.get("material"),  # type: ignore[arg-type]
+                            size_m=size * 2.0 ** (-step / 12.0),
+                            sample_rate=req.sample_rate, seed=req.seed)
+        out += render_impacts(model, hits, req.n, req.sample_rate, req.seed,
+                              noise=req.row.get("noise"), origin=req.origin)
+    return out
 
 
 def _sounding_size(layer: Layer) -> float | None:

@@ -316,8 +316,10 @@ TAXONOMY: dict[str, dict[str, Any]] = {
     "instrument/piano": _rec(None, False, "a piano played"),
     # Tuned bars struck with mallets: the modal model's bar of the material is the sound
     # meant; a recorded knock or clang of the material is not (untuned, another shape).
-    "instrument/marimba": _rec("impact/wood", False,
-                               "a marimba or xylophone: tuned wooden bars under mallets"),
+    "instrument/marimba": {"kind": _M, "material": "wood", "shape": "tuned_bar",
+                           "notes": 12,
+                           "description": "a marimba or xylophone: tuned wooden bars under "
+                           "mallets"},
     "instrument/glockenspiel": _rec("impact/metal", False,
                                     "a glockenspiel or vibraphone: tuned metal bars"),
     # engines and machines
