@@ -83,8 +83,11 @@ TAXONOMY: dict[str, dict[str, Any]] = {
                            "description": "tennis ball bounce: felt-covered pock"},
     "impact/ball/squash": {"kind": _M, "material": "ball", "shape": "sphere", "size_m": 0.04,
                            "alpha": 900.0, "description": "squash ball: small dead thock"},
+    # Its own damping (a cork head in a feather or plastic skirt: a dead tick), whatever
+    # material the prompt gives the skirt; plastic's would ring it for half a second.
     "impact/ball/badminton": {"kind": _M, "material": "cardboard", "shape": "shell",
-                              "size_m": 0.03, "description": "shuttlecock hit: light tick"},
+                              "size_m": 0.03, "alpha": 220.0,
+                              "description": "shuttlecock hit: light tick"},
     "impact/ball/basketball": {"kind": _M, "material": "ball", "shape": "sphere",
                                "size_m": 0.24, "alpha": 160.0,
                                "description": "basketball bounce: boomy ringing pong"},
