@@ -66,6 +66,9 @@ class VocalOnsetDetector:
             grown = np.maximum(0.0, log_e[lag:] - log_e[:-lag])
             rise[lag:] = grown if lag == 1 else np.minimum(rise[lag:], grown)
         rise[1:] *= (energy[1:] - energy[:-1]) >= self.min_step
+        # Entry 0 stands for the frame before the first (no difference yet): motion under
+        # way when the clip begins starts nothing.
+        rise[:2] = 0.0
         total = rise.sum(axis=1)
         positive = total[total > 0]
         scale = max(float(np.median(positive)) if positive.size else 0.0, self.min_rise)

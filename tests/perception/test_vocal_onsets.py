@@ -80,6 +80,13 @@ def test_motion_that_starts_is_an_onset_at_its_first_frame() -> None:
     assert (found[0].x, found[0].y) == (5.5 * 256 / GRID[1], 2.5 * 144 / GRID[0])
 
 
+def test_motion_under_way_when_the_clip_begins_starts_nothing() -> None:
+    # The first entry has no difference yet (there is no frame before the first).
+    levels = [0.0] + [30.0] * 40
+    times = np.arange(len(levels)) / 30.0
+    assert VocalOnsetDetector()(times, _cells(levels), width=256, height=144) == []
+
+
 def test_a_dip_where_the_motion_turns_is_no_new_onset() -> None:
     # Opens, dips for a frame where the jaw turns round, closes: one start, not two.
     levels = [0.0] * 20 + [30.0, 28.0, 4.0, 26.0, 20.0, 10.0] + [0.0] * 15
