@@ -25,7 +25,7 @@ from vidfoley.perception.flash_events import flash_events
 from vidfoley.perception.frame_analyzer import FrameAnalyzer
 from vidfoley.perception.frame_repeats import FrameRepeats
 from vidfoley.perception.motion_onsets import MotionOnsetDetector
-from vidfoley.perception.motion_signals import MotionSignals
+from vidfoley.perception.motion_signals import GRID, MotionSignals
 from vidfoley.perception.opencv_threads import opencv_threads
 from vidfoley.perception.prefetch import prefetched
 from vidfoley.perception.rhythm import put_on_beat
@@ -262,9 +262,10 @@ class MotionPerceiver(Perceiver):
                       and not _owned_by_compact_track(e, tracks, width * signals.height)]
         found = merge_duplicates(found, near=0.15 * width)
         if calls and len(signals.times) >= 5:
-            onsets = VocalOnsetDetector()(np.asarray(signals.times),
-                                          np.stack(signals.diff_cells), width=width,
-                                          height=signals.height)
+            onsets = VocalOnsetDetector()(
+                np.asarray(signals.times), np.stack(signals.diff_cells), width=width,
+                height=signals.height,
+                seen=lambda e: _on_a_track(e, tracks, width / GRID[1], signals.height / GRID[0]))
             found += [e for e in onsets if not any(abs(e.t_s - k.t_s) < 0.09 for k in found)]
         return found
 
@@ -314,6 +315,19 @@ def _owned_by_compact_track(e: RawEvent, tracks: list[Track], area: float, *,
         span[k] = True
         for j in np.nonzero(span)[0]:
             if abs(track.x[j] - e.x) <= reach_x and abs(track.y[j] - e.y) <= reach_y:
+                return True
+    return False
+
+
+def _on_a_track(e: RawEvent, tracks: list[Track], reach_x: float, reach_y: float, *,
+                within_s: float = 0.2) -> bool:
+    """Whether a tracked moving thing (an animal) was within ``reach_x``/``reach_y`` of
+    ``e``'s place (its box grown by that much) within ``within_s`` of its time."""
+    for track in tracks:
+        t = np.asarray(track.t_s)
+        for j in np.nonzero(np.abs(t - e.t_s) <= within_s)[0]:
+            if (abs(track.x[j] - e.x) <= track.w[j] / 2 + reach_x
+                    and abs(track.y[j] - e.y) <= track.h[j] / 2 + reach_y):
                 return True
     return False
 
