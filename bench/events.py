@@ -2,8 +2,10 @@
 
 Runs the default perceiver on bouncing-ball clips rendered here (24-60 fps, with and
 without pan and noise, known contacts), on a stick struck onto a table edge
-(``strike_clip``: 15-60 fps, still, panned, shaken and noisy; known contact times) and
-on the shared real clips with their prompts, and prints per clip the events found; for
+(``strike_clip``: 15-60 fps, still, panned, shaken and noisy; known contact times), on
+an animal's head that calls (``call_clip``: a jaw opening at known times, or a still
+head; 15-60 fps, clean and noisy; calls within a frame, two at 60 fps) and on the
+shared real clips with their prompts, and prints per clip the events found; for
 the synthetic clips also the contacts found within a frame, the false events and (balls)
 the largest horizontal track error (px of 640). ``--save FILE`` writes the events as
 JSON; ``--compare FILE`` prints what differs from a saved run (events by kind and
@@ -27,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from bench.clips import DEFAULT_FOLDER, clips, prompts  # noqa: E402
-from tests.perception.synth import W, bounce_clip, strike_clip  # noqa: E402
+from tests.perception.synth import W, bounce_clip, call_clip, strike_clip  # noqa: E402
 from vidfoley.perception.motion_perceiver import MotionPerceiver  # noqa: E402
 from vidfoley.pipeline.media import open_video  # noqa: E402
 
@@ -40,6 +42,11 @@ STRIKES = tuple((fps, pan, shake, noise) for fps in (15, 24, 30, 60)
                 for pan, shake, noise in ((0.0, 0.0, 0.0), (120.0, 0.0, 0.0), (0.0, 2.0, 0.0),
                                           (0.0, 0.0, 6.0)))
 STICK_PROMPT = "a stick hitting a wooden table"
+# (fps, kind, noise grey levels) of the calling head.
+CALLS = tuple((fps, kind, noise) for fps in (15, 24, 30, 60) for kind in ("jaw", "still")
+              for noise in (0.0, 6.0))
+CALL_PROMPT = "a dog barking"
+SOUNDING = ("impact", "flash", "start", "contact", "scrape", "roll")
 
 
 def synthetic_events(folder: Path, seconds: float = 4.0) -> dict[str, dict]:
@@ -83,6 +90,24 @@ def strike_events(folder: Path) -> dict[str, dict]:
     return out
 
 
+def call_events(folder: Path) -> dict[str, dict]:
+    """Sounding events of the perceiver on each :data:`CALLS` clip: calls found within a
+    frame (two at 60 fps, where the jaw opens over three frames) and false events."""
+    out = {}
+    for fps, kind, noise in CALLS:
+        path, calls = call_clip(folder / f"call_{fps}_{kind}_{noise:g}.mp4", fps=fps,
+                                kind=kind, noise=noise)
+        scene = MotionPerceiver()(open_video(path), prompt=CALL_PROMPT)
+        found = np.array([e.t_s for e in scene.events if e.kind in SOUNDING])
+        onsets = np.array(calls.onsets)
+        tol = (2 if fps >= 60 else 1) / fps + 1e-6
+        hits = sum(1 for c in onsets if found.size and np.min(np.abs(found - c)) <= tol)
+        false = sum(1 for t in found if not onsets.size or np.min(np.abs(onsets - t)) > tol)
+        out[f"call {fps:g} fps, {kind}, noise {noise:g}"] = {
+            "events": _events(scene), "calls": f"{hits}/{onsets.size}", "false": false}
+    return out
+
+
 def real_events(folder: Path) -> dict[str, dict]:
     """Events of the perceiver on each real clip in ``folder`` with its README prompt."""
     table = prompts(folder)
@@ -123,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         runs = synthetic_events(Path(tmp))
         runs.update(strike_events(Path(tmp)))
+        runs.update(call_events(Path(tmp)))
     runs.update(real_events(Path(args.clips)))
     for name, run in runs.items():
         scores = ", ".join(f"{k} {v}" for k, v in run.items() if k != "events")

@@ -39,6 +39,15 @@ Then events-only lift 0.112 -> 0.119 (odd 0.118 -> 0.119, even 0.105 -> 0.118), 
 -> 0.151, after the specks a moving camera leaves (pixels out of register) stopped being
 grown into blobs the tracker chains (dog_barking 98 -> 19 events, tennis_serves 0.05 ->
 0.16; the still-camera clips unchanged). Baseline: ``--option min_speck_frac=0``.
+Then events-only lift 0.119 -> 0.129 (odd 0.119 -> 0.133, even 0.118 -> 0.125), r 0.151
+-> 0.145 (odd 0.118 -> 0.118, even 0.184 -> 0.173), after prompts that name a voice also
+got the onsets of local motion (a jaw opening; ``perception/vocal_onsets.py``): dog_barking
+0.005 -> 0.092, parrot 0.030 -> 0.063, puppies_yapping 0.108 -> 0.172 (its r 0.12 -> 0.02:
+a single event at the clip's first frame, an artefact now dropped, had carried it); no
+other clip changed. Settings from the struck-thing detector (delta 2 over 1, chosen on the
+odd rows). Then a call had to stand out locally or sit on a tracked thing (a shaking
+camera's residue grows in every cell): lift 0.129 -> 0.128 (parrot 0.063 -> 0.057; odd
+0.132, even 0.125), r 0.145. Baseline: ``--option calls=false``.
 """
 
 from __future__ import annotations

@@ -96,37 +96,52 @@ class MotionOnsetDetector:
     def __call__(self, times: np.ndarray, flow_cells: np.ndarray, diff_cells: np.ndarray,
                  *, width: float, height: float) -> list[RawEvent]:
         """Onset events (kind ``impact``) with the position of the strongest cell."""
-        n = len(times)
-        if n < 5:
+        if len(times) < 5:
             return []
-        gy, gx = diff_cells.shape[1:3]
         per_cell, odf = self.cues(flow_cells, diff_cells)
-        fps = (n - 1) / max(float(times[-1] - times[0]), 1e-6)
-        half = max(2, round(self.window_s * fps))
-        padded = np.pad(odf, half, mode="reflect")
-        windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
-        med = np.median(windows, axis=1)
-        mad = np.median(np.abs(windows - med[:, None]), axis=1)
-        floor = np.maximum(med + self.delta * mad, self.min_level)
-        from scipy.signal import find_peaks  # ≈1 s to import: only when needed
+        return pick_onsets(times, odf, per_cell, diff_cells.shape[1:3], width=width,
+                           height=height, delta=self.delta, window_s=self.window_s,
+                           min_gap_s=self.min_gap_s, min_level=self.min_level)
 
-        idx, _ = find_peaks(odf, distance=max(1, round(self.min_gap_s * fps)))
-        top = float(np.percentile(odf, 99)) if n else 1.0
-        out: list[RawEvent] = []
-        for k in idx:
-            if k < 1 or odf[k] <= floor[k]:
-                continue
-            off = parabolic_offset(odf[k - 1], odf[k], odf[k + 1]) if k < n - 1 else 0.0
-            # Entry k describes frames k-1..k: the change happened about half a frame
-            # before frame k.
-            pos = k - 0.5 + off
-            t = float(np.interp(pos, np.arange(n), times))
-            cell = int(np.argmax(per_cell[k]))
-            row, col = divmod(cell, gx)
-            out.append(RawEvent(t_s=t, kind="impact", x=(col + 0.5) * width / gx,
-                                y=(row + 0.5) * height / gy,
-                                strength=float(np.clip(odf[k] / max(top, 1e-6), 0.1, 1.0))))
-        return out
+
+def pick_onsets(times: np.ndarray, odf: np.ndarray, per_cell: np.ndarray,
+                grid: tuple[int, int], *, width: float, height: float, delta: float,
+                window_s: float, min_gap_s: float, min_level: float) -> list[RawEvent]:
+    """Peaks of an onset function over a local adaptive threshold, as ``impact`` events.
+
+    A peak counts where ``odf`` exceeds both ``min_level`` and the local median plus
+    ``delta`` local MADs (window ``±window_s``), at least ``min_gap_s`` after the last;
+    it is timed with sub-frame interpolation half a frame before its entry (entry ``k``
+    describes frames ``k - 1..k``) and placed at the strongest of ``per_cell``'s cells.
+    """
+    n = len(times)
+    gx = grid[1]
+    fps = (n - 1) / max(float(times[-1] - times[0]), 1e-6)
+    half = max(2, round(window_s * fps))
+    padded = np.pad(odf, half, mode="reflect")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    med = np.median(windows, axis=1)
+    mad = np.median(np.abs(windows - med[:, None]), axis=1)
+    floor = np.maximum(med + delta * mad, min_level)
+    from scipy.signal import find_peaks  # ≈1 s to import: only when needed
+
+    idx, _ = find_peaks(odf, distance=max(1, round(min_gap_s * fps)))
+    top = float(np.percentile(odf, 99)) if n else 1.0
+    out: list[RawEvent] = []
+    for k in idx:
+        if k < 1 or odf[k] <= floor[k]:
+            continue
+        off = parabolic_offset(odf[k - 1], odf[k], odf[k + 1]) if k < n - 1 else 0.0
+        # Entry k describes frames k-1..k: the change happened about half a frame
+        # before frame k.
+        pos = k - 0.5 + off
+        t = float(np.interp(pos, np.arange(n), times))
+        cell = int(np.argmax(per_cell[k]))
+        row, col = divmod(cell, gx)
+        out.append(RawEvent(t_s=t, kind="impact", x=(col + 0.5) * width / gx,
+                            y=(row + 0.5) * height / grid[0],
+                            strength=float(np.clip(odf[k] / max(top, 1e-6), 0.1, 1.0))))
+    return out
 
 
 def _typical(values: np.ndarray) -> float:

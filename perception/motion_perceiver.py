@@ -25,14 +25,15 @@ from vidfoley.perception.flash_events import flash_events
 from vidfoley.perception.frame_analyzer import FrameAnalyzer
 from vidfoley.perception.frame_repeats import FrameRepeats
 from vidfoley.perception.motion_onsets import MotionOnsetDetector
-from vidfoley.perception.motion_signals import MotionSignals
+from vidfoley.perception.motion_signals import GRID, MotionSignals
 from vidfoley.perception.opencv_threads import opencv_threads
 from vidfoley.perception.prefetch import prefetched
 from vidfoley.perception.rhythm import put_on_beat
 from vidfoley.perception.scene_builder import SceneBuilder
 from vidfoley.perception.tracking import Track
 from vidfoley.perception.transitions import during, resolve_shots
-from vidfoley.perception.vocabulary import match_prompt
+from vidfoley.perception.vocabulary import VocabularyMatch, match_prompt
+from vidfoley.perception.vocal_onsets import VocalOnsetDetector
 from vidfoley.pipeline.errors import UsageError
 from vidfoley.pipeline.records import Frame, SceneAnalysis, Video, VisualEvent
 
@@ -88,6 +89,11 @@ class MotionPerceiver(Perceiver):
             on the odd rows of the shared clips' prompts.tsv (0.75e-4, 1.5e-4, 3e-4;
             ``moved_px`` 0.5, 1, 2), checked on the even rows.
         moved_px: see ``min_speck_frac``.
+        calls: where the prompt names an animal's voice (a bark, a squawk), also report
+            the onsets of local motion (a jaw opening, a head jerked forward) that no
+            impact explains (:mod:`vidfoley.perception.vocal_onsets`): a call starts
+            where motion starts, not where it stops. Measured on the shared clips'
+            odd rows, checked on the even rows (``bench/sync.py``'s docstring).
     """
 
     NAME = "motion"
@@ -99,7 +105,7 @@ class MotionPerceiver(Perceiver):
                  puff_threshold: float = 0.2, puff_contrast: float = 4.0,
                  beat_grid: bool = True, opencv_threads: int | None = 1,
                  impact_track_area: float = 0.05, min_speck_frac: float = 1.5e-4,
-                 moved_px: float = 1.0) -> None:
+                 moved_px: float = 1.0, calls: bool = True) -> None:
         if analysis_width < 32:
             raise UsageError(f"`analysis_width` must be >= 32 px, got {analysis_width}")
         if analysis_fps is not None and analysis_fps <= 0:
@@ -130,6 +136,7 @@ class MotionPerceiver(Perceiver):
         self.impact_track_area = impact_track_area
         self.min_speck_frac = min_speck_frac
         self.moved_px = moved_px
+        self.calls = calls
 
     def __call__(self, video: Video, *, prompt: str | None = None,
                  progress: Progress | None = None) -> SceneAnalysis:
@@ -181,7 +188,7 @@ class MotionPerceiver(Perceiver):
                                       reach=analyzer.blend_reach * frame_s,
                                       relit_times=signals.relit,
                                       relight_times=signals.relights, dark_times=signals.dark)
-        impacts = self._impacts(tracks, signals)
+        impacts = self._impacts(tracks, signals, calls=self.calls and _names_voice(vocab))
         flashes = flash_events(signals, flash_threshold=self.flash_threshold,
                                flash_contrast=self.flash_contrast,
                                puff_threshold=self.puff_threshold,
@@ -223,8 +230,10 @@ class MotionPerceiver(Perceiver):
                              environment=environment, camera_hfov_deg=self.camera_hfov_deg,
                              prompt=prompt, notes=notes + env_notes, shots=shots)
 
-    def _impacts(self, tracks: list[Track], signals: MotionSignals) -> list[RawEvent]:
-        """Track impacts plus motion-field impacts no track explains, strengths 0..1."""
+    def _impacts(self, tracks: list[Track], signals: MotionSignals, *,
+                 calls: bool = False) -> list[RawEvent]:
+        """Track impacts plus motion-field impacts no track explains, strengths 0..1;
+        with ``calls``, also the onsets of calls (motion starting) no impact explains."""
         width = max(signals.width, 1)
         sens = self.impact_sensitivity
         area = width * max(signals.height, 1)
@@ -251,7 +260,22 @@ class MotionPerceiver(Perceiver):
             found += [e for e in onsets if not any(abs(e.t_s - k.t_s) < 0.09 for k in found)
                       and _camera_speed_near(times, cam, e.t_s) <= self.still_camera * width
                       and not _owned_by_compact_track(e, tracks, width * signals.height)]
-        return merge_duplicates(found, near=0.15 * width)
+        found = merge_duplicates(found, near=0.15 * width)
+        if calls and len(signals.times) >= 5:
+            onsets = VocalOnsetDetector()(
+                np.asarray(signals.times), np.stack(signals.diff_cells), width=width,
+                height=signals.height,
+                seen=lambda e: _on_a_track(e, tracks, width / GRID[1], signals.height / GRID[0]))
+            found += [e for e in onsets if not any(abs(e.t_s - k.t_s) < 0.09 for k in found)]
+        return found
+
+def _names_voice(vocab: VocabularyMatch) -> bool:
+    """Whether the prompt names something that calls with a voice (the sound taxonomy
+    says which sounds are voices)."""
+    from vidfoley.audio_gen.procedural.taxonomy import voice_gap_s
+
+    return any(voice_gap_s(obj.sound, 0.0) is not None for obj in vocab.objects)
+
 
 def _sampled(frames: Iterable[Frame], estimator: EnvironmentEstimator, *,
              every_s: float) -> Iterator[Frame]:
@@ -291,6 +315,19 @@ def _owned_by_compact_track(e: RawEvent, tracks: list[Track], area: float, *,
         span[k] = True
         for j in np.nonzero(span)[0]:
             if abs(track.x[j] - e.x) <= reach_x and abs(track.y[j] - e.y) <= reach_y:
+                return True
+    return False
+
+
+def _on_a_track(e: RawEvent, tracks: list[Track], reach_x: float, reach_y: float, *,
+                within_s: float = 0.2) -> bool:
+    """Whether a tracked moving thing (an animal) was within ``reach_x``/``reach_y`` of
+    ``e``'s place (its box grown by that much) within ``within_s`` of its time."""
+    for track in tracks:
+        t = np.asarray(track.t_s)
+        for j in np.nonzero(np.abs(t - e.t_s) <= within_s)[0]:
+            if (abs(track.x[j] - e.x) <= track.w[j] / 2 + reach_x
+                    and abs(track.y[j] - e.y) <= track.h[j] / 2 + reach_y):
                 return True
     return False
 

@@ -472,3 +472,64 @@ def shake_clip(path: Path, *, fps: float = 25.0, duration_s: float = 3.0,
         return wide[oy:oy + H, ox:ox + W].copy()
 
     return render(path, frame_times(fps, duration_s), draw, fps)
+
+
+@dataclass
+class Calls:
+    """An animal's head that calls at known times: at each call the jaw drops open
+    (``jaw``) or the head jerks forward and up (``jerk``) within ``open_s``, then
+    settles back over ``close_s``; ``still`` never moves. Call onsets are exact."""
+
+    kind: str = "jaw"
+    calls: tuple[float, ...] = (0.62, 1.43, 2.31, 3.17)
+    open_s: float = 0.05
+    close_s: float = 0.25
+
+    def amount(self, t: float) -> float:
+        """How far (0..1) the jaw is open or the head jerked at ``t``."""
+        if self.kind == "still":
+            return 0.0
+        for c in self.calls:
+            if c <= t < c + self.open_s:
+                return (t - c) / self.open_s
+            if c + self.open_s <= t < c + self.open_s + self.close_s:
+                return 1.0 - (t - c - self.open_s) / self.close_s
+        return 0.0
+
+    @property
+    def onsets(self) -> list[float]:
+        """The calls' onset times (none for a still head)."""
+        return [] if self.kind == "still" else list(self.calls)
+
+
+def call_clip(path: Path, *, fps: float, kind: str = "jaw", duration_s: float = 4.0,
+              noise: float = 0.0, seed: int = 0) -> tuple[Path, Calls]:
+    """A furry head with eyes, a nose and a mouth over a textured floor (:class:`Calls`):
+    the mouth opens 22 px, or the head jerks 12 px forward and 6 px up, at each call."""
+    calls = Calls(kind=kind)
+    base = background(seed + 11)
+    rng = np.random.default_rng(seed + 3)
+    fur = rng.integers(-25, 25, (140, 160, 1)).astype(np.int16)
+
+    def draw(t: float, k: int) -> np.ndarray:
+        img = base.copy()
+        a = calls.amount(t)
+        dx, dy = (12 * a, -6 * a) if kind == "jerk" else (0.0, 0.0)
+        cx, cy = round(320 + dx), round(180 + dy)
+        head = np.zeros(img.shape[:2], np.uint8)
+        cv2.ellipse(head, (cx, cy), (70, 60), 0, 0, 360, 255, -1)
+        y0, x0 = cy - 70, cx - 80
+        patch = img[y0:y0 + 140, x0:x0 + 160].astype(np.int16)
+        furry = np.clip(np.array([220, 140, 60], np.int16) + fur, 0, 255)
+        mask = head[y0:y0 + 140, x0:x0 + 160, None] > 0
+        img[y0:y0 + 140, x0:x0 + 160] = np.where(mask, furry, patch).astype(np.uint8)
+        for ex in (-25, 25):
+            cv2.circle(img, (cx + ex, cy - 15), 7, (20, 15, 10), -1)
+        cv2.circle(img, (cx, cy + 8), 8, (30, 20, 20), -1)
+        mouth = 2 + round(22 * a) if kind == "jaw" else 2
+        cv2.ellipse(img, (cx, cy + 25 + mouth // 2), (18, mouth), 0, 0, 360, (90, 20, 30), -1)
+        if noise:
+            img = np.clip(img + rng.normal(0, noise, img.shape), 0, 255).astype(np.uint8)
+        return img
+
+    return render(path, frame_times(fps, duration_s), draw, fps), calls
