@@ -270,7 +270,9 @@ class LibrarySource(SoundSource):
             return None
         nominal = float(TAXONOMY.get(layer.sound, {}).get("speed_m_s", NOMINAL_SPEED_M_S))
         speed = speed_curve(layer, control_steps(n / sample_rate), nominal)
-        rate = np.clip(SPEED_RATE[0] + SPEED_RATE_SLOPE * speed / nominal, *SPEED_RATE)
+        # A recording of the engine idling is the engine at rest: it plays as recorded there.
+        rest = 1.0 if retrieval.IDLE_TAG in row.tags else SPEED_RATE[0]
+        rate = np.clip(rest + SPEED_RATE_SLOPE * speed / nominal, rest, SPEED_RATE[1])
         return to_audio_rate(rate, n, sample_rate)
 
 
