@@ -234,7 +234,8 @@ class LibrarySource(SoundSource):
             rng = np.random.default_rng([layer.seed, origin + at])  # as the procedural hits
             adj = adjust_hit(strength=event.strength, speed_m_s=speed, size_m=size,
                              nominal_size_m=row.nominal_size_m, rng=rng,
-                             sample_rate=sample_rate, patch_m=patch)
+                             sample_rate=sample_rate, patch_m=patch,
+                             light_striker=patch is not None)
             shot = apply(raw, adj, sample_rate, self._filters) * np.float32(_peak_gain(row))
             attack = round(row.attack_s * sample_rate / float(adj.rate))
             start = at - attack
