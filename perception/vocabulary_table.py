@@ -441,7 +441,11 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
     (("strumming", "plucking", "plucked", "strummed"), "object",
      _o("instrument/guitar", "wood", size_m=1.0, label="guitar", in_time=True,
         weak="instrument/")),
-    (("double bass", "upright bass", "contrabass", "bass guitar", "cello"), "object",
+    # A bass string is the modal model's plucked string: no free recording of one (the
+    # library's guitar chords sound an octave or two higher). A cello is mostly bowed.
+    (("double bass", "upright bass", "contrabass", "bass guitar"), "object",
+     _o("instrument/bass", "wood", size_m=1.9, label="bass", in_time=True)),
+    (("cello",), "object",
      _o("instrument/guitar", "wood", size_m=1.9, label="bass", in_time=True)),
     (("piano", "pianist", "grand piano"), "object",
      _o("instrument/piano", "wood", size_m=1.5, label="piano", in_time=True)),

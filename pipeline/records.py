@@ -40,6 +40,9 @@ LAYER_PARAMS: dict[str, tuple[type, str]] = {
     "bogie_m": (float, "train: axle spacing within a bogie in metres"),
     "bogie_inset_m": (float, "train: bogie centre from the car's end in metres"),
     "recording": (str, "the sound library's recording pinned to this layer (a person's pick)"),
+    "struck_m": (float, "how much of a struck thing a light striker sets ringing, in metres"),
+    "voices": (float, "how many animals call on this layer, each on its own breath"),
+    "load": (str, "an engine's load: 'high' when it races or accelerates"),
 }
 
 

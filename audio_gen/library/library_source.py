@@ -234,7 +234,8 @@ class LibrarySource(SoundSource):
             rng = np.random.default_rng([layer.seed, origin + at])  # as the procedural hits
             adj = adjust_hit(strength=event.strength, speed_m_s=speed, size_m=size,
                              nominal_size_m=row.nominal_size_m, rng=rng,
-                             sample_rate=sample_rate, patch_m=patch)
+                             sample_rate=sample_rate, patch_m=patch,
+                             light_striker=patch is not None)
             shot = apply(raw, adj, sample_rate, self._filters) * np.float32(_peak_gain(row))
             attack = round(row.attack_s * sample_rate / float(adj.rate))
             start = at - attack
@@ -270,7 +271,9 @@ class LibrarySource(SoundSource):
             return None
         nominal = float(TAXONOMY.get(layer.sound, {}).get("speed_m_s", NOMINAL_SPEED_M_S))
         speed = speed_curve(layer, control_steps(n / sample_rate), nominal)
-        rate = np.clip(SPEED_RATE[0] + SPEED_RATE_SLOPE * speed / nominal, *SPEED_RATE)
+        # A recording of the engine idling is the engine at rest: it plays as recorded there.
+        rest = 1.0 if retrieval.IDLE_TAG in row.tags else SPEED_RATE[0]
+        rate = np.clip(rest + SPEED_RATE_SLOPE * speed / nominal, rest, SPEED_RATE[1])
         return to_audio_rate(rate, n, sample_rate)
 
 

@@ -61,6 +61,10 @@ SHAPES: dict[str, tuple[float, ...]] = {
     # A marimba bar, undercut so its first overtones sit two octaves and about a tenth
     # above the note (1 : 3.9 : 9.2; Rossing, Science of Percussion Instruments, ch. 5).
     "tuned_bar": (1.0, 3.9, 9.2),
+    # An ideal flexible string fixed at both ends: harmonics n·f₁ (a bass string's stiffness
+    # detunes them by under 0.1 % up to the 30th; Fletcher & Rossing, Physics of Musical
+    # Instruments, §2.18).
+    "string": tuple(float(n) for n in range(1, 41)),
     # Hollow thin sphere flexural modes (estimate) — a few, strongly damped.
     "sphere": (1.0, 1.58, 2.23, 2.93, 3.68),
 }
@@ -86,7 +90,9 @@ class ModalModel:
 
 def build_model(row: dict[str, Any], *, material: str | None, size_m: float | None,
                 sample_rate: int, seed: int) -> ModalModel:
-    """The modal model of a taxonomy row, for a material and size; seeded detuning."""
+    """The modal model of a taxonomy row, for a material and size; seeded detuning. The
+    row's own ``alpha``, ``beta``, ``f_ref_hz`` and ``tau_ref_s`` win over the material's
+    (an instrument's string is not its wooden body)."""
     mat_name = material or row.get("material", "generic")
     if mat_name not in MATERIALS:
         raise PlanError(f"material {mat_name!r} is unknown; use one of {', '.join(MATERIALS)}")
@@ -104,8 +110,10 @@ def build_model(row: dict[str, Any], *, material: str | None, size_m: float | No
         extra = ratios[-1] + np.cumsum(np.full(n_modes - len(ratios), 0.7))
         ratios = np.concatenate([ratios, extra])
     rng = np.random.default_rng([seed, 7919])
-    # The object's own small inhomogeneity: ±1.5 % on overtones, fundamental exact.
-    detune = np.concatenate([[1.0], 1.0 + 0.015 * rng.standard_normal(len(ratios) - 1)])
+    # The object's own small inhomogeneity: ±1.5 % on overtones (a row may say less: a
+    # string's harmonics stay harmonic), fundamental exact.
+    spread = float(row.get("detune", 0.015))
+    detune = np.concatenate([[1.0], 1.0 + spread * rng.standard_normal(len(ratios) - 1)])
     freqs = f_ref * (ref_size / size) * ratios * detune
     keep = freqs < 0.45 * sample_rate
     freqs = freqs[keep]
@@ -114,7 +122,7 @@ def build_model(row: dict[str, Any], *, material: str | None, size_m: float | No
     omega = 2 * np.pi * freqs
     decays = (alpha + beta * omega**2) / 2
     amps = 1.0 / np.sqrt(np.arange(1, freqs.size + 1))
-    tau = mat["tau_ref_s"] * size / SIZE_REF_M
+    tau = float(row.get("tau_ref_s", mat["tau_ref_s"])) * size / SIZE_REF_M
     return ModalModel(freqs, decays, amps, tau, float(row.get("speed_m_s", SPEED_REF_M_S)))
 
 

@@ -323,6 +323,17 @@ TAXONOMY: dict[str, dict[str, Any]] = {
                            "notes": 12,
                            "description": "a marimba or xylophone: tuned wooden bars under "
                            "mallets"},
+    # A plucked bass string: the modal model's ideal string (harmonics n·f₁). Nominal D2
+    # (73 Hz) for a 1.9 m double bass, a note per hit within a fifth of it (its lower two
+    # octaves, where pizzicato lines sit). Damping: the fundamental rings about 2 s, the
+    # tenth harmonic 0.3 s (a pizzicato's bright onset dies first); a fingertip's soft pluck
+    # (about 1 ms on a 1.9 m string) rolls the harmonics off above ~500 Hz. The library's
+    # guitar chords are another instrument, an octave or two higher.
+    "instrument/bass": {"kind": _M, "material": "wood", "shape": "string", "notes": 7,
+                        "size_m": 1.9, "f_ref_hz": 73.4, "alpha": 6.0, "beta": 2e-6,
+                        "tau_ref_s": 1.6e-4, "detune": 0.001,
+                        "description": "a double bass or bass guitar plucked: low string "
+                        "notes"},
     "instrument/glockenspiel": _rec("impact/metal", False,
                                     "a glockenspiel or vibraphone: tuned metal bars"),
     # engines and machines

@@ -4,7 +4,7 @@ struck things, several voices for a group of animals."""
 from __future__ import annotations
 
 from vidfoley.pipeline.planner import GROUP_VOICES, Planner
-from vidfoley.pipeline.records import SceneAnalysis, SceneObject, VisualEvent
+from vidfoley.pipeline.records import SceneAnalysis, SceneObject, SoundPlan, VisualEvent
 
 
 def _plan(prompt: str, objects: list[SceneObject]) -> dict[str, dict]:
@@ -35,3 +35,18 @@ def test_an_engine_the_prompt_says_works_hard_is_loaded() -> None:
     assert params["c"]["load"] == "high"
     assert "load" not in params["d"]  # only engines have a load
     assert "load" not in _plan("a car engine idling under an open hood", [car])["c"]
+
+
+def test_a_saved_plan_with_the_prompts_params_loads_again() -> None:
+    # What the planner writes (a striker's patch, voices, an engine's load) must read back:
+    # a saved plan re-renders (it was refused as "unknown parameter").
+    objects = [SceneObject(id="w", label="stone", sound="impact/stone", size_m=2.0),
+               SceneObject(id="p", label="puppy", sound="animal/dog/yap"),
+               SceneObject(id="c", label="car", sound="engine/car", size_m=4.5)]
+    events = [VisualEvent(t_s=0.5, kind="impact", object_id=o.id) for o in objects]
+    prompt = "a drumstick tapping a wall, a group of puppies yapping, a race car accelerating"
+    plan = Planner()(SceneAnalysis(duration_s=2.0, objects=objects, events=events,
+                                   prompt=prompt))
+    said = {key for layer in plan.layers for key in layer.params}
+    assert {"struck_m", "voices", "load"} <= said
+    assert SoundPlan.from_json(plan.to_json()) == plan

@@ -8,9 +8,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.signal import sosfreqz
 
 from tests.audio_gen.library.synth_library import build
-from vidfoley.audio_gen.library.adjust import HitAdjustment, apply, patch_highpass_hz
+from vidfoley.audio_gen.library.adjust import (
+    LIGHT_CONTACT_S,
+    RECORDED_CONTACT_S,
+    HitAdjustment,
+    adjust_hit,
+    apply,
+    contact_corner_hz,
+    contact_shelf,
+    patch_highpass_hz,
+)
 from vidfoley.audio_gen.library.library_source import LibrarySource
 from vidfoley.audio_gen.procedural.modal import is_damped
 from vidfoley.pipeline.records import Layer, LayerEvent
@@ -56,4 +66,29 @@ def test_a_stick_on_wood_loses_the_lows_a_stick_on_metal_keeps(tmp_path: Path) -
 
     wood, metal = hit("wood"), hit("metal")
     assert _band_db(wood, 50, 250) < _band_db(metal, 50, 250) - 10.0
-    assert abs(_band_db(wood, 2000, 8000) - _band_db(metal, 2000, 8000)) < 1.0
+    # Above the stick's contact corner (2.1 kHz) the two are alike.
+    assert abs(_band_db(wood, 6000, 12000) - _band_db(metal, 6000, 12000)) < 1.0
+    # Between the recorded knock's contact corner (318 Hz) and the stick's, the wood is
+    # re-excited by the stick's shorter contact: its mids fall further under its highs.
+    tilt_wood = _band_db(wood, 800, 1600) - _band_db(wood, 6000, 12000)
+    tilt_metal = _band_db(metal, 800, 1600) - _band_db(metal, 6000, 12000)
+    assert tilt_wood < tilt_metal - 6.0
+
+
+def test_the_contact_shelf_moves_the_corner_up() -> None:
+    recorded = contact_corner_hz(RECORDED_CONTACT_S)
+    striker = contact_corner_hz(LIGHT_CONTACT_S)
+    assert recorded == pytest.approx(318.3, rel=0.01) and striker == pytest.approx(2122, rel=0.01)
+    _, h = sosfreqz(contact_shelf(recorded, striker, RATE), worN=[40.0, 12_000.0], fs=RATE)
+    gain_db = 20 * np.log10(np.abs(h))
+    assert gain_db[0] == pytest.approx(40 * np.log10(recorded / striker), abs=1.0)  # -33 dB
+    assert abs(gain_db[1]) < 0.5  # unity above the stick's corner
+
+
+def test_only_a_named_light_striker_moves_the_contact() -> None:
+    rng = np.random.default_rng(2)
+    plain = adjust_hit(strength=1.0, speed_m_s=3.0, size_m=0.2, nominal_size_m=0.3, rng=rng,
+                       sample_rate=RATE)
+    light = adjust_hit(strength=1.0, speed_m_s=3.0, size_m=0.2, nominal_size_m=0.3, rng=rng,
+                       sample_rate=RATE, patch_m=0.2, light_striker=True)
+    assert plain.contact_hz is None and light.contact_hz is not None
