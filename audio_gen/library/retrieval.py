@@ -23,6 +23,11 @@ RECORDING_PARAM = "recording"  # a layer's pinned recording (continuous sounds, 
 IDLE_TAG = "idle"  # the tag of an engine recorded idling
 # Object sizes (m) below which a thing is small, then medium; above: large.
 SIZE_BOUNDS_M = (0.3, 1.5)
+# Shifting a recording's pitch by its size ratio is a stand-in for a smaller or larger
+# source (formants and fundamental both scale as 1/size); it is plausible over a few
+# semitones, a caricature near the octave bound. Among equally apt rows, those within
+# this many octaves of the sounding size come before the key's own order.
+NEAR_SIZE_OCTAVES = 0.5
 
 
 def layer_words(layer: Layer) -> set[str]:
@@ -50,9 +55,10 @@ def candidates(manifest: Manifest, layer: Layer, *,
 
     A pinned ``params["recording"]`` is the only candidate (``limit=None`` lists every row
     of the key regardless). Otherwise rows holding the layer's key, ranked by how many of
-    the layer's words their tags and title share, then by where the key stands among their
-    keys, then by how near their nominal size is to the sounding size, then by id; where
-    two or more say the key's own word in their tags (``squawk``), only those.
+    the layer's words their tags and title share, then whether their nominal size lies
+    within :data:`NEAR_SIZE_OCTAVES` of the sounding size, then by where the key stands
+    among their keys, then by how near their size is, then by id; where two or more say
+    the key's own word in their tags or title (``squawk``), only those.
     """
     pinned = layer.params.get(RECORDING_PARAM)
     if isinstance(pinned, str) and pinned and limit is not None:
@@ -61,12 +67,10 @@ def candidates(manifest: Manifest, layer: Layer, *,
     words = layer_words(layer)
     size = sounding_size_m(layer)
 
-    def rank(row: Recording) -> tuple[int, int, float, str]:
-        said = set(row.tags) | set(re.split(r"[^a-z0-9]+", row.title.lower()))
-        if row.size_class:
-            said.add(row.size_class)
-        return -len(words & said), row.keys.index(layer.sound), \
-            size_distance(size, row.nominal_size_m), row.id
+    def rank(row: Recording) -> tuple[int, bool, int, float, str]:
+        octaves = size_distance(size, row.nominal_size_m)
+        return -len(words & row_words(row)), octaves > NEAR_SIZE_OCTAVES, \
+            row.keys.index(layer.sound), octaves, row.id
 
     ranked = sorted(rows, key=rank)
     if limit is None:
@@ -74,8 +78,16 @@ def candidates(manifest: Manifest, layer: Layer, *,
     # Rows that say the key's own word ("squawk", "yap") are that sound; a row only filed
     # under the key as well (a chirp among squawks) plays where fewer than two say it.
     own = layer.sound.rsplit("/", 1)[-1]
-    saying = [row for row in ranked if own in row.tags]
+    saying = [row for row in ranked if own in row_words(row)]
     return (saying if len(saying) >= MIN_TURNS else ranked)[:limit]
+
+
+def row_words(row: Recording) -> set[str]:
+    """What a row says it is: its tags, its title's words and its size class."""
+    said = set(row.tags) | {w for w in re.split(r"[^a-z0-9]+", row.title.lower()) if w}
+    if row.size_class:
+        said.add(row.size_class)
+    return said
 
 
 def fits_load(layer: Layer, row: Recording) -> bool:

@@ -51,3 +51,28 @@ def test_among_equal_matches_the_nearest_size_comes_first(tmp_path: Path) -> Non
         return candidates(manifest, layer)[0].id
 
     assert first(0.2) == "knock_b" and first(1.5) == "knock_a"
+
+
+def test_a_near_size_row_beats_one_an_octave_off_whatever_the_key_order(
+        tmp_path: Path) -> None:
+    # A small dog: a medium dog's bark (filed first under the key) needs an octave of
+    # shifting; a small dog's bark filed second under the key needs none, and its title
+    # says "bark" although its tags do not.
+    bark, yap = "animal/dog/bark", "animal/dog/yap"
+    manifest = build(tmp_path)
+    edits = {"knock_a": dict(keys=(bark,), tags=("dog", "bark"), nominal_size_m=0.6,
+                             title="dog_bark"),
+             "knock_b": dict(keys=(bark,), tags=("dog", "bark"), nominal_size_m=0.6,
+                             title="dog_bark"),
+             "clang": dict(keys=(yap, bark), tags=("dog", "yap"), nominal_size_m=0.3,
+                           title="puppy_bark")}
+    rows = tuple(replace(r, **edits[r.id]) for r in manifest.recordings if r.id in edits)
+    manifest = Manifest(folder=manifest.folder, recordings=rows)
+
+    def order(size_m: float) -> list[str]:
+        layer = Layer(id="d", sound=bark, params={"label": "dog", "size_m": size_m})
+        return [r.id for r in candidates(manifest, layer)]
+
+    assert order(0.3) == ["clang", "knock_a", "knock_b"]  # within the near size
+    assert order(0.6) == ["knock_a", "knock_b", "clang"]  # the key's own order again
+    assert order(0.45) == ["knock_a", "knock_b", "clang"]  # both near: key order holds
