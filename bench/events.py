@@ -97,7 +97,7 @@ def call_events(folder: Path) -> dict[str, dict]:
     for fps, kind, noise in CALLS:
         path, calls = call_clip(folder / f"call_{fps}_{kind}_{noise:g}.mp4", fps=fps,
                                 kind=kind, noise=noise)
-        scene = MotionPerceiver()(open_video(path), prompt=CALL_PROMPT)
+        scene = MotionPerceiver(calls=True)(open_video(path), prompt=CALL_PROMPT)
         found = np.array([e.t_s for e in scene.events if e.kind in SOUNDING])
         onsets = np.array(calls.onsets)
         tol = (2 if fps >= 60 else 1) / fps + 1e-6

@@ -92,8 +92,12 @@ class MotionPerceiver(Perceiver):
         calls: where the prompt names an animal's voice (a bark, a squawk), also report
             the onsets of local motion (a jaw opening, a head jerked forward) that no
             impact explains (:mod:`vidfoley.perception.vocal_onsets`): a call starts
-            where motion starts, not where it stops. Measured on the shared clips'
-            odd rows, checked on the even rows (``bench/sync.py``'s docstring).
+            where motion starts, not where it stops. Off by default: on the shared
+            clips it lifts the animal clips' events (events lift 0.119 -> 0.128) but the
+            dub times no better (lift 0.13 both ways), events r falls (0.151 -> 0.145),
+            and the extra calls take the dubs further from the originals' sound
+            (``bench/timbre.py``: in-band 4.84 -> 4.92 dB, top-1 rank 0.33 -> 0.28).
+            ``--perception-option calls=true`` turns it on.
     """
 
     NAME = "motion"
@@ -105,7 +109,7 @@ class MotionPerceiver(Perceiver):
                  puff_threshold: float = 0.2, puff_contrast: float = 4.0,
                  beat_grid: bool = True, opencv_threads: int | None = 1,
                  impact_track_area: float = 0.05, min_speck_frac: float = 1.5e-4,
-                 moved_px: float = 1.0, calls: bool = True) -> None:
+                 moved_px: float = 1.0, calls: bool = False) -> None:
         if analysis_width < 32:
             raise UsageError(f"`analysis_width` must be >= 32 px, got {analysis_width}")
         if analysis_fps is not None and analysis_fps <= 0:

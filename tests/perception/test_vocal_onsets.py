@@ -35,7 +35,7 @@ def test_a_jaw_opening_is_a_call_within_a_frame(tmp_path: Path, fps: int, noise:
                                                 frames: int, min_hits: int,
                                                 max_false: int) -> None:
     path, calls = call_clip(tmp_path / "jaw.mp4", fps=fps, kind="jaw", noise=noise)
-    found = _sounding(path)
+    found = _sounding(path, calls=True)
     onsets = np.array(calls.onsets)
     tol = frames / fps + 1e-6
     hits = sum(1 for c in onsets if found.size and np.min(np.abs(found - c)) <= tol)
@@ -51,7 +51,7 @@ def test_a_jaw_opening_is_a_call_within_a_frame(tmp_path: Path, fps: int, noise:
 @pytest.mark.parametrize("noise", [0.0, 6.0], ids=["clean", "noisy"])
 def test_a_still_head_makes_no_call(tmp_path: Path, fps: int, noise: float) -> None:
     path, _ = call_clip(tmp_path / "still.mp4", fps=fps, kind="still", noise=noise)
-    assert _sounding(path).size == 0
+    assert _sounding(path, calls=True).size == 0
 
 
 @pytest.mark.parametrize("fps", [15, 24, 30, 60])
@@ -60,13 +60,13 @@ def test_a_shaking_camera_makes_few_calls(tmp_path: Path, fps: int) -> None:
     # cell at once. Measured 3, 0, 1 and 2 calls in 3 s (7, 9, 20 and 22 before the calls
     # had to stand out locally or sit on a tracked thing).
     path = shake_clip(tmp_path / "shake.mp4", fps=fps, shake_px=2.0)
-    assert _sounding(path).size <= 3
+    assert _sounding(path, calls=True).size <= 3
 
 
 def test_calls_are_sought_only_where_the_prompt_names_a_voice(tmp_path: Path) -> None:
     # A stick on a table is no voice: the same opening jaw gives no event there.
     path, _ = call_clip(tmp_path / "jaw.mp4", fps=30, kind="jaw")
-    scene = MotionPerceiver()(open_video(path), prompt="a stick hitting a wooden table")
+    scene = MotionPerceiver(calls=True)(open_video(path), prompt="a stick hitting a wooden table")
     assert not [e for e in scene.events if e.kind in SOUNDING]
 
 
