@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from vidfoley.audio_gen.procedural.taxonomy import (
     HIGH_LOAD,
     LOAD_PARAM,
+    VOICES_PARAM,
     is_continuous,
     is_engine,
     voice_gap_s,
 )
+from vidfoley.audio_gen.sounding_size import STRUCK_PARAM
 from vidfoley.perception.vocabulary import engine_loaded, grouped_labels, struck_size_m
 from vidfoley.pipeline.group_calls import group_calls
 from vidfoley.pipeline.records import (
@@ -32,8 +34,6 @@ MAX_AMBIENCE_LAYERS = 3
 # Voices of a group the prompt names ("puppies", "a flock of parrots"): a few, each calling
 # and breathing on its own; how many the picture holds is not known.
 GROUP_VOICES = 3
-STRUCK_PARAM = "struck_m"  # how much of a struck thing a hit sets ringing (a light striker)
-VOICES_PARAM = "voices"  # how many animals call on one layer
 
 
 def layer_seed(plan_seed: int, index: int) -> int:

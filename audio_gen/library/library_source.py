@@ -32,7 +32,7 @@ from vidfoley.audio_gen.library.manifest import DEFAULT_FOLDER, MANIFEST_FILE, M
 from vidfoley.audio_gen.procedural.modal import SPEED_REF_M_S, is_damped
 from vidfoley.audio_gen.procedural.motion import control_steps, speed_curve, to_audio_rate
 from vidfoley.audio_gen.procedural.procedural_engine import ProceduralEngine
-from vidfoley.audio_gen.procedural.taxonomy import TAXONOMY, voice_gap_s
+from vidfoley.audio_gen.procedural.taxonomy import TAXONOMY, VOICES_PARAM, voice_gap_s
 from vidfoley.audio_gen.sounding_size import STRUCK_PARAM
 from vidfoley.audio_gen.spans import span_gate
 from vidfoley.pipeline.errors import PlanError
@@ -223,7 +223,7 @@ class LibrarySource(SoundSource):
         # prompt names has several, each breathing on its own.
         free_from: list[int] = []
         if voice_gap_s(layer.sound, 0.0) is not None:
-            free_from = [-1] * max(1, int(_number(layer.params.get("voices")) or 1))
+            free_from = [-1] * max(1, int(_number(layer.params.get(VOICES_PARAM)) or 1))
         for event in sorted(layer.events, key=lambda e: e.t_s):
             at = round(event.t_s * sample_rate)
             voice = int(np.argmin(free_from)) if free_from else -1

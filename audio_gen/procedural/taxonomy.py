@@ -396,6 +396,11 @@ def is_engine(key: str) -> bool:
     return bool(row is not None and row["kind"] == "engine")
 
 
+# A layer's ``params[VOICES_PARAM]``: how many animals call on it, each breathing on its
+# own (a group the prompt names); one when absent.
+VOICES_PARAM = "voices"
+
+
 def voice_gap_s(key: str, call_s: float) -> float | None:
     """The shortest onset-to-onset time of ``key``'s calls when one lasts ``call_s``: the
     call and the breath after it (see :data:`BREATH_S`); ``None`` for a key that is not a
