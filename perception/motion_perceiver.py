@@ -261,7 +261,7 @@ class MotionPerceiver(Perceiver):
             # that the field cannot tell from motion: it is trusted on a still camera.
             times = np.asarray(signals.times)
             cam = np.asarray(signals.camera_speed)
-            found += [e for e in onsets if not any(abs(e.t_s - k.t_s) < 0.09 for k in found)
+            found += [e for e in onsets if not _explained(e, found)
                       and _camera_speed_near(times, cam, e.t_s) <= self.still_camera * width
                       and not _owned_by_compact_track(e, tracks, width * signals.height)]
         found = merge_duplicates(found, near=0.15 * width)
@@ -270,8 +270,14 @@ class MotionPerceiver(Perceiver):
                 np.asarray(signals.times), np.stack(signals.diff_cells), width=width,
                 height=signals.height,
                 seen=lambda e: _on_a_track(e, tracks, width / GRID[1], signals.height / GRID[0]))
-            found += [e for e in onsets if not any(abs(e.t_s - k.t_s) < 0.09 for k in found)]
+            found += [e for e in onsets if not _explained(e, found)]
         return found
+
+
+def _explained(e: RawEvent, found: list[RawEvent], *, within_s: float = 0.09) -> bool:
+    """Whether an event already ``found`` lies within ``within_s`` of ``e``'s time."""
+    return any(abs(e.t_s - k.t_s) < within_s for k in found)
+
 
 def _names_voice(vocab: VocabularyMatch) -> bool:
     """Whether the prompt names something that calls with a voice (the sound taxonomy

@@ -91,8 +91,13 @@ def singular(word: str) -> str:
     return word
 
 
+def _words(text: str) -> list[str]:
+    """``text``'s words as written, lower case (hyphenated ones kept whole)."""
+    return re.findall(r"[a-z]+(?:-[a-z]+)?", text.lower())
+
+
 def _tokens(text: str) -> list[str]:
-    return [singular(w) for w in re.findall(r"[a-z]+(?:-[a-z]+)?", text.lower())]
+    return [singular(w) for w in _words(text)]
 
 
 @cache
@@ -342,7 +347,7 @@ def grouped_labels(prompt: str | None) -> set[str]:
     """The labels of the things the prompt names several of: in the plural ("puppies",
     "two dogs") or after a group word and "of" ("a flock of parrots"). Only a word that is
     its row's label counts as plural, so a verb's -s ("a dog barks") is not a group."""
-    raw = re.findall(r"[a-z]+(?:-[a-z]+)?", (prompt or "").lower())
+    raw = _words(prompt or "")
     tokens = [singular(w) for w in raw]
     labels = {payload["label"] for _, kind, payload in _phrase_index()
               if kind == "object" and payload["label"]}

@@ -79,19 +79,21 @@ class VocalOnsetDetector:
         # Entry 0 stands for the frame before the first (no difference yet): motion under
         # way when the clip begins starts nothing.
         rise[:2] = 0.0
-        total = rise.sum(axis=1)
-        positive = total[total > 0]
-        scale = max(float(np.median(positive)) if positive.size else 0.0, self.min_rise)
-        return rise, total / scale
+        return rise, self._onset_function(rise)
 
     def local_cue(self, rise: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``rise`` (from :meth:`cue`) kept only in the cells that rose at least
         ``local_margin`` more than the frame's median cell, and its onset function."""
         local = rise * ((rise - np.median(rise, axis=1, keepdims=True)) >= self.local_margin)
-        total = local.sum(axis=1)
+        return local, self._onset_function(local)
+
+    def _onset_function(self, rise: np.ndarray) -> np.ndarray:
+        """The cells' summed ``rise`` per frame over its typical (median) non-zero value,
+        or over ``min_rise`` where that is larger."""
+        total = rise.sum(axis=1)
         positive = total[total > 0]
         scale = max(float(np.median(positive)) if positive.size else 0.0, self.min_rise)
-        return local, total / scale
+        return total / scale
 
     def __call__(self, times: np.ndarray, diff_cells: np.ndarray, *, width: float,
                  height: float, seen: Callable[[RawEvent], bool] | None = None
