@@ -41,7 +41,8 @@ class FrameRepeats:
     while the picture changes both into the frame it repeats and out of the run of
     repeats, and only where such runs recur (``min_repeats`` runs or more among the
     ``window`` frames on either side): a conversion repeats frames all along, while a
-    lone near-still frame is real (a ball coming to rest at 60 fps). A picture that is
+    lone near-still frame is real (a ball coming to rest at 60 fps), and so are runs
+    that leave the frames around them off a regular clock (``clock_ticks``). A picture that is
     still, or stops for more than ``max_repeats`` frames, is really still and every
     frame is kept.
 
@@ -61,6 +62,12 @@ class FrameRepeats:
         window: distinct frames on either side that set the content clock.
         min_repeats: runs of repeats within the window that make it a converted
             stretch; fewer, and repeat-like frames are kept as ordinary frames.
+        clock_ticks: and the distinct frames there must first appear within this many
+            display intervals of a straight line through their times. A clean conversion
+            stays under one; a real one (21.5 fps shown from about 14) reaches 1.5 where
+            a repeat is missed; a stick resting on a table for three frames, then
+            lifted, 1.8-2.8; a near-still picture whose encoder repeats a frame now and
+            then, 2.8-4.
 
     Example:
         >>> repeats = FrameRepeats()
@@ -70,13 +77,14 @@ class FrameRepeats:
 
     def __init__(self, *, diff_threshold: float = 18.0, noise_level: float = 1.0,
                  changed_frac: float = 1e-4, max_repeats: int = 3,
-                 window: int = 6, min_repeats: int = 2) -> None:
+                 window: int = 6, min_repeats: int = 2, clock_ticks: float = 1.6) -> None:
         self.diff_threshold = diff_threshold
         self.noise_level = noise_level
         self.changed_frac = changed_frac
         self.max_repeats = max_repeats
         self.window = window
         self.min_repeats = min_repeats
+        self.clock_ticks = clock_ticks
         self.dropped = 0
         self.retimed = 0
 
@@ -130,7 +138,7 @@ class FrameRepeats:
                 continue
             runs = sum(1 for j in range(max(0, pos - self.window),
                                         min(len(buf), pos + self.window + 1)) if buf[j].held)
-            if runs >= self.min_repeats:
+            if runs >= self.min_repeats and self._on_a_clock(buf, pos):
                 item.dropped = len(item.held)
                 self.dropped += item.dropped
                 yield item
@@ -138,6 +146,23 @@ class FrameRepeats:
                 # A lone repeat-like frame is real (a ball coming to rest at 60 fps).
                 yield from self._plain(item.held, item.held_after_s)
                 yield _Shown(item.frame, item.shown_before_s, [])
+
+    def _on_a_clock(self, buf: deque[_Shown], pos: int) -> bool:
+        """Whether the frames around ``buf[pos]`` first appear on a regular clock, as a
+        conversion shows them: each at the first display tick after it was shot, so
+        within one display interval of a straight line through their times. A real
+        pause (a stick resting on a table, then lifted) holds the picture for whole
+        intervals and puts the frames after it that far off any such line."""
+        lo, hi = max(0, pos - self.window), min(len(buf), pos + self.window + 1)
+        near = [buf[j] for j in range(lo, hi)]
+        ticks = [d.frame.t_s - d.shown_before_s for d in near
+                 if np.isfinite(d.shown_before_s) and not d.held]
+        if len(near) < 3 or not ticks:
+            return True
+        j = np.arange(len(near), dtype=np.float64)
+        t = np.array([d.frame.t_s for d in near])
+        spread = float(np.ptp(t - np.polyfit(j, t, 1)[0] * j))
+        return spread <= self.clock_ticks * float(np.median(ticks))
 
     def _retimed(self, items: Iterable[_Shown]) -> Iterator[Frame]:
         """Frames put on the content clock where repeats were left out near them."""

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.perception.synth import bounce_clip, flash_clip
+from tests.perception.synth import bounce_clip, flash_clip, strike_clip
 from vidfoley.perception.frame_repeats import FrameRepeats
 from vidfoley.perception.motion_perceiver import MotionPerceiver
 from vidfoley.pipeline.media import open_video
@@ -90,3 +90,16 @@ def test_a_ball_coming_to_rest_at_60_fps_keeps_every_frame(tmp_path: Path) -> No
     frames = list(repeats(open_video(path).frames(256, None)))
     assert repeats.dropped == 0 and repeats.retimed == 0
     assert len(frames) == len(times)
+
+
+def test_a_stick_resting_between_strikes_keeps_every_frame(tmp_path: Path) -> None:
+    # The stick rests on the table for three or four frames and waits at the top of its
+    # lift: runs of identical frames that recur, but off any regular clock. Read as a
+    # conversion, they were dropped and the frames re-timed, which put two frames on
+    # one time and a speed of thousands of px/s between them.
+    path, _ = strike_clip(tmp_path / "strike.mp4", fps=30.0)
+    video = open_video(path)
+    repeats = FrameRepeats()
+    frames = list(repeats(video.frames(256, None)))
+    assert repeats.dropped == 0 and repeats.retimed == 0
+    assert [f.t_s for f in frames] == list(video.frame_times_s)
