@@ -140,3 +140,19 @@ def test_required_categories_are_covered() -> None:
     assert short == {}
     surfaces = {k for k in counts if k.startswith("footsteps/")}
     assert len(surfaces) >= 5
+
+
+def test_a_closed_hi_hat_is_a_short_tick() -> None:
+    # The key is the closed hi-hat that keeps time (perception turns a cymbal struck on a
+    # steady beat into it): a hat closed by its pedal is damped within a few tenths of a
+    # second. An open hat filed under it rang 1.75 s on every third beat and joined the
+    # beats into one wash.
+    rows = library().by_key["impact/cymbal/hihat"]
+    assert len(rows) >= 2
+    for row in rows:
+        x, sr = decoded(row.id)
+        x = x.mean(axis=1) if x.ndim > 1 else x
+        power = np.convolve(x**2, np.ones(sr // 100) / (sr // 100), "same")
+        level = 10 * np.log10(power / power.max() + 1e-12)
+        below = np.nonzero(level[int(np.argmax(power)):] < -40.0)[0]
+        assert below.size and below[0] / sr <= 0.4, row.id
