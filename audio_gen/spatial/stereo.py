@@ -1,4 +1,11 @@
-"""Stereo (loudspeakers): constant-power panning plus a small interaural time difference."""
+"""Stereo (loudspeakers): constant-power amplitude panning, no time difference.
+
+Loudspeaker stereo places a source by level alone (a pan pot): the two channels carry the
+same waveform, so their sum (a mono downmix, a phone's one speaker) is the source with a
+flat spectrum. A delay between the channels would comb that sum: 0.25 ms puts notches at
+2, 6, 10 kHz... Time differences belong to the headphone renderer (``binaural.py``), where
+each ear hears one channel.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +18,6 @@ from vidfoley.audio_gen.spatial.base import ChannelRenderer
 from vidfoley.audio_gen.spatial.trajectory import Trajectory
 from vidfoley.pipeline.records import FORMAT_CHANNELS
 
-# Half of a spherical head's maximum Woodworth ITD (a/c with a = 8.75 cm, c = 343 m/s):
-# enough to widen the image on loudspeakers without combing the mono downmix.
-STEREO_ITD_MAX_S = 0.0875 / 343.0
-
 
 def pan_angle(lateral_rad: np.ndarray | float) -> np.ndarray:
     """Constant-power pan angle θ in [0, π/2]: θ = (lateral/90° + 1)·π/4, clamped."""
@@ -23,14 +26,11 @@ def pan_angle(lateral_rad: np.ndarray | float) -> np.ndarray:
 
 
 class StereoRenderer(ChannelRenderer):
-    """Constant-power (sin/cos, −3 dB at centre) panning over ±90° with a small ITD.
+    """Constant-power (sin/cos, −3 dB at centre) amplitude panning over ±90°.
 
     A source at lateral angle φ (positive right) gets gains L = cos θ, R = sin θ with
     θ = (φ/90° + 1)·45°, so at +30° the right channel is 20·log10(tan 60°) = 4.77 dB louder.
-    The far channel is delayed by up to ``itd_max_s`` · |sin φ|.
-
-    Args:
-        itd_max_s: largest interaural delay, seconds (0 disables).
+    Both channels read the same delay line (the path's own propagation/Doppler delay only).
 
     Example:
         >>> import numpy as np
@@ -43,33 +43,24 @@ class StereoRenderer(ChannelRenderer):
     NAME: ClassVar[str] = "stereo"
     CHANNELS: ClassVar[int] = FORMAT_CHANNELS["stereo"]
 
-    def __init__(self, *, itd_max_s: float = STEREO_ITD_MAX_S) -> None:
-        self.itd_max_s = itd_max_s
-
-    def _channels(self, path: Trajectory, sample_rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        """(own delay, gain) at control rate for the left and the right channel."""
-        lateral = path.lateral_rad()
-        theta = pan_angle(lateral)
-        half_itd = 0.5 * self.itd_max_s * sample_rate * np.sin(lateral)
-        # Right-positive lateral: the left ear is farther, so it is delayed.
-        return [(half_itd, np.cos(theta)), (-half_itd, np.sin(theta))]
+    @staticmethod
+    def _gains(path: Trajectory) -> tuple[np.ndarray, np.ndarray]:
+        """The left and the right channel's gain at control rate."""
+        theta = pan_angle(path.lateral_rad())
+        return np.cos(theta), np.sin(theta)
 
     def add_point(self, mono: np.ndarray, path: Trajectory, rows: np.ndarray, *,
                   sample_rate: int) -> None:
         mono = np.asarray(mono, dtype=np.float32)
-        for row, (own, gain) in zip(rows, self._channels(path, sample_rate), strict=True):
-            path.read(mono, own, gain, add_to=row)
+        for row, gain in zip(rows, self._gains(path), strict=True):
+            path.read(mono, 0.0, gain, add_to=row)
 
     def point_channels(self, mono: np.ndarray, path: Trajectory, *, sample_rate: int,
                        delay_samples: np.ndarray | None = None) -> list[np.ndarray]:
         mono = np.asarray(mono, dtype=np.float32)
-        channels = []
-        for own, gain in self._channels(path, sample_rate):
-            if delay_samples is None:
-                channels.append(path.read(mono, own, gain))
-            else:
-                channels.append(path.read_extra(mono, own, delay_samples, gain))
-        return channels
+        if delay_samples is None:
+            return [path.read(mono, 0.0, gain) for gain in self._gains(path)]
+        return [path.read_extra(mono, 0.0, delay_samples, gain) for gain in self._gains(path)]
 
     def direction_gains(self, azimuth_rad: float, elevation_rad: float) -> np.ndarray:
         lateral = math.asin(max(-1.0, min(1.0, math.sin(azimuth_rad) * math.cos(elevation_rad))))
