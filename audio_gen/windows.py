@@ -14,6 +14,7 @@ import numpy as np
 
 from vidfoley.audio_gen.block_meter import LIMITER_BLOCK
 from vidfoley.audio_gen.spans import span_marker
+from vidfoley.audio_gen.spatial.trajectory import TRACK_CONTEXT_S
 from vidfoley.pipeline.records import (
     Layer,
     LayerEvent,
@@ -124,13 +125,13 @@ def _window_layer(layer: Layer, t0: float, t1: float) -> Layer:
 
 
 def _window_track(track: list[TrackPoint], t0: float, t1: float) -> list[TrackPoint]:
-    """The points inside ``[t0, t1]`` plus one on each side (so interpolation at the edges
-    is the same as over the whole track), re-timed."""
+    """The points within ``TRACK_CONTEXT_S`` of ``[t0, t1]`` plus one on each side (so the
+    smoothed trajectory at the edges is the same as over the whole track), re-timed."""
     if not track:
         return []
     times = np.array([p.t_s for p in track])
-    lo = max(int(np.searchsorted(times, t0, side="right")) - 1, 0)
-    hi = min(int(np.searchsorted(times, t1, side="left")) + 1, len(track))
+    lo = max(int(np.searchsorted(times, t0 - TRACK_CONTEXT_S, side="right")) - 1, 0)
+    hi = min(int(np.searchsorted(times, t1 + TRACK_CONTEXT_S, side="left")) + 1, len(track))
     return [replace(p, t_s=p.t_s - t0) for p in track[lo:hi]] if t0 else track[lo:hi]
 
 

@@ -140,7 +140,7 @@ class DistanceModel:
             self.doppler_min_speed_m_s
         if not moving and not self.propagation_delay:
             return None
-        distance = path.distance_m
+        distance = path.delay_distance_m
         offset = 0.0 if self.propagation_delay else path.typical_distance_m
         if not moving:
             return np.full(distance.size, path.typical_distance_m / SPEED_OF_SOUND_M_S *

@@ -21,6 +21,15 @@ from vidfoley.pipeline.records import TrackPoint
 SPEED_OF_SOUND_M_S = 343.0
 CONTROL_BLOCK = 64  # samples per control point: 1.3 ms at 48 kHz
 MIN_DISTANCE_M = 0.1
+# The delay line (Doppler) follows the distance smoothed by a Gaussian of this σ. Distance
+# from a box's apparent size jumps by metres between frames (a part of the thing boxed, a
+# detector's jitter); its derivative, the radial speed that sets the pitch, would be
+# hundreds of m/s: a parked car warbling. A real object's speed changes over seconds (a
+# pass-by at 30 m/s and 5 m turns round in about 0.3 s), which σ = 0.25 s keeps.
+DOPPLER_SMOOTH_S = 0.25
+# Track context a smoothed trajectory reads past either end of what it renders (4 σ of the
+# wider Gaussian): a window of a long clip needs the points this far out.
+TRACK_CONTEXT_S = 4.0 * DOPPLER_SMOOTH_S
 
 
 def ramp(values: np.ndarray, block: int, n_samples: int) -> np.ndarray:
@@ -76,6 +85,8 @@ class Trajectory:
         reference_distance_m: the distance the layer's level and picture sync refer to
             when this path is part of a longer one (a window of a long clip); else None
             and the median over this path serves (:attr:`typical_distance_m`).
+        doppler_distance_m: the distance the propagation delay follows (smoothed over
+            :data:`DOPPLER_SMOOTH_S`); None: :attr:`distance_m`.
     """
 
     azimuth_rad: np.ndarray
@@ -86,6 +97,7 @@ class Trajectory:
     delay_samples: np.ndarray | None = None
     gain: np.ndarray | None = None
     reference_distance_m: float | None = None
+    doppler_distance_m: np.ndarray | None = None
 
     @property
     def typical_distance_m(self) -> float:
@@ -111,8 +123,9 @@ class Trajectory:
         Azimuth follows the issue's pinhole formula az = atan((x − 0.5)·2·tan(hfov/2));
         elevation the same with the vertical field of view from ``aspect`` (y grows down);
         distance is the Euclidean range of a point at depth ``depth_m`` on that ray. Values
-        are held before the first and after the last point, and smoothed with a Gaussian of
-        ``smooth_s`` seconds so tracking jitter does not turn into Doppler wobble.
+        are held before the first and after the last point and smoothed with a Gaussian of
+        ``smooth_s`` seconds; the delay line's distance further over
+        :data:`DOPPLER_SMOOTH_S`, so tracking jitter does not turn into Doppler wobble.
 
         Raises:
             PlanError: empty track, or a field of view outside (0, 180).
@@ -125,12 +138,15 @@ class Trajectory:
         points = sorted(track, key=lambda p: p.t_s)
         ts = np.array([p.t_s for p in points])
         k = control_points(n_samples, block)
-        t = np.arange(k) * (block / sample_rate)
+        # Smoothed over a grid reaching TRACK_CONTEXT_S past both ends, then cut: a window
+        # of a long clip (given the points around it) smooths as the whole render does.
+        pad = math.ceil(TRACK_CONTEXT_S * sample_rate / block)
+        t = np.arange(-pad, k + pad) * (block / sample_rate)
         x = np.interp(t, ts, [p.x for p in points])
         y = np.interp(t, ts, [p.y for p in points])
         depth = np.interp(t, ts, [p.depth_m for p in points])
         sigma = smooth_s * sample_rate / block
-        if sigma > 0.5 and k > 1:
+        if sigma > 0.5:
             x, y, depth = gaussian_smooth(np.stack([x, y, depth]), sigma)
         tan_h = math.tan(math.radians(hfov_deg) / 2)
         tan_v = tan_h / max(aspect, 1e-3)
@@ -139,7 +155,11 @@ class Trajectory:
         azimuth = np.arctan(tx)
         elevation = np.arctan2(ty, np.sqrt(1 + tx * tx))
         distance = np.maximum(depth, MIN_DISTANCE_M) * np.sqrt(1 + tx * tx + ty * ty)
-        return cls(azimuth, elevation, distance, block, n_samples)
+        heard = slice(pad, pad + k)
+        doppler = gaussian_smooth(distance[None, :], DOPPLER_SMOOTH_S * sample_rate / block)[0]
+        return cls(azimuth[heard], elevation[heard], distance[heard], block, n_samples,
+                   doppler_distance_m=doppler[heard])
+
 
     def per_sample(self, values: np.ndarray) -> np.ndarray:
         """Control-rate ``values`` interpolated to every sample (float32)."""
@@ -219,11 +239,19 @@ class Trajectory:
         """Angle off the median plane, positive right: asin(sin az · cos el)."""
         return np.arcsin(np.clip(np.sin(self.azimuth_rad) * np.cos(self.elevation_rad), -1, 1))
 
+    @property
+    def delay_distance_m(self) -> np.ndarray:
+        """The distance the propagation delay follows: :attr:`doppler_distance_m` where set,
+        else :attr:`distance_m`."""
+        return self.distance_m if self.doppler_distance_m is None else self.doppler_distance_m
+
     def radial_speed_m_s(self, sample_rate: int) -> np.ndarray:
-        """d(distance)/dt at control rate (positive = receding)."""
-        if len(self.distance_m) < 2:
-            return np.zeros_like(self.distance_m)
-        return np.gradient(self.distance_m) * (sample_rate / self.block)
+        """d(distance)/dt of :attr:`delay_distance_m` at control rate (positive = receding):
+        the speed the Doppler shift follows."""
+        distance = self.delay_distance_m
+        if len(distance) < 2:
+            return np.zeros_like(distance)
+        return np.gradient(distance) * (sample_rate / self.block)
 
 
 def _constant(values: np.ndarray) -> np.float32 | None:

@@ -13,6 +13,7 @@ from vidfoley.audio_gen.block_meter import BlockMeter
 from vidfoley.audio_gen.master import KWeightedPower, Master, true_peak_dbtp
 from vidfoley.audio_gen.mixer import SoundtrackRenderer
 from vidfoley.audio_gen.procedural import ProceduralEngine
+from vidfoley.audio_gen.spatial.trajectory import TRACK_CONTEXT_S
 from vidfoley.audio_gen.windows import plan_windows, window_plan
 from vidfoley.pipeline.records import Environment, Layer, LayerEvent, SoundPlan, TrackPoint
 
@@ -42,8 +43,11 @@ def test_window_plan_retimes_events_and_keeps_track_neighbours() -> None:
     contact = next(e for e in part.events if e.kind == "contact")
     assert contact.t_s == 0.0 and contact.duration_s == pytest.approx(7 - t0)
     times = [p.t_s + t0 for p in part.track]
-    assert times[0] <= t0 and times[-1] >= window.render_stop / SR
-    assert len(times) == 6  # 2 .. 7 s: the points inside plus one on each side
+    assert times[0] <= t0 - TRACK_CONTEXT_S
+    assert times[-1] >= window.render_stop / SR + TRACK_CONTEXT_S
+    # 1 .. 8 s: the points within the smoothing's context (1 s) of 2.2 .. 6.45 s, plus one
+    # on each side.
+    assert times == [float(t) for t in range(1, 9)]
 
 
 def test_block_meter_matches_the_whole_mix_master() -> None:

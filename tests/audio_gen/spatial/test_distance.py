@@ -118,6 +118,22 @@ def test_doppler_of_approaching_and_receding_source(start_m: float, end_m: float
     assert abs(heard - 1000.0) > 0.5 * abs(expected - 1000.0)  # the shift is really there
 
 
+def test_depth_jitter_between_frames_does_not_warble() -> None:
+    # A box's apparent size jumping 10 m <-> 30 m every frame is a detector's jitter, not a
+    # source moving at 200 m/s: the delay line follows the distance smoothed over 0.25 s.
+    # Over 50 ms smoothing only, this track swung a 1 kHz tone by 14 %; what is left is
+    # the settling from the first point's 30 m to the 20 m the jitter averages.
+    times = np.arange(0.0, 3.01, 0.1)
+    track = [TrackPoint(t_s=float(t), x=0.5, y=0.5, w=0.1, h=0.1,
+                        depth_m=10.0 if i % 2 else 30.0) for i, t in enumerate(times)]
+    layer = Layer(id="idle", backend="sine", params={"freq_hz": 1000.0}, track=track,
+                  reverb_send=0.0)
+    plan = SoundPlan(duration_s=3.0, layers=[layer], format="mono")
+    out = SoundtrackRenderer(sources(), room=False)(plan).samples[:, 0]
+    heard = [_frequency(out[i:i + SR // 20]) for i in range(SR // 2, 5 * SR // 2, SR // 20)]
+    assert max(abs(f - 1000.0) for f in heard) < 10.0, heard
+
+
 def test_static_source_keeps_sample_timing() -> None:
     assert DistanceModel().delay_samples(Trajectory.fixed(SR, distance_m=20.0), SR) is None
 
