@@ -16,6 +16,11 @@ prints per clip and as a mean, side by side:
 
     .venv/bin/python bench/timbre.py [FOLDER] [--backends procedural,default]
         [--python OTHER_TREE/.venv/bin/python] [--env KEY=VALUE] [--clips a,b] [--json F]
+        [--compare EARLIER.json]
+
+Means are printed for all clips and for each half (alternate rows of ``prompts.tsv``, the
+first odd: settings are chosen on one and checked on the other); ``--compare`` prints each
+clip's figures before (an earlier run's ``--json``) and after, and the halves' means.
 
 ``default`` is whatever ``vidfoley dub`` uses without ``--audio``. ``--python`` dubs with
 another worktree's code (its venv). Dubs are cached in ``OUT/cache`` by clip, backend and
@@ -48,6 +53,7 @@ from bench.timbre_metrics import (  # noqa: E402
     SAMPLE_RATE,
     bandwidth_hz,
     chance_summary,
+    halves,
     own_ranks,
     pink_noise,
     rank_summary,
@@ -72,6 +78,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--clips", default="", help="only these clips (stems, comma-separated)")
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="sheets, dubs and caches")
     parser.add_argument("--json", help="write the per-clip figures here")
+    parser.add_argument("--compare", metavar="OLD_JSON",
+                        help="an earlier run's --json: print each clip's figures before and after")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-embedding", action="store_true", help="skip the aisfx rank")
     parser.add_argument("--no-sheets", action="store_true", help="skip the pictures")
@@ -123,7 +131,13 @@ def main(argv: list[str] | None = None) -> int:
     rows = timbre_rows(chosen, originals, dubs, args.seed)
     # 4. Embedding ranks.
     ranks = {} if args.no_embedding else embedding_ranks(originals, dubs, out)
-    report(rows, ranks, backends, len(every))
+    # The prompt table's row order (the halves), then any clip it does not list.
+    order = [Path(name).stem for name in table] + [c.stem for c in every]
+    order = [name for name in dict.fromkeys(order) if name in rows]
+    report(rows, ranks, backends, len(every), order)
+    if args.compare:
+        compare(json.loads(Path(args.compare).read_text(encoding="utf-8")), rows, ranks,
+                backends, order)
     for clip in chosen:
         for b in backends:
             if clip.stem in layers[b]:
@@ -201,8 +215,9 @@ def embedding_ranks(originals: dict[str, np.ndarray], dubs: dict[str, dict[str, 
 
 
 def report(rows: dict[str, dict[str, float]], ranks: dict[str, dict[str, int]],
-           backends: list[str], candidates: int) -> None:
-    """Print the per-clip table, the means and the rank summaries."""
+           backends: list[str], candidates: int, order: list[str]) -> None:
+    """Print the per-clip table, the means (all clips and each half of ``order``, the
+    prompt table's rows) and the rank summaries."""
     print("timbre distance, dB (0 = same balance), over all bands / below the original's "
           f"codec cut ('band'); rank of the own original among {candidates} (1 = best)")
     columns = ["pink", "pink@band", "other", "other@band"]
@@ -232,12 +247,44 @@ def report(rows: dict[str, dict[str, float]], ranks: dict[str, dict[str, int]],
                 print(f"{key}: timbre mean {values.mean():.2f} dB, median "
                       f"{np.median(values):.2f} dB, max {values.max():.2f} dB; {above} "
                       f"({values.size} clips)")
+                print("  halves (alternate rows of prompts.tsv, the first odd): " + ", ".join(
+                    f"{half} {_mean(rows, names, key):.2f} dB"
+                    for half, names in halves(order).items()))
     chance = chance_summary(candidates)
     print("rank chance:  " + "  ".join(f"{k} {v:.2f}" for k, v in chance.items()))
     for b, rs in ranks.items():
         s = rank_summary(np.array(list(rs.values())))
         print(f"rank {b}: " + "  ".join(f"{k} {v:.2f}" for k, v in s.items())
               + f"  ({len(rs)} clips)")
+
+
+def compare(old: dict, rows: dict[str, dict[str, float]], ranks: dict[str, dict[str, int]],
+            backends: list[str], order: list[str]) -> None:
+    """Print each clip's timbre (below the cut, and over all bands) and rank in ``old`` (an
+    earlier run's ``--json``) and now, and the means of each half before and after."""
+    old_rows, old_ranks = old.get("timbre_db", {}), old.get("rank", {})
+    for b in backends:
+        key = f"{b}@band"
+        print(f"{b} against the earlier run: in band before -> after (change), all bands, rank")
+        for clip in order:
+            if key not in rows[clip] or key not in old_rows.get(clip, {}):
+                continue
+            before, after = old_rows[clip], rows[clip]
+            print(f"  {clip:16s} {before[key]:5.2f} -> {after[key]:5.2f} "
+                  f"({after[key] - before[key]:+.2f})  {before[b]:5.2f} -> {after[b]:5.2f}  "
+                  f"{old_ranks.get(b, {}).get(clip, '-')} -> {ranks.get(b, {}).get(clip, '-')}")
+        for half, names in {**halves(order), "all": order}.items():
+            shared = [c for c in names if key in rows[c] and key in old_rows.get(c, {})]
+            if shared:
+                print(f"  {half:5s} in band {_mean(old_rows, shared, key):.3f} -> "
+                      f"{_mean(rows, shared, key):.3f}, all bands {_mean(old_rows, shared, b):.3f}"
+                      f" -> {_mean(rows, shared, b):.3f} ({len(shared)} clips)")
+
+
+def _mean(rows: dict[str, dict[str, float]], names: list[str], key: str) -> float:
+    """The mean of ``key`` over the clips in ``names`` that have it (NaN for none)."""
+    values = [rows[n][key] for n in names if key in rows.get(n, {})]
+    return float(np.mean(values)) if values else float("nan")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from bench.timbre_metrics import (
     SAMPLE_RATE,
     bandwidth_hz,
     chance_summary,
+    halves,
     levelled_ltas_db,
     mel_band_centres_hz,
     mel_filterbank,
@@ -104,3 +105,8 @@ def test_chance_of_18_candidates() -> None:
     chance = chance_summary(18)
     assert chance["top5"] == pytest.approx(5 / 18)
     assert chance["mrr"] == pytest.approx(sum(1 / k for k in range(1, 19)) / 18)
+
+
+def test_halves_alternate_rows_the_first_odd() -> None:
+    names = ["a", "b", "c", "d", "e"]
+    assert halves(names) == {"odd": ["a", "c", "e"], "even": ["b", "d"]}
