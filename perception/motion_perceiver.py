@@ -65,8 +65,8 @@ class MotionPerceiver(Perceiver):
             muzzle gives no flash) must fill this fraction of a window 6 % of the
             width with grey that rose and stayed (:func:`vidfoley.perception.puffs.puff_rise`).
         puff_contrast: and be this many times the busiest level of the second around it.
-        beat_grid: put an instrument's hits (drums, cymbals) on the steady beat they
-            follow, where they follow one (:mod:`vidfoley.perception.rhythm`).
+        beat_grid: put hits on the steady beat they follow, where they follow one (a
+            drummer's, a knife chopping at a steady tempo: :mod:`vidfoley.perception.rhythm`).
         opencv_threads: OpenCV's thread pool while a call runs (``None``: as the process
             has it). One is fastest at the default width: the pool's worker polls for
             work between the many small calls and takes CPU time from the decoding thread
@@ -208,7 +208,7 @@ class MotionPerceiver(Perceiver):
                                hfov_deg=self.camera_hfov_deg)
         objects, events, notes = builder.build(tracks, impacts, flashes, starts, vocab,
                                                glides)
-        # An instrument's hits on their beat (drummers keep time far finer than a frame).
+        # Hits on the steady beat they follow (a player keeps time far finer than a frame).
         if self.beat_grid:
             events, objects, beat_notes = put_on_beat(events, objects, frame_s=frame_s,
                                                       cuts=cuts)

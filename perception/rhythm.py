@@ -1,12 +1,16 @@
-"""A player's beat: hits of an instrument put on the steady grid they follow.
+"""A steady beat: hits put on the grid they follow, whoever plays them.
 
 A drummer keeps time far more precisely than a video frame (a few ms against 40-70 ms),
-and a hit a frame detector misses (a stick hidden by an arm, two hits in one frame) is
-still played. Where an instrument's hits follow one steady pulse, the pulse is fitted
-to them (a least-squares line through beat number and time, so every hit's timing error
-averages over all the others), hits near the grid are moved onto it, beats missing
-between found ones are added, and weak hits off the grid (motion that is not a stroke)
-are dropped. Irregular playing finds no grid and is left as it is.
+and so, less finely, does anyone repeating a stroke (a cook chopping, a smith at an
+anvil, a hand tapping); a hit a frame detector misses (a stick hidden by an arm, a blade
+behind the hand, two hits in one frame) is still played. Where a player's hits (a kit's
+pieces together, any other object on its own: :func:`players`) follow
+one steady pulse, far more closely than hits at random times would
+(:func:`find_grid`'s binomial test), the pulse is fitted to them (a least-squares line
+through beat number and time, so every hit's timing error averages over all the others),
+hits near the grid are moved onto it, beats missing between found ones are added, and
+weak hits off the grid (motion that is not a stroke) are dropped. Irregular hits (a
+rally, a bouncing ball, a dog's barks) find no grid and are left as they are.
 """
 
 from __future__ import annotations
@@ -170,26 +174,34 @@ def _nearest(grid: BeatGrid, times: np.ndarray) -> np.ndarray:
     return grid.times()[_beat_index(grid, times)]
 
 
-def played_in_time(objects: list[SceneObject]) -> set[str]:
-    """Ids of the objects that are instruments played to a beat (drums, cymbals).
-
-    Read from each object's label and sound key with the prompt vocabulary's ``in_time``
-    rows, so any perceiver's objects qualify the same way.
-    """
-    return {o.id for o in objects
-            if any(v.in_time for v in match_prompt(f"{o.label} {o.sound.replace('/', ' ')}")
-                   .objects)}
+def players(objects: list[SceneObject]) -> list[set[str]]:
+    """The objects grouped by who keeps their time: a kit's instruments (drums, cymbals,
+    the vocabulary's ``in_time`` rows, read from each object's label and sound key) are
+    one player's, so one beat; every other object keeps its own (a knife, a hammer)."""
+    played = {o.id for o in objects
+              if any(v.in_time for v in match_prompt(f"{o.label} {o.sound.replace('/', ' ')}")
+                     .objects)}
+    return ([played] if played else []) + [{o.id} for o in objects if o.id not in played]
 
 
 def put_on_beat(events: list[VisualEvent], objects: list[SceneObject], *, frame_s: float,
                 cuts: list[float] | tuple[float, ...] = ()
                 ) -> tuple[list[VisualEvent], list[SceneObject], list[str]]:
-    """The scene's events with its instruments' hits on their beat, its objects (a cymbal
-    keeping time becomes a hi-hat, see :func:`cymbals_keeping_time`) and the notes to add.
+    """The scene's events with the hits that follow a steady beat on it, its objects (a
+    cymbal keeping time becomes a hi-hat, see :func:`cymbals_keeping_time`) and the notes
+    to add.
 
-    What a perceiver calls: :func:`fit_rhythm` on the objects :func:`played_in_time`.
+    What a perceiver calls: :func:`fit_rhythm` for each of the :func:`players`. Whether a
+    player keeps time is read from its hits, not its name: an instrument played freely
+    finds no grid, and a knife chopping at a steady tempo finds one.
     """
-    result = fit_rhythm(events, played_in_time(objects), frame_s=frame_s, cuts=cuts)
+    result = RhythmResult(events=events)
+    for ids in players(objects):
+        step = fit_rhythm(result.events, ids, frame_s=frame_s, cuts=cuts)
+        result = RhythmResult(events=step.events, grids=result.grids + step.grids,
+                              snapped=result.snapped + step.snapped,
+                              added=result.added + step.added,
+                              dropped=result.dropped + step.dropped)
     note = result.note()
     objects, hat_notes = cymbals_keeping_time(objects, result)
     return result.events, objects, ([note] if note else []) + hat_notes
@@ -233,17 +245,18 @@ def cymbals_keeping_time(objects: list[SceneObject], result: RhythmResult, *,
     return out, notes
 
 
-def fit_rhythm(events: list[VisualEvent], instrument_ids: set[str], *, frame_s: float,
+def fit_rhythm(events: list[VisualEvent], played_ids: set[str], *, frame_s: float,
                cuts: list[float] | tuple[float, ...] = (),
                section_s: float = 12.0) -> RhythmResult:
-    """Put the instrument's impacts on their beat grid (see the module's docstring).
+    """Put the impacts of ``played_ids`` objects on their beat grid, where they follow one
+    (see the module's docstring).
 
     Each shot (between ``cuts``) is fitted on its own, in sections of at most
     ``section_s`` so a tempo that drifts or changes over a long clip is followed.
 
     Args:
-        events: the scene's events; only impacts of ``instrument_ids`` objects change.
-        instrument_ids: scene objects that are played in time (drums, cymbals).
+        events: the scene's events; only impacts of ``played_ids`` objects change.
+        played_ids: the scene objects whose hits may follow a beat.
         frame_s: the analysed frame period.
         cuts: scene-cut times (s): the beat's phase is not carried across a cut.
         section_s: longest stretch one steady grid is fitted to.
@@ -252,7 +265,7 @@ def fit_rhythm(events: list[VisualEvent], instrument_ids: set[str], *, frame_s: 
         The new, time-sorted events and what changed.
     """
     def played(e: VisualEvent) -> bool:
-        return e.kind == "impact" and e.object_id in instrument_ids
+        return e.kind == "impact" and e.object_id in played_ids
 
     hits = sorted((e for e in events if played(e)), key=lambda e: e.t_s)
     if not hits:

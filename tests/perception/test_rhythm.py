@@ -1,10 +1,11 @@
-"""Hits of an instrument put on their beat grid; irregular hits left alone."""
+"""Hits that follow a steady beat put on its grid, whatever plays them; irregular hits
+left alone."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from vidfoley.perception.rhythm import find_grid, fit_rhythm, played_in_time, put_on_beat
+from vidfoley.perception.rhythm import find_grid, fit_rhythm, players, put_on_beat
 from vidfoley.pipeline.records import SceneObject, VisualEvent
 
 FRAME_S = 1 / 15
@@ -98,13 +99,33 @@ def test_each_shot_and_a_drifting_tempo_get_their_own_grid() -> None:
     assert error.max() < 0.020 and error.mean() < 0.008, (error.max(), error.mean())
 
 
-def test_instruments_are_told_by_label_or_sound_key() -> None:
+def test_a_kits_pieces_keep_one_beat_and_everything_else_its_own() -> None:
     objects = [SceneObject(id="kick", label="kick drum", sound="impact/drum/kick"),
                SceneObject(id="found", label="drum"),  # a detector's label, no key yet
                SceneObject(id="hat", label="object", sound="impact/cymbal"),
                SceneObject(id="ball", label="ball", sound="impact/ball"),
-               SceneObject(id="rifle", label="rifle", sound="gunshot/rifle")]
-    assert played_in_time(objects) == {"kick", "found", "hat"}
+               SceneObject(id="knife", label="knife", sound="knife/chop")]
+    assert players(objects) == [{"kick", "found", "hat"}, {"ball"}, {"knife"}]
+
+
+def test_any_steady_stroke_keeps_time_and_irregular_hits_do_not() -> None:
+    # A knife chopping at a steady tempo is put on its beat like a drum (missing strokes
+    # added), whatever its name; a ball's bounces in the same scene, ever closer
+    # together, follow no beat and stay as seen.
+    truth, events = _played(1)
+    chops = [VisualEvent(t_s=e.t_s, kind="impact", object_id="knife", strength=e.strength)
+             for e in events if e.object_id == "drum"]
+    bounces = [VisualEvent(t_s=float(t), kind="impact", object_id="ball", strength=0.9)
+               for t in np.cumsum(0.9 * 0.8 ** np.arange(10))]
+    objects = [SceneObject(id="knife", label="knife", sound="knife/chop"),
+               SceneObject(id="ball", label="ball", sound="impact/ball")]
+    out, _, notes = put_on_beat(chops + bounces, objects, frame_s=FRAME_S)
+    knife = np.array([e.t_s for e in out if e.object_id == "knife"])
+    inner = truth[(truth >= knife.min() - 1e-9) & (truth <= knife.max() + 1e-9)]
+    assert np.min(np.abs(inner[:, None] - knife[None, :]), axis=1).max() < 0.015
+    assert len(knife) > sum(1 for e in chops if e.strength >= 0.5)  # strokes added
+    assert sorted(e.t_s for e in out if e.object_id == "ball") == [e.t_s for e in bounces]
+    assert any(n.startswith("steady beat every 29") for n in notes)
 
 
 def _cymbal_scene(label: str, period_s: float) -> tuple[list[VisualEvent], list[SceneObject]]:
