@@ -15,6 +15,7 @@ from itertools import pairwise
 from typing import Any
 
 from vidfoley.perception.vocabulary_table import (
+    ENGINE_IDLE_WORDS,
     ENGINE_LOAD_WORDS,
     GROUP_WORDS,
     LIGHT_STRIKE_M,
@@ -341,6 +342,15 @@ def engine_loaded(prompt: str | None) -> bool:
     """Whether the prompt says an engine works hard (races, accelerates, revs: one of
     :data:`ENGINE_LOAD_WORDS`), so it sounds at high rpm rather than idling."""
     return bool(set(_tokens(prompt or "")) & ENGINE_LOAD_WORDS)
+
+
+def engine_at_rest(prompt: str | None) -> bool:
+    """Whether the prompt says an engine idles or stands parked (one of
+    :data:`ENGINE_IDLE_WORDS`, a word or a two-word phrase) and not that it works hard:
+    it stays where it is, so its sound does not move with its tracked box."""
+    words = _words(prompt or "")
+    said = set(words) | {f"{a} {b}" for a, b in pairwise(words)}
+    return bool(said & ENGINE_IDLE_WORDS) and not engine_loaded(prompt)
 
 
 def grouped_labels(prompt: str | None) -> set[str]:

@@ -540,6 +540,10 @@ ENGINE_LOAD_WORDS = frozenset({"accelerating", "accelerate", "accelerates", "acc
                                "revving", "rev", "revs", "revved", "racing", "race",
                                "racecar", "dragster", "drag", "speeding", "roaring",
                                "launch", "launching", "throttle", "full-throttle"})
+# ---- an engine at rest: one the prompt says idles or stands parked turns over without
+# going anywhere, so its distance and direction hold still whatever its box does.
+ENGINE_IDLE_WORDS = frozenset({"idle", "idles", "idling", "idled", "parked", "stationary",
+                               "ticking over", "tick over", "ticks over"})
 # ---- groups: a thing named after these words and "of" is several of it ("a pack of dogs").
 GROUP_WORDS = frozenset({"group", "flock", "pack", "herd", "litter", "pair", "couple",
                          "bunch", "crowd", "troop", "gaggle", "pride", "swarm", "family"})

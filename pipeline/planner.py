@@ -6,7 +6,9 @@ ambience bed of the environment, and one layer for events no object claimed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from vidfoley.audio_gen.procedural.taxonomy import (
     HIGH_LOAD,
@@ -17,7 +19,12 @@ from vidfoley.audio_gen.procedural.taxonomy import (
     voice_gap_s,
 )
 from vidfoley.audio_gen.sounding_size import STRUCK_PARAM
-from vidfoley.perception.vocabulary import engine_loaded, grouped_labels, struck_size_m
+from vidfoley.perception.vocabulary import (
+    engine_at_rest,
+    engine_loaded,
+    grouped_labels,
+    struck_size_m,
+)
 from vidfoley.pipeline.group_calls import group_calls
 from vidfoley.pipeline.records import (
     Layer,
@@ -25,6 +32,7 @@ from vidfoley.pipeline.records import (
     SceneAnalysis,
     SceneObject,
     SoundPlan,
+    TrackPoint,
     VisualEvent,
 )
 
@@ -34,6 +42,10 @@ MAX_AMBIENCE_LAYERS = 3
 # Voices of a group the prompt names ("puppies", "a flock of parrots"): a few, each calling
 # and breathing on its own; how many the picture holds is not known.
 GROUP_VOICES = 3
+# Of a thing at rest, every box is the same thing at the same distance; a box that holds
+# only a moving part of it (a belt under a hood) reads farther by apparent size, never
+# nearer, so its distance is a low percentile of the readings, not their median.
+AT_REST_DEPTH_PERCENTILE = 10.0
 
 
 def layer_seed(plan_seed: int, index: int) -> int:
@@ -59,7 +71,8 @@ class Planner:
         layers: list[Layer] = []
         claimed: set[int] = set()
         told = _Told(struck_size_m(scene.prompt), grouped_labels(scene.prompt),
-                     engine_loaded(scene.prompt), scene.duration_s)
+                     engine_loaded(scene.prompt), engine_at_rest(scene.prompt),
+                     scene.duration_s)
         for obj in scene.objects:
             events = [(i, e) for i, e in enumerate(scene.events) if e.object_id == obj.id]
             layer = self._object_layer(obj, [e for _, e in events], seed, len(layers), told)
@@ -106,9 +119,12 @@ class Planner:
                                        layer_seed(seed, index))
         if told.loaded and is_engine(sound):
             params[LOAD_PARAM] = HIGH_LOAD
+        track = list(obj.track)
+        if told.at_rest and is_engine(sound):
+            track = held_track(track)
         return Layer(id=obj.id, kind="object", sound=sound, object_id=obj.id,
                      seed=layer_seed(seed, index), params=params, events=layer_events,
-                     track=list(obj.track))
+                     track=track)
 
 
 @dataclass(frozen=True)
@@ -118,7 +134,20 @@ class _Told:
     struck_m: float | None  # a light striker's patch (see ``struck_size_m``)
     grouped: set[str]  # labels of things named several of
     loaded: bool  # an engine works hard (races, accelerates, revs)
+    at_rest: bool  # an engine idles or stands parked: it stays where it is
     duration_s: float  # the clip's, over which a named group keeps calling
+
+
+def held_track(track: list[TrackPoint]) -> list[TrackPoint]:
+    """``track`` of a thing at rest: its times kept, every point at one place (the median
+    box centre and size, the distance of :data:`AT_REST_DEPTH_PERCENTILE`), so its sound's
+    distance, level, pan and Doppler hold steady whatever the box's jitter."""
+    if not track:
+        return []
+    pick = {key: float(np.median([getattr(p, key) for p in track]))
+            for key in ("x", "y", "w", "h")}
+    depth = float(np.percentile([p.depth_m for p in track], AT_REST_DEPTH_PERCENTILE))
+    return [replace(p, depth_m=depth, **pick) for p in track]
 
 
 def _layer_event(event: VisualEvent) -> LayerEvent:

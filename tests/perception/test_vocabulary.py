@@ -279,3 +279,15 @@ def test_racing_accelerating_and_revving_load_an_engine() -> None:
     assert engine_loaded("a motorbike revs its engine")
     assert not engine_loaded("a BMW car engine idling under an open hood")
     assert not engine_loaded(None)
+
+
+def test_idling_parked_and_ticking_over_put_an_engine_at_rest() -> None:
+    from vidfoley.perception.vocabulary import engine_at_rest
+
+    assert engine_at_rest("a truck idles at the kerb")
+    assert engine_at_rest("an old tractor ticking over in a barn")
+    assert engine_at_rest("a parked van with its engine running")
+    assert not engine_at_rest("a car drives past")
+    assert not engine_at_rest("a clock ticking on the wall")  # ticking alone: no
+    assert not engine_at_rest("revving an idle engine")  # works hard: not at rest
+    assert not engine_at_rest(None)

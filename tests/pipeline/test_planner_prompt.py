@@ -4,7 +4,13 @@ struck things, several voices for a group of animals."""
 from __future__ import annotations
 
 from vidfoley.pipeline.planner import GROUP_VOICES, Planner
-from vidfoley.pipeline.records import SceneAnalysis, SceneObject, SoundPlan, VisualEvent
+from vidfoley.pipeline.records import (
+    SceneAnalysis,
+    SceneObject,
+    SoundPlan,
+    TrackPoint,
+    VisualEvent,
+)
 
 
 def _plan(prompt: str, objects: list[SceneObject]) -> dict[str, dict]:
@@ -35,6 +41,22 @@ def test_an_engine_the_prompt_says_works_hard_is_loaded() -> None:
     assert params["c"]["load"] == "high"
     assert "load" not in params["d"]  # only engines have a load
     assert "load" not in _plan("a car engine idling under an open hood", [car])["c"]
+
+
+def test_an_idling_engine_holds_one_place_whatever_its_box_does() -> None:
+    # A box on a moving part reads 100 m by apparent size for a while, then 12 m: the
+    # engine is at rest, so one place for the whole track, at the nearer readings.
+    track = [TrackPoint(t_s=0.1 * i, x=0.5 + 0.04 * (i % 3), y=0.1, w=0.03, h=0.05,
+                        depth_m=100.0 if i < 12 else 12.0 + i % 2) for i in range(20)]
+    car = SceneObject(id="c", label="car", sound="engine/car", size_m=4.5, track=track)
+    scene = SceneAnalysis(duration_s=2.0, objects=[car], events=[],
+                          prompt="a car engine idling under an open hood")
+    held = Planner()(scene).layers[0].track
+    assert [p.t_s for p in held] == [p.t_s for p in track]
+    assert len({(p.x, p.y, p.depth_m) for p in held}) == 1
+    assert 12.0 <= held[0].depth_m <= 13.0 and held[0].x == 0.54
+    scene.prompt = "a car engine running under an open hood"  # not said to idle: it moves
+    assert Planner()(scene).layers[0].track == track
 
 
 def test_a_saved_plan_with_the_prompts_params_loads_again() -> None:
