@@ -137,9 +137,15 @@ def match_prompt(prompt: str | None) -> VocabularyMatch:
     found_in: dict[str, Any] | None = None  # the place of the first thing only found there
     size: tuple[int, float] | None = None  # a size word waiting for its thing: (end, scale)
     scaled: set[int] = set()  # objects (by id) a size word already scaled
+    breeds: list[tuple[str, dict[str, Any]]] = []  # (words, payload) of named breeds
     for i, (start, end, words, kind, payload) in enumerate(hits):
         if kind == "size":  # an adjective: it says how big, not what sounds
             size = (end, float(payload["scale"]))
+            continue
+        if kind == "breed":  # a known size: a size word before it adds nothing
+            match.matched_words.append(words)
+            breeds.append((words, payload))
+            size = None
             continue
         match.matched_words.append(words)
         previous = hits[i - 1] if i > 0 else None
@@ -178,6 +184,7 @@ def match_prompt(prompt: str | None) -> VocabularyMatch:
             _at_place(match, payload)
         if kind != "material":
             size = None  # a size word reaches past materials only ("a small wooden box")
+    _sized_by_breed(match, breeds)
     if found_in is not None and "indoor" not in match.environment:
         _at_place(match, found_in)  # a named place wins over where things are found
     _drop_weak(match)
@@ -224,6 +231,32 @@ def _add_object(match: VocabularyMatch, words: str,
                            needs=tuple(payload.get("needs", ())))
     match.objects.append(obj)
     return obj
+
+
+def _sized_by_breed(match: VocabularyMatch, breeds: list[tuple[str, dict[str, Any]]]) -> None:
+    """Size the prompt's animals of each named breed's kind: the kind's adult row size
+    times the breed's scale, a young one's too ("corgi puppies": how far a puppy has
+    grown no word says, and halving it measured worse); a size word adds nothing to a
+    breed; each animal is sized once (the first breed named wins). A breed that names its
+    sound alone ("a macaw") adds it, at the breed's size, where no animal of its kind was
+    named."""
+    sized: set[int] = set()
+    for words, breed in breeds:
+        kin = [o for o in match.objects
+               if o.sound.startswith(breed["of"]) and id(o) not in sized]
+        if not kin and breed["names"] is not None:
+            kin = [_add_object(match, words, _object_row(breed["names"]))]
+        adult_m = float(_object_row(breed["adult"])["size_m"]) * breed["scale"]
+        for obj in kin:
+            obj.size_m = round(adult_m, 4)
+            sized.add(id(obj))
+
+
+@cache
+def _object_row(sound: str) -> dict[str, Any]:
+    """The payload of the first object row that names ``sound`` outright (not weak)."""
+    return next(payload for _, kind, payload in ROWS
+                if kind == "object" and payload["sound"] == sound and payload["weak"] is None)
 
 
 # A size word holds for the thing named at most this many words after it, other words

@@ -7,12 +7,15 @@ steel ball", or after with "of" or "made of", "a ball of steel", and of generic 
 with a ``noun``, the object it names alone, "a glass of water"), ``bed`` (an ambience key,
 optionally with ``weather``), ``place`` (environment hints: ``indoor``, ``label``,
 ``room_size_m``, ``rt60_s`` and default ``ambience``) or ``size`` (a ``scale`` on the size of
-the thing named right after it: "a small dog" is half a dog). Words are matched singular.
+the thing named right after it: "a small dog" is half a dog), and the breeds and species
+of :mod:`vocabulary_breeds` (``breed``: a known size of its kind). Words are matched singular.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from vidfoley.perception.vocabulary_breeds import BREED_ROWS
 
 
 def _o(sound: str, material: str = "generic", role: str = "impact",
@@ -285,7 +288,7 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
      _o("animal/dog/bark", size_m=0.6, label="dog", weak="animal/dog/")),
     (("dog barking", "dogs barking", "barking dog", "barking dogs", "dog bark"), "object",
      _o("animal/dog/bark", size_m=0.6, label="dog")),
-    (("puppy", "puppies", "pup", "yap", "yapping", "yelp", "yelping", "chihuahua",
+    (("puppy", "puppies", "pup", "yap", "yapping", "yelp", "yelping",
       "puppy barking", "puppies barking"), "object",
      _o("animal/dog/yap", size_m=0.3, label="puppy")),
     (("growl", "growling", "snarl", "snarling"), "object",
@@ -325,7 +328,7 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
     (("songbird", "chirp", "chirping", "tweet", "tweeting", "canary", "sparrow", "robin",
       "finch", "blackbird", "nightingale", "bird singing", "birds singing", "bird chirping",
       "birds chirping"), "object", _o("animal/bird/song", size_m=0.15, label="songbird")),
-    (("parrot", "macaw", "cockatoo", "parakeet", "squawk", "squawking", "peacock"), "object",
+    (("parrot", "squawk", "squawking", "peacock"), "object",
      _o("animal/bird/squawk", size_m=0.4, label="parrot")),
     (("crow", "raven", "caw", "cawing"), "object", _o("animal/bird/crow", size_m=0.5,
                                                        label="crow")),
@@ -524,6 +527,8 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
                                                          ("bed/waves",))),
     (("street", "road", "city", "highway", "sidewalk", "pavement"), "place",
      _p("street", False, 50.0, 0.5, ("bed/traffic",))),
+    # ---- breeds and species: a known size of their kind (vocabulary_breeds)
+    *BREED_ROWS,
 )
 
 # ---- strikers: what hits the sounding thing. A light, stiff striker (a stick, a pencil, a

@@ -207,14 +207,40 @@ def test_every_recorded_sound_has_words() -> None:
 
 
 def test_a_size_word_scales_the_thing_named_after_it() -> None:
-    # "small" halves a dog's typical 0.6 m, across one unknown word (a breed); "big" doubles
-    # a box across its material; a size word with no thing after it changes nothing.
-    dog = match_prompt("a small Pomeranian dog barking").objects[0]
+    # "small" halves a dog's typical 0.6 m, across one unknown word; "big" doubles a box
+    # across its material; a size word with no thing after it changes nothing.
+    dog = match_prompt("a small shaggy dog barking").objects[0]
     assert dog.sound == "animal/dog/bark" and dog.size_m == pytest.approx(0.3)
     box = match_prompt("a big wooden box falls").objects[0]
     assert box.size_m == pytest.approx(2.0 * match_prompt("a box falls").objects[0].size_m)
     assert match_prompt("a dog barking, small").objects[0].size_m == pytest.approx(0.6)
     assert match_prompt("small").matched is False
+
+
+def test_a_named_breed_is_its_breed_standards_size() -> None:
+    # Heights at the withers (dogs), head and body (cats), total length (parrots), over the
+    # kind's typical adult (a 0.6 m dog, a 0.46 m cat, a 0.4 m parrot) times its row's size.
+    def sizes(prompt: str) -> list[tuple[str, float]]:
+        return [(o.sound, o.size_m) for o in match_prompt(prompt).objects]
+
+    assert sizes("a small Pomeranian dog barking") == [("animal/dog/bark", 0.17)]
+    assert sizes("a great dane barking") == [("animal/dog/bark", 0.76)]
+    assert sizes("two German shepherds barking at the gate") == [("animal/dog/bark", 0.61)]
+    assert sizes("border collies barking") == [("animal/dog/bark", 0.51)]  # -ies plural
+    assert sizes("a beagle howling") == [("animal/wolf/howl", 0.8)]  # a wolf: no dog named
+    assert sizes("a yorkie puppy yapping") == [("animal/dog/yap", 0.19)]
+    assert sizes("a chihuahua") == [("animal/dog/yap", 0.16)]  # named alone: it yaps
+    assert not any(s.startswith("animal/") for s, _ in sizes("a beagle running on grass"))
+    assert sizes("a maine coon meowing") == [("animal/cat/meow", round(0.4 * 0.6 / 0.46, 4))]
+    assert sizes("an African grey parrot squawking") == [("animal/bird/squawk", 0.33)]
+    assert sizes("a macaw in a cage") == [("animal/bird/squawk", 0.85)]
+    assert sizes("a budgie squawking") == [("animal/bird/squawk", 0.18)]
+    # Ordering holds across the table: toy < small < medium < giant.
+    order = ["chihuahua barking", "corgi barking", "labrador barking", "irish wolfhound barking"]
+    heights = [sizes(p)[0][1] for p in order]
+    assert heights == sorted(heights) and heights[-1] / heights[0] > 4
+    assert sizes("a boxer punching a bag") == [("impact/punch", 0.3)]  # a person, no dog
+    assert sizes("a persian rug") == []
 
 
 def test_things_only_found_indoors_put_the_scene_indoors() -> None:
