@@ -32,7 +32,12 @@ from vidfoley.audio_gen.library.manifest import DEFAULT_FOLDER, MANIFEST_FILE, M
 from vidfoley.audio_gen.procedural.modal import SPEED_REF_M_S, is_damped
 from vidfoley.audio_gen.procedural.motion import control_steps, speed_curve, to_audio_rate
 from vidfoley.audio_gen.procedural.procedural_engine import ProceduralEngine
-from vidfoley.audio_gen.procedural.taxonomy import TAXONOMY, VOICES_PARAM, voice_gap_s
+from vidfoley.audio_gen.procedural.taxonomy import (
+    TAXONOMY,
+    VOICES_PARAM,
+    source_level_db,
+    voice_gap_s,
+)
 from vidfoley.audio_gen.sounding_size import STRUCK_PARAM
 from vidfoley.audio_gen.spans import span_gate
 from vidfoley.pipeline.errors import PlanError
@@ -224,6 +229,7 @@ class LibrarySource(SoundSource):
         free_from: list[int] = []
         if voice_gap_s(layer.sound, 0.0) is not None:
             free_from = [-1] * max(1, int(_number(layer.params.get(VOICES_PARAM)) or 1))
+        level = 10.0 ** (source_level_db(layer.sound) / 20.0)  # the source's own loudness
         for event in sorted(layer.events, key=lambda e: e.t_s):
             at = round(event.t_s * sample_rate)
             voice = int(np.argmin(free_from)) if free_from else -1
@@ -236,7 +242,7 @@ class LibrarySource(SoundSource):
                              nominal_size_m=row.nominal_size_m, rng=rng,
                              sample_rate=sample_rate, patch_m=patch,
                              light_striker=patch is not None)
-            shot = apply(raw, adj, sample_rate, self._filters) * np.float32(_peak_gain(row))
+            shot = apply(raw, adj, sample_rate, self._filters) * np.float32(_peak_gain(row) * level)
             attack = round(row.attack_s * sample_rate / float(adj.rate))
             start = at - attack
             if free_from:

@@ -76,6 +76,7 @@ TAXONOMY: dict[str, dict[str, Any]] = {
                             "f_ref_hz": 900.0, "n_modes": 40, "alpha": 60.0,
                             "noise": {"lo_hz": 6000.0, "hi_hz": 16000.0, "decay_s": 0.04,
                                       "mix": 0.8},
+                            "level_db": -10.0,
                             "description": "closed hi-hat: short bright metal tick"},
     "impact/ball": {"kind": _M, "material": "ball", "shape": "sphere",
                     "description": "a hollow ball bouncing: short pock"},
@@ -394,6 +395,15 @@ def is_engine(key: str) -> bool:
     load; free text or a key not in the taxonomy is not."""
     row = TAXONOMY.get(key.strip().lower()) if isinstance(key, str) else None
     return bool(row is not None and row["kind"] == "engine")
+
+
+def source_level_db(key: str) -> float:
+    """``key``'s typical peak level against a firm hit of another thing (its row's
+    ``level_db``, 0 where it gives none): recordings are levelled to one peak, so this
+    restores a mix's natural balance. A closed hi-hat peaks ~10 dB under a kick or a snare
+    played as hard (close-miked kit peaks: kick and snare 125-135 dB SPL, hi-hat 110-120)."""
+    row = TAXONOMY.get(key.strip().lower()) if isinstance(key, str) else None
+    return float(row.get("level_db", 0.0)) if row is not None else 0.0
 
 
 # A layer's ``params[VOICES_PARAM]``: how many animals call on it, each breathing on its

@@ -48,6 +48,8 @@ def build(folder: Path) -> Manifest:
         ("knock_b", tone(900.0, lead_s=0.02), ("impact/wood",), ("wood", "table"), 0.3, False),
         ("clang", tone(1500.0, lead_s=0.031, decay_s=0.3), ("impact/metal",), ("metal",),
          0.5, False),
+        ("tick", tone(7000.0, lead_s=0.01, decay_s=0.03), ("impact/cymbal/hihat",),
+         ("metal", "hihat"), 0.35, False),
         ("rain", noise_loop(), ("bed/rain",), ("rain",), None, True),
         ("engine", hum(110.0), ("engine/car",), ("engine", "car"), None, True),
     ]

@@ -254,3 +254,13 @@ def test_a_light_striker_rings_a_patch_not_the_whole_thing(source: LibrarySource
     assert 750 / semitone <= pitch(size_m=1.0) <= 750 * semitone
     assert 3000 / semitone <= pitch(size_m=1.0, struck_m=0.25) <= 3000 * semitone
     assert 3000 / semitone <= pitch(size_m=0.25, struck_m=0.6) <= 3000 * semitone
+
+
+def test_a_closed_hi_hat_peaks_about_10_db_under_another_hit(source: LibrarySource) -> None:
+    # Every recording is levelled to one peak; the taxonomy's source level puts a closed
+    # hi-hat back under the kit's other pieces (a clang on metal stands for them here).
+    def peak_db(sound: str) -> float:
+        out = source(source.resolve(_hits(sound, [0.1])), duration_s=0.8, sample_rate=SR)
+        return 20 * np.log10(np.max(np.abs(out)))
+
+    assert -12.0 < peak_db("impact/cymbal/hihat") - peak_db("impact/metal") < -8.0
