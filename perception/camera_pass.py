@@ -218,7 +218,7 @@ class CameraPass:
             return shift_image(slot.small, (after.cam[0] - slot.cam[0]) / scale,
                                (after.cam[1] - slot.cam[1]) / scale)
 
-        change = gradual_change(aligned(before), aligned(middle), after.small)
+        change = gradual_change(aligned(before), lambda: aligned(middle), after.small)
         if change == "blend":
             self.signals.blends.append(middle.t_s)
         elif change == "relight":

@@ -76,11 +76,13 @@ class ForegroundFinder:
         # A pixel is foreground when it differs from every valid sample but at most one
         # (the one the object may also cover there): a rank-robust background test that
         # also works near the edges of a pan, where only some samples have picture.
-        valid_count = np.zeros((h, w), np.uint8)
-        same_count = np.zeros((h, w), np.uint8)
+        parts: list[tuple[tuple[slice, slice] | None, np.ndarray]] = []
         for s in samples:
             dx, dy = mid.cam[0] - s.cam[0], mid.cam[1] - s.cam[1]
             mid.shift = max(mid.shift, float(np.hypot(dx, dy)))
+            if abs(dx) < 0.05 and abs(dy) < 0.05:
+                parts.append((None, self._same(mid.gray, s.gray)))  # the whole picture
+                continue
             aligned = shift_image(s.gray, dx, dy)
             bx, by = int(np.ceil(abs(dx))) + 1, int(np.ceil(abs(dy))) + 1
             x0, x1 = (bx, w) if dx > 0 else (0, w - bx)
@@ -91,13 +93,29 @@ class ForegroundFinder:
                 y0, y1 = 0, h
             # Only the part of the picture the shifted sample really covers is compared.
             inner = (slice(y0, y1), slice(x0, x1))
-            valid_count[inner] += 1
-            diff = cv2.absdiff(mid.gray[inner], aligned[inner])
-            # cv2.threshold floors a fractional threshold for uint8: "> 18.5" is "> 18".
-            same_count[inner] += cv2.threshold(diff, self.threshold, 1,
-                                               cv2.THRESH_BINARY_INV)[1]
+            parts.append((inner, self._same(mid.gray[inner], aligned[inner])))
+        if all(inner is None for inner, _ in parts):
+            # Every sample covers every pixel (a still camera): foreground where at most
+            # one sample (none of one or two) agrees, as below in fewer steps.
+            same_count = parts[0][1]
+            for _, same in parts[1:]:
+                same_count = cv2.add(same_count, same)
+            allowed = 1 if len(parts) > 2 else 0
+            return mid, cv2.threshold(same_count, allowed, 1, cv2.THRESH_BINARY_INV)[1]
+        valid_count = np.zeros((h, w), np.uint8)
+        same_count = np.zeros((h, w), np.uint8)
+        for inner, same in parts:
+            area = (slice(None), slice(None)) if inner is None else inner
+            valid_count[area] += 1
+            same_count[area] += same
         allowed_same = cv2.threshold(valid_count, 2, 1, cv2.THRESH_BINARY)[1]
         # 1 where some sample covers the pixel and at most ``allowed_same`` agree with it.
         mask = cv2.min(cv2.compare(same_count, allowed_same, cv2.CMP_LE),
                        cv2.threshold(valid_count, 0, 1, cv2.THRESH_BINARY)[1])
         return mid, mask
+
+    def _same(self, gray: np.ndarray, aligned: np.ndarray) -> np.ndarray:
+        """1 where ``gray`` and an aligned sample agree (differ by at most the threshold)."""
+        # cv2.threshold floors a fractional threshold for uint8: "> 18.5" is "> 18".
+        return cv2.threshold(cv2.absdiff(gray, aligned), self.threshold, 1,
+                             cv2.THRESH_BINARY_INV)[1]

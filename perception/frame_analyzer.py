@@ -1,9 +1,9 @@
 """Per-frame motion analysis: camera shift, moving blobs, motion field, flashes and cuts.
 
 Frames go through the camera pass (:class:`vidfoley.perception.camera_pass.CameraPass`) and then
-the object pass here, in a sliding window of three: the middle frame's moving pixels are
-those that differ (after camera alignment) from both neighbours, which removes the
-"ghost" a two-frame difference leaves where an object used to be.
+the object pass here: flashes and puffs of smoke in a sliding window of three (the middle
+frame against its camera-aligned neighbours), moving things against background samples
+further away (:class:`vidfoley.perception.foreground.ForegroundFinder`), then blobs and tracks.
 """
 
 from __future__ import annotations
@@ -108,7 +108,6 @@ class FrameAnalyzer:
             sig.flash_xy.append((0.5, 0.5))
             sig.puff.append(0.0)
             sig.puff_xy.append((0.5, 0.5))
-            sig.motion.append(0.0)
 
 
     def finish(self) -> MotionSignals:
@@ -120,33 +119,20 @@ class FrameAnalyzer:
             self.signals.flash_xy.append((0.5, 0.5))
             self.signals.puff.append(0.0)
             self.signals.puff_xy.append((0.5, 0.5))
-            self.signals.motion.append(0.0)
         return self.signals
 
     def _middle(self, prev: FrameSlot, mid: FrameSlot, nxt: FrameSlot) -> None:
+        """The flash and puff cues of ``mid``, against its camera-aligned neighbours."""
         sig = self.signals
         if mid.cut or nxt.cut:
             sig.flash.append(0.0)
             sig.flash_xy.append((0.5, 0.5))
             sig.puff.append(0.0)
             sig.puff_xy.append((0.5, 0.5))
-            sig.motion.append(0.0)
             return
         a_prev = (mid.aligned_prev if mid.aligned_prev is not None
                   else shift_image(prev.gray, *mid.step))
-        a_next = shift_image(nxt.gray, -nxt.step[0], -nxt.step[1])
-        d1 = cv2.absdiff(mid.gray, a_prev)
-        d2 = cv2.absdiff(mid.gray, a_next)
-        both = cv2.min(d1, d2)
-        h, w = both.shape
-        bx = int(np.ceil(max(abs(mid.step[0]), abs(nxt.step[0])))) + 1
-        by = int(np.ceil(max(abs(mid.step[1]), abs(nxt.step[1])))) + 1
-        # Moving pixels away from the borders a shift brought in (cv2.threshold floors a
-        # fractional threshold for uint8: "> 18.5" is "> 18", as for whole grey levels).
-        inner = both[by:h - by, bx:w - bx] if bx > 1 or by > 1 else both
-        moving = cv2.countNonZero(cv2.threshold(inner, self.diff_threshold, 1,
-                                                cv2.THRESH_BINARY)[1]) if inner.size else 0
-        sig.motion.append(moving / (h * w))
+        h, w = mid.gray.shape
         # A flash: pixels that jump to bright from the previous frame (the saturating
         # difference is above 45 exactly where the signed one is).
         bright = cv2.bitwise_and(

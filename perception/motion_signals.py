@@ -22,7 +22,6 @@ class MotionSignals:
     flash_xy: list[tuple[float, float]] = field(default_factory=list)
     puff: list[float] = field(default_factory=list)
     puff_xy: list[tuple[float, float]] = field(default_factory=list)
-    motion: list[float] = field(default_factory=list)
     cuts: list[float] = field(default_factory=list)
     camera_speed: list[float] = field(default_factory=list)
     # Whole-picture flashes (lightning, a flash lighting a dark scene): time, strength.

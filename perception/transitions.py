@@ -11,7 +11,7 @@ but it is the same shot: no cut, and no events while it changes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -44,8 +44,8 @@ class Transition:
     new_shot: bool = True  # False: the same picture relit all along (a light came on)
 
 
-def gradual_change(before: np.ndarray, middle: np.ndarray, after: np.ndarray, *,
-                   min_change: float = 8.0, max_residual: float = 0.25,
+def gradual_change(before: np.ndarray, middle: np.ndarray | Callable[[], np.ndarray],
+                   after: np.ndarray, *, min_change: float = 8.0, max_residual: float = 0.25,
                    min_new: float = 0.5) -> str | None:
     """``"blend"`` when ``middle`` is a mix of two different pictures ``before`` and
     ``after`` (grey frames equally far apart in time, camera-aligned): a dissolve's frame;
@@ -59,10 +59,15 @@ def gradual_change(before: np.ndarray, middle: np.ndarray, after: np.ndarray, *,
     blend when the change brings a new picture: of the change in the pattern (mean
     brightness aside), at least ``min_new`` (and :data:`NOISE_GREY`) is left when
     ``after`` is fitted as a gain and offset of ``before``; else a relight.
+
+    ``middle`` may be a function that makes it (an alignment): most frames are decided
+    without it.
     """
     change = float(cv2.mean(cv2.absdiff(before, after))[0])
     if change < min_change:
         return None  # most frames: decided on the grey levels as they are
+    if callable(middle):
+        middle = middle()
     a = before.astype(np.float32)
     c = after.astype(np.float32)
     residual = cv2.absdiff(middle.astype(np.float32), cv2.addWeighted(a, 0.5, c, 0.5, 0.0))
