@@ -24,3 +24,21 @@ def test_shift_matches_a_bilinear_warp_within_one_grey_level() -> None:
 def test_a_negligible_shift_returns_the_frame_itself() -> None:
     gray = np.zeros((8, 8), np.uint8)
     assert shift_image(gray, 0.01, -0.02) is gray
+
+
+def test_column_medians_equal_numpy_medians() -> None:
+    from vidfoley.perception.camera_motion import column_medians
+
+    rng = np.random.default_rng(1)
+    for n in (1, 2, 3, 4, 6031, 6032):
+        for dtype in (np.float32, np.float64):
+            values = rng.standard_normal((n, 2)).astype(dtype)
+            if n > 3:
+                values[: n // 3, 0] = 0.5  # ties around the middle
+            expected = np.median(values, axis=0)
+            found = column_medians(values)
+            assert found.dtype == expected.dtype
+            assert np.array_equal(found, expected), (n, dtype)
+    values = rng.standard_normal((100, 2)).astype(np.float32)
+    values[7, 1] = np.nan
+    assert np.array_equal(column_medians(values), np.median(values, axis=0), equal_nan=True)
