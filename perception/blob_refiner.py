@@ -52,7 +52,7 @@ class BlobRefiner:
         ring = ring[::max(1, ring.shape[0] // self.max_samples)].astype(np.float32) + 1.0
         keep = np.zeros(outer.shape[:2], bool)
         kept = moved.copy()
-        kept[moved] = ~_shadow(outer[inner][moved].astype(np.float32) + 1.0, ring)
+        kept[moved] = ~_shadow_pixels(outer[inner][moved], ring)
         keep[inner] = kept
         n, labels, stats = label_components(keep.view(np.uint8))
         if n < 2:
@@ -107,7 +107,24 @@ def _ring(outer: np.ndarray, inner: tuple[slice, slice]) -> np.ndarray:
                            outer[rows.stop:].reshape(-1, 3)])
 
 
-def _shadow(px: np.ndarray, ring: np.ndarray) -> np.ndarray:
+def _shadow_pixels(pixels: np.ndarray, ring: np.ndarray, *,
+                   min_pixels: int = 2048) -> np.ndarray:
+    """:func:`_shadow` of ``(n, 3)`` uint8 pixels (compared as float32 values + 1).
+
+    A big blob (a sheet of paper held to the camera, a dog) repeats its colours: from
+    ``min_pixels`` on, each distinct colour is tested once (a third to four fifths of
+    the pixels on the shared clips) and the answers spread back to its pixels.
+    """
+    if pixels.shape[0] < min_pixels:
+        return _shadow(pixels.astype(np.float32) + 1.0, ring)
+    key = ((pixels[:, 0].astype(np.int32) << 16) | (pixels[:, 1].astype(np.int32) << 8)
+           | pixels[:, 2])
+    colours, where = np.unique(key, return_inverse=True)
+    rgb = np.stack([colours >> 16, (colours >> 8) & 255, colours & 255], axis=1)
+    return _shadow(rgb.astype(np.float32) + 1.0, ring)[where]
+
+
+def _shadow(px: np.ndarray, ring: np.ndarray, *, chunk: int = 1024) -> np.ndarray:
     """Which pixels ``(n, 3)`` are a darker copy (0.25..0.8, channels alike) of a ring colour.
 
     A channel ratio below 0.8 (above 0.25) for some ring colour needs one below 0.8 for
@@ -123,13 +140,17 @@ def _shadow(px: np.ndarray, ring: np.ndarray) -> np.ndarray:
     if not possible.any():
         return shadow
     cand = px[possible]
-    r0, r1, r2 = (cand[None, :, c] / ring[:, c, None] for c in range(3))
-    hi = np.maximum(r0, r1)
-    np.maximum(hi, r2, out=hi)
-    lo = np.minimum(r0, r1, out=r0)
-    np.minimum(lo, r2, out=lo)
-    alike = hi < 0.8
-    alike &= lo > 0.25
-    alike &= np.subtract(hi, lo, out=hi) < 0.2
-    shadow[possible] = alike.any(axis=0)
+    found = np.empty(cand.shape[0], bool)
+    for start in range(0, cand.shape[0], chunk):  # blocks that stay in the cache
+        part = cand[start:start + chunk]
+        r0, r1, r2 = (part[None, :, c] / ring[:, c, None] for c in range(3))
+        hi = np.maximum(r0, r1)
+        np.maximum(hi, r2, out=hi)
+        lo = np.minimum(r0, r1, out=r0)
+        np.minimum(lo, r2, out=lo)
+        alike = hi < 0.8
+        alike &= lo > 0.25
+        alike &= np.subtract(hi, lo, out=hi) < 0.2
+        found[start:start + chunk] = alike.any(axis=0)
+    shadow[possible] = found
     return shadow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from vidfoley.perception.blob_refiner import _mean_colour, _ring, _shadow
+from vidfoley.perception.blob_refiner import _mean_colour, _ring, _shadow, _shadow_pixels
 
 
 def test_the_mean_colour_is_the_float32_mean_of_the_pixels() -> None:
@@ -41,3 +41,17 @@ def test_shadows_are_those_of_the_whole_ratio_array() -> None:
     plain = ((hi < 0.8) & (lo > 0.25) & (hi - lo < 0.2)).any(axis=1)
     assert plain.any() and not plain.all()
     assert np.array_equal(_shadow(px, ring), plain)
+
+
+def test_shadow_answers_do_not_depend_on_repeats_or_blocks() -> None:
+    """Each distinct colour tested once (a big blob) and the candidates in blocks give the
+    answers of every pixel tested at once."""
+    rng = np.random.default_rng(0)
+    ring = (rng.uniform(120, 256, (48, 3)).round() + 1).astype(np.float32)
+    # A big blob: a few colours, some of them darker copies of the ring's (shadow).
+    palette = np.vstack([ring[:6] * 0.6 - 1, rng.uniform(0, 255, (30, 3))]).clip(0, 255)
+    pixels = palette[rng.integers(0, len(palette), 6000)].round().astype(np.uint8)
+    every = _shadow(pixels.astype(np.float32) + 1.0, ring, chunk=10**6)
+    assert 0.05 < every.mean() < 0.9  # both answers occur
+    assert np.array_equal(_shadow_pixels(pixels, ring), every)
+    assert np.array_equal(_shadow(pixels.astype(np.float32) + 1.0, ring, chunk=7), every)
