@@ -17,7 +17,15 @@ from typing import ClassVar
 import numpy as np
 
 from vidfoley.audio_gen.base import SoundSource
-from vidfoley.audio_gen.procedural import beds, engines, footsteps, textures, transients, vehicles
+from vidfoley.audio_gen.procedural import (
+    beds,
+    engines,
+    footsteps,
+    syrinx,
+    textures,
+    transients,
+    vehicles,
+)
 from vidfoley.audio_gen.procedural.modal import build_model, render_impacts
 from vidfoley.audio_gen.procedural.request import RenderRequest
 from vidfoley.audio_gen.procedural.taxonomy import RECORDED, TAXONOMY, synthesised
@@ -72,6 +80,7 @@ RENDERERS: dict[str, Callable[[RenderRequest], np.ndarray]] = {
     "modal": _render_modal,
     "transient": transients.render,
     "swish": textures.render_swish,
+    "syrinx": syrinx.render,
     "footsteps": footsteps.render,
     "texture": textures.render_texture,
     "engine": engines.render_engine,
@@ -164,7 +173,7 @@ class ProceduralEngine(SoundSource):
         if kind == "footsteps":
             events = [LayerEvent(t_s=round(0.05 + 0.55 * i, 6))
                       for i in range(max(1, int((seconds - 0.05) / 0.55) + 1))]
-        elif kind in ("modal", "transient", "swish"):
+        elif kind in ("modal", "transient", "swish", "syrinx"):
             events = [LayerEvent(t_s=0.0)]
         elif kind in MOVING_KINDS and speed_m_s is None:
             track = _ramp_track(float(row.get("speed_m_s", 10.0)), seconds)
