@@ -164,18 +164,19 @@ class LibrarySource(SoundSource):
                    recording: str | None = None) -> np.ndarray:
         """Audition ``key`` (or one ``recording`` of it) with the physics parameters: a
         one-shot played whole once, or ``seconds`` of a loop; a key the library does not
-        hold is the procedural engine's audition."""
+        cover (:meth:`covers`: none held, or one synthesised better unless a recording is
+        named) is the procedural engine's audition, as a dub plays it."""
         params: dict[str, float | str] = {}
         for name, value in (("material", material), ("size_m", size_m),
                             ("speed_m_s", speed_m_s), (retrieval.RECORDING_PARAM, recording)):
             if value is not None:
                 params[name] = value
         probe = Layer(id=key, sound=key, backend=self.NAME, seed=seed, params=params)
-        rows = retrieval.candidates(self.manifest, probe)
-        if not rows:
+        if not self.covers(probe):  # as a dub's default plays it (``SYNTHESISED_BETTER``)
             return self.procedural.render_key(key, seconds=seconds, sample_rate=sample_rate,
                                              material=material, size_m=size_m,
                                              speed_m_s=speed_m_s, seed=seed)
+        rows = retrieval.candidates(self.manifest, probe)
         events = [] if rows[0].loops else [LayerEvent(t_s=round(rows[0].attack_s, 6))]
         return self(replace(probe, events=events), duration_s=seconds,
                     sample_rate=sample_rate)
