@@ -45,7 +45,7 @@ class VocabularyObject:
     size_m: float
     words: list[str] = field(default_factory=list)
     weak: str | None = None
-    in_time: bool = False  # played to a beat (drums): hits may be put on their grid
+    in_time: bool = False  # an instrument: its hits share the player's one beat (rhythm.players)
     made_of: str | None = None  # the material the prompt gives it ("steel ball", "ball of steel")
     needs: tuple[str, ...] = ()  # materials of which something must be named (see the table)
 

@@ -23,7 +23,7 @@ def _o(sound: str, material: str = "generic", role: str = "impact",
        in_time: bool = False, needs: tuple[str, ...] = ()) -> dict[str, Any]:
     # ``weak``: a sound-key prefix; the row is dropped when a stronger row with a sound
     # under that prefix also matched ("rifle shots" is a rifle, not a rifle and a pistol).
-    # ``in_time``: played to a beat (an instrument): its hits may be put on their grid.
+    # ``in_time``: an instrument: its hits share the player's one beat (rhythm.players).
     # ``needs``: materials of which the prompt must name something for the row to hold
     # ("breaking" is glass breaking only where a glass or a plate is named).
     # A row may add ``ambience`` (and ``weather``): a word that names both ("thunderstorm");
