@@ -92,8 +92,10 @@ def build_model(row: dict[str, Any], *, material: str | None, size_m: float | No
                 sample_rate: int, seed: int) -> ModalModel:
     """The modal model of a taxonomy row, for a material and size; seeded detuning. The
     row's own ``alpha``, ``beta``, ``f_ref_hz`` and ``tau_ref_s`` win over the material's
-    (an instrument's string is not its wooden body)."""
-    mat_name = material or row.get("material", "generic")
+    (an instrument's string is not its wooden body). A ``generic`` (unnamed) material is
+    the row's own where it has one (a shuttlecock's cork head)."""
+    named = material if material and material != "generic" else None
+    mat_name = named or row.get("material", "generic")
     if mat_name not in MATERIALS:
         raise PlanError(f"material {mat_name!r} is unknown; use one of {', '.join(MATERIALS)}")
     mat = MATERIALS[mat_name]
