@@ -373,9 +373,15 @@ MATERIAL_IMPACT = {
 }
 
 
+def known(key: object) -> dict[str, Any] | None:
+    """The row of ``key`` (case and surrounding spaces ignored), or ``None`` for free text
+    or a key not in the taxonomy."""
+    return TAXONOMY.get(key.strip().lower()) if isinstance(key, str) else None
+
+
 def lookup(key: str) -> dict[str, Any]:
     """The row of ``key``; raises :class:`PlanError` with close matches if it is unknown."""
-    row = TAXONOMY.get(key.strip().lower()) if isinstance(key, str) else None
+    row = known(key)
     if row is not None:
         return row
     close = difflib.get_close_matches(str(key), list(TAXONOMY), n=4, cutoff=0.5)
@@ -386,7 +392,7 @@ def lookup(key: str) -> dict[str, Any]:
 def is_continuous(key: str) -> bool:
     """Whether the sound ``key`` plays over the whole clip instead of once per event (its
     row's ``continuous``); free text or a key not in the taxonomy is event-driven."""
-    row = TAXONOMY.get(key.strip().lower()) if isinstance(key, str) else None
+    row = known(key)
     return bool(row is not None and row["continuous"])
 
 
@@ -398,7 +404,7 @@ LOAD_PARAM, HIGH_LOAD = "load", "high"
 def is_engine(key: str) -> bool:
     """Whether ``key`` is an engine or motor (its row's kind), whose sound follows rpm and
     load; free text or a key not in the taxonomy is not."""
-    row = TAXONOMY.get(key.strip().lower()) if isinstance(key, str) else None
+    row = known(key)
     return bool(row is not None and row["kind"] == "engine")
 
 
@@ -407,7 +413,7 @@ def source_level_db(key: str) -> float:
     ``level_db``, 0 where it gives none): recordings are levelled to one peak, so this
     restores a mix's natural balance. A closed hi-hat peaks ~10 dB under a kick or a snare
     played as hard (close-miked kit peaks: kick and snare 125-135 dB SPL, hi-hat 110-120)."""
-    row = TAXONOMY.get(key.strip().lower()) if isinstance(key, str) else None
+    row = known(key)
     return float(row.get("level_db", 0.0)) if row is not None else 0.0
 
 
@@ -420,7 +426,7 @@ def voice_gap_s(key: str, call_s: float) -> float | None:
     """The shortest onset-to-onset time of ``key``'s calls when one lasts ``call_s``: the
     call and the breath after it (see :data:`BREATH_S`); ``None`` for a key that is not a
     voice (hits of a struck thing may overlap). Only event-driven keys are voices."""
-    row = TAXONOMY.get(key.strip().lower()) if isinstance(key, str) else None
+    row = known(key)
     if row is None or row["continuous"] or key.split("/", 1)[0] not in VOICE_FAMILIES:
         return None
     call = max(float(call_s), 0.0)
