@@ -40,6 +40,7 @@ from vidfoley.audio_gen.procedural.taxonomy import (
 )
 from vidfoley.audio_gen.sounding_size import STRUCK_PARAM
 from vidfoley.audio_gen.spans import span_gate
+from vidfoley.audio_gen.voices import Voices
 from vidfoley.pipeline.errors import PlanError
 from vidfoley.pipeline.records import Environment, Layer, LayerEvent
 
@@ -227,14 +228,13 @@ class LibrarySource(SoundSource):
             and is_damped(str(layer.params.get("material", ""))) else None
         # The sample from which each voice may call again ([]: not a voice); a group the
         # prompt names has several, each breathing on its own.
-        free_from: list[int] = []
-        if voice_gap_s(layer.sound, 0.0) is not None:
-            free_from = [-1] * max(1, int(_number(layer.params.get(VOICES_PARAM)) or 1))
+        voices = Voices(layer.sound, int(_number(layer.params.get(VOICES_PARAM)) or 1),
+                        sample_rate) if voice_gap_s(layer.sound, 0.0) is not None else None
         level = 10.0 ** (source_level_db(layer.sound) / 20.0)  # the source's own loudness
         for event in sorted(layer.events, key=lambda e: e.t_s):
             at = round(event.t_s * sample_rate)
-            voice = int(np.argmin(free_from)) if free_from else -1
-            if at >= n or not event.recording or (free_from and at < free_from[voice]):
+            voice = voices.free(at) if voices is not None else -1
+            if at >= n or not event.recording or voice is None:
                 continue
             row = retrieval.find(self.manifest, event.recording, layer)
             raw = self.decoded.samples(row, sample_rate)
@@ -246,9 +246,8 @@ class LibrarySource(SoundSource):
             shot = apply(raw, adj, sample_rate, self._filters) * np.float32(_peak_gain(row) * level)
             attack = round(row.attack_s * sample_rate / float(adj.rate))
             start = at - attack
-            if free_from:
-                gap = voice_gap_s(layer.sound, max(shot.size - attack, 0) / sample_rate)
-                free_from[voice] = at + round(float(gap or 0.0) * sample_rate)
+            if voices is not None:
+                voices.called(voice, at, max(shot.size - attack, 0))
             lo = max(0, -start)
             hi = min(shot.size, n - start)
             if hi > lo:

@@ -14,14 +14,15 @@ import numpy as np
 from scipy.signal import iirpeak, lfilter
 
 from vidfoley.audio_gen.procedural.request import RenderRequest
-from vidfoley.audio_gen.procedural.taxonomy import VOICES_PARAM, voice_gap_s
+from vidfoley.audio_gen.procedural.taxonomy import VOICES_PARAM
 from vidfoley.audio_gen.sounding_size import sounding_size_m
+from vidfoley.audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S
+from vidfoley.audio_gen.voices import Voices
 
 REF_SIZE_M = 0.18  # a budgerigar, beak to tail
 REF_F0_HZ = 3000.0  # its contact call's fundamental
 SIZE_EXPONENT = 1.2  # f ∝ M^-0.4 and M ∝ L^3 (Fletcher 2004)
 F0_BOUNDS_HZ = (250.0, 6000.0)
-SPEED_OF_SOUND_M_S = 343.0
 TRACT_FRACTION = 0.18  # trachea + oropharynx + beak against body length
 
 
@@ -78,18 +79,18 @@ def render(req: RenderRequest) -> np.ndarray:
 
     A bird calls with one voice (a layer's ``params["voices"]`` birds, one by default): an
     event no voice is free for, sooner after its last call than the taxonomy's
-    :func:`~vidfoley.audio_gen.procedural.taxonomy.voice_gap_s`, is left out (as the
-    library's one-shots do).
+    :func:`~vidfoley.audio_gen.procedural.taxonomy.voice_gap_s`, is left out
+    (:class:`~vidfoley.audio_gen.voices.Voices`, as the library's one-shots).
     """
     size = sounding_size_m(req.layer) or float(req.row.get("size_m", 0.4))
     f0 = call_f0_hz(size)
     sr = req.sample_rate
     out = np.zeros(req.n, dtype=np.float64)
-    voices = req.layer.params.get(VOICES_PARAM)
-    free_from = [-1] * max(1, int(voices) if isinstance(voices, int | float) else 1)
+    count = req.layer.params.get(VOICES_PARAM)
+    voices = Voices(req.key, int(count) if isinstance(count, int | float) else 1, sr)
     for sample, strength, _speed in req.hits():
-        voice = int(np.argmin(free_from))
-        if sample < free_from[voice]:
+        voice = voices.free(sample)
+        if voice is None:
             continue
         rng = req.hit_rng(sample)
         call = _call(f0 * rng.uniform(0.94, 1.06),
@@ -98,8 +99,7 @@ def render(req: RenderRequest) -> np.ndarray:
                      float(req.row.get("noise_mix", 0.1)), rng, sr,
                      formant=tract_formant_hz(size) if req.row.get("formant_q") else None,
                      q=float(req.row.get("formant_q") or 2.0))
-        gap = voice_gap_s(req.key, call.size / sr)
-        free_from[voice] = sample + round(float(gap or 0.0) * sr)
+        voices.called(voice, sample, call.size)
         end = min(req.n, sample + call.size)
         if end > sample >= 0:
             out[sample:end] += strength * call[: end - sample]
