@@ -65,7 +65,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.clips import DEFAULT_FOLDER, clips, prompts  # noqa: E402
+from bench.clips import DEFAULT_FOLDER, ordered  # noqa: E402
 from vidfoley.perception.motion_perceiver import MotionPerceiver  # noqa: E402
 from vidfoley.pipeline.media import decode_audio, open_video  # noqa: E402
 from vidfoley.pipeline.onsets import (  # noqa: E402
@@ -133,16 +133,6 @@ def dub_onsets(path: Path, prompt: str | None, out_dir: Path,
     result = FoleyPipeline(perception_options=options).dub(
         path, out_dir / f"{path.stem}_dub.mp4", prompt=prompt)
     return decode_audio(result.mix_path or result.video_path, sample_rate=SR, channels=1)
-
-
-def ordered(folder: Path) -> list[tuple[Path, str | None, str]]:
-    """Clips in ``prompts.tsv`` row order with their prompt and half (``odd``: rows 1, 3 …);
-    clips the table lacks follow, sorted, alternating on."""
-    table = prompts(folder)
-    found = {p.name: p for p in clips(folder)}
-    names = [n for n in table if n in found] + sorted(set(found) - set(table))
-    return [(found[n], table.get(n), "odd" if i % 2 == 0 else "even")
-            for i, n in enumerate(names)]
 
 
 def parse_options(pairs: list[str]) -> dict[str, object]:

@@ -41,7 +41,7 @@ import soundfile as sf
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.clips import DEFAULT_FOLDER, clips, prompts  # noqa: E402
+from bench.clips import DEFAULT_FOLDER, clips, ordered, prompts  # noqa: E402
 from bench.timbre_dubs import (  # noqa: E402
     Dubber,
     DubFailed,
@@ -53,7 +53,6 @@ from bench.timbre_metrics import (  # noqa: E402
     SAMPLE_RATE,
     bandwidth_hz,
     chance_summary,
-    halves,
     own_ranks,
     pink_noise,
     rank_summary,
@@ -131,13 +130,16 @@ def main(argv: list[str] | None = None) -> int:
     rows = timbre_rows(chosen, originals, dubs, args.seed)
     # 4. Embedding ranks.
     ranks = {} if args.no_embedding else embedding_ranks(originals, dubs, out)
-    # The prompt table's row order (the halves), then any clip it does not list.
-    order = [Path(name).stem for name in table] + [c.stem for c in every]
-    order = [name for name in dict.fromkeys(order) if name in rows]
-    report(rows, ranks, backends, len(every), order)
+    # The prompt table's row order, then any clip it does not list; each clip's half is
+    # its row's in the whole folder, whichever clips this run measures.
+    listed = ordered(folder)
+    order = [path.stem for path, _, _ in listed if path.stem in rows]
+    split = {half: [path.stem for path, _, h in listed if h == half and path.stem in rows]
+             for half in ("odd", "even")}
+    report(rows, ranks, backends, len(every), split)
     if args.compare:
         compare(json.loads(Path(args.compare).read_text(encoding="utf-8")), rows, ranks,
-                backends, order)
+                backends, order, split)
     for clip in chosen:
         for b in backends:
             if clip.stem in layers[b]:
@@ -215,9 +217,9 @@ def embedding_ranks(originals: dict[str, np.ndarray], dubs: dict[str, dict[str, 
 
 
 def report(rows: dict[str, dict[str, float]], ranks: dict[str, dict[str, int]],
-           backends: list[str], candidates: int, order: list[str]) -> None:
-    """Print the per-clip table, the means (all clips and each half of ``order``, the
-    prompt table's rows) and the rank summaries."""
+           backends: list[str], candidates: int, split: dict[str, list[str]]) -> None:
+    """Print the per-clip table, the means (all clips and each half in ``split``, the
+    prompt table's alternate rows) and the rank summaries."""
     print("timbre distance, dB (0 = same balance), over all bands / below the original's "
           f"codec cut ('band'); rank of the own original among {candidates} (1 = best)")
     columns = ["pink", "pink@band", "other", "other@band"]
@@ -249,7 +251,7 @@ def report(rows: dict[str, dict[str, float]], ranks: dict[str, dict[str, int]],
                       f"({values.size} clips)")
                 print("  halves (alternate rows of prompts.tsv, the first odd): " + ", ".join(
                     f"{half} {_mean(rows, names, key):.2f} dB"
-                    for half, names in halves(order).items()))
+                    for half, names in split.items()))
     chance = chance_summary(candidates)
     print("rank chance:  " + "  ".join(f"{k} {v:.2f}" for k, v in chance.items()))
     for b, rs in ranks.items():
@@ -259,7 +261,7 @@ def report(rows: dict[str, dict[str, float]], ranks: dict[str, dict[str, int]],
 
 
 def compare(old: dict, rows: dict[str, dict[str, float]], ranks: dict[str, dict[str, int]],
-            backends: list[str], order: list[str]) -> None:
+            backends: list[str], order: list[str], split: dict[str, list[str]]) -> None:
     """Print each clip's timbre (below the cut, and over all bands) and rank in ``old`` (an
     earlier run's ``--json``) and now, and the means of each half before and after."""
     old_rows, old_ranks = old.get("timbre_db", {}), old.get("rank", {})
@@ -273,7 +275,7 @@ def compare(old: dict, rows: dict[str, dict[str, float]], ranks: dict[str, dict[
             print(f"  {clip:16s} {before[key]:5.2f} -> {after[key]:5.2f} "
                   f"({after[key] - before[key]:+.2f})  {before[b]:5.2f} -> {after[b]:5.2f}  "
                   f"{old_ranks.get(b, {}).get(clip, '-')} -> {ranks.get(b, {}).get(clip, '-')}")
-        for half, names in {**halves(order), "all": order}.items():
+        for half, names in {**split, "all": order}.items():
             shared = [c for c in names if key in rows[c] and key in old_rows.get(c, {})]
             if shared:
                 print(f"  {half:5s} in band {_mean(old_rows, shared, key):.3f} -> "

@@ -12,8 +12,6 @@ subtracts its mean over the bands, so two sounds compare by their balance, not l
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 from vidfoley.pipeline import onsets
@@ -130,8 +128,3 @@ def chance_summary(n: int) -> dict[str, float]:
     return {"top1": 1.0 / n, "top5": min(5, n) / n,
             "mrr": float(np.mean(1.0 / np.arange(1, n + 1)))}
 
-
-def halves(names: Sequence[str]) -> dict[str, list[str]]:
-    """The two halves settings are chosen on and checked on: alternate rows of the prompt
-    table, the first row odd."""
-    return {"odd": list(names[0::2]), "even": list(names[1::2])}

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from scipy.signal import butter, sosfilt
 
+from bench.clips import halves
 from bench.timbre_metrics import (
     SAMPLE_RATE,
     bandwidth_hz,
     chance_summary,
-    halves,
     levelled_ltas_db,
     mel_band_centres_hz,
     mel_filterbank,
