@@ -160,7 +160,6 @@ class Trajectory:
         return cls(azimuth[heard], elevation[heard], distance[heard], block, n_samples,
                    doppler_distance_m=doppler[heard])
 
-
     def per_sample(self, values: np.ndarray) -> np.ndarray:
         """Control-rate ``values`` interpolated to every sample (float32)."""
         return ramp(values, self.block, self.n_samples)
