@@ -9,8 +9,12 @@ from typing import Any
 
 from vidfoley.pipeline.cli import controller
 from vidfoley.pipeline.foley_pipeline import DEFAULT_VIDEO_MODEL
+from vidfoley.pipeline.media.containers import CONTAINERS
 from vidfoley.pipeline.media.mux import ORIGINAL_MODES
 from vidfoley.pipeline.records import AUDIO_FORMATS
+
+# The output extensions, as the containers module (their one owner) lists them.
+_CLIP_EXTENSIONS = ", ".join(CONTAINERS)
 
 # Command groups that live in their own modules (each has ``add_parser(sub, common)``).
 _GROUP_MODULES = ("vidfoley.pipeline.cli.sounds", "vidfoley.pipeline.cli.batch_command",
@@ -22,7 +26,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     dub = sub.add_parser("dub", parents=[common], help="give a clip a soundtrack",
                          description="Analyse a clip, plan its sounds, render and mux them.")
     dub.add_argument("input", help="the video clip to dub")
-    dub.add_argument("-o", "--output", required=True, help="output clip (.mp4, .mov, .mkv)")
+    dub.add_argument("-o", "--output", required=True, help=f"output clip ({_CLIP_EXTENSIONS})")
     _add_prompt(dub)
     _add_render_options(dub)
     dub.add_argument("--plan", help="render this plan JSON instead of analysing the clip")
@@ -47,7 +51,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
                             description="Render a plan JSON and mux it into the clip.")
     render.add_argument("plan", help="the plan JSON (from `vidfoley plan` or --plan-out)")
     render.add_argument("--video", required=True, help="the clip the plan belongs to")
-    render.add_argument("-o", "--output", required=True, help="output clip")
+    render.add_argument("-o", "--output", required=True,
+                        help=f"output clip ({_CLIP_EXTENSIONS})")
     render.add_argument("--stems", help="write per-layer stems, the mix WAV and plan here")
     render.add_argument("--original", choices=ORIGINAL_MODES, default="replace")
     render.add_argument("--overwrite", action="store_true")
@@ -58,7 +63,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
                          description="Generate a clip from text with a diffusers video model, "
                          "then dub it.")
     gen.add_argument("prompt", help="what the clip shows")
-    gen.add_argument("-o", "--output", required=True)
+    gen.add_argument("-o", "--output", required=True,
+                     help=f"output clip ({_CLIP_EXTENSIONS})")
     gen.add_argument("--video-model", default=DEFAULT_VIDEO_MODEL,
                      help=f"diffusers text-to-video model id or local folder "
                      f"(default {DEFAULT_VIDEO_MODEL})")

@@ -106,3 +106,11 @@ def test_generate_without_the_model_explains(tmp_path: Path, monkeypatch) -> Non
 def test_version_and_help(tmp_path: Path) -> None:
     assert vidfoley("--version", cwd=tmp_path).stdout.startswith("vidfoley ")
     assert "examples:" in vidfoley("--help", cwd=tmp_path).stdout
+
+
+@pytest.mark.parametrize("command", ["dub", "render", "generate"])
+def test_output_help_names_every_container(tmp_path: Path, command: str) -> None:
+    from vidfoley.pipeline.media.containers import CONTAINERS
+
+    text = " ".join(vidfoley(command, "--help", cwd=tmp_path).stdout.split())
+    assert all(ext in text for ext in CONTAINERS), text
