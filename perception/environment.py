@@ -22,17 +22,23 @@ class EnvironmentEstimator:
     the picture are skipped). Vegetation is saturated green in the upper half of the
     picture (trees, hedges, hills on the skyline), where a painted court or a lawn seen
     from above is not. A scene with sky or much vegetation is outdoors, one with neither
-    is indoors; an outdoor sky that is mostly white or grey is overcast. The prompt,
-    when it says, wins.
+    is indoors; an outdoor sky that is mostly white or grey is overcast. A picture too
+    dark to show a sky (median brightness under ``max_dark``) cannot tell: there the
+    prompt's night word or a source only heard outdoors (fireworks) says outdoors, since a
+    room at night is lit. The prompt, when it names the place, wins.
 
     Args:
         min_sky: fraction of the top third that is sky for an outdoor scene.
         min_greenery: fraction of the upper half that is vegetation for an outdoor scene.
         min_blue: fraction of the sky that is blue for a clear sky (less: overcast).
+        max_dark: median frame brightness (HSV value, 0-1) under which the picture is
+            too dark to show a sky (a daylight sky is brighter than 0.47, the blue test's
+            value floor).
     """
 
     def __init__(self, *, min_sky: float = 0.1, min_greenery: float = 0.2,
-                 min_blue: float = 0.25) -> None:
+                 min_blue: float = 0.25, max_dark: float = 0.3) -> None:
+        self.max_dark = max_dark
         self.min_sky = min_sky
         self.min_greenery = min_greenery
         self.min_blue = min_blue
@@ -74,6 +80,10 @@ class EnvironmentEstimator:
         if "indoor" in hints:
             indoor = bool(hints["indoor"])
             notes.append(f"setting from the prompt: {hints['label']}")
+        elif brightness < self.max_dark and "outdoor_cue" in hints:
+            indoor = False
+            notes.append(f"setting from the prompt: outdoor (picture too dark to tell, "
+                         f"brightness {brightness:.2f}; '{hints['outdoor_cue']}')")
         else:
             indoor = sky < self.min_sky and green < self.min_greenery
             notes.append(f"setting from the picture: {'indoor' if indoor else 'outdoor'} "

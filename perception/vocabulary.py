@@ -166,6 +166,8 @@ def match_prompt(prompt: str | None) -> VocabularyMatch:
                 match.environment.setdefault("weather", payload["weather"])
             if "place" in payload and found_in is None:
                 found_in = payload["place"]
+            if payload.get("outdoors"):
+                match.environment.setdefault("outdoor_cue", words)
         elif kind == "material":
             _add_unique(match.materials, payload["material"])
             describes = (following is not None and following[3] == "object"
@@ -182,6 +184,8 @@ def match_prompt(prompt: str | None) -> VocabularyMatch:
                 match.environment.setdefault("weather", payload["weather"])
         elif kind == "place":
             _at_place(match, payload)
+        elif kind == "time":
+            match.environment.setdefault("outdoor_cue", words)
         if kind != "material":
             size = None  # a size word reaches past materials only ("a small wooden box")
     _sized_by_breed(match, breeds)

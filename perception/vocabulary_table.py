@@ -27,7 +27,8 @@ def _o(sound: str, material: str = "generic", role: str = "impact",
     # ``needs``: materials of which the prompt must name something for the row to hold
     # ("breaking" is glass breaking only where a glass or a plate is named).
     # A row may add ``ambience`` (and ``weather``): a word that names both ("thunderstorm");
-    # or ``place``: the place the thing is found in, where the prompt names none.
+    # or ``place``: the place the thing is found in, where the prompt names none;
+    # or ``outdoors``: only ever heard outdoors, which decides a picture too dark to judge.
     return {"sound": sound, "material": material, "role": role, "size_m": size_m,
             "label": label, "weak": weak, "in_time": in_time, "needs": needs}
 
@@ -112,7 +113,8 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
     (("explosion", "blast", "bomb", "detonation"), "object",
      _o("explosion/generic", role="flash", size_m=3.0, label="explosion")),
     (("firework", "fireworks", "firecracker", "firecrackers", "fireworks display"), "object",
-     _o("explosion/fireworks", role="flash", size_m=5.0, label="fireworks")),
+     {**_o("explosion/fireworks", role="flash", size_m=5.0, label="fireworks"),
+      "outdoors": True}),
     (("distant explosion", "explosion in the distance", "artillery", "cannon fire",
       "far away explosion"), "object",
      _o("explosion/distant", role="flash", size_m=10.0, label="distant explosion")),
@@ -498,6 +500,10 @@ ROWS: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
     (("insect", "cricket", "cicada", "crickets chirping", "grasshopper"), "bed",
      {"ambience": "bed/insects"}),
     (("room tone", "quiet", "silence", "silent"), "bed", {"ambience": "bed/room_tone"}),
+    # ---- times: night says nothing of the sound, but a picture too dark to show a sky is
+    # outdoors at night (a room at night is lit); see perception/environment.
+    (("night", "nighttime", "night-time", "midnight", "after dark", "night sky"), "time",
+     {"night": True}),
     # ---- sizes: a thing called small or big is that much off its kind's typical size
     # (its row's size_m); size moves pitch (a small dog barks higher) and distance.
     (("tiny", "miniature"), "size", {"scale": 0.35}),

@@ -152,3 +152,33 @@ def test_one_place_throughout_lists_no_shots(tmp_path: Path) -> None:
     path, _ = same_light_cut_clip(tmp_path / "cut.mp4")  # two shots of one room
     scene = MotionPerceiver()(open_video(path), prompt=None)
     assert [e.kind for e in scene.events] == ["cut"] and scene.shots == []
+
+
+def _night(rng: np.random.Generator) -> np.ndarray:
+    """A dark frame: black sky over a dim, cluttered foreground (no sky the picture shows)."""
+    return np.vstack([_flat((8, 8, 12), H // 2), _textured(rng, (40, 35, 30), H - H // 2,
+                                                          spread=20)])
+
+
+@pytest.mark.parametrize(("prompt", "indoor"), [
+    ("fireworks exploding in crackling bursts at night", False),  # night and fireworks
+    ("a dog barking at night", False),  # the night word alone
+    ("fireworks over the lake", False),  # a source only heard outdoors alone
+    ("a dog barking", True),  # no cue: the picture's indoor guess stands
+])
+def test_a_picture_too_dark_to_show_a_sky_takes_the_prompts_night(prompt: str,
+                                                                  indoor: bool) -> None:
+    rng = np.random.default_rng(4)
+    est = EnvironmentEstimator()
+    est.add(_night(rng))
+    env, _ = est.estimate(match_prompt(prompt))
+    assert env.indoor is indoor
+    assert env.brightness < est.max_dark
+
+
+def test_a_lit_room_at_night_stays_indoors() -> None:
+    rng = np.random.default_rng(5)
+    est = EnvironmentEstimator()
+    est.add(_white_room(rng))
+    env, _ = est.estimate(match_prompt("a dog barking at night"))
+    assert env.indoor is True
