@@ -2,7 +2,8 @@
 window (a short clip is one window), so there is one render path for every length.
 
 Per window, per layer: dry mono from its sound source → gain → distance cues along the
-track's trajectory → spatial renderer (or a diffuse placement for ambience) → room send;
+track's trajectory (and a blast's echoes off the terrain outdoors) → spatial renderer (or a
+diffuse placement for ambience) → room send;
 beds dip under object events (:mod:`~vidfoley.audio_gen.ducking`). The windows' sum is
 measured block by block and mastered with one gain curve; the stems are scaled by the same
 per-sample gain, so they sum to the mix.
@@ -20,11 +21,13 @@ from vidfoley.audio_gen.block_meter import BlockMeter, GainCurve
 from vidfoley.audio_gen.ducking import BedDucker
 from vidfoley.audio_gen.loudness import SILENCE_LUFS
 from vidfoley.audio_gen.master import Master
+from vidfoley.audio_gen.procedural.taxonomy import is_blast
 from vidfoley.audio_gen.propagation import arrival_delay_s
 from vidfoley.audio_gen.samples import fit_length
 from vidfoley.audio_gen.spatial import RENDERERS
 from vidfoley.audio_gen.spatial.base import SpatialRenderer
 from vidfoley.audio_gen.spatial.distance import DistanceModel
+from vidfoley.audio_gen.spatial.echoes import add_echoes
 from vidfoley.audio_gen.spatial.room import RoomFilter, RoomModel
 from vidfoley.audio_gen.spatial.room_directions import RoomBus, room_send
 from vidfoley.audio_gen.spatial.shot_rooms import ShotRooms, layer_environment, plan_places
@@ -407,6 +410,8 @@ class SoundtrackRenderer:
             path.reference_distance_m = self.reference_distance_m(layer)
             outdoor = not layer_environment(plan, layer).indoor  # a ground reflection
             signal, path.gain = self.distance.shape(dry, path, sample_rate=sr, outdoor=outdoor)
+            if outdoor and is_blast(layer.sound):  # echoes off the terrain around
+                signal = add_echoes(signal, path.typical_distance_m, sr, layer.seed)
             if ducker is not None:
                 ducker.note(layer, signal, gain=path.gain, block=path.block)
             # Propagation/Doppler delay at control rate: the renderer adds it to its own

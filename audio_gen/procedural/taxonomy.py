@@ -408,6 +408,19 @@ def is_engine(key: str) -> bool:
     return bool(row is not None and row["kind"] == "engine")
 
 
+BLAST_RECIPES = ("gunshot", "explosion")
+
+
+def is_blast(key: str) -> bool:
+    """Whether ``key`` is a blast, a gunshot's or an explosion's (its row's recipe, or for
+    a recorded-only row its fallback's): loud enough that its echoes off the surroundings
+    outdoors stand above any ambient sound. Free text or an unknown key is not."""
+    row = known(key)
+    if row is not None and row["kind"] == RECORDED:
+        row = known(row.get("fallback"))
+    return bool(row is not None and row.get("recipe") in BLAST_RECIPES)
+
+
 def source_level_db(key: str) -> float:
     """``key``'s typical peak level against a firm hit of another thing (its row's
     ``level_db``, 0 where it gives none): recordings are levelled to one peak, so this
