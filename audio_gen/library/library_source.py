@@ -35,6 +35,7 @@ from vidfoley.audio_gen.procedural.procedural_engine import ProceduralEngine
 from vidfoley.audio_gen.procedural.taxonomy import (
     TAXONOMY,
     VOICES_PARAM,
+    radiator_m,
     source_level_db,
     voice_gap_s,
 )
@@ -226,6 +227,8 @@ class LibrarySource(SoundSource):
         struck = _number(layer.params.get(STRUCK_PARAM))
         patch = size if struck is not None and size is not None and size <= struck \
             and is_damped(str(layer.params.get("material", ""))) else None
+        # Else what radiates the key's hits, where its row says (a chop: the board under it).
+        radiator = patch if patch is not None else radiator_m(layer.sound)
         # The sample from which each voice may call again ([]: not a voice); a group the
         # prompt names has several, each breathing on its own.
         voices = Voices(layer.sound, int(_number(layer.params.get(VOICES_PARAM)) or 1),
@@ -241,7 +244,7 @@ class LibrarySource(SoundSource):
             rng = np.random.default_rng([layer.seed, origin + at])  # as the procedural hits
             adj = adjust_hit(strength=event.strength, speed_m_s=speed, size_m=size,
                              nominal_size_m=row.nominal_size_m, rng=rng,
-                             sample_rate=sample_rate, patch_m=patch,
+                             sample_rate=sample_rate, patch_m=radiator,
                              light_striker=patch is not None)
             shot = apply(raw, adj, sample_rate, self._filters) * np.float32(_peak_gain(row) * level)
             attack = round(row.attack_s * sample_rate / float(adj.rate))

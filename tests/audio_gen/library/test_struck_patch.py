@@ -92,3 +92,23 @@ def test_only_a_named_light_striker_moves_the_contact() -> None:
     light = adjust_hit(strength=1.0, speed_m_s=3.0, size_m=0.2, nominal_size_m=0.3, rng=rng,
                        sample_rate=RATE, patch_m=0.2, light_striker=True)
     assert plain.contact_hz is None and light.contact_hz is not None
+
+
+def test_a_chop_sounds_as_the_board_under_it(tmp_path: Path) -> None:
+    from vidfoley.audio_gen.procedural.taxonomy import radiator_m
+
+    build(tmp_path)
+    source = LibrarySource(folder=str(tmp_path))
+
+    def hit(sound: str) -> np.ndarray:
+        layer = Layer(id="o", sound=sound, seed=1, events=[LayerEvent(t_s=0.1)],
+                      params={"material": "wood", "size_m": 0.3, "recording": "knock_a"})
+        return source(layer, duration_s=0.6, sample_rate=RATE)
+
+    board = radiator_m("knife/chop")
+    assert board is not None and 0.3 <= board <= 0.5  # a kitchen board, not a block
+    assert radiator_m("impact/wood") is None
+    chop, knock = hit("knife/chop"), hit("impact/wood")
+    corner = patch_highpass_hz(board)  # 280 Hz
+    assert _band_db(chop, 50, corner / 2) < _band_db(knock, 50, corner / 2) - 10.0
+    assert abs(_band_db(chop, 4 * corner, 12000) - _band_db(knock, 4 * corner, 12000)) < 1.0
