@@ -42,20 +42,26 @@ def echo_taps(distance_m: float, seed: int) -> list[tuple[float, float, float]]:
 
 
 def add_echoes(x: np.ndarray, distance_m: float, sample_rate: int, seed: int) -> np.ndarray:
-    """``x`` (the direct sound at the camera, ``(n,)``) plus its terrain echoes (float32)."""
+    """``x`` (the direct sound at the camera, ``(n,)``) plus its terrain echoes (float32;
+    two band filters and one float32 buffer per call, whatever the number of echoes)."""
     from scipy.signal import lfilter
 
     x = np.asarray(x, dtype=np.float32)
     n = x.shape[0]
-    low0, low1 = (lfilter(b, a, x.astype(np.float64)) for b, a in _band_filters(sample_rate))
-    out = x.astype(np.float64)
+    low0, low1 = (lfilter(b.astype(np.float32), a.astype(np.float32), x)
+                  for b, a in _band_filters(sample_rate))
+    out = x.copy()
+    echo = np.empty_like(x)
     for delay_s, gain, extra_m in echo_taps(distance_m, seed):
         shift = round(delay_s * sample_rate)
         if shift >= n:
             continue
         km = extra_m / 1000.0
-        c0, c1, c2 = (10 ** (-a * km / 20) for a in AIR_ABSORPTION_DB_PER_KM)
+        c0, c1, c2 = (gain * 10 ** (-a * km / 20) for a in AIR_ABSORPTION_DB_PER_KM)
         # c0·low0 + c1·(low1 − low0) + c2·(x − low1): each band's own air loss.
-        echo = (c0 - c1) * low0 + (c1 - c2) * low1 + c2 * x
-        out[shift:] += gain * echo[: n - shift]
-    return out.astype(np.float32)
+        m = n - shift
+        np.multiply(low0[:m], np.float32(c0 - c1), out=echo[:m])
+        echo[:m] += np.float32(c1 - c2) * low1[:m]
+        echo[:m] += np.float32(c2) * x[:m]
+        out[shift:] += echo[:m]
+    return out
