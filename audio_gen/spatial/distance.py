@@ -113,7 +113,7 @@ class DistanceModel:
         shape = [10 ** (-(a - AIR_ABSORPTION_DB_PER_KM[0]) * mid_km / 20)
                  for a in AIR_ABSORPTION_DB_PER_KM[1:]]
         weights = np.stack([1 - shape[0], shape[0] - shape[1], shape[1]], axis=1)
-        return mixed_lfilter(_band_filters(sample_rate), x, weights, starts * path.block)
+        return mixed_lfilter(band_filters(sample_rate), x, weights, starts * path.block)
 
     def _ground(self, x: np.ndarray, path: Trajectory, sample_rate: int) -> np.ndarray:
         """The image source below the ground: extra path length and 1/r loss, one read."""
@@ -183,7 +183,7 @@ def _shape_segments(distance_km: np.ndarray, step_km: float) -> tuple[np.ndarray
 
 
 @functools.lru_cache(maxsize=4)
-def _band_filters(sample_rate: int) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+def band_filters(sample_rate: int) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
     """The band-split low-passes (2nd-order Butterworth at ``BAND_EDGES_HZ``), float64."""
     from scipy.signal import butter
 

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from vidfoley.audio_gen.spatial.distance import AIR_ABSORPTION_DB_PER_KM, _band_filters
+from vidfoley.audio_gen.spatial.distance import AIR_ABSORPTION_DB_PER_KM, band_filters
 from vidfoley.audio_gen.spatial.trajectory import SPEED_OF_SOUND_M_S
 
 REFLECTOR_RANGE_M = (30.0, 300.0)  # tree lines, buildings, hillsides around an open space
@@ -49,7 +49,7 @@ def add_echoes(x: np.ndarray, distance_m: float, sample_rate: int, seed: int) ->
     x = np.asarray(x, dtype=np.float32)
     n = x.shape[0]
     low0, low1 = (lfilter(b.astype(np.float32), a.astype(np.float32), x)
-                  for b, a in _band_filters(sample_rate))
+                  for b, a in band_filters(sample_rate))
     out = x.copy()
     echo = np.empty_like(x)
     for delay_s, gain, extra_m in echo_taps(distance_m, seed):
