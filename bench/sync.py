@@ -50,6 +50,14 @@ camera's residue grows in every cell): lift 0.129 -> 0.128 (parrot 0.063 -> 0.05
 0.132, even 0.125), r 0.145. Baseline: ``--option calls=false``. The calls are then
 turned off by default (``--option calls=true`` measures them): the dub's lift is the
 same either way (0.13) and bench/timbre.py's rank top-1 falls 0.33 -> 0.28 with them.
+Then events-only lift 0.125 -> 0.133 (odd 0.119 -> 0.130, even 0.130 -> 0.135), r 0.152
+-> 0.154 (odd 0.118 -> 0.125, even 0.187 -> 0.183); dub lift 0.139 -> 0.144 (odd 0.137 ->
+0.142, even 0.140 -> 0.146), r 0.181 -> 0.179 (odd 0.180 -> 0.180, even 0.181 -> 0.177),
+after the field's onsets also counted while the camera moves, in the cells that stand
+out of most of their frame's (``MotionOnsetDetector.local``): dog_barking 0.005 -> 0.078,
+double_bass 0.128 -> 0.156, puppies_yapping 0.108 -> 0.142, tennis_serves 0.164 -> 0.193,
+marimba 0.036 -> 0.019 (events lift); no other clip changed. Baseline: ``--option
+moving_field=false``.
 """
 
 from __future__ import annotations

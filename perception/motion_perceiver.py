@@ -89,6 +89,12 @@ class MotionPerceiver(Perceiver):
             on the odd rows of the shared clips' prompts.tsv (0.75e-4, 1.5e-4, 3e-4;
             ``moved_px`` 0.5, 1, 2), checked on the even rows.
         moved_px: see ``min_speck_frac``.
+        moving_field: while the camera moves faster than ``still_camera``, still report
+            the field's onsets in the cells that stand out of most of the frame's
+            (:meth:`vidfoley.perception.motion_onsets.MotionOnsetDetector.local`): the
+            compensation residue fills most cells, a mallet or a jaw few. Hand-held clips
+            (a barking dog, a plucked bass, puppies, a marimba) gained hits the gate had
+            dropped; ``bench/sync.py``'s docstring keeps the figures.
         calls: where the prompt names an animal's voice (a bark, a squawk), also report
             the onsets of local motion (a jaw opening, a head jerked forward) that no
             impact explains (:mod:`vidfoley.perception.vocal_onsets`): a call starts
@@ -109,7 +115,8 @@ class MotionPerceiver(Perceiver):
                  puff_threshold: float = 0.2, puff_contrast: float = 4.0,
                  beat_grid: bool = True, opencv_threads: int | None = 1,
                  impact_track_area: float = 0.05, min_speck_frac: float = 1.5e-4,
-                 moved_px: float = 1.0, calls: bool = False) -> None:
+                 moved_px: float = 1.0, calls: bool = False,
+                 moving_field: bool = True) -> None:
         if analysis_width < 32:
             raise UsageError(f"`analysis_width` must be >= 32 px, got {analysis_width}")
         if analysis_fps is not None and analysis_fps <= 0:
@@ -141,6 +148,7 @@ class MotionPerceiver(Perceiver):
         self.min_speck_frac = min_speck_frac
         self.moved_px = moved_px
         self.calls = calls
+        self.moving_field = moving_field
 
     def __call__(self, video: Video, *, prompt: str | None = None,
                  progress: Progress | None = None) -> SceneAnalysis:
@@ -253,17 +261,24 @@ class MotionPerceiver(Perceiver):
             found += track_impacts(track, min_change=0.5 * width / sens,
                                    ref_change=1.5 * width)
         if self.field_impacts and len(signals.times) >= 5:
-            onsets = MotionOnsetDetector()(np.asarray(signals.times),
-                                           np.stack(signals.field_cells),
-                                           np.stack(signals.diff_cells),
-                                           width=width, height=signals.height)
-            # A compensated pan leaves resampling residue all over a textured picture
-            # that the field cannot tell from motion: it is trusted on a still camera.
             times = np.asarray(signals.times)
+            flow, diff = np.stack(signals.field_cells), np.stack(signals.diff_cells)
+            detector = MotionOnsetDetector()
+            # A compensated pan leaves resampling residue all over a textured picture
+            # that the whole field cannot tell from motion: it is trusted on a still
+            # camera; while the camera moves, only what stands out of most cells counts.
             cam = np.asarray(signals.camera_speed)
-            found += [e for e in onsets if not _explained(e, found)
-                      and _camera_speed_near(times, cam, e.t_s) <= self.still_camera * width
+            still = self.still_camera * width
+            kept = [e for e in detector(times, flow, diff, width=width, height=signals.height)
+                    if _camera_speed_near(times, cam, e.t_s) <= still]
+            found += [e for e in kept if not _explained(e, found)
                       and not _owned_by_compact_track(e, tracks, width * signals.height)]
+            if self.moving_field:
+                kept = [e for e in detector.local(times, flow, diff, width=width,
+                                                  height=signals.height)
+                        if _camera_speed_near(times, cam, e.t_s) > still]
+                found += [e for e in kept if not _explained(e, found)
+                          and not _owned_by_compact_track(e, tracks, width * signals.height)]
         found = merge_duplicates(found, near=0.15 * width)
         if calls and len(signals.times) >= 5:
             onsets = VocalOnsetDetector()(
