@@ -19,6 +19,7 @@ import numpy as np
 from vidfoley.audio_gen.base import SoundSource
 from vidfoley.audio_gen.procedural import (
     beds,
+    crackle,
     engines,
     footsteps,
     syrinx,
@@ -81,6 +82,7 @@ RENDERERS: dict[str, Callable[[RenderRequest], np.ndarray]] = {
     "transient": transients.render,
     "swish": textures.render_swish,
     "syrinx": syrinx.render,
+    "crackle": crackle.render,
     "footsteps": footsteps.render,
     "texture": textures.render_texture,
     "engine": engines.render_engine,
@@ -173,7 +175,7 @@ class ProceduralEngine(SoundSource):
         if kind == "footsteps":
             events = [LayerEvent(t_s=round(0.05 + 0.55 * i, 6))
                       for i in range(max(1, int((seconds - 0.05) / 0.55) + 1))]
-        elif kind in ("modal", "transient", "swish", "syrinx"):
+        elif kind in ("modal", "transient", "swish", "syrinx", "crackle"):
             events = [LayerEvent(t_s=0.0)]
         elif kind in MOVING_KINDS and speed_m_s is None:
             track = _ramp_track(float(row.get("speed_m_s", 10.0)), seconds)
