@@ -304,14 +304,15 @@ TAXONOMY: dict[str, dict[str, Any]] = {
     "rustle/leaves": _rec("scrape/generic", False, "leaves or a bush rustling"),
     # Paper is a crackle of fibre breaks (procedural/crackle.py); no free source holds a
     # recording of paper, and the cloth and leaf rustles filed under these keys are not it.
-    # A tear breaks a bond every ~1 mm (a pulp fibre's length) as it runs at ~0.3 m/s; a
-    # crumple buckles slower, sparser and weaker.
+    # A tear running at ~0.3 m/s breaks the fibres it crosses, a bundle every ~50 µm (two
+    # fibre widths): 6000 breaks a second, a dense crackle; a crumple buckles slower,
+    # sparser (a ridge every 2 mm at 0.1 m/s: 50 a second) and weaker (energies to 100).
     "paper/rustle": {"kind": "crackle", "size_m": 0.3, "stroke_s": 0.4, "tear_speed_m_s": 0.1,
                      "break_spacing_m": 2e-3, "energy_exponent": 1.3, "energy_span": 100.0,
                      "level": 0.04, "description": "paper rustling or crumpled"},
     "paper/tear": {"kind": "crackle", "size_m": 0.3, "stroke_s": 0.25, "tear_speed_m_s": 0.3,
-                   "break_spacing_m": 1e-3, "energy_exponent": 1.3, "energy_span": 1000.0,
-                   "level": 0.02, "description": "a sheet of paper torn"},
+                   "break_spacing_m": 5e-5, "energy_exponent": 1.3, "energy_span": 1000.0,
+                   "level": 0.006, "description": "a sheet of paper torn"},
     "writing/pencil": _rec("scrape/generic", False, "a pencil writing or an eraser rubbing"),
     "writing/chalk": _rec("scrape/generic", False, "chalk on a blackboard"),
     "squeak/screech": _rec("squeak/shoe", False, "a high screech (chalk, a rusty part)"),
