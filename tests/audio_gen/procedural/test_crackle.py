@@ -118,3 +118,16 @@ def test_the_default_synthesises_paper_a_pinned_recording_still_plays() -> None:
         pinned = Layer(id="p", sound=key, params={"recording": held[0]},
                        events=[LayerEvent(t_s=0.1)])
         assert library.covers(pinned)
+
+
+def test_a_window_of_a_long_clip_tears_as_the_whole_render_does() -> None:
+    events = [LayerEvent(t_s=t, strength=s) for t, s in ((1.0, 0.9), (1.2, 0.5), (2.5, 1.0))]
+    whole = ProceduralEngine()(Layer(id="p", sound=KEY, seed=3, events=events),
+                               duration_s=4.0, sample_rate=SR)
+    t0 = 1.1  # a window from here holds the later two strokes, re-timed, and its origin
+    later = [LayerEvent(t_s=e.t_s - t0, strength=e.strength) for e in events[1:]]
+    part = ProceduralEngine()(Layer(id="p", sound=KEY, seed=3, events=later),
+                              duration_s=4.0 - t0, sample_rate=SR, start_s=t0)
+    # After the first stroke's radiation has rung out (it was cut at 1.2 s), sample for sample.
+    lo = round(1.25 * SR)
+    np.testing.assert_array_equal(part[lo - round(t0 * SR):], whole[lo:])
