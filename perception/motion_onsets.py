@@ -52,6 +52,12 @@ class MotionOnsetDetector:
             The two chosen on the odd rows of the shared clips' prompts.tsv (crowd 0.5,
             0.67, 0.75, 0.9; stand_out 1, 1.25, 1.5, 2): below 1.25 a synthetic shaking
             camera over a still scene gave one or two impacts a clip.
+        lasting: a peak counts only if it clears its threshold with the speed that
+            stays lost (:meth:`stops`): a striker that stops on a surface stays there
+            (a stick on a table, a hammer on an anvil); a dip that the next frame gives
+            back (a fast thin swing the flow loses for a frame) is no stop. Off where a
+            struck thing flies on (a racket follows through, a ball reverses), a
+            string is plucked or a voice calls: there the stop does not last.
     """
 
     delta: float = 2.0
@@ -64,6 +70,7 @@ class MotionOnsetDetector:
     restitution: float = 1.0
     crowd: float = 0.67
     stand_out: float = 2.0
+    lasting: bool = False
 
     def cues(self, flow_cells: np.ndarray, diff_cells: np.ndarray
              ) -> tuple[np.ndarray, np.ndarray]:
@@ -73,9 +80,23 @@ class MotionOnsetDetector:
         ``(n, gy, gx)`` mean absolute difference to the previous frame; entry ``k`` of
         both describes the motion from frame ``k - 1`` to ``k``.
         """
+        per_cell, odf, _ = self._cues(flow_cells, diff_cells)
+        return per_cell, odf
+
+    def stops(self, flow_cells: np.ndarray, diff_cells: np.ndarray) -> np.ndarray:
+        """Per-cell cue ``(n, cells)`` in :meth:`cues`' units with only the speed that
+        stays lost: what entry ``k + 1`` moves again along the way the cell came is
+        taken off entry ``k``'s reversal (a stop on a surface stays; a bounce goes
+        back, which is lost too)."""
+        return self._cues(flow_cells, diff_cells)[2]
+
+    def _cues(self, flow_cells: np.ndarray, diff_cells: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`cues` and :meth:`stops` from one pass."""
         n = flow_cells.shape[0]
         v = flow_cells.reshape(n, -1, 2).astype(np.float64)
         rev = np.zeros((n, v.shape[1]))
+        again = np.zeros((n, v.shape[1]))
         if n >= 2:
             v_in, v_out = v[:-1], v[1:]
             s_in = np.linalg.norm(v_in, axis=2)
@@ -85,6 +106,9 @@ class MotionOnsetDetector:
             # turns a swing round at its top drives the way back faster: no impact there.
             rev[1:] *= ~((along < 0) & (np.linalg.norm(v_out, axis=2)
                                         > self.restitution * s_in))
+            # Speed the entry after has again along the way the cell came.
+            again[1:-1] = np.maximum(0.0, np.sum(v[2:] * v_in[:-1], axis=2)
+                                     / np.maximum(s_in[:-1], 1e-6))
         energy = diff_cells.reshape(n, -1).astype(np.float64)
         log_e = np.log1p(energy)
         fall = np.zeros_like(log_e)
@@ -100,15 +124,17 @@ class MotionOnsetDetector:
         fall_scale = max(_typical(fall_sum), self.min_fall)
         per_cell = rev / rev_scale + fall / fall_scale
         odf = rev_sum / rev_scale + fall_sum / fall_scale
-        return per_cell, odf
+        stops = np.maximum(0.0, rev - again) / rev_scale + fall / fall_scale
+        return per_cell, odf, stops
 
     def __call__(self, times: np.ndarray, flow_cells: np.ndarray, diff_cells: np.ndarray,
                  *, width: float, height: float) -> list[RawEvent]:
         """Onset events (kind ``impact``) with the position of the strongest cell."""
         if len(times) < 5:
             return []
-        per_cell, odf = self.cues(flow_cells, diff_cells)
-        return self._pick(times, odf, per_cell, diff_cells.shape[1:3], width, height)
+        per_cell, odf, stops = self._cues(flow_cells, diff_cells)
+        return self._pick(times, odf, per_cell, diff_cells.shape[1:3], width, height,
+                          stops.sum(axis=1))
 
     def local(self, times: np.ndarray, flow_cells: np.ndarray, diff_cells: np.ndarray,
               *, width: float, height: float) -> list[RawEvent]:
@@ -125,7 +151,7 @@ class MotionOnsetDetector:
         if len(times) < 5:
             return []
         n = len(times)
-        per_cell, _ = self.cues(flow_cells, diff_cells)
+        per_cell, _, stops = self._cues(flow_cells, diff_cells)
         own = np.maximum(0.0, per_cell - np.quantile(per_cell, self.crowd, axis=1,
                                                       keepdims=True))
         energy = diff_cells.reshape(n, -1).astype(np.float64)
@@ -133,24 +159,31 @@ class MotionOnsetDetector:
         stood[1:] = energy[:-1] > self.stand_out * np.quantile(energy[:-1], self.crowd,
                                                                 axis=1, keepdims=True)
         own *= stood
-        return self._pick(times, own.sum(axis=1), own, diff_cells.shape[1:3], width, height)
+        return self._pick(times, own.sum(axis=1), own, diff_cells.shape[1:3], width, height,
+                          (np.minimum(own, stops) * stood).sum(axis=1))
 
     def _pick(self, times: np.ndarray, odf: np.ndarray, per_cell: np.ndarray,
-              grid: tuple[int, int], width: float, height: float) -> list[RawEvent]:
+              grid: tuple[int, int], width: float, height: float,
+              stops: np.ndarray) -> list[RawEvent]:
         return pick_onsets(times, odf, per_cell, grid, width=width, height=height,
                            delta=self.delta, window_s=self.window_s,
-                           min_gap_s=self.min_gap_s, min_level=self.min_level)
+                           min_gap_s=self.min_gap_s, min_level=self.min_level,
+                           confirm=stops if self.lasting else None)
 
 
 def pick_onsets(times: np.ndarray, odf: np.ndarray, per_cell: np.ndarray,
                 grid: tuple[int, int], *, width: float, height: float, delta: float,
-                window_s: float, min_gap_s: float, min_level: float) -> list[RawEvent]:
+                window_s: float, min_gap_s: float, min_level: float,
+                confirm: np.ndarray | None = None) -> list[RawEvent]:
     """Peaks of an onset function over a local adaptive threshold, as ``impact`` events.
 
     A peak counts where ``odf`` exceeds both ``min_level`` and the local median plus
     ``delta`` local MADs (window ``±window_s``), at least ``min_gap_s`` after the last;
     it is timed with sub-frame interpolation half a frame before its entry (entry ``k``
     describes frames ``k - 1..k``) and placed at the strongest of ``per_cell``'s cells.
+    With ``confirm`` (``(n,)``, same units), a peak counts only where it too clears the
+    threshold (the threshold stays ``odf``'s, so what ``confirm`` leaves out does not
+    lower it).
     """
     n = len(times)
     gx = grid[1]
@@ -167,7 +200,7 @@ def pick_onsets(times: np.ndarray, odf: np.ndarray, per_cell: np.ndarray,
     top = float(np.percentile(odf, 99)) if n else 1.0
     out: list[RawEvent] = []
     for k in idx:
-        if k < 1 or odf[k] <= floor[k]:
+        if k < 1 or odf[k] <= floor[k] or (confirm is not None and confirm[k] <= floor[k]):
             continue
         off = parabolic_offset(odf[k - 1], odf[k], odf[k + 1]) if k < n - 1 else 0.0
         # Entry k describes frames k-1..k: the change happened about half a frame

@@ -200,7 +200,8 @@ class MotionPerceiver(Perceiver):
                                       reach=analyzer.blend_reach * frame_s,
                                       relit_times=signals.relit,
                                       relight_times=signals.relights, dark_times=signals.dark)
-        impacts = self._impacts(tracks, signals, calls=self.calls and _names_voice(vocab))
+        impacts = self._impacts(tracks, signals, calls=self.calls and _names_voice(vocab),
+                                struck=_strikes_surfaces(vocab))
         flashes = flash_events(signals, flash_threshold=self.flash_threshold,
                                flash_contrast=self.flash_contrast,
                                puff_threshold=self.puff_threshold,
@@ -243,9 +244,11 @@ class MotionPerceiver(Perceiver):
                              prompt=prompt, notes=notes + env_notes, shots=shots)
 
     def _impacts(self, tracks: list[Track], signals: MotionSignals, *,
-                 calls: bool = False) -> list[RawEvent]:
+                 calls: bool = False, struck: bool = False) -> list[RawEvent]:
         """Track impacts plus motion-field impacts no track explains, strengths 0..1;
-        with ``calls``, also the onsets of calls (motion starting) no impact explains."""
+        with ``calls``, also the onsets of calls (motion starting) no impact explains;
+        with ``struck`` (the prompt names surfaces struck), field onsets are stops that
+        last (:class:`MotionOnsetDetector`'s ``lasting``)."""
         width = max(signals.width, 1)
         sens = self.impact_sensitivity
         area = width * max(signals.height, 1)
@@ -263,7 +266,7 @@ class MotionPerceiver(Perceiver):
         if self.field_impacts and len(signals.times) >= 5:
             times = np.asarray(signals.times)
             flow, diff = np.stack(signals.field_cells), np.stack(signals.diff_cells)
-            detector = MotionOnsetDetector()
+            detector = MotionOnsetDetector(lasting=struck)
             # A compensated pan leaves resampling residue all over a textured picture
             # that the whole field cannot tell from motion: it is trusted on a still
             # camera; while the camera moves, only what stands out of most cells counts.
@@ -300,6 +303,17 @@ def _names_voice(vocab: VocabularyMatch) -> bool:
     from vidfoley.audio_gen.procedural.taxonomy import voice_gap_s
 
     return any(voice_gap_s(obj.sound, 0.0) is not None for obj in vocab.objects)
+
+
+def _strikes_surfaces(vocab: VocabularyMatch) -> bool:
+    """Whether every sounding impact the prompt names is a surface struck: the sound is
+    its material's own impact (the taxonomy says which), as for a stick on a table or a
+    hammer on an anvil, where the striker stops on the surface. A ball, an instrument,
+    a knife or a voice has a sound of its own."""
+    from vidfoley.audio_gen.procedural.taxonomy import MATERIAL_IMPACT
+
+    hits = [obj for obj in vocab.objects if obj.role == "impact"]
+    return bool(hits) and all(MATERIAL_IMPACT.get(obj.material) == obj.sound for obj in hits)
 
 
 def _sampled(frames: Iterable[Frame], estimator: EnvironmentEstimator, *,
