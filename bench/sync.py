@@ -58,6 +58,13 @@ out of most of their frame's (``MotionOnsetDetector.local``): dog_barking 0.005 
 double_bass 0.128 -> 0.156, puppies_yapping 0.108 -> 0.142, tennis_serves 0.164 -> 0.193,
 marimba 0.036 -> 0.019 (events lift); no other clip changed. Baseline: ``--option
 moving_field=false``.
+Then events-only lift 0.133 -> 0.139 (odd 0.130 -> 0.136, even 0.135 -> 0.143), r 0.154
+-> 0.159 (odd 0.125 -> 0.130, even 0.183 -> 0.188); dub lift 0.144 -> 0.148 (odd 0.144
+-> 0.150, even 0.144 -> 0.147), r 0.181 -> 0.174 (odd 0.184 -> 0.166, even 0.178 ->
+0.181), after a field stop had to last where the prompt names surfaces struck
+(``MotionOnsetDetector.lasting``): stick_on_desk 0.252 -> 0.325, stick_on_brick 0.279 ->
+0.326 (events lift; its dub r 0.321 -> 0.157 although the one event it lost was a false
+one: the dub renders the whole clip anew when an event goes); no other clip changed.
 """
 
 from __future__ import annotations
