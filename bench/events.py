@@ -9,7 +9,9 @@ shared real clips with their prompts, and prints per clip the events found; for
 the synthetic clips also the contacts found within a frame, the false events and (balls)
 the largest horizontal track error (px of 640). ``--save FILE`` writes the events as
 JSON; ``--compare FILE`` prints what differs from a saved run (events by kind and
-time, to 0.1 ms) and exits 1 if anything does.
+time, to 0.1 ms) and exits 1 if anything does. ``--phases`` also lists each struck
+stick's impacts against its known swing (a hit within a frame, or where in the swing,
+the rest, the lift or the wait at its top a false one falls).
 
     .venv/bin/python bench/events.py --save before.json     # on the old code
     .venv/bin/python bench/events.py --compare before.json  # on the new: exit 0 = same
@@ -72,9 +74,31 @@ def synthetic_events(folder: Path, seconds: float = 4.0) -> dict[str, dict]:
     return out
 
 
-def strike_events(folder: Path) -> dict[str, dict]:
+def swing_phase(t: float, strikes, fps: float) -> str:
+    """Where time ``t`` falls in ``strikes``' known motion: ``hit`` (within a frame of a
+    contact, signed frames), else the swing down, the rest on the surface, the lift or
+    the wait at the top (how far into it)."""
+    contacts = np.array(strikes.contacts)
+    near = float(t - contacts[np.argmin(np.abs(contacts - t))])
+    if abs(near) <= 1 / fps + 1e-6:
+        return f"hit {near * fps:+.1f} f"
+    after = contacts[contacts < t]
+    if after.size:
+        since = t - float(after[-1])
+        if since <= strikes.rest_s:
+            return f"rest +{1000 * since:.0f} ms"
+        if since <= strikes.rest_s + strikes.lift_s:
+            return f"lift {(since - strikes.rest_s) / strikes.lift_s:.2f}"
+    ahead = contacts[contacts > t]
+    if ahead.size and float(ahead[0]) - t <= strikes.swing_s:
+        return f"swing -{1000 * (float(ahead[0]) - t):.0f} ms"
+    return "top (waiting)"
+
+
+def strike_events(folder: Path, *, phases: bool = False) -> dict[str, dict]:
     """Events and scores of the perceiver on each :data:`STRIKES` clip (every contact
-    counts: the stick is seen swinging down before each)."""
+    counts: the stick is seen swinging down before each); with ``phases``, each impact's
+    :func:`swing_phase` too."""
     out = {}
     for fps, pan, shake, noise in STRIKES:
         path, strikes = strike_clip(folder / f"strike_{fps}_{pan:g}_{shake:g}_{noise:g}.mp4",
@@ -85,8 +109,10 @@ def strike_events(folder: Path) -> dict[str, dict]:
         frame = 1 / fps + 1e-6
         hits = sum(1 for c in contacts if found.size and np.min(np.abs(found - c)) <= frame)
         false = sum(1 for t in found if np.min(np.abs(contacts - t)) > frame)
-        out[f"strike {fps:g} fps, pan {pan:g}, shake {shake:g}, noise {noise:g}"] = {
-            "events": _events(scene), "contacts": f"{hits}/{contacts.size}", "false": false}
+        run = {"events": _events(scene), "contacts": f"{hits}/{contacts.size}", "false": false}
+        if phases:
+            run["phases"] = [f"{t:.3f} {swing_phase(float(t), strikes, fps)}" for t in found]
+        out[f"strike {fps:g} fps, pan {pan:g}, shake {shake:g}, noise {noise:g}"] = run
     return out
 
 
@@ -144,15 +170,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder of real clips (skipped when missing)")
     parser.add_argument("--save", metavar="FILE", help="write the events as JSON")
     parser.add_argument("--compare", metavar="FILE", help="a saved run to compare with")
+    parser.add_argument("--phases", action="store_true",
+                        help="list each struck stick's impacts against its swing")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         runs = synthetic_events(Path(tmp))
-        runs.update(strike_events(Path(tmp)))
+        runs.update(strike_events(Path(tmp), phases=args.phases))
         runs.update(call_events(Path(tmp)))
     runs.update(real_events(Path(args.clips)))
     for name, run in runs.items():
-        scores = ", ".join(f"{k} {v}" for k, v in run.items() if k != "events")
+        scores = ", ".join(f"{k} {v}" for k, v in run.items() if k not in ("events", "phases"))
         print(f"{name:42s} {len(run['events']):3d} events{'; ' + scores if scores else ''}")
+        for line in run.get("phases", []):
+            print(f"    {line}")
     if args.save:
         Path(args.save).write_text(json.dumps(runs, indent=1), encoding="utf-8")
     if args.compare:
