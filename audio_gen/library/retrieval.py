@@ -12,6 +12,7 @@ import re
 import numpy as np
 
 from vidfoley.audio_gen.library.manifest import Manifest, Recording
+from vidfoley.audio_gen.procedural.modal import MATERIALS
 from vidfoley.audio_gen.procedural.taxonomy import HIGH_LOAD, LOAD_PARAM
 from vidfoley.audio_gen.sounding_size import sounding_size_m
 from vidfoley.pipeline.errors import PlanError
@@ -28,6 +29,7 @@ SIZE_BOUNDS_M = (0.3, 1.5)
 # semitones, a caricature near the octave bound. Among equally apt rows, those within
 # this many octaves of the sounding size come before the key's own order.
 NEAR_SIZE_OCTAVES = 0.5
+UNNAMED_MATERIAL = "generic"  # a layer whose material nobody named
 
 
 def layer_words(layer: Layer) -> set[str]:
@@ -57,8 +59,10 @@ def candidates(manifest: Manifest, layer: Layer, *,
     of the key regardless). Otherwise rows holding the layer's key, ranked by how many of
     the layer's words their tags and title share, then whether their nominal size lies
     within :data:`NEAR_SIZE_OCTAVES` of the sounding size, then by where the key stands
-    among their keys, then by how near their size is, then by id; where two or more say
-    the key's own word in their tags or title (``squawk``), only those.
+    among their keys, then by how near their size is, then by id. For a layer whose
+    material nobody named, only rows of no material of their own where two or more are
+    (:func:`own_material`); where two or more say the key's own word in their tags or
+    title (``squawk``), only those.
     """
     pinned = layer.params.get(RECORDING_PARAM)
     if isinstance(pinned, str) and pinned and limit is not None:
@@ -66,6 +70,7 @@ def candidates(manifest: Manifest, layer: Layer, *,
     rows = [row for row in manifest.by_key.get(layer.sound, ()) if fits_load(layer, row)]
     words = layer_words(layer)
     size = sounding_size_m(layer)
+    unnamed = str(layer.params.get("material") or UNNAMED_MATERIAL) == UNNAMED_MATERIAL
 
     def rank(row: Recording) -> tuple[int, bool, int, float, str]:
         octaves = size_distance(size, row.nominal_size_m)
@@ -75,6 +80,11 @@ def candidates(manifest: Manifest, layer: Layer, *,
     ranked = sorted(rows, key=rank)
     if limit is None:
         return ranked
+    # A hit of a material nobody named plays neutral hits, not a plastic thing's tock
+    # filed under the same key, where at least two neutral rows can take turns.
+    neutral = [row for row in ranked if own_material(row) is None]
+    if unnamed and len(neutral) >= MIN_TURNS:
+        ranked = neutral
     # Rows that say the key's own word ("squawk", "yap") are that sound; a row only filed
     # under the key as well (a chirp among squawks) plays where fewer than two say it.
     own = layer.sound.rsplit("/", 1)[-1]
@@ -88,6 +98,14 @@ def row_words(row: Recording) -> set[str]:
     if row.size_class:
         said.add(row.size_class)
     return said
+
+
+def own_material(row: Recording) -> str | None:
+    """The material a row's tags say its struck thing is (``plastic``), or ``None``: a hit
+    of unknown material should not take a plastic thing's hollow tock before a neutral hit,
+    though both are filed under the generic key."""
+    named = [tag for tag in row.tags if tag in MATERIALS and tag != UNNAMED_MATERIAL]
+    return named[0] if named else None
 
 
 def fits_load(layer: Layer, row: Recording) -> bool:
