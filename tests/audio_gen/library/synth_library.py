@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -72,3 +73,11 @@ def build(folder: Path) -> Manifest:
     (folder / "CREDITS.md").write_text(
         "# Credits\n\n" + "\n".join(f"- {row.credit}" for row in rows) + "\n", encoding="utf-8")
     return Manifest.load(folder)
+
+
+def filed_under(folder: Path, key: str, tags: dict[str, tuple[str, ...]]) -> Manifest:
+    """:func:`build`'s rows named in ``tags``, refiled under ``key`` alone with those tags."""
+    manifest = build(folder)
+    rows = tuple(replace(r, keys=(key,), tags=tags[r.id]) for r in manifest.recordings
+                 if r.id in tags)
+    return Manifest(folder=manifest.folder, recordings=rows)

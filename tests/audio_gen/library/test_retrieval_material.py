@@ -6,26 +6,19 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from tests.audio_gen.library.synth_library import build
-from vidfoley.audio_gen.library.manifest import Manifest
+from tests.audio_gen.library.synth_library import build, filed_under
 from vidfoley.audio_gen.library.retrieval import candidates, own_material
 from vidfoley.pipeline.records import Layer
 
 KEY = "impact/generic"
 
 
-def _hits(folder: Path, tags: dict[str, tuple[str, ...]]) -> Manifest:
-    manifest = build(folder)
-    rows = tuple(replace(r, keys=(KEY,), tags=tags[r.id]) for r in manifest.recordings
-                 if r.id in tags)
-    return Manifest(folder=manifest.folder, recordings=rows)
-
-
 def test_an_unnamed_material_takes_the_neutral_hits(tmp_path: Path) -> None:
     # The plastic rows share the layer's size word ("small") and come first by id; an
     # unnamed material still leaves them out while two neutral rows can take turns.
-    manifest = _hits(tmp_path, {"clang": ("plastic", "tock", "small"),
-                                "knock_a": ("impact", "hit"), "knock_b": ("impact", "thud")})
+    manifest = filed_under(tmp_path, KEY, {"clang": ("plastic", "tock", "small"),
+                                           "knock_a": ("impact", "hit"),
+                                           "knock_b": ("impact", "thud")})
     for material in (None, "generic"):
         params = {"label": "knock", "size_m": 0.1} | ({"material": material} if material else {})
         layer = Layer(id="k", sound=KEY, params=params)
@@ -35,11 +28,13 @@ def test_an_unnamed_material_takes_the_neutral_hits(tmp_path: Path) -> None:
 
 def test_a_named_material_and_too_few_neutral_rows_keep_the_material_rows(
         tmp_path: Path) -> None:
-    manifest = _hits(tmp_path, {"clang": ("plastic", "tock"), "knock_a": ("impact", "hit"),
-                                "knock_b": ("impact", "thud")})
+    manifest = filed_under(tmp_path, KEY, {"clang": ("plastic", "tock"),
+                                           "knock_a": ("impact", "hit"),
+                                           "knock_b": ("impact", "thud")})
     plastic = Layer(id="k", sound=KEY, params={"label": "knock", "material": "plastic"})
     assert candidates(manifest, plastic)[0].id == "clang"
-    one_neutral = _hits(tmp_path, {"clang": ("plastic", "tock"), "knock_a": ("impact", "hit")})
+    one_neutral = filed_under(tmp_path, KEY, {"clang": ("plastic", "tock"),
+                                              "knock_a": ("impact", "hit")})
     unnamed = Layer(id="k", sound=KEY, params={"label": "knock"})
     assert sorted(r.id for r in candidates(one_neutral, unnamed)) == ["clang", "knock_a"]
 

@@ -3,34 +3,27 @@ chirp filed under the key as well, unless fewer than two say it."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
-from tests.audio_gen.library.synth_library import build
-from vidfoley.audio_gen.library.manifest import Manifest
+from tests.audio_gen.library.synth_library import filed_under
 from vidfoley.audio_gen.library.retrieval import candidates
 from vidfoley.pipeline.records import Layer
 
 KEY = "animal/bird/squawk"
 
 
-def _birds(folder: Path, tags: dict[str, tuple[str, ...]]) -> Manifest:
-    manifest = build(folder)
-    rows = tuple(replace(r, keys=(KEY,), tags=tags[r.id]) for r in manifest.recordings
-                 if r.id in tags)
-    return Manifest(folder=manifest.folder, recordings=rows)
-
-
 def test_rows_saying_the_keys_word_take_the_turns(tmp_path: Path) -> None:
     # The chirp would come first by id and share the label's word; it is still left out.
-    manifest = _birds(tmp_path, {"clang": ("parrot", "chirp"), "knock_a": ("parrot", "squawk"),
-                                 "knock_b": ("parrot", "squawk")})
+    manifest = filed_under(tmp_path, KEY, {"clang": ("parrot", "chirp"),
+                                           "knock_a": ("parrot", "squawk"),
+                                           "knock_b": ("parrot", "squawk")})
     layer = Layer(id="p", sound=KEY, params={"label": "parrot"})
     assert [r.id for r in candidates(manifest, layer)] == ["knock_a", "knock_b"]
     assert "clang" in [r.id for r in candidates(manifest, layer, limit=None)]  # a person's pick
 
 
 def test_one_row_saying_it_is_not_enough_to_leave_the_others_out(tmp_path: Path) -> None:
-    manifest = _birds(tmp_path, {"clang": ("parrot", "chirp"), "knock_a": ("parrot", "squawk")})
+    manifest = filed_under(tmp_path, KEY, {"clang": ("parrot", "chirp"),
+                                           "knock_a": ("parrot", "squawk")})
     layer = Layer(id="p", sound=KEY, params={"label": "parrot"})
     assert [r.id for r in candidates(manifest, layer)] == ["clang", "knock_a"]
