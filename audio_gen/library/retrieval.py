@@ -12,7 +12,7 @@ import re
 import numpy as np
 
 from vidfoley.audio_gen.library.manifest import Manifest, Recording
-from vidfoley.audio_gen.procedural.modal import MATERIALS
+from vidfoley.audio_gen.procedural.modal import MATERIALS, named_material
 from vidfoley.audio_gen.procedural.taxonomy import HIGH_LOAD, LOAD_PARAM
 from vidfoley.audio_gen.sounding_size import sounding_size_m
 from vidfoley.pipeline.errors import PlanError
@@ -29,7 +29,6 @@ SIZE_BOUNDS_M = (0.3, 1.5)
 # semitones, a caricature near the octave bound. Among equally apt rows, those within
 # this many octaves of the sounding size come before the key's own order.
 NEAR_SIZE_OCTAVES = 0.5
-UNNAMED_MATERIAL = "generic"  # a layer whose material nobody named
 
 
 def layer_words(layer: Layer) -> set[str]:
@@ -70,7 +69,7 @@ def candidates(manifest: Manifest, layer: Layer, *,
     rows = [row for row in manifest.by_key.get(layer.sound, ()) if fits_load(layer, row)]
     words = layer_words(layer)
     size = sounding_size_m(layer)
-    unnamed = str(layer.params.get("material") or UNNAMED_MATERIAL) == UNNAMED_MATERIAL
+    unnamed = named_material(layer.params.get("material")) is None
 
     def rank(row: Recording) -> tuple[int, bool, int, float, str]:
         octaves = size_distance(size, row.nominal_size_m)
@@ -104,7 +103,7 @@ def own_material(row: Recording) -> str | None:
     """The material a row's tags say its struck thing is (``plastic``), or ``None``: a hit
     of unknown material should not take a plastic thing's hollow tock before a neutral hit,
     though both are filed under the generic key."""
-    named = [tag for tag in row.tags if tag in MATERIALS and tag != UNNAMED_MATERIAL]
+    named = [tag for tag in row.tags if tag in MATERIALS and named_material(tag)]
     return named[0] if named else None
 
 

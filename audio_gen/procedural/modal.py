@@ -76,6 +76,12 @@ SHAPES: dict[str, tuple[float, ...]] = {
 FREE_BODY_SHAPES = frozenset({"bar", "plate", "shell", "sphere"})
 
 
+def named_material(material: object) -> str | None:
+    """The material someone named (the prompt, a person editing the plan), or ``None``
+    where nobody did: missing, empty or ``generic``."""
+    return str(material) if material and material != "generic" else None
+
+
 def is_damped(material: str | None) -> bool:
     """Whether ``material`` (a :data:`MATERIALS` name) is damped (see :data:`DAMPED_ALPHA`);
     an unknown one counts as the generic material."""
@@ -100,8 +106,7 @@ def build_model(row: dict[str, Any], *, material: str | None, size_m: float | No
     row's own ``alpha``, ``beta``, ``f_ref_hz`` and ``tau_ref_s`` win over the material's
     (an instrument's string is not its wooden body). A ``generic`` (unnamed) material is
     the row's own where it has one (a shuttlecock's cork head)."""
-    named = material if material and material != "generic" else None
-    mat_name = named or row.get("material", "generic")
+    mat_name = named_material(material) or row.get("material", "generic")
     if mat_name not in MATERIALS:
         raise PlanError(f"material {mat_name!r} is unknown; use one of {', '.join(MATERIALS)}")
     mat = MATERIALS[mat_name]
