@@ -272,14 +272,14 @@ class MotionPerceiver(Perceiver):
             # camera; while the camera moves, only what stands out of most cells counts.
             cam = np.asarray(signals.camera_speed)
             still = self.still_camera * width
-            kept = [e for e in detector(times, flow, diff, width=width, height=signals.height)
-                    if _camera_speed_near(times, cam, e.t_s) <= still]
-            found += [e for e in kept if not _explained(e, found)
-                      and not _owned_by_compact_track(e, tracks, width * signals.height)]
+            batches = [[e for e in detector(times, flow, diff, width=width,
+                                            height=signals.height)
+                        if _camera_speed_near(times, cam, e.t_s) <= still]]
             if self.moving_field:
-                kept = [e for e in detector.local(times, flow, diff, width=width,
-                                                  height=signals.height)
-                        if _camera_speed_near(times, cam, e.t_s) > still]
+                batches.append([e for e in detector.local(times, flow, diff, width=width,
+                                                          height=signals.height)
+                                if _camera_speed_near(times, cam, e.t_s) > still])
+            for kept in batches:  # each batch is checked against the impacts before it
                 found += [e for e in kept if not _explained(e, found)
                           and not _owned_by_compact_track(e, tracks, width * signals.height)]
         found = merge_duplicates(found, near=0.15 * width)
