@@ -436,9 +436,9 @@ def is_blast(key: str) -> bool:
     """Whether ``key`` is a blast, a gunshot's or an explosion's (its row's recipe, or for
     a recorded-only row its fallback's): loud enough that its echoes off the surroundings
     outdoors stand above any ambient sound. Free text or an unknown key is not."""
-    row = known(key)
-    if row is not None and row["kind"] == RECORDED:
-        row = known(row.get("fallback"))
+    if known(key) is None:
+        return False
+    _, row = synthesised(key)
     return bool(row is not None and row.get("recipe") in BLAST_RECIPES)
 
 
